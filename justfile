@@ -1,0 +1,39 @@
+# The platform's commands. On a fresh machine start with `bash scripts/run <recipe>`, which
+# installs `just`, the broker and starts PostgreSQL first.
+
+# Build output lives outside the clone so that it survives between runs on one machine.
+export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") / ".cache/returns-target")
+platform := CARGO_TARGET_DIR / "debug/platform"
+
+default:
+    @just --list
+
+# Compile the services, the platform tool and the tests (one profile for all of them).
+build:
+    cargo build --workspace --bins --tests --quiet
+
+# Start broker, databases and the four services in the background (storage: sqlite | memory).
+up storage="sqlite": build
+    {{platform}} up --storage {{storage}}
+
+# Stop what `just up` started.
+down:
+    {{platform}} down
+
+# The platform's main job: bring everything up, drive realistic cases end to end, summarise.
+demo cases="300": build
+    {{platform}} demo --cases {{cases}}
+
+# Formatting, lints, unit tests and the end-to-end harness.
+test: lint build
+    cargo test --workspace --exclude returns-harness --quiet
+    cargo test -p returns-harness --quiet -- --test-threads=1
+
+# Formatting and clippy with warnings as errors.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# Throughput and latency at a fixed arrival rate, both broker storages; writes docs/benchmarks.md.
+bench rate="200" seconds="20": build
+    {{platform}} bench --rate {{rate}} --seconds {{seconds}} --record docs/benchmarks.md

@@ -1,0 +1,117 @@
+//! From an opened case to the decision and the event announcing it (AUTO-1..3, RV-1, RV-2).
+
+use chrono::{DateTime, Utc};
+use returns_bus::Outgoing;
+use returns_domain::approval::{self, ApprovalDecision, ApprovalFacts, ApprovalOutcome};
+use returns_domain::{Policy, RuleId};
+use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, CaseRejected};
+use returns_events::{Envelope, topics};
+use uuid::Uuid;
+
+pub fn facts_of(opened: &CaseOpened, city_covered: bool) -> ApprovalFacts {
+    ApprovalFacts {
+        kind: opened.facts.kind,
+        reason: opened.facts.reason,
+        category: opened.facts.category,
+        rating: opened.facts.buyer_rating,
+        received_at: opened.facts.received_at,
+        requested_at: opened.facts.requested_at,
+        city_covered,
+    }
+}
+
+pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
+    approval::decide(facts, policy)
+}
+
+/// Where an envelope about `case` goes and what it says.
+pub struct CaseRef<'a> {
+    pub case_id: Uuid,
+    pub city: &'a str,
+    pub shard: &'a str,
+}
+
+fn envelope<E: returns_events::Event>(
+    c: &CaseRef<'_>,
+    now: DateTime<Utc>,
+    payload: &E,
+) -> Result<Outgoing, serde_json::Error> {
+    let env = Envelope::new(
+        Uuid::now_v7(),
+        c.case_id,
+        c.city,
+        c.shard,
+        now,
+        "audit",
+        payload,
+    )?;
+    Ok(Outgoing::new(topics::DECISIONS, env))
+}
+
+/// The event for a fresh decision.
+pub fn decision_event(
+    c: &CaseRef<'_>,
+    opened: &CaseOpened,
+    d: &ApprovalDecision,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<Outgoing, serde_json::Error> {
+    match d.outcome {
+        ApprovalOutcome::Approved { fast_return } => {
+            approved_event(c, opened, d.rule, &d.reason, "system", fast_return, now)
+        }
+        ApprovalOutcome::AwaitMerchant => envelope(
+            c,
+            now,
+            &CaseAwaitingMerchant {
+                rule: d.rule,
+                reason: d.reason.clone(),
+                review_deadline: approval::merchant_review_deadline(
+                    opened.facts.requested_at,
+                    policy,
+                ),
+            },
+        ),
+    }
+}
+
+pub fn approved_event(
+    c: &CaseRef<'_>,
+    opened: &CaseOpened,
+    rule: RuleId,
+    reason: &str,
+    by: &str,
+    fast_return: bool,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, serde_json::Error> {
+    envelope(
+        c,
+        now,
+        &CaseApproved {
+            rule,
+            reason: reason.to_owned(),
+            approved_by: by.to_owned(),
+            fast_return,
+            approved_at: now,
+            facts: opened.facts.clone(),
+            door_pickup: opened.door_pickup.clone(),
+        },
+    )
+}
+
+/// RV-2: a rejection carries the merchant's reason for the buyer.
+pub fn rejected_event(
+    c: &CaseRef<'_>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, serde_json::Error> {
+    envelope(
+        c,
+        now,
+        &CaseRejected {
+            rule: RuleId::Rv2,
+            reason: reason.to_owned(),
+            rejected_at: now,
+        },
+    )
+}

@@ -1,0 +1,83 @@
+//! audit reacts to `case.opened`: decide at once (AUTO-1) or wait for the merchant (RV-1).
+
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
+use returns_domain::approval::ApprovalOutcome;
+use returns_events::Event;
+use returns_events::payloads::CaseOpened;
+use returns_runtime::AppContext;
+use tracing::Instrument;
+
+use crate::decide::{self, CaseRef};
+use crate::store::{self, DecisionRow};
+
+pub struct AuditHandler {
+    pub ctx: AppContext,
+}
+
+impl EventHandler for AuditHandler {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        event: Incoming<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let env = event.envelope;
+            if env.event_type != CaseOpened::TYPE {
+                return Ok(Vec::new());
+            }
+            let opened: CaseOpened = env
+                .decode()
+                .map_err(|e| HandleError::Reject(e.to_string()))?;
+            let span = tracing::info_span!("audit.decide", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = tracing::field::Empty);
+            async {
+                let now = self.ctx.clock.now();
+                let policy = &self.ctx.settings.policy;
+                let facts = decide::facts_of(&opened, self.ctx.cities.is_covered(&env.city));
+                let d = decide::decide(&facts, policy);
+                tracing::Span::current().record("rule", d.rule.as_str());
+                let case = CaseRef {
+                    case_id: env.case_id,
+                    city: &env.city,
+                    shard: &env.shard,
+                };
+                let out = decide::decision_event(&case, &opened, &d, now, policy)
+                    .map_err(|e| HandleError::Reject(e.to_string()))?;
+                let (status, deadline) = match d.outcome {
+                    ApprovalOutcome::Approved { .. } => ("approved", None),
+                    ApprovalOutcome::AwaitMerchant => (
+                        "awaiting_merchant",
+                        Some(returns_domain::approval::merchant_review_deadline(
+                            opened.facts.requested_at,
+                            policy,
+                        )),
+                    ),
+                };
+                store::insert(
+                    conn,
+                    &DecisionRow {
+                        case_id: env.case_id,
+                        city: env.city.clone(),
+                        shard: env.shard.clone(),
+                        merchant_id: opened.facts.merchant_id.clone(),
+                        status: status.to_owned(),
+                        rule_id: d.rule.as_str().to_owned(),
+                        reason: d.reason.clone(),
+                        inputs: serde_json::to_value(&facts).unwrap_or_default(),
+                        opened: env.payload.clone(),
+                        review_deadline: deadline,
+                        decided_by: matches!(d.outcome, ApprovalOutcome::Approved { .. })
+                            .then(|| "system".to_owned()),
+                        decided_at: now,
+                    },
+                )
+                .await?;
+                tracing::info!(rule = d.rule.as_str(), status, "decided");
+                Ok(vec![out])
+            }
+            .instrument(span)
+            .await
+        })
+    }
+}

@@ -1,0 +1,39 @@
+//! audit: decides every request. Owns the `returns_audit` database.
+
+mod decide;
+mod handler;
+mod http;
+mod schema;
+mod store;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use returns_bus::EventHandler;
+use returns_events::topics;
+use returns_runtime::{AppContext, Service};
+
+struct Audit;
+
+impl Service for Audit {
+    const NAME: &'static str = "audit";
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+    fn topics() -> Vec<&'static str> {
+        vec![topics::CASES]
+    }
+
+    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
+        Arc::new(handler::AuditHandler { ctx: ctx.clone() })
+    }
+
+    fn routes(cfg: &mut web::ServiceConfig) {
+        http::routes(cfg);
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    returns_runtime::run::<Audit>()?;
+    Ok(())
+}

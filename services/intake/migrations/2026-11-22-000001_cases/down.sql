@@ -1,0 +1,3 @@
+DROP TABLE case_timeline;
+DROP TABLE cases;
+DROP TABLE buyer_ratings;

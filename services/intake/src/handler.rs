@@ -1,0 +1,96 @@
+//! intake follows every case: each decision, pickup and payment event moves the case's status
+//! forward and adds a timeline line; a paid refund (or a rejection) closes the case.
+
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
+use returns_domain::CaseStatus;
+use returns_events::payloads::CaseClosed;
+use returns_events::{Envelope, topics};
+use returns_runtime::AppContext;
+use uuid::Uuid;
+
+use crate::store::{self, NewTimelineRow};
+use crate::timeline::entry_for;
+
+pub struct IntakeHandler {
+    pub ctx: AppContext,
+}
+
+impl EventHandler for IntakeHandler {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        event: Incoming<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let env = event.envelope;
+            let Some(entry) = entry_for(env).map_err(|e| HandleError::Reject(e.to_string()))?
+            else {
+                return Ok(Vec::new());
+            };
+            let Some(current) = store::status_for_update(conn, env.case_id).await? else {
+                return Err(HandleError::Reject(format!(
+                    "case {} is unknown to intake",
+                    env.case_id
+                )));
+            };
+            let current = CaseStatus::parse(&current).ok_or_else(|| {
+                HandleError::Reject(format!("case {} has unknown status {current}", env.case_id))
+            })?;
+            let now = self.ctx.clock.now();
+            let mut next = current.advance(entry.status);
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: env.case_id,
+                    event_id: env.event_id,
+                    event_type: env.event_type.clone(),
+                    status: entry.status.as_str().to_owned(),
+                    rule_id: entry.rule.clone(),
+                    reason: entry.reason.clone(),
+                    at: env.occurred_at,
+                },
+            )
+            .await?;
+            let mut out = Vec::new();
+            if matches!(entry.status, CaseStatus::Refunded | CaseStatus::Rejected)
+                && current != CaseStatus::Closed
+            {
+                let outcome = entry.status.as_str().to_owned();
+                let closed = Envelope::new(
+                    Uuid::now_v7(),
+                    env.case_id,
+                    &env.city,
+                    &env.shard,
+                    now,
+                    self.ctx.service,
+                    &CaseClosed {
+                        closed_at: now,
+                        outcome: outcome.clone(),
+                    },
+                )
+                .map_err(|e| HandleError::Reject(e.to_string()))?;
+                store::add_timeline(
+                    conn,
+                    &NewTimelineRow {
+                        case_id: env.case_id,
+                        event_id: closed.event_id,
+                        event_type: closed.event_type.clone(),
+                        status: CaseStatus::Closed.as_str().to_owned(),
+                        rule_id: None,
+                        reason: format!("Case closed: {outcome}."),
+                        at: now,
+                    },
+                )
+                .await?;
+                next = CaseStatus::Closed;
+                out.push(Outgoing::new(topics::CASES, closed));
+            }
+            if next != current {
+                store::set_status(conn, env.case_id, next.as_str(), now).await?;
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,323 @@
+//! intake's HTTP API: open a case, read it with its timeline, load ratings.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use returns_bus::{Outgoing, stage};
+use returns_domain::{
+    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, ReturnReason, SizeClass,
+};
+use returns_events::payloads::{CaseFacts, CaseOpened, PickupAddress};
+use returns_events::{Envelope, topics};
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::store::{self, CaseRow, NewTimelineRow};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/cases", web::post().to(open_case))
+        .route("/cases/{id}", web::get().to(get_case))
+        .route("/ratings", web::put().to(put_ratings));
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenCaseRequest {
+    buyer_id: String,
+    merchant_id: String,
+    order_line_id: String,
+    kind: CaseKind,
+    reason: ReturnReason,
+    category: Category,
+    size_class: SizeClass,
+    city: String,
+    paid_amount_fen: i64,
+    #[serde(default)]
+    refund_amount_fen: Option<i64>,
+    received_at: DateTime<Utc>,
+    #[serde(default)]
+    door_pickup: Option<DoorPickup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DoorPickup {
+    address: String,
+    contact_phone: String,
+}
+
+fn check_id(field: &str, v: &str) -> Result<(), Problem> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            field,
+            format!("{field} must be 1-64 characters of letters, digits, '-' or '_'"),
+        ));
+    }
+    Ok(())
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the case store is unavailable; retry shortly")
+}
+
+async fn open_case(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let r: OpenCaseRequest = parse_json(&body)?;
+    for (field, v) in [
+        ("buyer_id", &r.buyer_id),
+        ("merchant_id", &r.merchant_id),
+        ("order_line_id", &r.order_line_id),
+    ] {
+        check_id(field, v)?;
+    }
+    if r.kind != CaseKind::ReturnRefund {
+        return Err(Problem::invalid(
+            "kind",
+            "this platform version opens return_refund cases (K-2); other kinds are not accepted yet",
+        ));
+    }
+    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
+    if r.paid_amount_fen <= 0 {
+        return Err(Problem::invalid(
+            "paid_amount_fen",
+            "must be a positive amount in fen",
+        ));
+    }
+    let refund = r.refund_amount_fen.unwrap_or(r.paid_amount_fen);
+    if refund <= 0 || refund > r.paid_amount_fen {
+        return Err(Problem::invalid(
+            "refund_amount_fen",
+            format!(
+                "must be 1 to {} fen (PAY-6: never more than was paid)",
+                r.paid_amount_fen
+            ),
+        ));
+    }
+    let now = ctx.clock.now();
+    if r.received_at > now {
+        return Err(Problem::invalid("received_at", "cannot be in the future"));
+    }
+    let door_pickup = match r.door_pickup {
+        None => None,
+        Some(d) => {
+            if d.address.trim().is_empty() || d.address.len() > 300 {
+                return Err(Problem::invalid(
+                    "door_pickup.address",
+                    "must be 1-300 characters",
+                ));
+            }
+            let digits = d.contact_phone.trim_start_matches('+');
+            if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Problem::invalid(
+                    "door_pickup.contact_phone",
+                    "must be 6-20 digits, optionally starting with +",
+                ));
+            }
+            Some(PickupAddress {
+                address: d.address,
+                contact_phone: d.contact_phone,
+            })
+        }
+    };
+    let idempotency_key = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|s| !s.is_empty() && s.len() <= 128)
+                .ok_or_else(|| {
+                    Problem::invalid("Idempotency-Key", "must be 1-128 visible ASCII characters")
+                })?
+                .to_owned(),
+        ),
+    };
+
+    let case_id = Uuid::now_v7();
+    let shard = ctx.cities.shard_of(city.as_str()).to_owned();
+    let span =
+        tracing::info_span!("intake.open_case", case_id = %case_id, city = %city, shard = %shard);
+    async move {
+        let mut conn = ctx.pool.get().await.map_err(db_error)?;
+        if let Some(key) = &idempotency_key
+            && let Some(existing) = store::case_by_key(&mut conn, key).await.map_err(db_error)?
+        {
+            return Ok(HttpResponse::Ok()
+                .json(serde_json::json!({ "case_id": existing.id, "status": existing.status })));
+        }
+        // CR-1 / CR-3: the rating on file now is the one the case keeps; a buyer the rating
+        // job has not rated yet has no privileges (1 star).
+        let stars = store::rating_of(&mut conn, &r.buyer_id)
+            .await
+            .map_err(db_error)?
+            .unwrap_or(1);
+        let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
+        let facts = CaseFacts {
+            buyer_id: r.buyer_id,
+            merchant_id: r.merchant_id,
+            order_line_id: r.order_line_id,
+            kind: r.kind,
+            reason: r.reason,
+            category: r.category,
+            size_class: r.size_class,
+            paid_amount_fen: Fen(r.paid_amount_fen),
+            refund_amount_fen: Fen(refund),
+            received_at: r.received_at,
+            requested_at: now,
+            buyer_rating: rating,
+        };
+        let row = CaseRow {
+            id: case_id,
+            idempotency_key: idempotency_key.clone(),
+            buyer_id: facts.buyer_id.clone(),
+            merchant_id: facts.merchant_id.clone(),
+            order_line_id: facts.order_line_id.clone(),
+            kind: enum_str(&facts.kind),
+            reason: enum_str(&facts.reason),
+            category: enum_str(&facts.category),
+            size_class: enum_str(&facts.size_class),
+            city: city.to_string(),
+            shard: shard.clone(),
+            paid_amount_fen: facts.paid_amount_fen.0,
+            refund_amount_fen: facts.refund_amount_fen.0,
+            buyer_rating: rating.stars(),
+            door_pickup: door_pickup.is_some(),
+            received_at: facts.received_at,
+            requested_at: now,
+            status: CaseStatus::Requested.as_str().to_owned(),
+            updated_at: now,
+        };
+        let opened = Envelope::new(
+            Uuid::now_v7(),
+            case_id,
+            city.as_str(),
+            &shard,
+            now,
+            ctx.service,
+            &CaseOpened { facts, door_pickup },
+        )
+        .map_err(|e| Problem::unavailable(e.to_string()))?;
+        let timeline = NewTimelineRow {
+            case_id,
+            event_id: opened.event_id,
+            event_type: opened.event_type.clone(),
+            status: CaseStatus::Requested.as_str().to_owned(),
+            rule_id: Some("CR-3".to_owned()),
+            reason: format!("Request received; your {rating} rating is kept for this case."),
+            at: now,
+        };
+        let cities = ctx.cities.clone();
+        let result = (*conn)
+            .transaction::<(), returns_bus::BusError, _>(async move |conn| {
+                store::insert_case(conn, &row)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+                store::add_timeline(conn, &timeline)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+                stage(conn, &cities, &[Outgoing::new(topics::CASES, opened)]).await
+            })
+            .await;
+        match result {
+            Ok(()) => {}
+            Err(returns_bus::BusError::Store(returns_store::StoreError::Query(e)))
+                if returns_store::is_unique_violation(&e) && idempotency_key.is_some() =>
+            {
+                // A concurrent retry with the same key won: answer with its case.
+                let key = idempotency_key.as_deref().unwrap_or_default();
+                let existing = store::case_by_key(&mut conn, key).await.map_err(db_error)?;
+                if let Some(c) = existing {
+                    return Ok(HttpResponse::Ok()
+                        .json(serde_json::json!({ "case_id": c.id, "status": c.status })));
+                }
+                return Err(db_error(e));
+            }
+            Err(e) => return Err(db_error(e)),
+        }
+        ctx.relay.wake();
+        tracing::info!("case opened");
+        Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/cases/{case_id}")))
+            .json(
+                serde_json::json!({ "case_id": case_id, "status": CaseStatus::Requested.as_str() }),
+            ))
+    }
+    .instrument(span)
+    .await
+}
+
+fn enum_str<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+async fn get_case(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = Uuid::parse_str(&path)
+        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let case = store::case_by_id(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("case"))?;
+    let timeline = store::timeline(&mut conn, id).await.map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case": case, "timeline": timeline })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingsImport {
+    ratings: Vec<RatingLine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingLine {
+    buyer_id: String,
+    stars: Rating,
+}
+
+/// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
+async fn put_ratings(
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let r: RatingsImport = parse_json(&body)?;
+    if r.ratings.len() > 10_000 {
+        return Err(Problem::invalid(
+            "ratings",
+            "at most 10000 ratings per delivery",
+        ));
+    }
+    // The last line for a buyer wins within one delivery.
+    let mut latest = std::collections::BTreeMap::new();
+    for (i, l) in r.ratings.into_iter().enumerate() {
+        check_id(&format!("ratings[{i}].buyer_id"), &l.buyer_id)?;
+        latest.insert(l.buyer_id, l.stars.stars());
+    }
+    let lines: Vec<(String, i16)> = latest.into_iter().collect();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let n = if lines.is_empty() {
+        0
+    } else {
+        store::upsert_ratings(&mut conn, &lines, ctx.clock.now())
+            .await
+            .map_err(db_error)?
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+}

@@ -1,0 +1,39 @@
+//! intake: buyers open cases and follow them. Owns the `returns_intake` database.
+
+mod handler;
+mod http;
+mod schema;
+mod store;
+mod timeline;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use returns_bus::EventHandler;
+use returns_events::topics;
+use returns_runtime::{AppContext, Service};
+
+struct Intake;
+
+impl Service for Intake {
+    const NAME: &'static str = "intake";
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+    fn topics() -> Vec<&'static str> {
+        vec![topics::DECISIONS, topics::PICKUPS, topics::PAYMENTS]
+    }
+
+    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
+        Arc::new(handler::IntakeHandler { ctx: ctx.clone() })
+    }
+
+    fn routes(cfg: &mut web::ServiceConfig) {
+        http::routes(cfg);
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    returns_runtime::run::<Intake>()?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! intake's tables (migrations/).
+
+diesel::table! {
+    buyer_ratings (buyer_id) {
+        buyer_id -> Text,
+        stars -> SmallInt,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Uuid,
+        idempotency_key -> Nullable<Text>,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        order_line_id -> Text,
+        kind -> Text,
+        reason -> Text,
+        category -> Text,
+        size_class -> Text,
+        city -> Text,
+        shard -> Text,
+        paid_amount_fen -> BigInt,
+        refund_amount_fen -> BigInt,
+        buyer_rating -> SmallInt,
+        door_pickup -> Bool,
+        received_at -> Timestamptz,
+        requested_at -> Timestamptz,
+        status -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_timeline (id) {
+        id -> BigInt,
+        case_id -> Uuid,
+        event_id -> Uuid,
+        event_type -> Text,
+        status -> Text,
+        rule_id -> Nullable<Text>,
+        reason -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(case_timeline -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(cases, case_timeline, buyer_ratings);

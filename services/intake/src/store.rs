@@ -1,0 +1,164 @@
+//! intake's queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::schema::{buyer_ratings, case_timeline, cases};
+
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub order_line_id: String,
+    pub kind: String,
+    pub reason: String,
+    pub category: String,
+    pub size_class: String,
+    pub city: String,
+    pub shard: String,
+    pub paid_amount_fen: i64,
+    pub refund_amount_fen: i64,
+    pub buyer_rating: i16,
+    pub door_pickup: bool,
+    pub received_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = case_timeline)]
+pub struct NewTimelineRow {
+    pub case_id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub status: String,
+    pub rule_id: Option<String>,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = case_timeline)]
+pub struct TimelineRow {
+    pub event_type: String,
+    pub status: String,
+    pub rule_id: Option<String>,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn rating_of(conn: &mut AsyncPgConnection, buyer: &str) -> QueryResult<Option<i16>> {
+    buyer_ratings::table
+        .find(buyer)
+        .select(buyer_ratings::stars)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// CR-1: stores the rating job's delivery; a later delivery replaces an earlier one.
+pub async fn upsert_ratings(
+    conn: &mut AsyncPgConnection,
+    ratings: &[(String, i16)],
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let rows: Vec<_> = ratings
+        .iter()
+        .map(|(b, s)| {
+            (
+                buyer_ratings::buyer_id.eq(b),
+                buyer_ratings::stars.eq(*s),
+                buyer_ratings::updated_at.eq(at),
+            )
+        })
+        .collect();
+    diesel::insert_into(buyer_ratings::table)
+        .values(rows)
+        .on_conflict(buyer_ratings::buyer_id)
+        .do_update()
+        .set((
+            buyer_ratings::stars.eq(diesel::upsert::excluded(buyer_ratings::stars)),
+            buyer_ratings::updated_at.eq(diesel::upsert::excluded(buyer_ratings::updated_at)),
+        ))
+        .execute(conn)
+        .await
+}
+
+pub async fn insert_case(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<()> {
+    diesel::insert_into(cases::table)
+        .values(row)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn case_by_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<CaseRow>> {
+    cases::table
+        .filter(cases::idempotency_key.eq(key))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<CaseRow>> {
+    cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Locks the case row for a status change.
+pub async fn status_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<String>> {
+    cases::table
+        .find(id)
+        .select(cases::status)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set((cases::status.eq(status), cases::updated_at.eq(at)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) -> QueryResult<()> {
+    diesel::insert_into(case_timeline::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn timeline(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<TimelineRow>> {
+    case_timeline::table
+        .filter(case_timeline::case_id.eq(id))
+        .order((case_timeline::at.asc(), case_timeline::id.asc()))
+        .select(TimelineRow::as_select())
+        .load(conn)
+        .await
+}

@@ -1,0 +1,90 @@
+//! How each event the buyer should see reads on the case's timeline, and where it moves the
+//! case. Pure: the handler stores what this returns.
+
+use returns_domain::CaseStatus;
+use returns_events::payloads::*;
+use returns_events::{DecodeError, Envelope, Event};
+
+/// One timeline line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub status: CaseStatus,
+    pub rule: Option<String>,
+    pub reason: String,
+}
+
+/// `Ok(None)` for events the buyer does not see (e.g. the merchant's recovery).
+pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
+    let e = |status, rule: Option<returns_domain::RuleId>, reason: String| {
+        Some(Entry {
+            status,
+            rule: rule.map(|r| r.as_str().to_owned()),
+            reason,
+        })
+    };
+    Ok(match env.event_type.as_str() {
+        CaseApproved::TYPE => {
+            let p = env.decode::<CaseApproved>()?;
+            e(CaseStatus::Approved, Some(p.rule), p.reason)
+        }
+        CaseAwaitingMerchant::TYPE => {
+            let p = env.decode::<CaseAwaitingMerchant>()?;
+            let reason = format!(
+                "{} The merchant has until {}.",
+                p.reason,
+                p.review_deadline.to_rfc3339()
+            );
+            e(CaseStatus::AwaitingMerchant, Some(p.rule), reason)
+        }
+        CaseRejected::TYPE => {
+            let p = env.decode::<CaseRejected>()?;
+            e(CaseStatus::Rejected, Some(p.rule), p.reason)
+        }
+        PickupNotOffered::TYPE => {
+            let p = env.decode::<PickupNotOffered>()?;
+            e(CaseStatus::AwaitingBuyerShipment, Some(p.rule), p.reason)
+        }
+        PickupScheduled::TYPE => {
+            let p = env.decode::<PickupScheduled>()?;
+            let reason = format!(
+                "Asked outside pickup hours; a courier is sent at {}.",
+                p.dispatch_at.to_rfc3339()
+            );
+            e(CaseStatus::PickupScheduled, Some(p.rule), reason)
+        }
+        PickupDispatched::TYPE => {
+            let p = env.decode::<PickupDispatched>()?;
+            let reason = format!(
+                "Courier company {} was sent to your door and arrives by {}.",
+                p.courier_company,
+                p.arrive_by.to_rfc3339()
+            );
+            e(CaseStatus::PickupDispatched, Some(p.rule), reason)
+        }
+        PickupAccepted::TYPE => {
+            let p = env.decode::<PickupAccepted>()?;
+            e(
+                CaseStatus::CourierAccepted,
+                None,
+                format!("{} accepted the pickup.", p.courier_company),
+            )
+        }
+        PickupCollected::TYPE => {
+            let p = env.decode::<PickupCollected>()?;
+            e(
+                CaseStatus::InTransit,
+                Some(p.rule),
+                format!("Parcel collected; tracking number {}.", p.tracking_number),
+            )
+        }
+        RefundPaid::TYPE => {
+            let p = env.decode::<RefundPaid>()?;
+            e(
+                CaseStatus::Refunded,
+                Some(p.rule),
+                format!("Refund of {} paid.", p.amount_fen),
+            )
+        }
+        _ => None,
+    })
+}

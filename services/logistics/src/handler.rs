@@ -1,0 +1,106 @@
+//! logistics reacts to `case.approved`: a door-pickup job (PK-1..PK-3) or self-shipping (CT-2).
+
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
+use returns_domain::RuleId;
+use returns_events::Event;
+use returns_events::payloads::{CaseApproved, PickupDispatched, PickupNotOffered, PickupScheduled};
+use returns_runtime::AppContext;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::dispatch::{self, PickupDecision};
+use crate::events::pickup_event;
+use crate::store::{self, JobRow};
+
+pub struct LogisticsHandler {
+    pub ctx: AppContext,
+}
+
+fn reject(e: impl std::fmt::Display) -> HandleError {
+    HandleError::Reject(e.to_string())
+}
+
+impl EventHandler for LogisticsHandler {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        event: Incoming<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let env = event.envelope;
+            if env.event_type != CaseApproved::TYPE {
+                return Ok(Vec::new());
+            }
+            let approved: CaseApproved = env.decode().map_err(reject)?;
+            let span = tracing::info_span!("logistics.plan_pickup", case_id = %env.case_id, city = %env.city, shard = %env.shard);
+            async {
+                let now = self.ctx.clock.now();
+                let city = self.ctx.cities.city(&env.city);
+                let decision = dispatch::decide(&approved, city, now, &self.ctx.settings.policy);
+                let (c, ci, sh) = (env.case_id, env.city.as_str(), env.shard.as_str());
+                match decision {
+                    PickupDecision::BuyerShips { rule, reason } => {
+                        tracing::info!(rule = rule.map(RuleId::as_str), "no door pickup");
+                        let rule = rule.unwrap_or(RuleId::Ct2);
+                        Ok(vec![pickup_event(c, ci, sh, now, &PickupNotOffered { rule, reason }).map_err(reject)?])
+                    }
+                    PickupDecision::Job { plan, courier_company, address, refund } => {
+                        let job_id = Uuid::now_v7();
+                        let status = if plan.dispatch_now { "dispatched" } else { "scheduled" };
+                        store::insert(
+                            conn,
+                            &JobRow {
+                                job_id,
+                                case_id: c,
+                                city: env.city.clone(),
+                                shard: env.shard.clone(),
+                                status: status.to_owned(),
+                                courier_company: courier_company.clone(),
+                                size_class: serde_json::to_value(approved.facts.size_class)
+                                    .ok()
+                                    .and_then(|v| v.as_str().map(str::to_owned))
+                                    .unwrap_or_default(),
+                                address: address.address,
+                                contact_phone: address.contact_phone,
+                                dispatch_at: plan.dispatch_at,
+                                dispatched_at: plan.dispatch_now.then_some(now),
+                                arrive_by: plan.arrive_by,
+                                accepted_at: None,
+                                collected_at: None,
+                                tracking_number: None,
+                                refund: serde_json::to_value(&refund).map_err(reject)?,
+                                traceparent: returns_telemetry::current_traceparent(),
+                                created_at: now,
+                            },
+                        )
+                        .await?;
+                        let out = if plan.dispatch_now {
+                            tracing::info!(%job_id, courier = %courier_company, "courier dispatched");
+                            pickup_event(
+                                c,
+                                ci,
+                                sh,
+                                now,
+                                &PickupDispatched {
+                                    job_id,
+                                    courier_company,
+                                    rule: RuleId::Pk1,
+                                    dispatched_at: now,
+                                    arrive_by: plan.arrive_by,
+                                },
+                            )
+                        } else {
+                            tracing::info!(%job_id, dispatch_at = %plan.dispatch_at, "pickup scheduled for the next window");
+                            pickup_event(c, ci, sh, now, &PickupScheduled { job_id, rule: RuleId::Pk1, dispatch_at: plan.dispatch_at })
+                        };
+                        Ok(vec![out.map_err(reject)?])
+                    }
+                }
+            }
+            .instrument(span)
+            .await
+        })
+    }
+}

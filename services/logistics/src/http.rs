@@ -1,0 +1,208 @@
+//! The courier companies' API: their jobs, accept (PK-2), pickup with tracking number (PK-4).
+
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use returns_bus::stage;
+use returns_domain::RuleId;
+use returns_events::payloads::{PickupAccepted, PickupCollected, RefundOrder};
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::events::pickup_event;
+use crate::store;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/courier/jobs", web::get().to(list_jobs))
+        .route("/courier/jobs/{id}/accept", web::post().to(accept))
+        .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
+        .route("/cases/{id}/pickup", web::get().to(job_of_case));
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+fn uuid_of(raw: &str, what: &str) -> Result<Uuid, Problem> {
+    Uuid::parse_str(raw)
+        .map_err(|_| Problem::malformed(Some("id".into()), format!("{what} id must be a UUID")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JobsQuery {
+    courier_company: String,
+    #[serde(default = "dispatched")]
+    status: String,
+    #[serde(default = "page")]
+    limit: i64,
+}
+
+fn dispatched() -> String {
+    "dispatched".to_owned()
+}
+
+fn page() -> i64 {
+    100
+}
+
+async fn list_jobs(
+    ctx: web::Data<AppContext>,
+    q: web::Query<JobsQuery>,
+) -> Result<HttpResponse, Problem> {
+    const STATUSES: [&str; 4] = ["scheduled", "dispatched", "accepted", "collected"];
+    if !STATUSES.contains(&q.status.as_str()) {
+        return Err(Problem::invalid(
+            "status",
+            format!("allowed: {}", STATUSES.join(", ")),
+        ));
+    }
+    if !(1..=500).contains(&q.limit) {
+        return Err(Problem::invalid("limit", "allowed: 1 to 500"));
+    }
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let jobs = store::for_courier(&mut conn, &q.courier_company, &q.status, q.limit)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "jobs": jobs })))
+}
+
+async fn job_of_case(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = uuid_of(&path, "case")?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let job = store::by_case(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("pickup job"))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "job_id": job.job_id, "status": job.status, "courier_company": job.courier_company,
+        "dispatch_at": job.dispatch_at, "arrive_by": job.arrive_by, "tracking_number": job.tracking_number,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptRequest {
+    courier_company: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PickupRequest {
+    courier_company: String,
+    tracking_number: String,
+}
+
+enum Step {
+    Done(serde_json::Value),
+    NotFound,
+    Conflict(String),
+}
+
+async fn accept(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = uuid_of(&path, "job")?;
+    let req: AcceptRequest = parse_json(&body)?;
+    courier_step(ctx, id, req.courier_company, None).await
+}
+
+async fn pickup(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = uuid_of(&path, "job")?;
+    let req: PickupRequest = parse_json(&body)?;
+    let t = req.tracking_number.trim();
+    if t.len() < 6 || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Problem::invalid(
+            "tracking_number",
+            "must be 6-40 letters and digits",
+        ));
+    }
+    courier_step(ctx, id, req.courier_company, Some(t.to_owned())).await
+}
+
+/// Accept (no tracking number) or pickup (with one). Repeating a step that already happened
+/// with the same data answers as the first time did; anything else out of order is a 409.
+async fn courier_step(
+    ctx: web::Data<AppContext>,
+    id: Uuid,
+    company: String,
+    tracking: Option<String>,
+) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let app = ctx.get_ref().clone();
+    let step = (*conn)
+        .transaction::<Step, returns_bus::BusError, _>(async move |conn| {
+                let Some(job) = store::by_id_for_update(conn, id).await.map_err(returns_store::StoreError::from)? else {
+                    return Ok(Step::NotFound);
+                };
+                // Another company's job answers exactly like a missing one.
+                if job.courier_company != company {
+                    return Ok(Step::NotFound);
+                }
+                let span = tracing::info_span!(
+                    "logistics.courier_report",
+                    case_id = %job.case_id, city = %job.city, shard = %job.shard,
+                    step = if tracking.is_some() { "pickup" } else { "accept" },
+                );
+                // The courier's call continues the case's trace.
+                returns_telemetry::continue_trace(&span, job.traceparent.as_deref());
+                async {
+                    let now = app.clock.now();
+                    let (case, city, shard) = (job.case_id, job.city.as_str(), job.shard.as_str());
+                    match (&tracking, job.status.as_str()) {
+                        (None, "dispatched") => {
+                            store::mark_accepted(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                            let ev = pickup_event(case, city, shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now })?;
+                            stage(conn, &app.cities, &[ev]).await?;
+                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "accepted" })))
+                        }
+                        (None, "accepted" | "collected") => Ok(Step::Done(serde_json::json!({ "job_id": id, "status": job.status }))),
+                        (Some(t), "dispatched" | "accepted") => {
+                            let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
+                            store::mark_collected(conn, id, now, t).await.map_err(returns_store::StoreError::from)?;
+                            let ev = pickup_event(
+                                case,
+                                city,
+                                shard,
+                                now,
+                                &PickupCollected { job_id: id, rule: RuleId::Pk4, tracking_number: t.clone(), collected_at: now, refund },
+                            )?;
+                            stage(conn, &app.cities, &[ev]).await?;
+                            tracing::info!("parcel collected; tracking number uploaded");
+                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
+                        }
+                        (Some(t), "collected") if job.tracking_number.as_deref() == Some(t.as_str()) => {
+                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
+                        }
+                        (_, status) => Ok(Step::Conflict(format!(
+                            "the job is {status}; {} is not possible now",
+                            if tracking.is_some() { "pickup with this tracking number" } else { "accept" }
+                        ))),
+                    }
+                }
+                .instrument(span)
+                .await
+            })
+        .await
+        .map_err(db_error)?;
+    match step {
+        Step::Done(body) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(body))
+        }
+        Step::NotFound => Err(Problem::not_found("job")),
+        Step::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}

@@ -1,0 +1,47 @@
+//! logistics: sends couriers to buyers' doors and takes the courier companies' reports.
+//! Owns the `returns_logistics` database.
+
+mod dispatch;
+mod events;
+mod handler;
+mod http;
+mod schema;
+mod store;
+mod timer;
+
+use std::sync::Arc;
+
+use actix::Actor;
+use actix_web::web;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use returns_bus::{EventHandler, Shutdown};
+use returns_events::topics;
+use returns_runtime::{AppContext, Service};
+
+struct Logistics;
+
+impl Service for Logistics {
+    const NAME: &'static str = "logistics";
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+    fn topics() -> Vec<&'static str> {
+        vec![topics::DECISIONS]
+    }
+
+    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
+        Arc::new(handler::LogisticsHandler { ctx: ctx.clone() })
+    }
+
+    fn routes(cfg: &mut web::ServiceConfig) {
+        http::routes(cfg);
+    }
+
+    fn start_actors(ctx: &AppContext, shutdown: Shutdown) {
+        timer::DispatchTimer::new(ctx.clone(), shutdown).start();
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    returns_runtime::run::<Logistics>()?;
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! logistics' queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::schema::pickup_jobs;
+
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+#[diesel(table_name = pickup_jobs)]
+pub struct JobRow {
+    pub job_id: Uuid,
+    pub case_id: Uuid,
+    pub city: String,
+    pub shard: String,
+    pub status: String,
+    pub courier_company: String,
+    pub size_class: String,
+    pub address: String,
+    pub contact_phone: String,
+    pub dispatch_at: DateTime<Utc>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub arrive_by: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub collected_at: Option<DateTime<Utc>>,
+    pub tracking_number: Option<String>,
+    #[serde(skip)]
+    pub refund: serde_json::Value,
+    #[serde(skip)]
+    pub traceparent: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryResult<()> {
+    diesel::insert_into(pickup_jobs::table)
+        .values(row)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn by_id_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<JobRow>> {
+    pickup_jobs::table
+        .find(id)
+        .select(JobRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn by_case(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<Option<JobRow>> {
+    pickup_jobs::table
+        .filter(pickup_jobs::case_id.eq(case_id))
+        .select(JobRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Scheduled jobs whose dispatch time has come (PK-1), locked for this timer round.
+pub async fn due(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<JobRow>> {
+    pickup_jobs::table
+        .filter(pickup_jobs::status.eq("scheduled"))
+        .filter(pickup_jobs::dispatch_at.le(now))
+        .order(pickup_jobs::dispatch_at.asc())
+        .limit(limit)
+        .select(JobRow::as_select())
+        .for_update()
+        .skip_locked()
+        .load(conn)
+        .await
+}
+
+pub async fn mark_dispatched(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+    arrive_by: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set((
+            pickup_jobs::status.eq("dispatched"),
+            pickup_jobs::dispatched_at.eq(at),
+            pickup_jobs::arrive_by.eq(arrive_by),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_accepted(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set((
+            pickup_jobs::status.eq("accepted"),
+            pickup_jobs::accepted_at.eq(at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_collected(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+    tracking: &str,
+) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set((
+            pickup_jobs::status.eq("collected"),
+            pickup_jobs::collected_at.eq(at),
+            pickup_jobs::tracking_number.eq(tracking),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A courier company's jobs in one status, oldest first.
+pub async fn for_courier(
+    conn: &mut AsyncPgConnection,
+    company: &str,
+    status: &str,
+    limit: i64,
+) -> QueryResult<Vec<JobRow>> {
+    pickup_jobs::table
+        .filter(pickup_jobs::courier_company.eq(company))
+        .filter(pickup_jobs::status.eq(status))
+        .order(pickup_jobs::dispatch_at.asc())
+        .limit(limit)
+        .select(JobRow::as_select())
+        .load(conn)
+        .await
+}

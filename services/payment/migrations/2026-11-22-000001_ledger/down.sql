@@ -1,0 +1,6 @@
+DROP TABLE recoveries;
+DROP TABLE refunds;
+DROP TABLE ledger_entries;
+DROP TABLE ledger_transactions;
+DROP FUNCTION ledger_immutable();
+DROP FUNCTION ledger_check_balanced();

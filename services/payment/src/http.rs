@@ -1,0 +1,59 @@
+//! payment's read API: a case's ledger postings, an account's balance, the trial balance.
+
+use actix_web::{HttpResponse, web};
+use returns_runtime::AppContext;
+use returns_web::Problem;
+use uuid::Uuid;
+
+use crate::ledger;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/cases/{id}/ledger", web::get().to(case_ledger))
+        .route(
+            "/accounts/{account}/balance",
+            web::get().to(account_balance),
+        )
+        .route("/ledger/trial-balance", web::get().to(trial_balance));
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the ledger is unavailable; retry shortly")
+}
+
+async fn case_ledger(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = Uuid::parse_str(&path)
+        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let entries = ledger::entries_of_case(&mut conn, id)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "entries": entries })))
+}
+
+async fn account_balance(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let account = path.into_inner();
+    if account.is_empty() || account.len() > 100 {
+        return Err(Problem::invalid(
+            "account",
+            "an account key such as buyer:b-1 or platform:advance",
+        ));
+    }
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let balance = ledger::balance(&mut conn, &account)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "account": account, "balance_fen": balance })))
+}
+
+async fn trial_balance(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let tb = ledger::trial_balance(&mut conn).await.map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(tb))
+}

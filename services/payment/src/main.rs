@@ -1,0 +1,38 @@
+//! payment: pays refunds and keeps the ledger. Owns the `returns_payment` database.
+
+mod handler;
+mod http;
+mod ledger;
+mod schema;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use returns_bus::EventHandler;
+use returns_events::topics;
+use returns_runtime::{AppContext, Service};
+
+struct Payment;
+
+impl Service for Payment {
+    const NAME: &'static str = "payment";
+    const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+    fn topics() -> Vec<&'static str> {
+        vec![topics::PICKUPS]
+    }
+
+    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
+        Arc::new(handler::PaymentHandler { ctx: ctx.clone() })
+    }
+
+    fn routes(cfg: &mut web::ServiceConfig) {
+        http::routes(cfg);
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    returns_runtime::run::<Payment>()?;
+    Ok(())
+}

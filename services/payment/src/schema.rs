@@ -1,0 +1,54 @@
+//! payment's tables (migrations/).
+
+diesel::table! {
+    ledger_transactions (id) {
+        id -> Uuid,
+        case_id -> Uuid,
+        kind -> Text,
+        rule_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        transaction_id -> Uuid,
+        account -> Text,
+        amount_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    refunds (case_id) {
+        case_id -> Uuid,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        order_line_id -> Text,
+        amount_fen -> BigInt,
+        status -> Text,
+        tracking_number -> Text,
+        collected_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        transaction_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    recoveries (case_id) {
+        case_id -> Uuid,
+        merchant_id -> Text,
+        amount_fen -> BigInt,
+        status -> Text,
+        opened_at -> Timestamptz,
+        transaction_id -> Uuid,
+    }
+}
+
+diesel::joinable!(ledger_entries -> ledger_transactions (transaction_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    ledger_transactions,
+    ledger_entries,
+    refunds,
+    recoveries
+);

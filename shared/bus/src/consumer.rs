@@ -1,0 +1,414 @@
+//! Batched, inbox-guarded consumption with one worker actor per assigned partition.
+//!
+//! The [`ConsumerActor`] polls the broker, cuts a batch (up to `kafka.batch_max` records or
+//! `kafka.batch_wait_ms` after the first), splits it by partition and hands each slice to that
+//! partition's [`PartitionWorker`]. A worker applies its slice in one database transaction,
+//! in offset order, recording every event id in the inbox; only when every slice is applied are
+//! the offsets committed. A slice that fails on the database is retried until it succeeds or
+//! the service shuts down, so a partition never skips work; a record that cannot be processed
+//! goes to the dead-letter topic instead of stopping the partition.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use actix::prelude::*;
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
+};
+use rdkafka::message::{Headers, Message, OwnedMessage};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use returns_events::Envelope;
+use returns_settings::{CityMap, KafkaSettings};
+use returns_store::{AsyncConnection, Pool, StoreError, inbox};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use crate::outbox::{DeadLetter, stage, stage_dead_letter};
+use crate::{BusError, Outgoing, RelayHandle, Shutdown};
+
+/// One decoded event and where it came from.
+pub struct Incoming<'a> {
+    pub envelope: &'a Envelope,
+    pub topic: &'a str,
+    pub partition: i32,
+    pub offset: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HandleError {
+    /// The event can never be applied (invalid payload, impossible state): dead-letter it.
+    #[error("{0}")]
+    Reject(String),
+    /// The database failed: retry the whole slice.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Bus(#[from] BusError),
+}
+
+impl From<diesel::result::Error> for HandleError {
+    fn from(e: diesel::result::Error) -> Self {
+        HandleError::Store(StoreError::Query(e))
+    }
+}
+
+/// A service's reaction to events, applied inside the consumer's transaction. It returns the
+/// events it emits; the consumer stages them in the same transaction.
+pub trait EventHandler: Send + Sync + 'static {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        event: Incoming<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>>;
+}
+
+/// What a consumer needs to know about its service.
+pub struct ConsumerSpec {
+    pub service: String,
+    pub group_id: String,
+    pub topics: Vec<&'static str>,
+    pub kafka: KafkaSettings,
+    pub cities: CityMap,
+}
+
+/// Readiness and completion of a running consumer.
+#[derive(Clone)]
+pub struct ConsumerHandle {
+    assigned: Arc<AtomicUsize>,
+    finished: watch::Receiver<bool>,
+}
+
+impl ConsumerHandle {
+    /// Partitions currently assigned to this consumer (readiness needs at least one).
+    pub fn assigned_partitions(&self) -> usize {
+        self.assigned.load(Ordering::Relaxed)
+    }
+
+    /// Completes when the consumer has stopped and committed its last offsets.
+    pub async fn finished(&mut self) {
+        let _ = self.finished.wait_for(|v| *v).await;
+    }
+}
+
+struct BusContext {
+    assigned: Arc<AtomicUsize>,
+}
+
+impl ClientContext for BusContext {}
+
+impl ConsumerContext for BusContext {
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                tracing::info!(partitions = tpl.count(), "partitions assigned");
+                self.assigned.store(tpl.count(), Ordering::Relaxed);
+            }
+            Rebalance::Revoke(_) => self.assigned.store(0, Ordering::Relaxed),
+            Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance failed"),
+        }
+    }
+}
+
+type BusConsumer = StreamConsumer<BusContext>;
+
+/// Starts the consumer actor on the current arbiter.
+pub fn spawn_consumer(
+    spec: ConsumerSpec,
+    pool: Pool,
+    handler: Arc<dyn EventHandler>,
+    relay: RelayHandle,
+    shutdown: Shutdown,
+) -> Result<ConsumerHandle, BusError> {
+    let assigned = Arc::new(AtomicUsize::new(0));
+    let consumer: BusConsumer =
+        crate::client::consumer_config(&spec.kafka, &spec.group_id, &spec.service)
+            .create_with_context(BusContext {
+                assigned: assigned.clone(),
+            })?;
+    consumer.subscribe(&spec.topics)?;
+    let (done_tx, done_rx) = watch::channel(false);
+    let shared = Arc::new(WorkerShared {
+        pool,
+        handler,
+        relay,
+        cities: spec.cities.clone(),
+        service: spec.service.clone(),
+        shutdown: shutdown.clone(),
+    });
+    ConsumerActor {
+        consumer: Arc::new(consumer),
+        spec,
+        shared,
+        shutdown,
+        done: Some(done_tx),
+    }
+    .start();
+    Ok(ConsumerHandle {
+        assigned,
+        finished: done_rx,
+    })
+}
+
+/// Owns the broker connection and the poll loop.
+pub struct ConsumerActor {
+    consumer: Arc<BusConsumer>,
+    spec: ConsumerSpec,
+    shared: Arc<WorkerShared>,
+    shutdown: Shutdown,
+    done: Option<watch::Sender<bool>>,
+}
+
+impl Actor for ConsumerActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let consumer = self.consumer.clone();
+        let shared = self.shared.clone();
+        let mut shutdown = self.shutdown.clone();
+        let batch_max = self.spec.kafka.batch_max;
+        let batch_wait = Duration::from_millis(self.spec.kafka.batch_wait_ms);
+        let done = self.done.take();
+        let run = async move {
+            let mut workers: HashMap<(String, i32), Addr<PartitionWorker>> = HashMap::new();
+            loop {
+                let first = tokio::select! {
+                    _ = shutdown.recv() => break,
+                    m = consumer.recv() => m,
+                };
+                let mut batch = match first {
+                    Ok(m) => vec![m.detach()],
+                    Err(e) => {
+                        tracing::warn!(error = %e, "consumer poll failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let until = tokio::time::Instant::now() + batch_wait;
+                while batch.len() < batch_max {
+                    match tokio::time::timeout_at(until, consumer.recv()).await {
+                        Ok(Ok(m)) => batch.push(m.detach()),
+                        Ok(Err(e)) => {
+                            tracing::warn!(error = %e, "consumer poll failed");
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let mut slices: Vec<((String, i32), Vec<OwnedMessage>)> = Vec::new();
+                for m in batch {
+                    let key = (m.topic().to_owned(), m.partition());
+                    match slices.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, v)) => v.push(m),
+                        None => slices.push((key, vec![m])),
+                    }
+                }
+                let sends = slices.into_iter().map(|(key, msgs)| {
+                    let worker = workers
+                        .entry(key.clone())
+                        .or_insert_with(|| {
+                            PartitionWorker {
+                                shared: shared.clone(),
+                            }
+                            .start()
+                        })
+                        .clone();
+                    async move { (key, worker.send(ApplySlice(msgs)).await) }
+                });
+                let mut tpl = TopicPartitionList::new();
+                for ((topic, partition), outcome) in futures::future::join_all(sends).await {
+                    match outcome {
+                        Ok(Ok(next)) => {
+                            if let Err(e) =
+                                tpl.add_partition_offset(&topic, partition, Offset::Offset(next))
+                            {
+                                tracing::warn!(error = %e, "offset not recorded");
+                            }
+                        }
+                        Ok(Err(Stopped)) | Err(_) => {
+                            tracing::info!(
+                                topic,
+                                partition,
+                                "slice not applied (shutting down); it will be redelivered"
+                            );
+                        }
+                    }
+                }
+                if tpl.count() > 0
+                    && let Err(e) = consumer.commit(&tpl, CommitMode::Async)
+                {
+                    tracing::warn!(error = %e, "offset commit failed; records will be redelivered and skipped by the inbox");
+                }
+            }
+            // Shutdown: everything applied so far was committed above; make it durable now.
+            if let Err(e) = consumer.commit_consumer_state(CommitMode::Sync) {
+                tracing::debug!(error = %e, "nothing further to commit at shutdown");
+            }
+            consumer.unsubscribe();
+            tracing::info!("consumer stopped");
+            if let Some(done) = done {
+                let _ = done.send(true);
+            }
+        };
+        ctx.spawn(run.into_actor(self).map(|_, _, ctx| ctx.stop()));
+    }
+}
+
+struct WorkerShared {
+    pool: Pool,
+    handler: Arc<dyn EventHandler>,
+    relay: RelayHandle,
+    cities: CityMap,
+    service: String,
+    shutdown: Shutdown,
+}
+
+/// Applies the slices of one partition, one at a time, in order.
+pub struct PartitionWorker {
+    shared: Arc<WorkerShared>,
+}
+
+impl Actor for PartitionWorker {
+    type Context = Context<Self>;
+}
+
+/// A partition's records, in offset order. Answers the next offset to commit.
+#[derive(Message)]
+#[rtype(result = "Result<i64, Stopped>")]
+struct ApplySlice(Vec<OwnedMessage>);
+
+#[derive(Debug)]
+pub struct Stopped;
+
+impl Handler<ApplySlice> for PartitionWorker {
+    type Result = ResponseFuture<Result<i64, Stopped>>;
+
+    fn handle(&mut self, msg: ApplySlice, _ctx: &mut Self::Context) -> Self::Result {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let next = msg.0.last().map(|m| m.offset() + 1).unwrap_or(0);
+            let mut backoff = Duration::from_millis(50);
+            loop {
+                match apply_slice(&shared, &msg.0).await {
+                    Ok(staged) => {
+                        if staged {
+                            shared.relay.wake();
+                        }
+                        return Ok(next);
+                    }
+                    Err(e) => {
+                        if shared.shutdown.is_shutdown() {
+                            return Err(Stopped);
+                        }
+                        tracing::warn!(error = %e, "slice failed; retrying");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(5));
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// One transaction for the slice. Returns whether anything was staged in the outbox.
+async fn apply_slice(
+    shared: &Arc<WorkerShared>,
+    msgs: &[OwnedMessage],
+) -> Result<bool, HandleError> {
+    let mut conn = shared.pool.get().await.map_err(StoreError::from)?;
+    (*conn)
+        .transaction::<bool, HandleError, _>(async move |conn| {
+            let mut staged = false;
+            for m in msgs {
+                staged |= apply_one(shared, conn, m).await?;
+            }
+            Ok(staged)
+        })
+        .await
+}
+
+async fn apply_one(
+    shared: &WorkerShared,
+    conn: &mut AsyncPgConnection,
+    m: &OwnedMessage,
+) -> Result<bool, HandleError> {
+    let dead_letter = |reason: String| DeadLetter {
+        topic: m.topic(),
+        partition: m.partition(),
+        offset: m.offset(),
+        key: m.key(),
+        payload: m.payload().unwrap_or_default(),
+        reason,
+        consumer: &shared.service,
+    };
+    let traceparent = m.headers().and_then(|h| {
+        h.iter()
+            .find(|h| h.key == "traceparent")
+            .and_then(|h| h.value)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .map(str::to_owned)
+    });
+    let envelope = match m.payload().map(Envelope::from_slice) {
+        Some(Ok(env)) => env,
+        Some(Err(e)) => {
+            tracing::warn!(topic = m.topic(), partition = m.partition(), offset = m.offset(), error = %e, "dead-lettered");
+            stage_dead_letter(conn, dead_letter(e.to_string())).await?;
+            return Ok(true);
+        }
+        None => {
+            stage_dead_letter(conn, dead_letter("record has no payload".to_owned())).await?;
+            return Ok(true);
+        }
+    };
+    let span = tracing::info_span!(
+        "consume",
+        otel.name = %format!("{} consume {}", shared.service, envelope.event_type),
+        otel.kind = "consumer",
+        case_id = %envelope.case_id,
+        city = %envelope.city,
+        shard = %envelope.shard,
+        event_type = %envelope.event_type,
+        messaging.destination = m.topic(),
+        messaging.partition = m.partition(),
+        messaging.offset = m.offset(),
+    );
+    returns_telemetry::continue_trace(&span, traceparent.as_deref());
+    async {
+        if !inbox::first_delivery(
+            conn,
+            envelope.event_id,
+            m.topic(),
+            m.partition(),
+            m.offset(),
+        )
+        .await?
+        {
+            tracing::debug!(event_id = %envelope.event_id, "already applied; skipped");
+            return Ok(false);
+        }
+        let incoming = Incoming {
+            envelope: &envelope,
+            topic: m.topic(),
+            partition: m.partition(),
+            offset: m.offset(),
+        };
+        match shared.handler.handle(conn, incoming).await {
+            Ok(out) if out.is_empty() => Ok(false),
+            Ok(out) => {
+                stage(conn, &shared.cities, &out).await?;
+                Ok(true)
+            }
+            Err(HandleError::Reject(reason)) => {
+                tracing::warn!(event_id = %envelope.event_id, %reason, "dead-lettered");
+                stage_dead_letter(conn, dead_letter(reason)).await?;
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .instrument(span.clone())
+    .await
+}

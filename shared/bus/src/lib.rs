@@ -1,0 +1,35 @@
+//! How services talk: only over Kafka, never to each other's databases.
+//!
+//! * A state change and its events commit together: [`outbox::stage`] writes event rows in the
+//!   caller's transaction and the [`relay::OutboxRelay`] actor publishes them with an idempotent
+//!   producer.
+//! * A consumer applies a partition's batch in one transaction, records each event id in the
+//!   inbox in that same transaction, and commits offsets only after ([`consumer`]).
+//! * A record that cannot be processed goes to the dead-letter topic with its reason, through
+//!   the same outbox, and the partition moves on.
+
+pub mod admin;
+pub mod client;
+pub mod consumer;
+pub mod outbox;
+pub mod relay;
+pub mod shutdown;
+
+pub use consumer::{ConsumerHandle, EventHandler, HandleError, Incoming, spawn_consumer};
+pub use outbox::{Outgoing, stage};
+pub use relay::{OutboxRelay, RelayHandle};
+pub use shutdown::Shutdown;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    #[error("kafka: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
+    #[error(transparent)]
+    Store(#[from] returns_store::StoreError),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("event could not be encoded: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("topic {topic} could not be created: {reason}")]
+    Topic { topic: String, reason: String },
+}

@@ -1,0 +1,186 @@
+//! The outbox relay actor: publishes committed outbox rows in order, then deletes them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use returns_settings::{KafkaSettings, OutboxSettings};
+use returns_store::{AsyncConnection, Pool, outbox};
+use tokio::sync::{Notify, watch};
+
+use crate::{BusError, Shutdown};
+
+/// Publishes the outbox. Woken by [`RelayHandle::wake`] after each commit that staged events,
+/// and by a slow poll as a safety net (for rows left by a crash).
+pub struct OutboxRelay {
+    pool: Pool,
+    producer: FutureProducer,
+    settings: OutboxSettings,
+    wake: Arc<Notify>,
+    shutdown: Shutdown,
+    done: Option<watch::Sender<bool>>,
+}
+
+/// Cheap handle for handlers to wake the relay.
+#[derive(Clone)]
+pub struct RelayHandle {
+    wake: Arc<Notify>,
+    finished: watch::Receiver<bool>,
+}
+
+impl RelayHandle {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Completes when the relay has drained the outbox and flushed the producer at shutdown.
+    pub async fn finished(&mut self) {
+        let _ = self.finished.wait_for(|v| *v).await;
+    }
+}
+
+impl OutboxRelay {
+    pub fn new(
+        pool: Pool,
+        kafka: &KafkaSettings,
+        settings: OutboxSettings,
+        service: &str,
+        shutdown: Shutdown,
+    ) -> Result<(Self, RelayHandle), BusError> {
+        let producer: FutureProducer =
+            crate::client::producer_config(kafka, &format!("{service}-relay")).create()?;
+        let wake = Arc::new(Notify::new());
+        let (done, finished) = watch::channel(false);
+        let handle = RelayHandle {
+            wake: wake.clone(),
+            finished,
+        };
+        Ok((
+            OutboxRelay {
+                pool,
+                producer,
+                settings,
+                wake,
+                shutdown,
+                done: Some(done),
+            },
+            handle,
+        ))
+    }
+}
+
+impl Actor for OutboxRelay {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let pool = self.pool.clone();
+        let producer = self.producer.clone();
+        let settings = self.settings.clone();
+        let wake = self.wake.clone();
+        let mut shutdown = self.shutdown.clone();
+        let done = self.done.take();
+        let run = async move {
+            let poll = Duration::from_millis(settings.poll_ms);
+            loop {
+                // Drain everything committed so far.
+                loop {
+                    match publish_batch(&pool, &producer, settings.batch).await {
+                        Ok(n) if n as i64 >= settings.batch => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "outbox relay round failed; retrying");
+                            tokio::time::sleep(Duration::from_millis(250)).await;
+                            break;
+                        }
+                    }
+                }
+                if shutdown.is_shutdown() {
+                    break;
+                }
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                    _ = shutdown.recv() => {}
+                }
+            }
+            // Final drain after the consumers stopped, then flush the producer.
+            if let Err(e) = publish_batch(&pool, &producer, i64::MAX / 2).await {
+                tracing::warn!(error = %e, "final outbox drain failed; rows stay for the next start");
+            }
+            if let Err(e) = producer.flush(Duration::from_secs(5)) {
+                tracing::warn!(error = %e, "producer flush at shutdown failed");
+            }
+            tracing::info!("outbox relay stopped");
+            if let Some(done) = done {
+                let _ = done.send(true);
+            }
+        };
+        ctx.spawn(run.into_actor(self).map(|_, _, ctx| ctx.stop()));
+    }
+}
+
+/// One round: lock the relay, publish the oldest rows, await every acknowledgement, delete.
+/// Returns how many rows were published.
+async fn publish_batch(
+    pool: &Pool,
+    producer: &FutureProducer,
+    limit: i64,
+) -> Result<usize, BusError> {
+    let mut conn = pool.get().await.map_err(returns_store::StoreError::from)?;
+    let producer = producer.clone();
+    (*conn)
+        .transaction::<usize, BusError, _>(async move |conn| {
+            if !outbox::try_lock_relay(conn).await? {
+                return Ok(0);
+            }
+            let rows = outbox::oldest(conn, limit).await?;
+            if rows.is_empty() {
+                return Ok(0);
+            }
+            let mut acks = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let mut headers = OwnedHeaders::new();
+                if let Some(tp) = &row.traceparent {
+                    headers = headers.insert(Header {
+                        key: "traceparent",
+                        value: Some(tp.as_str()),
+                    });
+                }
+                if let Some(map) = row.headers.as_object() {
+                    for (k, v) in map {
+                        if let Some(v) = v.as_str() {
+                            headers = headers.insert(Header {
+                                key: k.as_str(),
+                                value: Some(v),
+                            });
+                        }
+                    }
+                }
+                let record = FutureRecord::to(&row.topic)
+                    .partition(row.partition)
+                    .key(&row.record_key)
+                    .payload(&row.payload)
+                    .headers(headers);
+                // Enqueued in row order; the idempotent producer keeps that order per partition.
+                let ack = producer
+                    .send_result(record)
+                    .map_err(|(e, _)| BusError::Kafka(e))?;
+                acks.push(ack);
+            }
+            for ack in futures::future::join_all(acks).await {
+                match ack {
+                    Ok(Ok(_)) => {}
+                    Ok(Err((e, _))) => return Err(BusError::Kafka(e)),
+                    Err(_cancelled) => {
+                        return Err(BusError::Kafka(rdkafka::error::KafkaError::Canceled));
+                    }
+                }
+            }
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            outbox::delete_ids(conn, &ids).await?;
+            Ok(rows.len())
+        })
+        .await
+}

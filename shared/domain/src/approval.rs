@@ -1,0 +1,194 @@
+//! AUTO-1..AUTO-3 and RV-1: is a request approved at once, or does it wait for the merchant?
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{CaseKind, Category, Policy, Rating, ReturnReason, RuleId};
+
+/// The facts the decision uses, all already on the platform (AUTO-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalFacts {
+    pub kind: CaseKind,
+    pub reason: ReturnReason,
+    pub category: Category,
+    /// CR-3: the rating the case was opened with.
+    pub rating: Rating,
+    pub received_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+    /// CT-1: whether the pickup city is covered.
+    pub city_covered: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalOutcome {
+    /// Approved by the system without the merchant; the buyer is entitled to fast return
+    /// (PAY-1) when approved under AUTO-1.
+    Approved { fast_return: bool },
+    /// RV-1: waits for the merchant, who has `merchant_review_hours` to decide.
+    AwaitMerchant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalDecision {
+    pub outcome: ApprovalOutcome,
+    pub rule: RuleId,
+    /// A sentence the buyer can read.
+    pub reason: String,
+}
+
+/// Decide a new request. Pure: the caller records the returned rule id and reason.
+pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
+    let wait = |rule: RuleId, reason: String| ApprovalDecision {
+        outcome: ApprovalOutcome::AwaitMerchant,
+        rule,
+        reason,
+    };
+    if !matches!(facts.kind, CaseKind::ReturnRefund) || facts.reason != ReturnReason::NoReason {
+        return wait(
+            RuleId::Rv1,
+            "Only a 7-day no-reason return is approved at once; the merchant reviews this request."
+                .to_owned(),
+        );
+    }
+    if !facts.city_covered {
+        return wait(
+            RuleId::Auto3,
+            "Fast return is not offered in this city yet; the merchant reviews this request."
+                .to_owned(),
+        );
+    }
+    if policy.auto_excluded_categories.contains(&facts.category) {
+        return wait(
+            RuleId::Auto2,
+            "Fresh food and large appliances are always reviewed by the merchant.".to_owned(),
+        );
+    }
+    if facts.rating.stars() < policy.auto_approve_min_stars {
+        return wait(
+            RuleId::Rv1,
+            format!(
+                "A rating of {} stars or more is needed for instant approval; the merchant reviews this request.",
+                policy.auto_approve_min_stars
+            ),
+        );
+    }
+    let window = Duration::days(policy.no_reason_window_days);
+    let age = facts.requested_at - facts.received_at;
+    if age < Duration::zero() || age > window {
+        return wait(
+            RuleId::Rv1,
+            format!(
+                "The no-reason return window is {} days after receipt; the merchant reviews this request.",
+                policy.no_reason_window_days
+            ),
+        );
+    }
+    ApprovalDecision {
+        outcome: ApprovalOutcome::Approved { fast_return: true },
+        rule: RuleId::Auto1,
+        reason: format!(
+            "Approved at once: {}-star buyer, no-reason return within {} days of receipt.",
+            facts.rating.stars(),
+            policy.no_reason_window_days
+        ),
+    }
+}
+
+/// RV-1: when a waiting request is approved by the system if the merchant stays silent.
+pub fn merchant_review_deadline(requested_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
+    requested_at + Duration::hours(policy.merchant_review_hours)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn facts() -> ApprovalFacts {
+        let received = Utc.with_ymd_and_hms(2026, 11, 17, 2, 0, 0).unwrap();
+        ApprovalFacts {
+            kind: CaseKind::ReturnRefund,
+            reason: ReturnReason::NoReason,
+            category: Category::Apparel,
+            rating: Rating::new(3).unwrap(),
+            received_at: received,
+            requested_at: received + Duration::days(3),
+            city_covered: true,
+        }
+    }
+
+    #[test]
+    fn auto_1_three_star_no_reason_within_seven_days_is_approved_at_once() {
+        let d = decide(&facts(), &Policy::default());
+        assert_eq!(d.outcome, ApprovalOutcome::Approved { fast_return: true });
+        assert_eq!(d.rule, RuleId::Auto1);
+    }
+
+    #[test]
+    fn auto_1_two_star_buyer_waits_for_merchant() {
+        let f = ApprovalFacts {
+            rating: Rating::new(2).unwrap(),
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(d.outcome, ApprovalOutcome::AwaitMerchant);
+        assert_eq!(d.rule, RuleId::Rv1);
+    }
+
+    #[test]
+    fn auto_1_day_eight_is_outside_the_window() {
+        let mut f = facts();
+        f.requested_at = f.received_at + Duration::days(7) + Duration::seconds(1);
+        assert_eq!(
+            decide(&f, &Policy::default()).outcome,
+            ApprovalOutcome::AwaitMerchant
+        );
+        f.requested_at = f.received_at + Duration::days(7);
+        assert_eq!(
+            decide(&f, &Policy::default()).outcome,
+            ApprovalOutcome::Approved { fast_return: true }
+        );
+    }
+
+    #[test]
+    fn auto_1_threshold_comes_from_policy() {
+        let strict = Policy {
+            auto_approve_min_stars: 4,
+            ..Policy::default()
+        };
+        assert_eq!(
+            decide(&facts(), &strict).outcome,
+            ApprovalOutcome::AwaitMerchant
+        );
+    }
+
+    #[test]
+    fn auto_2_fresh_food_and_large_appliances_go_to_review() {
+        for category in [Category::FreshFood, Category::LargeAppliance] {
+            let f = ApprovalFacts {
+                category,
+                ..facts()
+            };
+            let d = decide(&f, &Policy::default());
+            assert_eq!(d.rule, RuleId::Auto2);
+            assert_eq!(d.outcome, ApprovalOutcome::AwaitMerchant);
+        }
+    }
+
+    #[test]
+    fn auto_3_uncovered_city_is_not_auto_approved() {
+        let f = ApprovalFacts {
+            city_covered: false,
+            ..facts()
+        };
+        assert_eq!(decide(&f, &Policy::default()).rule, RuleId::Auto3);
+    }
+
+    #[test]
+    fn rv_1_review_deadline_is_72_hours() {
+        let f = facts();
+        let due = merchant_review_deadline(f.requested_at, &Policy::default());
+        assert_eq!(due - f.requested_at, Duration::hours(72));
+    }
+}

@@ -1,0 +1,246 @@
+//! The vocabulary of a case: kinds, reasons, categories, ratings, cities, statuses.
+
+use serde::{Deserialize, Serialize};
+
+use crate::InvalidInput;
+
+/// Case kinds K-1..K-7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// K-1 refund only, not shipped.
+    RefundOnly,
+    /// K-2 return and refund.
+    ReturnRefund,
+    /// K-3 exchange.
+    Exchange,
+    /// K-4 after-sales.
+    AfterSales,
+    /// K-5 care order.
+    Care,
+    /// K-6 complaint.
+    Complaint,
+    /// K-7 delivery and installation.
+    DeliveryInstallation,
+}
+
+/// Why the buyer asks. `NoReason` is the 7-day no-reason return of AUTO-1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnReason {
+    NoReason,
+    DidNotLike,
+    WrongSize,
+    QualityProblem,
+    NotAsDescribed,
+}
+
+/// Product categories the policies speak about (AUTO-2, PK-7, WF-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Apparel,
+    Shoes,
+    Bags,
+    Electronics,
+    Phones,
+    Cosmetics,
+    Baby,
+    Food,
+    FreshFood,
+    SmallAppliance,
+    LargeAppliance,
+    HomeFurnishing,
+    Luxury,
+    Other,
+}
+
+/// PK-7: the item's size class decides PK-3's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeClass {
+    Small,
+    Large,
+}
+
+/// CR-1: a buyer's credit rating, 1 to 5 stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i16", into = "i16")]
+pub struct Rating(i16);
+
+impl Rating {
+    pub fn new(stars: i16) -> Result<Self, InvalidInput> {
+        if (1..=5).contains(&stars) {
+            Ok(Rating(stars))
+        } else {
+            Err(InvalidInput::new(
+                "rating",
+                format!("{stars} is not a rating; allowed: 1 to 5 stars"),
+            ))
+        }
+    }
+
+    pub fn stars(self) -> i16 {
+        self.0
+    }
+}
+
+impl TryFrom<i16> for Rating {
+    type Error = InvalidInput;
+    fn try_from(v: i16) -> Result<Self, Self::Error> {
+        Rating::new(v)
+    }
+}
+
+impl From<Rating> for i16 {
+    fn from(r: Rating) -> i16 {
+        r.0
+    }
+}
+
+impl std::fmt::Display for Rating {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}★", self.0)
+    }
+}
+
+/// A city code such as `shanghai`: lowercase ASCII letters and hyphens (CT-1, CT-3).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CityCode(String);
+
+impl CityCode {
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let ok = (2..=40).contains(&raw.len())
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok {
+            Ok(CityCode(raw.to_owned()))
+        } else {
+            Err(InvalidInput::new(
+                "city",
+                format!(
+                    "{raw:?} is not a city code; allowed: 2-40 lowercase letters and inner hyphens, e.g. \"shanghai\""
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CityCode {
+    type Error = InvalidInput;
+    fn try_from(v: String) -> Result<Self, Self::Error> {
+        CityCode::parse(&v)
+    }
+}
+
+impl From<CityCode> for String {
+    fn from(c: CityCode) -> String {
+        c.0
+    }
+}
+
+impl std::fmt::Display for CityCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a case stands, as the buyer sees it. The order is the order of the fast-return
+/// journey, so a status seen late (events arrive on several topics) never moves a case back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Requested,
+    AwaitingMerchant,
+    Approved,
+    AwaitingBuyerShipment,
+    PickupScheduled,
+    PickupDispatched,
+    CourierAccepted,
+    InTransit,
+    Refunded,
+    Rejected,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Requested => "requested",
+            CaseStatus::AwaitingMerchant => "awaiting_merchant",
+            CaseStatus::Approved => "approved",
+            CaseStatus::AwaitingBuyerShipment => "awaiting_buyer_shipment",
+            CaseStatus::PickupScheduled => "pickup_scheduled",
+            CaseStatus::PickupDispatched => "pickup_dispatched",
+            CaseStatus::CourierAccepted => "courier_accepted",
+            CaseStatus::InTransit => "in_transit",
+            CaseStatus::Refunded => "refunded",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        ALL_STATUSES.iter().copied().find(|s| s.as_str() == raw)
+    }
+
+    /// The status a case takes when `next` is reported while it is `self`: it only moves
+    /// forward, whatever order the services' events arrive in.
+    pub fn advance(self, next: CaseStatus) -> CaseStatus {
+        self.max(next)
+    }
+}
+
+const ALL_STATUSES: [CaseStatus; 11] = [
+    CaseStatus::Requested,
+    CaseStatus::AwaitingMerchant,
+    CaseStatus::Approved,
+    CaseStatus::AwaitingBuyerShipment,
+    CaseStatus::PickupScheduled,
+    CaseStatus::PickupDispatched,
+    CaseStatus::CourierAccepted,
+    CaseStatus::InTransit,
+    CaseStatus::Refunded,
+    CaseStatus::Rejected,
+    CaseStatus::Closed,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cr_1_rating_is_one_to_five_stars() {
+        assert!(Rating::new(0).is_err());
+        assert!(Rating::new(6).is_err());
+        assert_eq!(Rating::new(3).map(Rating::stars), Ok(3));
+    }
+
+    #[test]
+    fn city_codes_are_lowercase_words() {
+        assert!(CityCode::parse("shanghai").is_ok());
+        assert!(CityCode::parse("xi-an").is_ok());
+        let err = CityCode::parse("Shanghai").err();
+        assert_eq!(err.map(|e| e.field), Some("city"));
+        assert!(CityCode::parse("-x").is_err());
+    }
+
+    #[test]
+    fn status_never_moves_back() {
+        let s = CaseStatus::InTransit.advance(CaseStatus::Approved);
+        assert_eq!(s, CaseStatus::InTransit);
+        assert_eq!(
+            CaseStatus::Refunded.advance(CaseStatus::Closed),
+            CaseStatus::Closed
+        );
+        for s in ALL_STATUSES {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! PAY-1, PAY-2, PAY-5: the double-entry postings money movements are made of.
+//!
+//! Sign convention: a posting's amount is what flows *into* the account (positive) or out of
+//! it (negative). Every transaction's postings sum to zero; the payment database checks it
+//! again with a deferred constraint trigger.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Fen, InvalidInput, RuleId};
+
+/// Named ledger accounts (PAY-5). Owner-specific accounts carry the owner's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Account {
+    Buyer(String),
+    Merchant(String),
+    MerchantDeposit(String),
+    /// The platform's money advanced to buyers before merchants pay (PAY-2).
+    PlatformAdvance,
+    /// What merchants owe the platform for advanced refunds (PAY-2 recovery).
+    PlatformReceivable(String),
+    CourierCompany(String),
+    Insurance,
+    PlatformCompensation,
+}
+
+impl Account {
+    /// The account's key in the ledger, e.g. `buyer:b-42`.
+    pub fn key(&self) -> String {
+        match self {
+            Account::Buyer(id) => format!("buyer:{id}"),
+            Account::Merchant(id) => format!("merchant:{id}"),
+            Account::MerchantDeposit(id) => format!("merchant_deposit:{id}"),
+            Account::PlatformAdvance => "platform:advance".to_owned(),
+            Account::PlatformReceivable(id) => format!("platform_receivable:{id}"),
+            Account::CourierCompany(id) => format!("courier:{id}"),
+            Account::Insurance => "insurance".to_owned(),
+            Account::PlatformCompensation => "platform:compensation".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting {
+    pub account: Account,
+    pub amount: Fen,
+}
+
+/// The kind of a money movement; with the case id it is the movement's idempotency key, so a
+/// case is never paid the same thing twice (PAY-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    /// PAY-1: the refund paid to the buyer out of the platform's advance.
+    RefundAdvanced,
+    /// PAY-2: the merchant's debt to the platform for the advance.
+    RecoveryOpened,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::RefundAdvanced => "refund_advanced",
+            MovementKind::RecoveryOpened => "recovery_opened",
+        }
+    }
+}
+
+/// A balanced set of postings. Only constructible balanced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    pub kind: MovementKind,
+    pub rule: RuleId,
+    pub postings: Vec<Posting>,
+}
+
+impl Movement {
+    pub fn new(
+        kind: MovementKind,
+        rule: RuleId,
+        postings: Vec<Posting>,
+    ) -> Result<Self, InvalidInput> {
+        let mut sum = Fen::ZERO;
+        for p in &postings {
+            sum = sum
+                .checked_add(p.amount)
+                .ok_or_else(|| InvalidInput::new("amount", "ledger amount overflows"))?;
+        }
+        if sum != Fen::ZERO || postings.len() < 2 {
+            return Err(InvalidInput::new(
+                "postings",
+                format!(
+                    "a ledger transaction must balance to zero over two or more postings; it sums to {sum}"
+                ),
+            ));
+        }
+        Ok(Movement {
+            kind,
+            rule,
+            postings,
+        })
+    }
+}
+
+/// PAY-1 and PAY-2: a fast refund is advanced by the platform to the buyer, and the merchant
+/// owes the platform the same amount until it repays.
+pub fn fast_refund(
+    buyer_id: &str,
+    merchant_id: &str,
+    amount: Fen,
+) -> Result<[Movement; 2], InvalidInput> {
+    if !amount.is_positive() {
+        return Err(InvalidInput::new(
+            "refund_amount_fen",
+            "a refund must be more than 0 fen",
+        ));
+    }
+    let advance = Movement::new(
+        MovementKind::RefundAdvanced,
+        RuleId::Pay1,
+        vec![
+            Posting {
+                account: Account::PlatformAdvance,
+                amount: -amount,
+            },
+            Posting {
+                account: Account::Buyer(buyer_id.to_owned()),
+                amount,
+            },
+        ],
+    )?;
+    let recovery = Movement::new(
+        MovementKind::RecoveryOpened,
+        RuleId::Pay2,
+        vec![
+            Posting {
+                account: Account::Merchant(merchant_id.to_owned()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::PlatformReceivable(merchant_id.to_owned()),
+                amount,
+            },
+        ],
+    )?;
+    Ok([advance, recovery])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pay_5_unbalanced_movement_is_refused() {
+        let r = Movement::new(
+            MovementKind::RefundAdvanced,
+            RuleId::Pay1,
+            vec![
+                Posting {
+                    account: Account::PlatformAdvance,
+                    amount: Fen(-100),
+                },
+                Posting {
+                    account: Account::Buyer("b".into()),
+                    amount: Fen(99),
+                },
+            ],
+        );
+        assert_eq!(r.err().map(|e| e.field), Some("postings"));
+    }
+
+    #[test]
+    fn pay_1_pay_2_fast_refund_advances_and_opens_recovery_balanced() {
+        let [advance, recovery] = fast_refund("b-1", "m-1", Fen(19_900)).unwrap();
+        assert_eq!(advance.rule, RuleId::Pay1);
+        assert_eq!(recovery.rule, RuleId::Pay2);
+        let buyer = advance
+            .postings
+            .iter()
+            .find(|p| p.account == Account::Buyer("b-1".into()));
+        assert_eq!(buyer.map(|p| p.amount), Some(Fen(19_900)));
+        for m in [&advance, &recovery] {
+            let sum: i64 = m.postings.iter().map(|p| p.amount.0).sum();
+            assert_eq!(sum, 0);
+        }
+    }
+
+    #[test]
+    fn pay_1_zero_refund_is_refused() {
+        assert!(fast_refund("b", "m", Fen(0)).is_err());
+    }
+}

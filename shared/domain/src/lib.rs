@@ -1,0 +1,34 @@
+//! The returns rulebook (`../shared/domain/RULES.md`) as pure functions.
+//!
+//! Nothing here performs I/O or reads the clock: actors pass in `now`, the policy
+//! (loaded from settings) and the facts, and record the [`RuleId`] each decision returns.
+
+pub mod approval;
+pub mod case;
+pub mod ledger;
+pub mod money;
+pub mod pickup;
+pub mod policy;
+pub mod rules;
+
+pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, ReturnReason, SizeClass};
+pub use money::Fen;
+pub use policy::Policy;
+pub use rules::RuleId;
+
+/// A fact given to a rule was outside what the rule accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidInput {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl InvalidInput {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

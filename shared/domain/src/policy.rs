@@ -1,0 +1,105 @@
+//! The numbers of the rulebook. Each is a default that settings may override (RULES.md: "Numbers
+//! here are defaults: each lives in configuration, not in code").
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Category, InvalidInput};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// AUTO-1: minimum stars for 0-second approval.
+    pub auto_approve_min_stars: i16,
+    /// AUTO-1: days after receipt during which a no-reason return is approved at once.
+    pub no_reason_window_days: i64,
+    /// AUTO-2: categories that always go to merchant review.
+    pub auto_excluded_categories: Vec<Category>,
+    /// RV-1: hours the merchant has to decide before the system approves.
+    pub merchant_review_hours: i64,
+    /// PK-1: the local-time window in which a pickup request dispatches at once.
+    pub pickup_window_start_hour: u32,
+    pub pickup_window_end_hour: u32,
+    /// PK-3: hours from dispatch until the courier must arrive, by size class.
+    pub arrival_hours_small: i64,
+    pub arrival_hours_large: i64,
+    /// PK-2: minutes a partner courier company has to accept a job.
+    pub courier_accept_minutes: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            auto_approve_min_stars: 3,
+            no_reason_window_days: 7,
+            auto_excluded_categories: vec![Category::FreshFood, Category::LargeAppliance],
+            merchant_review_hours: 72,
+            pickup_window_start_hour: 9,
+            pickup_window_end_hour: 20,
+            arrival_hours_small: 2,
+            arrival_hours_large: 4,
+            courier_accept_minutes: 5,
+        }
+    }
+}
+
+impl Policy {
+    /// Start-up check: a policy that cannot be applied is refused with the offending key.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        if !(1..=5).contains(&self.auto_approve_min_stars) {
+            return Err(InvalidInput::new(
+                "policy.auto_approve_min_stars",
+                "must be 1 to 5 stars",
+            ));
+        }
+        if self.no_reason_window_days < 0 {
+            return Err(InvalidInput::new(
+                "policy.no_reason_window_days",
+                "must be 0 or more days",
+            ));
+        }
+        if self.pickup_window_start_hour >= self.pickup_window_end_hour
+            || self.pickup_window_end_hour > 24
+        {
+            return Err(InvalidInput::new(
+                "policy.pickup_window_start_hour",
+                "the pickup window must start before it ends, within 0..=24 hours",
+            ));
+        }
+        for (field, v) in [
+            ("policy.merchant_review_hours", self.merchant_review_hours),
+            ("policy.arrival_hours_small", self.arrival_hours_small),
+            ("policy.arrival_hours_large", self.arrival_hours_large),
+            ("policy.courier_accept_minutes", self.courier_accept_minutes),
+        ] {
+            if v <= 0 {
+                return Err(InvalidInput::new(field, "must be greater than 0"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_rulebook_numbers_and_valid() {
+        let p = Policy::default();
+        assert_eq!(p.auto_approve_min_stars, 3);
+        assert_eq!(p.no_reason_window_days, 7);
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn invalid_policy_names_the_key() {
+        let p = Policy {
+            pickup_window_start_hour: 21,
+            ..Policy::default()
+        };
+        assert_eq!(
+            p.validate().err().map(|e| e.field),
+            Some("policy.pickup_window_start_hour")
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! Event payloads, one struct per event type. Field meanings are listed in `docs/events.md`.
+
+use chrono::{DateTime, Utc};
+use returns_domain::{CaseKind, Category, Fen, Rating, ReturnReason, RuleId, SizeClass};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Event;
+
+macro_rules! event {
+    ($ty:ty, $name:literal, $version:literal) => {
+        impl Event for $ty {
+            const TYPE: &'static str = $name;
+            const VERSION: u16 = $version;
+        }
+    };
+}
+
+/// What a case is about, recorded by intake and carried downstream so that each service
+/// reads only the topic before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub order_line_id: String,
+    pub kind: CaseKind,
+    pub reason: ReturnReason,
+    pub category: Category,
+    pub size_class: SizeClass,
+    pub paid_amount_fen: Fen,
+    pub refund_amount_fen: Fen,
+    pub received_at: DateTime<Utc>,
+    pub requested_at: DateTime<Utc>,
+    /// CR-3: the buyer's rating when the case was opened.
+    pub buyer_rating: Rating,
+}
+
+/// Where the courier collects. Personal data: only logistics needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupAddress {
+    pub address: String,
+    pub contact_phone: String,
+}
+
+/// intake: a buyer opened a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseOpened {
+    pub facts: CaseFacts,
+    /// PK-1: door pickup asked for in the same step; `None` when the buyer ships it.
+    pub door_pickup: Option<PickupAddress>,
+}
+event!(CaseOpened, "case.opened", 1);
+
+/// audit: the request is approved, by the system (AUTO-1, RV-1 timeout) or by the merchant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseApproved {
+    pub rule: RuleId,
+    pub reason: String,
+    /// "system" or "merchant".
+    pub approved_by: String,
+    /// PAY-1: the buyer is paid on tracking upload, before the merchant sees the parcel.
+    pub fast_return: bool,
+    pub approved_at: DateTime<Utc>,
+    pub facts: CaseFacts,
+    pub door_pickup: Option<PickupAddress>,
+}
+event!(CaseApproved, "case.approved", 1);
+
+/// audit: the request waits for the merchant (RV-1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseAwaitingMerchant {
+    pub rule: RuleId,
+    pub reason: String,
+    pub review_deadline: DateTime<Utc>,
+}
+event!(CaseAwaitingMerchant, "case.awaiting_merchant", 1);
+
+/// audit: the merchant rejected the request with a reason the buyer can read (RV-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRejected {
+    pub rule: RuleId,
+    pub reason: String,
+    pub rejected_at: DateTime<Utc>,
+}
+event!(CaseRejected, "case.rejected", 1);
+
+/// logistics: no door pickup here (CT-2); the buyer ships and enters the tracking number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupNotOffered {
+    pub rule: RuleId,
+    pub reason: String,
+}
+event!(PickupNotOffered, "pickup.not_offered", 1);
+
+/// logistics: asked outside the window; the courier is sent at `dispatch_at` (PK-1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupScheduled {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    pub dispatch_at: DateTime<Utc>,
+}
+event!(PickupScheduled, "pickup.scheduled", 1);
+
+/// logistics: a courier company was sent the job (PK-1) and must arrive by `arrive_by` (PK-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupDispatched {
+    pub job_id: Uuid,
+    pub courier_company: String,
+    pub rule: RuleId,
+    pub dispatched_at: DateTime<Utc>,
+    pub arrive_by: DateTime<Utc>,
+}
+event!(PickupDispatched, "pickup.dispatched", 1);
+
+/// logistics: the courier company accepted the job (PK-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupAccepted {
+    pub job_id: Uuid,
+    pub courier_company: String,
+    pub accepted_at: DateTime<Utc>,
+}
+event!(PickupAccepted, "pickup.accepted", 1);
+
+/// What payment needs to pay the refund, carried with the tracking number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundOrder {
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub order_line_id: String,
+    pub amount_fen: Fen,
+    /// PAY-1 entitlement, decided by audit.
+    pub fast_return: bool,
+}
+
+/// logistics: the parcel was collected and its tracking number uploaded (PK-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupCollected {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    pub tracking_number: String,
+    pub collected_at: DateTime<Utc>,
+    pub refund: RefundOrder,
+}
+event!(PickupCollected, "pickup.collected", 1);
+
+/// payment: the buyer's refund was paid (PAY-1 from the platform's advance).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundPaid {
+    pub rule: RuleId,
+    pub amount_fen: Fen,
+    pub buyer_id: String,
+    pub ledger_transaction_id: Uuid,
+    pub paid_at: DateTime<Utc>,
+}
+event!(RefundPaid, "refund.paid", 1);
+
+/// payment: the merchant owes the platform the advanced refund (PAY-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryOpened {
+    pub rule: RuleId,
+    pub merchant_id: String,
+    pub amount_fen: Fen,
+    pub ledger_transaction_id: Uuid,
+}
+event!(RecoveryOpened, "recovery.opened", 1);
+
+/// intake: the case is finished for the buyer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseClosed {
+    pub closed_at: DateTime<Utc>,
+    pub outcome: String,
+}
+event!(CaseClosed, "case.closed", 1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Envelope;
+
+    #[test]
+    fn envelope_round_trips_and_refuses_future_versions() {
+        let ev = PickupAccepted {
+            job_id: Uuid::nil(),
+            courier_company: "sf".into(),
+            accepted_at: Utc::now(),
+        };
+        let env = Envelope::new(
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            "shanghai",
+            "east",
+            Utc::now(),
+            "logistics",
+            &ev,
+        )
+        .unwrap();
+        let bytes = serde_json::to_vec(&env).unwrap();
+        let back = Envelope::from_slice(&bytes).unwrap();
+        assert!(back.is::<PickupAccepted>());
+        assert_eq!(back.decode::<PickupAccepted>().unwrap(), ev);
+        let newer = Envelope {
+            schema_version: 2,
+            ..back
+        };
+        assert!(newer.decode::<PickupAccepted>().is_err());
+    }
+}

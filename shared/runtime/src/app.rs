@@ -1,0 +1,34 @@
+//! What a service plugs into the runtime.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel_migrations::EmbeddedMigrations;
+use returns_bus::{EventHandler, RelayHandle, Shutdown};
+use returns_clock::Clock;
+use returns_settings::{CityMap, Settings};
+use returns_store::Pool;
+
+/// Shared by the service's handlers and actors; also registered as `web::Data<AppContext>`.
+#[derive(Clone)]
+pub struct AppContext {
+    pub service: &'static str,
+    pub settings: Arc<Settings>,
+    pub cities: CityMap,
+    pub pool: Pool,
+    pub clock: Clock,
+    pub relay: RelayHandle,
+}
+
+/// A service: its name, its migrations, what it consumes and how it reacts, its routes and any
+/// actors of its own (timers).
+pub trait Service: 'static {
+    const NAME: &'static str;
+    const MIGRATIONS: EmbeddedMigrations;
+    /// Topics this service consumes.
+    fn topics() -> Vec<&'static str>;
+    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler>;
+    fn routes(cfg: &mut web::ServiceConfig);
+    /// Starts the service's own actors on the System; they stop when `shutdown` fires.
+    fn start_actors(_ctx: &AppContext, _shutdown: Shutdown) {}
+}

@@ -1,0 +1,26 @@
+//! Everything a service binary does besides its own rules, in one order:
+//! settings → telemetry → migrations (before the actix System) → System with the outbox relay,
+//! the consumer, the service's own actors and the HTTP server → on SIGTERM/SIGINT: stop taking
+//! requests, let the consumer finish its batch and commit, drain the outbox, flush traces.
+
+mod admin;
+mod app;
+mod health;
+mod lifecycle;
+
+pub use app::{AppContext, Service};
+pub use lifecycle::run;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error(transparent)]
+    Settings(#[from] returns_settings::SettingsError),
+    #[error(transparent)]
+    Telemetry(#[from] returns_telemetry::TelemetryError),
+    #[error(transparent)]
+    Store(#[from] returns_store::StoreError),
+    #[error(transparent)]
+    Bus(#[from] returns_bus::BusError),
+    #[error("HTTP server: {0}")]
+    Io(#[from] std::io::Error),
+}

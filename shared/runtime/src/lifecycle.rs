@@ -1,0 +1,137 @@
+//! Start-up and ordered shutdown.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::Actor;
+use actix_web::{App, HttpServer, web};
+use returns_bus::consumer::ConsumerSpec;
+use returns_bus::{OutboxRelay, Shutdown, spawn_consumer};
+use returns_clock::Clock;
+use returns_settings::Settings;
+use tracing_actix_web::TracingLogger;
+
+use crate::{AppContext, RuntimeError, Service, admin, health};
+
+/// Runs service `S` until SIGTERM or SIGINT, then drains and returns.
+pub fn run<S: Service>() -> Result<(), RuntimeError> {
+    let settings = Arc::new(Settings::load()?);
+    let section = settings.service(S::NAME)?.clone();
+    let telemetry = returns_telemetry::init(S::NAME, &settings.telemetry)?;
+    tracing::info!(service = S::NAME, environment = %settings.environment, "starting");
+
+    // Migrations run before the actix System exists: they block, and arbiters must not.
+    returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
+
+    let clock = match settings.clock.shift_seconds {
+        Some(s) => Clock::shifted(chrono::Duration::seconds(s)),
+        None => Clock::system(),
+    };
+    let cities = settings.city_map()?;
+    let grace = Duration::from_secs(settings.shutdown.grace_seconds);
+
+    let result = actix_rt::System::new().block_on(async move {
+        let pool = returns_store::connect_pool(&section.database.url, section.database.pool_size)?;
+        let (stop_consumers, consumers_down) = Shutdown::new();
+        let (stop_relay, relay_down) = Shutdown::new();
+        let (relay, relay_handle) = OutboxRelay::new(
+            pool.clone(),
+            &settings.kafka,
+            settings.outbox.clone(),
+            S::NAME,
+            relay_down,
+        )?;
+        relay.start();
+        let ctx = AppContext {
+            service: S::NAME,
+            settings: settings.clone(),
+            cities: cities.clone(),
+            pool: pool.clone(),
+            clock,
+            relay: relay_handle.clone(),
+        };
+        let mut consumer = spawn_consumer(
+            ConsumerSpec {
+                service: S::NAME.to_owned(),
+                group_id: format!("returns-{}", S::NAME),
+                topics: S::topics(),
+                kafka: settings.kafka.clone(),
+                cities,
+            },
+            pool,
+            S::handler(&ctx),
+            relay_handle.clone(),
+            consumers_down.clone(),
+        )?;
+        S::start_actors(&ctx, consumers_down);
+
+        let data = web::Data::new(ctx);
+        let consumer_data = web::Data::new(consumer.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(data.clone())
+                .app_data(consumer_data.clone())
+                .app_data(returns_web::json_config(64 * 1024))
+                .app_data(returns_web::path_config())
+                .app_data(returns_web::query_config())
+                .configure(health::routes)
+                .configure(admin::routes)
+                .configure(S::routes)
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(returns_web::Problem::not_found("route"))
+                }))
+        })
+        .workers(section.http.workers)
+        .disable_signals()
+        .shutdown_timeout(grace.as_secs())
+        .bind((section.http.host.as_str(), section.http.port))?
+        .run();
+        let http = server.handle();
+        tracing::info!(host = %section.http.host, port = section.http.port, "serving");
+
+        actix_rt::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutdown requested: no new requests; finishing work in flight");
+            http.stop(true).await;
+        });
+        server.await?;
+
+        // Order matters: consumers finish their batch and commit, then the relay publishes
+        // what they staged, then the process exits.
+        stop_consumers.trigger();
+        if tokio::time::timeout(grace, consumer.finished())
+            .await
+            .is_err()
+        {
+            tracing::warn!("consumer did not stop within the grace period");
+        }
+        stop_relay.trigger();
+        let mut relay_handle = relay_handle;
+        if tokio::time::timeout(grace, relay_handle.finished())
+            .await
+            .is_err()
+        {
+            tracing::warn!("outbox relay did not drain within the grace period");
+        }
+        Ok::<(), RuntimeError>(())
+    });
+    tracing::info!(service = S::NAME, "stopped");
+    telemetry.shutdown();
+    result
+}
+
+async fn wait_for_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGTERM; waiting for Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

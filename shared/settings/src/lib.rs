@@ -1,0 +1,173 @@
+//! Settings for every service, layered like zero-to-production's: `config/base.toml`, then
+//! `config/{RETURNS_ENV}.toml`, then `RETURNS__SECTION__KEY` environment variables.
+//! Everything is validated once at start-up and refused with the key at fault.
+
+mod cities;
+mod sections;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use returns_domain::Policy;
+use serde::Deserialize;
+
+pub use cities::{CityInfo, CityMap, ShardInfo};
+pub use sections::{
+    ClockSettings, DatabaseSettings, HttpSettings, KafkaSettings, OutboxSettings, ShutdownSettings,
+    TelemetrySettings,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("settings could not be read: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("setting `{key}` is invalid: {message}")]
+    Invalid { key: String, message: String },
+}
+
+impl SettingsError {
+    pub(crate) fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
+        SettingsError::Invalid {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One service's own section: where it listens and which database it owns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+}
+
+/// The whole settings tree as files and environment give it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub environment: String,
+    pub kafka: KafkaSettings,
+    pub telemetry: TelemetrySettings,
+    #[serde(default)]
+    pub clock: ClockSettings,
+    #[serde(default)]
+    pub shutdown: ShutdownSettings,
+    #[serde(default)]
+    pub outbox: OutboxSettings,
+    #[serde(default)]
+    pub policy: Policy,
+    pub shards: BTreeMap<String, ShardInfo>,
+    pub default_shard: String,
+    pub cities: BTreeMap<String, CityInfo>,
+    pub services: BTreeMap<String, ServiceSection>,
+}
+
+impl Settings {
+    /// Loads from `RETURNS_CONFIG_DIR` (default `config`) for `RETURNS_ENV` (default
+    /// `development`), then environment overrides, and validates.
+    pub fn load() -> Result<Self, SettingsError> {
+        let dir = std::env::var("RETURNS_CONFIG_DIR").unwrap_or_else(|_| "config".to_owned());
+        let env = std::env::var("RETURNS_ENV").unwrap_or_else(|_| "development".to_owned());
+        Self::load_from(&PathBuf::from(dir), &env, true)
+    }
+
+    pub fn load_from(
+        dir: &std::path::Path,
+        env: &str,
+        with_env_vars: bool,
+    ) -> Result<Self, SettingsError> {
+        let mut builder = config::Config::builder()
+            .set_default("environment", env)?
+            .add_source(config::File::from(dir.join("base.toml")).required(true))
+            .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false));
+        if with_env_vars {
+            builder = builder.add_source(
+                config::Environment::with_prefix("RETURNS")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            );
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.policy
+            .validate()
+            .map_err(|e| SettingsError::invalid(e.field, e.message))?;
+        self.city_map()?;
+        if self.kafka.fetch_wait_max_ms == 0 {
+            return Err(SettingsError::invalid(
+                "kafka.fetch_wait_max_ms",
+                "must be at least 1 ms",
+            ));
+        }
+        if self.kafka.batch_max == 0 {
+            return Err(SettingsError::invalid(
+                "kafka.batch_max",
+                "must be at least 1",
+            ));
+        }
+        if self.clock.shift_seconds.is_some() && self.environment == "production" {
+            return Err(SettingsError::invalid(
+                "clock.shift_seconds",
+                "production reads the real clock; remove clock.shift_seconds",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The checked city → shard → partitions map.
+    pub fn city_map(&self) -> Result<CityMap, SettingsError> {
+        CityMap::new(
+            self.kafka.partitions,
+            &self.shards,
+            &self.default_shard,
+            &self.cities,
+        )
+    }
+
+    /// The section of service `name` (`intake`, `audit`, ...).
+    pub fn service(&self, name: &str) -> Result<&ServiceSection, SettingsError> {
+        self.services
+            .get(name)
+            .ok_or_else(|| SettingsError::invalid(format!("services.{name}"), "missing section"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config")
+    }
+
+    #[test]
+    fn checked_in_settings_load_for_every_environment() {
+        for env in ["development", "test", "production"] {
+            let s = Settings::load_from(&config_dir(), env, false);
+            assert!(s.is_ok(), "{env}: {:?}", s.err());
+        }
+    }
+
+    #[test]
+    fn ct_1_launch_cities_are_covered_by_configuration() {
+        let s = Settings::load_from(&config_dir(), "development", false).unwrap();
+        let map = s.city_map().unwrap();
+        for city in [
+            "beijing",
+            "shanghai",
+            "guangzhou",
+            "shenzhen",
+            "hangzhou",
+            "nanjing",
+        ] {
+            assert!(map.is_covered(city), "{city}");
+        }
+        assert!(!map.is_covered("lhasa"));
+    }
+}

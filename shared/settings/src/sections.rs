@@ -1,0 +1,99 @@
+//! Plain settings sections.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub host: String,
+    pub port: u16,
+    #[serde(default = "default_workers")]
+    pub workers: usize,
+}
+
+fn default_workers() -> usize {
+    2
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    #[serde(default = "default_pool")]
+    pub pool_size: usize,
+}
+
+fn default_pool() -> usize {
+    8
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaSettings {
+    pub brokers: String,
+    /// Partitions of every platform topic; the shard map divides them among shards.
+    pub partitions: i32,
+    /// Tansu answers a fetch only when this expires: keep it small in development.
+    pub fetch_wait_max_ms: u32,
+    /// Most records handled in one consumer batch (one database transaction per partition).
+    pub batch_max: usize,
+    /// How long a batch waits to fill after its first record.
+    pub batch_wait_ms: u64,
+    /// Extra librdkafka properties (e.g. security settings for a production cluster).
+    #[serde(default)]
+    pub client: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// OTLP/HTTP endpoint base, e.g. `http://127.0.0.1:4318`; unset turns export off.
+    #[serde(default)]
+    pub otlp_endpoint: Option<String>,
+    pub log_filter: String,
+    /// `pretty` or `json`.
+    pub log_format: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSettings {
+    /// Development and tests only: seconds added to the real clock. Every service of one
+    /// deployment gets the same value, so their clocks agree; `POST /admin/clock/advance`
+    /// moves it forward. Absent means the real clock, which cannot move.
+    #[serde(default)]
+    pub shift_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownSettings {
+    /// Seconds a service has to drain after SIGTERM.
+    pub grace_seconds: u64,
+}
+
+impl Default for ShutdownSettings {
+    fn default() -> Self {
+        ShutdownSettings { grace_seconds: 20 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Rows the relay publishes per round.
+    pub batch: i64,
+    /// Fallback poll when no commit woke the relay.
+    pub poll_ms: u64,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        OutboxSettings {
+            batch: 500,
+            poll_ms: 200,
+        }
+    }
+}

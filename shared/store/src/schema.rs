@@ -1,0 +1,25 @@
+//! The tables every service database has (migrations/00000000000001_outbox_inbox).
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        event_id -> Uuid,
+        topic -> Text,
+        partition -> Integer,
+        record_key -> Text,
+        payload -> Bytea,
+        traceparent -> Nullable<Text>,
+        headers -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inbox (event_id) {
+        event_id -> Uuid,
+        topic -> Text,
+        partition -> Integer,
+        record_offset -> BigInt,
+        processed_at -> Timestamptz,
+    }
+}

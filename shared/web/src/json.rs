@@ -1,0 +1,69 @@
+//! Strict JSON: the path of the offending field is reported, never a 500.
+
+use actix_web::web;
+use serde::de::DeserializeOwned;
+
+use crate::Problem;
+
+/// Parses `body` as `T`; on failure says which field and why.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = (path != "." && !path.is_empty()).then_some(path);
+        let detail = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("body is not valid JSON: {inner}")
+            }
+            _ => inner.to_string(),
+        };
+        Problem::malformed(field, detail)
+    })
+}
+
+/// For routes that use `web::Json`: size cap and problem responses.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req| Problem::malformed(None, err.to_string()).into())
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|err, _req| Problem::malformed(Some("path".into()), err.to_string()).into())
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _req| Problem::malformed(Some("query".into()), err.to_string()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Req {
+        inner: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u8,
+    }
+
+    #[test]
+    fn names_the_offending_field() {
+        let p = parse_json::<Req>(br#"{"inner": {"count": 900}}"#).unwrap_err();
+        assert_eq!(p.field.as_deref(), Some("inner.count"));
+        assert_eq!(p.status, 400);
+        let p = parse_json::<Req>(b"{not json").unwrap_err();
+        assert!(p.detail.contains("not valid JSON"));
+        let p = parse_json::<Req>(br#"{"inner": {"count": 1}, "extra": 1}"#).unwrap_err();
+        assert!(p.detail.contains("unknown field"), "{}", p.detail);
+    }
+}

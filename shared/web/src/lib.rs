@@ -1,0 +1,8 @@
+//! The HTTP edge every service shares: errors as RFC 9457 `application/problem+json` naming the
+//! field at fault, and JSON bodies parsed strictly (unknown fields refused).
+
+mod json;
+mod problem;
+
+pub use json::{json_config, parse_json, path_config, query_config};
+pub use problem::Problem;

@@ -1,0 +1,89 @@
+//! The `platform` command line.
+
+use std::time::Duration;
+
+use crate::{Stack, StackOptions, Storage, repo_root};
+
+const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down";
+
+pub async fn run(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("up") => up(&args[1..]).await,
+        Some("down") => down(),
+        _ => anyhow::bail!(USAGE),
+    }
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn run_dir() -> std::path::PathBuf {
+    repo_root().join(".run")
+}
+
+/// The development stack on the ports of config/base.toml, left running.
+async fn up(args: &[String]) -> anyhow::Result<()> {
+    let storage = Storage::parse(flag(args, "--storage").unwrap_or("sqlite"))?;
+    if run_dir().join("pids").exists() {
+        anyhow::bail!(
+            "the platform seems to be up already ({}); run `just down` first",
+            run_dir().join("pids").display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(run_dir());
+    let options = StackOptions {
+        storage,
+        run_dir: run_dir(),
+        db_prefix: "returns".to_owned(),
+        collect_traces: false,
+        fixed_ports: Some([9092, 8081, 8082, 8083, 8084]),
+        environment: "development".to_owned(),
+        extra_env: Vec::new(),
+    };
+    let stack = Stack::start(options).await?;
+    let urls: Vec<String> = crate::SERVICES
+        .iter()
+        .map(|s| format!("  {s:<10} {}", stack.url(s)))
+        .collect();
+    let pids = stack.detach();
+    let lines: Vec<String> = pids.iter().map(|(n, p)| format!("{n} {p}")).collect();
+    std::fs::write(run_dir().join("pids"), lines.join("\n"))?;
+    println!(
+        "platform is up (broker 127.0.0.1:9092, storage {storage:?}); logs in {}",
+        run_dir().display()
+    );
+    println!("{}", urls.join("\n"));
+    Ok(())
+}
+
+/// Stops what `up` started: services first (SIGTERM, they drain), then the broker.
+fn down() -> anyhow::Result<()> {
+    let pids_file = run_dir().join("pids");
+    let Ok(text) = std::fs::read_to_string(&pids_file) else {
+        println!("nothing to stop");
+        return Ok(());
+    };
+    let mut entries: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(a, b)| (a.to_owned(), b.to_owned())))
+        .collect();
+    entries.sort_by_key(|(name, _)| name == "tansu");
+    for (name, pid) in entries {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        println!("stopped {name} ({pid})");
+    }
+    std::fs::remove_file(pids_file)?;
+    Ok(())
+}

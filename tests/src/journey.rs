@@ -1,0 +1,114 @@
+//! The steps of a case as buyers and couriers take them, over the services' HTTP APIs.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::cases::{CaseSpec, open_case_body};
+use crate::{Stack, wait_for};
+
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Loads ratings (CR-1) the way the rating job would.
+pub async fn load_ratings(stack: &Stack, ratings: &[(String, i16)]) -> anyhow::Result<()> {
+    for chunk in ratings.chunks(5_000) {
+        let lines: Vec<Value> = chunk
+            .iter()
+            .map(|(b, s)| json!({ "buyer_id": b, "stars": s }))
+            .collect();
+        let (status, body) = stack
+            .send_json(
+                reqwest::Method::PUT,
+                "intake",
+                "/ratings",
+                &json!({ "ratings": lines }),
+            )
+            .await?;
+        anyhow::ensure!(status == 200, "ratings refused: {status} {body}");
+    }
+    Ok(())
+}
+
+/// Opens a case for `buyer` (whose rating must be loaded) and answers its id.
+pub async fn open_case(
+    stack: &Stack,
+    buyer: &str,
+    order_line: &str,
+    spec: &CaseSpec,
+) -> anyhow::Result<String> {
+    let body = open_case_body(buyer, order_line, spec, stack.now());
+    let (status, resp) = stack.post_json("intake", "/cases", &body).await?;
+    anyhow::ensure!(status == 201, "case not opened: {status} {resp}");
+    resp["case_id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no case_id in {resp}"))
+}
+
+/// The buyer's view: `{case, timeline}`.
+pub async fn case_view(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
+    let (status, body) = stack
+        .get_json("intake", &format!("/cases/{case_id}"))
+        .await?;
+    anyhow::ensure!(status == 200, "GET case: {status} {body}");
+    Ok(body)
+}
+
+/// Waits until the buyer sees `status`.
+pub async fn wait_status(stack: &Stack, case_id: &str, status: &str) -> anyhow::Result<Value> {
+    wait_for(
+        &format!("case {case_id} to be {status}"),
+        PATIENCE,
+        || async move {
+            let v = case_view(stack, case_id).await?;
+            Ok((v["case"]["status"] == status).then_some(v))
+        },
+    )
+    .await
+}
+
+/// Waits for logistics to have a pickup job for the case and answers it.
+pub async fn wait_job(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
+    wait_for(
+        &format!("a pickup job for {case_id}"),
+        PATIENCE,
+        || async move {
+            let (status, body) = stack
+                .get_json("logistics", &format!("/cases/{case_id}/pickup"))
+                .await?;
+            Ok((status == 200).then_some(body))
+        },
+    )
+    .await
+}
+
+/// The courier company accepts the job, collects the parcel and uploads `tracking`.
+pub async fn courier_collects(
+    stack: &Stack,
+    case_id: &str,
+    tracking: &str,
+) -> anyhow::Result<Value> {
+    let job = wait_job(stack, case_id).await?;
+    let job_id = job["job_id"].as_str().unwrap_or_default().to_owned();
+    let company = job["courier_company"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/accept"),
+            &json!({ "courier_company": company }),
+        )
+        .await?;
+    anyhow::ensure!(s == 200, "accept: {s} {b}");
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/pickup"),
+            &json!({ "courier_company": company, "tracking_number": tracking }),
+        )
+        .await?;
+    anyhow::ensure!(s == 200, "pickup: {s} {b}");
+    Ok(job)
+}

@@ -1,0 +1,47 @@
+//! The end-to-end harness, in the spirit of zero-to-production's `spawn_app()`: every test
+//! starts its own Tansu broker on a free port, creates fresh databases, starts the four
+//! services as real processes against them, and talks to them over HTTP and Kafka.
+//! The demo and the benchmark (`platform` binary) drive the same system.
+
+pub mod broker;
+pub mod cases;
+pub mod cli;
+pub mod databases;
+pub mod journey;
+pub mod kafka;
+pub mod otlp;
+pub mod ports;
+pub mod process;
+pub mod stack;
+pub mod wait;
+
+pub use stack::{Stack, StackOptions, Storage};
+pub use wait::wait_for;
+
+/// The four services, in start order.
+pub const SERVICES: [&str; 4] = ["intake", "audit", "logistics", "payment"];
+
+/// The repository root (for `config/`).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Where the workspace's binaries are: next to this executable (the `platform` binary) or one
+/// level up (an integration test in `deps/`).
+pub fn bin_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let dir = exe
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or(dir)
+    } else {
+        dir
+    }
+}

@@ -1,0 +1,311 @@
+//! The whole platform on this machine: broker, databases, topics, four service processes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::{Timelike, Utc};
+use returns_settings::KafkaSettings;
+
+use crate::broker::Broker;
+pub use crate::broker::Storage;
+use crate::otlp::Collector;
+use crate::ports::free_port;
+use crate::process::Proc;
+use crate::{SERVICES, bin_dir, databases, repo_root, wait_for};
+
+/// How to start a stack.
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    pub storage: Storage,
+    /// Logs, the broker's files and pid files go here.
+    pub run_dir: PathBuf,
+    /// Databases are `{db_prefix}_{service}`, created fresh.
+    pub db_prefix: String,
+    /// Start an OTLP receiver and point the services at it.
+    pub collect_traces: bool,
+    /// Fixed ports (broker, then the four services) instead of free ones.
+    pub fixed_ports: Option<[u16; 5]>,
+    /// `RETURNS_ENV` for the services.
+    pub environment: String,
+    /// Extra `RETURNS__...` settings for every service.
+    pub extra_env: Vec<(String, String)>,
+}
+
+impl StackOptions {
+    /// A throwaway stack for one test: free ports, fresh databases, durable broker storage.
+    pub fn for_test(name: &str) -> StackOptions {
+        let unique = format!("{}_{}", name, std::process::id());
+        StackOptions {
+            storage: Storage::Sqlite,
+            run_dir: repo_root().join("target").join("e2e").join(&unique),
+            db_prefix: format!("rt_{unique}"),
+            collect_traces: true,
+            fixed_ports: None,
+            environment: "test".to_owned(),
+            extra_env: Vec::new(),
+        }
+    }
+}
+
+pub struct Stack {
+    pub options: StackOptions,
+    pub broker: Broker,
+    pub services: BTreeMap<String, (Proc, u16)>,
+    pub otlp: Option<Collector>,
+    pub client: reqwest::Client,
+    pub db_urls: HashMap<String, String>,
+    pub partitions: i32,
+    /// Seconds the services' clocks are ahead of real time (see [`morning_shift_seconds`]).
+    pub shift_seconds: i64,
+    env: HashMap<String, Vec<(String, String)>>,
+}
+
+/// The shift that makes the services' clocks read 10:00 in China (UTC+8) today, so that
+/// pickups dispatch at once (PK-1) whenever the stack is started.
+pub fn morning_shift_seconds() -> i64 {
+    let now = Utc::now();
+    let target = now
+        .with_hour(2)
+        .and_then(|t| t.with_minute(0))
+        .and_then(|t| t.with_second(0))
+        .unwrap_or(now);
+    (target - now).num_seconds()
+}
+
+impl Stack {
+    pub async fn start(options: StackOptions) -> anyhow::Result<Stack> {
+        std::fs::create_dir_all(&options.run_dir)?;
+        let ports = match options.fixed_ports {
+            Some(p) => p,
+            None => [
+                free_port()?,
+                free_port()?,
+                free_port()?,
+                free_port()?,
+                free_port()?,
+            ],
+        };
+        let broker =
+            Broker::start(options.storage, ports[0], &options.run_dir.join("broker")).await?;
+        let settings = returns_settings::Settings::load_from(
+            &repo_root().join("config"),
+            &options.environment,
+            false,
+        )?;
+        let partitions = settings.kafka.partitions;
+        let kafka = KafkaSettings {
+            brokers: broker.bootstrap(),
+            ..settings.kafka.clone()
+        };
+        returns_bus::admin::ensure_topics(&kafka, &returns_events::topics::ALL).await?;
+        let db_urls = databases::fresh(&options.db_prefix).await?;
+        let otlp = if options.collect_traces {
+            let port = free_port()?;
+            Some((Collector::start(port).await?, port))
+        } else {
+            None
+        };
+        let shift = morning_shift_seconds();
+        let mut services = BTreeMap::new();
+        let mut env = HashMap::new();
+        let mut stack_db = HashMap::new();
+        for (i, svc) in SERVICES.iter().enumerate() {
+            let port = ports[i + 1];
+            let upper = svc.to_uppercase();
+            let mut vars = vec![
+                (
+                    "RETURNS_CONFIG_DIR".to_owned(),
+                    repo_root().join("config").display().to_string(),
+                ),
+                ("RETURNS_ENV".to_owned(), options.environment.clone()),
+                ("RETURNS__KAFKA__BROKERS".to_owned(), broker.bootstrap()),
+                (
+                    format!("RETURNS__SERVICES__{upper}__HTTP__PORT"),
+                    port.to_string(),
+                ),
+                (
+                    format!("RETURNS__SERVICES__{upper}__DATABASE__URL"),
+                    db_urls[i].clone(),
+                ),
+                (
+                    "RETURNS__CLOCK__SHIFT_SECONDS".to_owned(),
+                    shift.to_string(),
+                ),
+            ];
+            if let Some((_, p)) = &otlp {
+                vars.push((
+                    "RETURNS__TELEMETRY__OTLP_ENDPOINT".to_owned(),
+                    format!("http://127.0.0.1:{p}"),
+                ));
+            }
+            vars.extend(options.extra_env.iter().cloned());
+            stack_db.insert(svc.to_string(), db_urls[i].clone());
+            env.insert(svc.to_string(), vars);
+        }
+        let mut stack = Stack {
+            options,
+            broker,
+            services: BTreeMap::new(),
+            otlp: otlp.map(|(c, _)| c),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()?,
+            db_urls: stack_db,
+            partitions,
+            shift_seconds: shift,
+            env,
+        };
+        for (i, svc) in SERVICES.iter().enumerate() {
+            let proc = stack.spawn_service(svc)?;
+            services.insert(svc.to_string(), (proc, ports[i + 1]));
+        }
+        stack.services = services;
+        stack.wait_ready(Duration::from_secs(60)).await?;
+        Ok(stack)
+    }
+
+    fn spawn_service(&self, svc: &str) -> anyhow::Result<Proc> {
+        let bin = bin_dir().join(svc);
+        anyhow::ensure!(
+            bin.exists(),
+            "{} is not built; run `cargo build --workspace --bins` first",
+            bin.display()
+        );
+        let mut cmd = Command::new(&bin);
+        cmd.envs(self.env.get(svc).cloned().unwrap_or_default());
+        Proc::spawn(svc, cmd, &self.options.run_dir.join(format!("{svc}.log")))
+    }
+
+    /// Stops `svc` with SIGTERM (answering its exit status) and starts it again.
+    pub async fn restart(&mut self, svc: &str) -> anyhow::Result<std::process::ExitStatus> {
+        let port = self
+            .services
+            .get(svc)
+            .map(|(_, p)| *p)
+            .ok_or_else(|| anyhow::anyhow!("no {svc}"))?;
+        let status = match self.services.get_mut(svc) {
+            Some((p, _)) => p.terminate(Duration::from_secs(30))?,
+            None => anyhow::bail!("no {svc}"),
+        };
+        let proc = self.spawn_service(svc)?;
+        self.services.insert(svc.to_owned(), (proc, port));
+        self.wait_ready(Duration::from_secs(60)).await?;
+        Ok(status)
+    }
+
+    /// What the services' clocks read now (before any [`Stack::advance_clocks`]).
+    pub fn now(&self) -> chrono::DateTime<Utc> {
+        Utc::now() + chrono::Duration::seconds(self.shift_seconds)
+    }
+
+    pub fn url(&self, svc: &str) -> String {
+        let port = self.services.get(svc).map(|(_, p)| *p).unwrap_or(0);
+        format!("http://127.0.0.1:{port}")
+    }
+
+    /// Waits until every service answers `/health/ready` with 200.
+    pub async fn wait_ready(&self, timeout: Duration) -> anyhow::Result<()> {
+        for svc in SERVICES {
+            let url = format!("{}/health/ready", self.url(svc));
+            let client = self.client.clone();
+            wait_for(
+                &format!("{svc} to be ready (see {})", self.options.run_dir.display()),
+                timeout,
+                || {
+                    let (client, url) = (client.clone(), url.clone());
+                    async move {
+                        Ok(client
+                            .get(&url)
+                            .send()
+                            .await
+                            .ok()
+                            .filter(|r| r.status().is_success())
+                            .map(|_| ()))
+                    }
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn get_json(
+        &self,
+        svc: &str,
+        path: &str,
+    ) -> anyhow::Result<(u16, serde_json::Value)> {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.url(svc)))
+            .send()
+            .await?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(serde_json::Value::Null)))
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        svc: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<(u16, serde_json::Value)> {
+        let r = self
+            .client
+            .request(method, format!("{}{path}", self.url(svc)))
+            .json(body)
+            .send()
+            .await?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(serde_json::Value::Null)))
+    }
+
+    pub async fn post_json(
+        &self,
+        svc: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<(u16, serde_json::Value)> {
+        self.send_json(reqwest::Method::POST, svc, path, body).await
+    }
+
+    /// Moves every service's clock forward by `seconds`.
+    pub async fn advance_clocks(&self, seconds: i64) -> anyhow::Result<()> {
+        for svc in SERVICES {
+            let (status, body) = self
+                .post_json(
+                    svc,
+                    "/admin/clock/advance",
+                    &serde_json::json!({ "seconds": seconds }),
+                )
+                .await?;
+            anyhow::ensure!(status == 200, "{svc} refused to move its clock: {body}");
+        }
+        Ok(())
+    }
+
+    /// Stops everything and drops the databases.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        for (_, (mut p, _)) in std::mem::take(&mut self.services) {
+            let _ = p.terminate(Duration::from_secs(30));
+        }
+        databases::drop_all(&self.options.db_prefix).await
+    }
+
+    /// Keeps the processes running after this program exits (`just up`), returning their pids.
+    pub fn detach(mut self) -> Vec<(String, u32)> {
+        let mut pids = Vec::new();
+        for (name, (p, _)) in std::mem::take(&mut self.services) {
+            if let Some(pid) = p.detach() {
+                pids.push((name, pid));
+            }
+        }
+        let broker = std::mem::replace(&mut self.broker.proc, Proc::none("tansu"));
+        if let Some(pid) = broker.detach() {
+            pids.push(("tansu".to_owned(), pid));
+        }
+        pids
+    }
+}
