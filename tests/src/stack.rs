@@ -271,6 +271,26 @@ impl Stack {
         self.send_json(reqwest::Method::POST, svc, path, body).await
     }
 
+    /// Outbox rows not yet published, over all services (read from their databases: the harness
+    /// may look where services may not).
+    pub async fn outbox_backlog(&self) -> anyhow::Result<i64> {
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut total = 0;
+        for url in self.db_urls.values() {
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            let c: Count = diesel::sql_query("SELECT count(*) AS n FROM outbox")
+                .get_result(&mut conn)
+                .await?;
+            total += c.n;
+        }
+        Ok(total)
+    }
+
     /// Moves every service's clock forward by `seconds`.
     pub async fn advance_clocks(&self, seconds: i64) -> anyhow::Result<()> {
         for svc in SERVICES {

@@ -13,6 +13,9 @@ use tracing_actix_web::TracingLogger;
 
 use crate::{AppContext, RuntimeError, Service, admin, health};
 
+/// Request bodies larger than this are refused with 413.
+const BODY_LIMIT: usize = 256 * 1024;
+
 /// Runs service `S` until SIGTERM or SIGINT, then drains and returns.
 pub fn run<S: Service>() -> Result<(), RuntimeError> {
     let settings = Arc::new(Settings::load()?);
@@ -72,7 +75,8 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
                 .wrap(TracingLogger::default())
                 .app_data(data.clone())
                 .app_data(consumer_data.clone())
-                .app_data(returns_web::json_config(64 * 1024))
+                .app_data(web::PayloadConfig::new(BODY_LIMIT))
+                .app_data(returns_web::json_config(BODY_LIMIT))
                 .app_data(returns_web::path_config())
                 .app_data(returns_web::query_config())
                 .configure(health::routes)

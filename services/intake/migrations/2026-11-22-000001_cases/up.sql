@@ -40,4 +40,6 @@ CREATE TABLE case_timeline (
     reason     TEXT        NOT NULL,
     at         TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX case_timeline_case ON case_timeline (case_id, at);
+-- The same fact (type and instant) is shown once, even when an upstream duplicate carries a new
+-- event id.
+CREATE UNIQUE INDEX case_timeline_fact ON case_timeline (case_id, event_type, at);

@@ -1,0 +1,202 @@
+//! Issue 2, item 13: bad requests get a 4xx naming the field; a malformed event is set aside on
+//! the dead-letter topic with its reason, and its partition goes on.
+
+use returns_events::topics;
+use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::journey::{self, PATIENCE};
+use returns_harness::kafka::{self, Record};
+use returns_harness::{Stack, StackOptions, wait_for};
+use serde_json::{Value, json};
+
+async fn post_raw(
+    stack: &Stack,
+    svc: &str,
+    path: &str,
+    body: &str,
+) -> anyhow::Result<(u16, String, Value)> {
+    send_raw(stack, reqwest::Method::POST, svc, path, body).await
+}
+
+async fn send_raw(
+    stack: &Stack,
+    method: reqwest::Method,
+    svc: &str,
+    path: &str,
+    body: &str,
+) -> anyhow::Result<(u16, String, Value)> {
+    let r = stack
+        .client
+        .request(method, format!("{}{path}", stack.url(svc)))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await?;
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, ct, r.json().await.unwrap_or(Value::Null)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("bad_input")).await?;
+    journey::load_ratings(&stack, &[("b-5".into(), 5)]).await?;
+    let good = open_case_body("b-5", "ol-4001", &CaseSpec::fast_return(), stack.now());
+    let with = |key: &str, v: Value| {
+        let mut b = good.clone();
+        b[key] = v;
+        b.to_string()
+    };
+    let mut unknown = good.clone();
+    unknown["status"] = json!("refunded");
+    let cases: Vec<(String, u16, Option<&str>)> = vec![
+        ("{\"buyer_id\": ".to_owned(), 400, None),
+        (unknown.to_string(), 400, None),
+        (with("kind", json!("teleport")), 400, Some("kind")),
+        (with("city", json!("Shang Hai")), 422, Some("city")),
+        (
+            with("paid_amount_fen", json!(-5)),
+            422,
+            Some("paid_amount_fen"),
+        ),
+        (
+            with("paid_amount_fen", json!(12.5)),
+            400,
+            Some("paid_amount_fen"),
+        ),
+        (
+            with("refund_amount_fen", json!(1_000_000)),
+            422,
+            Some("refund_amount_fen"),
+        ),
+        (
+            with("received_at", json!("yesterday")),
+            400,
+            Some("received_at"),
+        ),
+        (
+            with("received_at", json!("2999-01-01T00:00:00Z")),
+            422,
+            Some("received_at"),
+        ),
+        (with("buyer_id", json!("")), 422, Some("buyer_id")),
+        (
+            with(
+                "door_pickup",
+                json!({ "address": "x", "contact_phone": "call me" }),
+            ),
+            422,
+            Some("door_pickup.contact_phone"),
+        ),
+        (with("kind", json!("exchange")), 422, Some("kind")),
+    ];
+    for (body, status, field) in &cases {
+        let (s, ct, problem) = post_raw(&stack, "intake", "/cases", body).await?;
+        assert_eq!(s, *status, "{body} -> {problem}");
+        assert_eq!(ct, "application/problem+json", "{body}");
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{problem}"
+        );
+        if let Some(f) = field {
+            assert_eq!(problem["field"].as_str(), Some(*f), "{body} -> {problem}");
+        }
+    }
+    let (s, problem) = stack.get_json("intake", "/cases/not-a-uuid").await?;
+    assert_eq!((s, problem["field"].as_str()), (400, Some("id")));
+    let (s, _) = stack
+        .get_json("intake", &format!("/cases/{}", uuid::Uuid::now_v7()))
+        .await?;
+    assert_eq!(s, 404);
+    let (s, _) = stack.get_json("payment", "/no/such/route").await?;
+    assert_eq!(s, 404);
+    let (s, p) = stack
+        .get_json(
+            "logistics",
+            "/courier/jobs?courier_company=sf-express&status=lost",
+        )
+        .await?;
+    assert_eq!((s, p["field"].as_str()), (422, Some("status")));
+    let (s, _, p) = post_raw(&stack, "intake", "/cases", &"x".repeat(300 * 1024)).await?;
+    assert_eq!(s, 413, "{p}");
+    let (s, _, p) = send_raw(
+        &stack,
+        reqwest::Method::PUT,
+        "intake",
+        "/ratings",
+        r#"{"ratings":[{"buyer_id":"b","stars":9}]}"#,
+    )
+    .await?;
+    assert_eq!((s, p["field"].as_str()), (400, Some("ratings[0].stars")));
+
+    // A record that is not an event, and an event whose payload is wrong, on every partition
+    // of the cases topic.
+    let bootstrap = stack.broker.bootstrap();
+    let mut poison = Vec::new();
+    for p in 0..stack.partitions {
+        poison.push(Record {
+            topic: topics::CASES.to_owned(),
+            partition: p,
+            offset: 0,
+            key: Some(b"garbage".to_vec()),
+            payload: b"not json at all".to_vec(),
+            headers: Default::default(),
+        });
+        let env = json!({
+            "event_id": uuid::Uuid::now_v7(), "event_type": "case.opened", "schema_version": 1,
+            "case_id": uuid::Uuid::now_v7(), "city": "shanghai", "shard": "east",
+            "occurred_at": "2026-11-20T02:00:00Z", "producer": "intruder", "payload": { "facts": 42 }
+        });
+        poison.push(Record {
+            payload: serde_json::to_vec(&env)?,
+            key: Some(b"bad-payload".to_vec()),
+            ..poison[poison.len() - 1].clone()
+        });
+    }
+    kafka::produce(&bootstrap, &poison).await?;
+
+    // The partitions go on: a valid case opened after the poison is still decided.
+    let case_id = journey::open_case(&stack, "b-5", "ol-4002", &CaseSpec::fast_return()).await?;
+    journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+
+    let dead = wait_for("16 dead letters", PATIENCE, || {
+        let b = bootstrap.clone();
+        let partitions = stack.partitions;
+        async move {
+            let d = kafka::read_all(&b, topics::DEAD_LETTER, partitions)?;
+            Ok((d.len() >= 16).then_some(d))
+        }
+    })
+    .await?;
+    assert_eq!(dead.len(), 16);
+    for d in &dead {
+        assert_eq!(
+            d.headers.get("source_topic").map(String::as_str),
+            Some(topics::CASES)
+        );
+        assert_eq!(d.headers.get("consumer").map(String::as_str), Some("audit"));
+        assert_eq!(
+            d.headers.get("source_partition"),
+            Some(&d.partition.to_string())
+        );
+        let reason = d
+            .headers
+            .get("dead_letter_reason")
+            .cloned()
+            .unwrap_or_default();
+        if d.payload == b"not json at all" {
+            assert!(reason.contains("not an event envelope"), "{reason}");
+        } else {
+            assert!(
+                reason.contains("case.opened v1 payload is invalid"),
+                "{reason}"
+            );
+        }
+    }
+    stack.shutdown().await
+}

@@ -1,0 +1,145 @@
+//! Issue 2, item 6: the cases that do not take the fast path.
+
+use returns_events::topics;
+use returns_harness::cases::CaseSpec;
+use returns_harness::journey;
+use returns_harness::{Stack, StackOptions, kafka};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rv_1_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_gets_no_door_pickup()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("review_coverage")).await?;
+    journey::load_ratings(&stack, &[("b-2star".into(), 2), ("b-5star".into(), 5)]).await?;
+
+    // RV-1: a 2-star buyer's no-reason return waits for the merchant; no courier is sent.
+    let two_star = journey::open_case(
+        &stack,
+        "b-2star",
+        "ol-2001",
+        &CaseSpec {
+            stars: 2,
+            ..CaseSpec::fast_return()
+        },
+    )
+    .await?;
+    let view = journey::wait_status(&stack, &two_star, "awaiting_merchant").await?;
+    let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["rule_id"], "RV-1");
+    assert!(
+        last["reason"].as_str().unwrap().contains("3 stars"),
+        "{last}"
+    );
+    let (_, decision) = stack
+        .get_json("audit", &format!("/cases/{two_star}/decision"))
+        .await?;
+    assert_eq!(decision["status"], "awaiting_merchant");
+    let requested =
+        chrono::DateTime::parse_from_rfc3339(view["case"]["requested_at"].as_str().unwrap())?;
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(decision["review_deadline"].as_str().unwrap())?;
+    assert_eq!(
+        deadline - requested,
+        chrono::Duration::hours(72),
+        "RV-1: 72 hours"
+    );
+    let (s, _) = stack
+        .get_json("logistics", &format!("/cases/{two_star}/pickup"))
+        .await?;
+    assert_eq!(s, 404, "no courier job while the merchant reviews");
+
+    // CT-2 / AUTO-3: a 5-star buyer in an uncovered city is not approved at once ...
+    let uncovered = CaseSpec {
+        city: "lhasa",
+        stars: 5,
+        ..CaseSpec::fast_return()
+    };
+    let lhasa = journey::open_case(&stack, "b-5star", "ol-2002", &uncovered).await?;
+    let view = journey::wait_status(&stack, &lhasa, "awaiting_merchant").await?;
+    assert_eq!(view["case"]["shard"], "rest");
+    assert_eq!(
+        view["timeline"].as_array().unwrap().last().unwrap()["rule_id"],
+        "AUTO-3"
+    );
+
+    // ... and when the merchant approves, there is still no door pickup: the buyer ships it.
+    let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
+    let (s, body) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{lhasa}/decision"),
+            &json!({ "merchant_id": "someone-else", "decision": "approve" }),
+        )
+        .await?;
+    assert_eq!(s, 404, "another merchant's case is not found: {body}");
+    let (s, body) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{lhasa}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "approve" }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{body}");
+    let view = journey::wait_status(&stack, &lhasa, "awaiting_buyer_shipment").await?;
+    let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["rule_id"], "CT-2");
+    let (s, _) = stack
+        .get_json("logistics", &format!("/cases/{lhasa}/pickup"))
+        .await?;
+    assert_eq!(s, 404, "CT-2: no courier job outside coverage");
+    let (s, body) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{lhasa}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "approve" }),
+        )
+        .await?;
+    assert_eq!(s, 409, "a decided case cannot be decided again: {body}");
+
+    // RV-2: the merchant rejects the 2-star case with a reason; the buyer reads it; no refund.
+    let merchant = journey::case_view(&stack, &two_star).await?["case"]["merchant_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, body) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{two_star}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "reject" }),
+        )
+        .await?;
+    assert_eq!(
+        (s, body["field"].as_str()),
+        (422, Some("reason")),
+        "RV-2: a rejection needs a reason"
+    );
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{two_star}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "reject", "reason": "The tag was removed." }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    let view = journey::wait_status(&stack, &two_star, "closed").await?;
+    let reasons: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&"The tag was removed."), "{reasons:?}");
+
+    // Neither case moved money.
+    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    assert_eq!(tb["transactions"], 0);
+    assert!(
+        kafka::read_all(
+            &stack.broker.bootstrap(),
+            topics::PAYMENTS,
+            stack.partitions
+        )?
+        .is_empty()
+    );
+    stack.shutdown().await
+}
