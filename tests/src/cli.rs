@@ -4,12 +4,20 @@ use std::time::Duration;
 
 use crate::{Stack, StackOptions, Storage, repo_root};
 
-const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down";
+const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform demo [--cases N] [--storage sqlite|memory]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("up") => up(&args[1..]).await,
         Some("down") => down(),
+        Some("demo") => {
+            let cases = flag(args, "--cases")
+                .unwrap_or("300")
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--cases takes a whole number"))?;
+            let storage = Storage::parse(flag(args, "--storage").unwrap_or("sqlite"))?;
+            crate::demo::demo(cases, storage).await
+        }
         _ => anyhow::bail!(USAGE),
     }
 }

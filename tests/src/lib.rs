@@ -6,12 +6,16 @@
 pub mod broker;
 pub mod cases;
 pub mod cli;
+pub mod courier;
 pub mod databases;
+pub mod demo;
+pub mod driver;
 pub mod journey;
 pub mod kafka;
 pub mod otlp;
 pub mod ports;
 pub mod process;
+pub mod report;
 pub mod stack;
 pub mod wait;
 

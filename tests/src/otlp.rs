@@ -15,6 +15,7 @@ pub struct Span {
     pub span_id: String,
     pub parent_span_id: String,
     pub start_ns: u128,
+    pub end_ns: u128,
     pub attributes: Vec<(String, String)>,
 }
 
@@ -107,11 +108,8 @@ impl Collector {
                         trace_id: s["traceId"].as_str().unwrap_or_default().to_owned(),
                         span_id: s["spanId"].as_str().unwrap_or_default().to_owned(),
                         parent_span_id: s["parentSpanId"].as_str().unwrap_or_default().to_owned(),
-                        start_ns: match &s["startTimeUnixNano"] {
-                            Value::String(t) => t.parse().unwrap_or(0),
-                            Value::Number(n) => n.as_u64().map(u128::from).unwrap_or(0),
-                            _ => 0,
-                        },
+                        start_ns: nanos(&s["startTimeUnixNano"]),
+                        end_ns: nanos(&s["endTimeUnixNano"]),
                         attributes: attrs(&s["attributes"]),
                     });
                 }
@@ -121,6 +119,47 @@ impl Collector {
             spans.extend(new);
         }
     }
+}
+
+fn nanos(v: &Value) -> u128 {
+    match v {
+        Value::String(t) => t.parse().unwrap_or(0),
+        Value::Number(n) => n.as_u64().map(u128::from).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The spans of `trace_id` as an indented tree, children in start order.
+pub fn render_tree(spans: &[Span], trace_id: &str) -> String {
+    let mine: Vec<&Span> = spans.iter().filter(|s| s.trace_id == trace_id).collect();
+    let ids: std::collections::HashSet<&str> = mine.iter().map(|s| s.span_id.as_str()).collect();
+    let mut out = String::new();
+    fn walk(out: &mut String, all: &[&Span], parent: &str, depth: usize) {
+        let mut kids: Vec<&&Span> = all.iter().filter(|s| s.parent_span_id == parent).collect();
+        kids.sort_by_key(|s| s.start_ns);
+        for k in kids {
+            let ms = k.end_ns.saturating_sub(k.start_ns) as f64 / 1e6;
+            out.push_str(&format!(
+                "{}{:<10} {} ({ms:.2} ms)\n",
+                "  ".repeat(depth),
+                k.service,
+                k.name
+            ));
+            walk(out, all, &k.span_id, depth + 1);
+        }
+    }
+    // Roots: spans whose parent is not in this trace's collected spans.
+    let roots: Vec<&Span> = mine
+        .iter()
+        .copied()
+        .filter(|s| !ids.contains(s.parent_span_id.as_str()))
+        .collect();
+    for r in roots {
+        let ms = r.end_ns.saturating_sub(r.start_ns) as f64 / 1e6;
+        out.push_str(&format!("{:<10} {} ({ms:.2} ms)\n", r.service, r.name));
+        walk(&mut out, &mine, &r.span_id, 1);
+    }
+    out
 }
 
 fn attrs(v: &Value) -> Vec<(String, String)> {

@@ -20,7 +20,8 @@ use crate::store::{self, CaseRow, NewTimelineRow};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/cases", web::post().to(open_case))
         .route("/cases/{id}", web::get().to(get_case))
-        .route("/ratings", web::put().to(put_ratings));
+        .route("/ratings", web::put().to(put_ratings))
+        .route("/stats/cases-by-status", web::get().to(cases_by_status));
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,4 +321,13 @@ async fn put_ratings(
             .map_err(db_error)?
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+}
+
+async fn cases_by_status(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows = store::count_by_status(&mut conn).await.map_err(db_error)?;
+    let total: i64 = rows.iter().map(|(_, n)| n).sum();
+    let by_status: serde_json::Map<String, serde_json::Value> =
+        rows.into_iter().map(|(s, n)| (s, n.into())).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "total": total, "by_status": by_status })))
 }

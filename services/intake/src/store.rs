@@ -162,3 +162,12 @@ pub async fn timeline(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec
         .load(conn)
         .await
 }
+
+/// How many cases stand in each status (for operators and the demo's progress).
+pub async fn count_by_status(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(String, i64)>> {
+    cases::table
+        .group_by(cases::status)
+        .select((cases::status, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}

@@ -1,0 +1,169 @@
+//! Drives a stream of realistic cases through a running stack: ratings first (the rating job),
+//! couriers answering their jobs, cases arriving at a fixed rate (open loop), until every case
+//! has settled. Shared by the demo and the benchmark.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+
+use crate::cases::{Mix, open_case_body};
+use crate::courier::run_couriers;
+use crate::journey::load_ratings;
+use crate::report::Stats;
+use crate::{Stack, wait_for};
+
+/// Statuses where a case waits on nobody inside the platform (the demo's end states).
+pub const SETTLED: [&str; 4] = [
+    "closed",
+    "awaiting_merchant",
+    "awaiting_buyer_shipment",
+    "rejected",
+];
+
+pub struct Drive {
+    pub cases: usize,
+    /// Arrivals per second; cases are sent at their scheduled instant whatever the answers.
+    pub rate: f64,
+    pub seed: u64,
+    pub show_progress: bool,
+}
+
+pub struct Outcome {
+    pub case_ids: Vec<String>,
+    pub open_failures: usize,
+    /// Time to answer `POST /cases`, as the buyer's app sees it.
+    pub open_latency: Stats,
+    /// From the first request sent to the last case settled.
+    pub wall: Duration,
+    /// Each case's `{case, timeline}` once settled.
+    pub views: Vec<Value>,
+    pub by_status: Value,
+    pub collected: u64,
+}
+
+async fn settled_count(stack: &Stack) -> anyhow::Result<(i64, Value)> {
+    let (_, v) = stack.get_json("intake", "/stats/cases-by-status").await?;
+    let n = SETTLED
+        .iter()
+        .map(|s| v["by_status"][s].as_i64().unwrap_or(0))
+        .sum();
+    Ok((n, v["by_status"].clone()))
+}
+
+pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
+    let mut mix = Mix::new(d.seed);
+    let specs: Vec<_> = (0..d.cases).map(|_| mix.case()).collect();
+    let ratings: Vec<(String, i16)> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("b-{i}"), s.stars))
+        .collect();
+    load_ratings(stack, &ratings).await?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let companies = vec![
+        "sf-express".into(),
+        "jd-logistics".into(),
+        "yto-express".into(),
+        "zto-express".into(),
+    ];
+    let couriers = tokio::spawn(run_couriers(
+        stack.client.clone(),
+        stack.url("logistics"),
+        companies,
+        stop.clone(),
+    ));
+
+    let bar = if d.show_progress {
+        ProgressBar::new(d.cases as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg:>9} [{bar:40}] {pos}/{len} settled ({elapsed})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("running");
+    let opened = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let now = stack.now();
+    let mut sends = Vec::with_capacity(d.cases);
+    for (i, spec) in specs.iter().enumerate() {
+        let at = start + Duration::from_secs_f64(i as f64 / d.rate);
+        let body = open_case_body(&format!("b-{i}"), &format!("ol-{i}"), spec, now);
+        let (client, url, opened) = (
+            stack.client.clone(),
+            format!("{}/cases", stack.url("intake")),
+            opened.clone(),
+        );
+        sends.push(tokio::spawn(async move {
+            tokio::time::sleep_until(at.into()).await;
+            let t = Instant::now();
+            let r = client.post(&url).json(&body).send().await.ok()?;
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let v: Value = r.json().await.ok()?;
+            opened.fetch_add(1, Ordering::Relaxed);
+            Some((v["case_id"].as_str()?.to_owned(), ms))
+        }));
+    }
+    let bar2 = bar.clone();
+    let progress = async {
+        loop {
+            if let Ok((n, _)) = settled_count(stack).await {
+                bar2.set_position(n as u64);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let results = tokio::select! {
+        r = futures::future::join_all(sends) => r,
+        _ = progress => unreachable!("the progress loop never ends"),
+    };
+    let mut case_ids = Vec::new();
+    let mut lat = Vec::new();
+    for r in results.into_iter().flatten().flatten() {
+        case_ids.push(r.0);
+        lat.push(r.1);
+    }
+    let open_failures = d.cases - case_ids.len();
+    let expected = case_ids.len() as i64;
+    let patience = Duration::from_secs(120 + d.cases as u64 / 20);
+    let by_status = wait_for("every case to settle", patience, || {
+        let bar = bar.clone();
+        async move {
+            let (n, by) = settled_count(stack).await?;
+            bar.set_position(n as u64);
+            Ok((n >= expected).then_some(by))
+        }
+    })
+    .await;
+    let wall = start.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let collected = couriers.await.unwrap_or(0);
+    bar.finish_with_message("done");
+    let by_status = by_status?;
+
+    // Read every case's timeline once, after the run (not part of the measured window).
+    let views: Vec<Value> = futures::stream::iter(case_ids.clone())
+        .map(|id| async move { crate::journey::case_view(stack, &id).await.ok() })
+        .buffer_unordered(16)
+        .filter_map(|v| async move { v })
+        .collect()
+        .await;
+    Ok(Outcome {
+        case_ids,
+        open_failures,
+        open_latency: Stats::of(lat),
+        wall,
+        views,
+        by_status,
+        collected,
+    })
+}
