@@ -5,7 +5,7 @@
 set -euo pipefail
 
 TANSU_VERSION=0.6.0
-JUST_VERSION=1.43.0
+JUST_VERSION=1.59.0
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::{Stack, StackOptions, Storage, repo_root};
 
-const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform demo [--cases N] [--storage sqlite|memory]";
+const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform demo [--cases N] [--storage sqlite|memory] | platform bench [--rate R] [--seconds S] [--storage sqlite|memory|both] [--record FILE]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
@@ -17,6 +17,25 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("--cases takes a whole number"))?;
             let storage = Storage::parse(flag(args, "--storage").unwrap_or("sqlite"))?;
             crate::demo::demo(cases, storage).await
+        }
+        Some("bench") => {
+            let num = |name: &str, default: &str| -> anyhow::Result<f64> {
+                flag(args, name)
+                    .unwrap_or(default)
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} takes a number"))
+            };
+            let storages = match flag(args, "--storage").unwrap_or("both") {
+                "both" => vec![Storage::Sqlite, Storage::Memory],
+                s => vec![Storage::parse(s)?],
+            };
+            crate::bench::bench(crate::bench::BenchArgs {
+                rate: num("--rate", "200")?,
+                seconds: num("--seconds", "20")? as u64,
+                record: flag(args, "--record").map(str::to_owned),
+                storages,
+            })
+            .await
         }
         _ => anyhow::bail!(USAGE),
     }

@@ -3,6 +3,7 @@
 //! services as real processes against them, and talks to them over HTTP and Kafka.
 //! The demo and the benchmark (`platform` binary) drive the same system.
 
+pub mod bench;
 pub mod broker;
 pub mod cases;
 pub mod cli;
