@@ -31,7 +31,7 @@ pub async fn run_couriers(
                     Err(_) => Vec::new(),
                 };
                 if jobs.is_empty() {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
                 let steps = jobs.iter().filter_map(|j| j["job_id"].as_str().map(str::to_owned)).map(|id| {

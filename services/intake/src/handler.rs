@@ -29,17 +29,21 @@ impl EventHandler for IntakeHandler {
             else {
                 return Ok(Vec::new());
             };
-            let Some(current) = store::status_for_update(conn, env.case_id).await? else {
+            let now = self.ctx.clock.now();
+            // A paid refund or a rejection closes the case in the same step.
+            let closes = matches!(entry.status, CaseStatus::Refunded | CaseStatus::Rejected);
+            let target = if closes {
+                CaseStatus::Closed
+            } else {
+                entry.status
+            };
+            let moved = store::advance_status(conn, env.case_id, target, now).await?;
+            if !moved && !store::exists(conn, env.case_id).await? {
                 return Err(HandleError::Reject(format!(
                     "case {} is unknown to intake",
                     env.case_id
                 )));
-            };
-            let current = CaseStatus::parse(&current).ok_or_else(|| {
-                HandleError::Reject(format!("case {} has unknown status {current}", env.case_id))
-            })?;
-            let now = self.ctx.clock.now();
-            let mut next = current.advance(entry.status);
+            }
             store::add_timeline(
                 conn,
                 &NewTimelineRow {
@@ -54,9 +58,7 @@ impl EventHandler for IntakeHandler {
             )
             .await?;
             let mut out = Vec::new();
-            if matches!(entry.status, CaseStatus::Refunded | CaseStatus::Rejected)
-                && current != CaseStatus::Closed
-            {
+            if closes && moved {
                 let outcome = entry.status.as_str().to_owned();
                 let closed = Envelope::new(
                     Uuid::now_v7(),
@@ -84,11 +86,7 @@ impl EventHandler for IntakeHandler {
                     },
                 )
                 .await?;
-                next = CaseStatus::Closed;
                 out.push(Outgoing::new(topics::CASES, closed));
-            }
-            if next != current {
-                store::set_status(conn, env.case_id, next.as_str(), now).await?;
             }
             Ok(out)
         })

@@ -197,6 +197,7 @@ async fn open_case(
             received_at: facts.received_at,
             requested_at: now,
             status: CaseStatus::Requested.as_str().to_owned(),
+            status_rank: CaseStatus::Requested.rank(),
             updated_at: now,
         };
         let opened = Envelope::new(

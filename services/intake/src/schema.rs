@@ -28,6 +28,7 @@ diesel::table! {
         received_at -> Timestamptz,
         requested_at -> Timestamptz,
         status -> Text,
+        status_rank -> SmallInt,
         updated_at -> Timestamptz,
     }
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_domain::CaseStatus;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -30,6 +31,8 @@ pub struct CaseRow {
     pub received_at: DateTime<Utc>,
     pub requested_at: DateTime<Utc>,
     pub status: String,
+    #[serde(skip)]
+    pub status_rank: i16,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -118,31 +121,33 @@ pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<O
         .optional()
 }
 
-/// Locks the case row for a status change.
-pub async fn status_for_update(
+/// Moves the case to `status` if that is further along than where it stands (one statement;
+/// the row stays locked until the transaction ends). True when it moved.
+pub async fn advance_status(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-) -> QueryResult<Option<String>> {
-    cases::table
-        .find(id)
-        .select(cases::status)
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    status: CaseStatus,
+    at: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::status_rank.lt(status.rank())),
+    )
+    .set((
+        cases::status.eq(status.as_str()),
+        cases::status_rank.eq(status.rank()),
+        cases::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
 }
 
-pub async fn set_status(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: &str,
-    at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::update(cases::table.find(id))
-        .set((cases::status.eq(status), cases::updated_at.eq(at)))
-        .execute(conn)
-        .await?;
-    Ok(())
+pub async fn exists(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(cases::table.find(id)))
+        .get_result(conn)
+        .await
 }
 
 pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) -> QueryResult<()> {

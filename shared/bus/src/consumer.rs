@@ -173,7 +173,7 @@ impl Actor for ConsumerActor {
         let batch_wait = Duration::from_millis(self.spec.kafka.batch_wait_ms);
         let done = self.done.take();
         let run = async move {
-            let mut workers: HashMap<(String, i32), Addr<PartitionWorker>> = HashMap::new();
+            let mut workers: HashMap<i32, Addr<PartitionWorker>> = HashMap::new();
             loop {
                 let first = tokio::select! {
                     _ = shutdown.recv() => break,
@@ -198,9 +198,12 @@ impl Actor for ConsumerActor {
                         Err(_) => break,
                     }
                 }
-                let mut slices: Vec<((String, i32), Vec<OwnedMessage>)> = Vec::new();
+                // One slice per partition *number*: a case's events sit on the same partition
+                // number of every topic (CT-3), so one worker sees all of a case's events and no
+                // two transactions of this service contend for the same case.
+                let mut slices: Vec<(i32, Vec<OwnedMessage>)> = Vec::new();
                 for m in batch {
-                    let key = (m.topic().to_owned(), m.partition());
+                    let key = m.partition();
                     match slices.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, v)) => v.push(m),
                         None => slices.push((key, vec![m])),
@@ -208,7 +211,7 @@ impl Actor for ConsumerActor {
                 }
                 let sends = slices.into_iter().map(|(key, msgs)| {
                     let worker = workers
-                        .entry(key.clone())
+                        .entry(key)
                         .or_insert_with(|| {
                             PartitionWorker {
                                 shared: shared.clone(),
@@ -219,18 +222,21 @@ impl Actor for ConsumerActor {
                     async move { (key, worker.send(ApplySlice(msgs)).await) }
                 });
                 let mut tpl = TopicPartitionList::new();
-                for ((topic, partition), outcome) in futures::future::join_all(sends).await {
+                for (partition, outcome) in futures::future::join_all(sends).await {
                     match outcome {
                         Ok(Ok(next)) => {
-                            if let Err(e) =
-                                tpl.add_partition_offset(&topic, partition, Offset::Offset(next))
-                            {
-                                tracing::warn!(error = %e, "offset not recorded");
+                            for (topic, offset) in next {
+                                if let Err(e) = tpl.add_partition_offset(
+                                    &topic,
+                                    partition,
+                                    Offset::Offset(offset),
+                                ) {
+                                    tracing::warn!(error = %e, "offset not recorded");
+                                }
                             }
                         }
                         Ok(Err(Stopped)) | Err(_) => {
                             tracing::info!(
-                                topic,
                                 partition,
                                 "slice not applied (shutting down); it will be redelivered"
                             );
@@ -266,7 +272,7 @@ struct WorkerShared {
     shutdown: Shutdown,
 }
 
-/// Applies the slices of one partition, one at a time, in order.
+/// Applies the slices of one partition number (across the service's topics), one at a time.
 pub struct PartitionWorker {
     shared: Arc<WorkerShared>,
 }
@@ -275,21 +281,28 @@ impl Actor for PartitionWorker {
     type Context = Context<Self>;
 }
 
-/// A partition's records, in offset order. Answers the next offset to commit.
+/// One partition number's records, each topic's in offset order. Answers, per topic, the next
+/// offset to commit.
 #[derive(Message)]
-#[rtype(result = "Result<i64, Stopped>")]
+#[rtype(result = "Result<Vec<(String, i64)>, Stopped>")]
 struct ApplySlice(Vec<OwnedMessage>);
 
 #[derive(Debug)]
 pub struct Stopped;
 
 impl Handler<ApplySlice> for PartitionWorker {
-    type Result = ResponseFuture<Result<i64, Stopped>>;
+    type Result = ResponseFuture<Result<Vec<(String, i64)>, Stopped>>;
 
     fn handle(&mut self, msg: ApplySlice, _ctx: &mut Self::Context) -> Self::Result {
         let shared = self.shared.clone();
         Box::pin(async move {
-            let next = msg.0.last().map(|m| m.offset() + 1).unwrap_or(0);
+            let mut next: Vec<(String, i64)> = Vec::new();
+            for m in &msg.0 {
+                match next.iter_mut().find(|(t, _)| t == m.topic()) {
+                    Some((_, o)) => *o = (*o).max(m.offset() + 1),
+                    None => next.push((m.topic().to_owned(), m.offset() + 1)),
+                }
+            }
             let mut backoff = Duration::from_millis(50);
             loop {
                 match apply_slice(&shared, &msg.0).await {
@@ -321,21 +334,44 @@ async fn apply_slice(
     let mut conn = shared.pool.get().await.map_err(StoreError::from)?;
     (*conn)
         .transaction::<bool, HandleError, _>(async move |conn| {
+            let decoded: Vec<Result<Envelope, String>> = msgs
+                .iter()
+                .map(|m| match m.payload() {
+                    Some(p) => Envelope::from_slice(p).map_err(|e| e.to_string()),
+                    None => Err("record has no payload".to_owned()),
+                })
+                .collect();
+            // The inbox for the whole slice in one statement; a redelivered id is not new.
+            let ids: Vec<(uuid::Uuid, &str, i32, i64)> = msgs
+                .iter()
+                .zip(&decoded)
+                .filter_map(|(m, d)| d.as_ref().ok().map(|e| (e.event_id, m.topic(), m.partition(), m.offset())))
+                .collect();
+            let mut fresh = inbox::first_deliveries(conn, &ids).await?;
             let mut staged = false;
-            for m in msgs {
-                staged |= apply_one(shared, conn, m).await?;
+            for (m, d) in msgs.iter().zip(decoded) {
+                match d {
+                    Err(reason) => {
+                        tracing::warn!(topic = m.topic(), partition = m.partition(), offset = m.offset(), %reason, "dead-lettered");
+                        stage_dead_letter(conn, dead_letter(shared, m, reason)).await?;
+                        staged = true;
+                    }
+                    // `remove`: the same id twice in one slice is applied once.
+                    Ok(env) if fresh.remove(&env.event_id) => staged |= apply_one(shared, conn, m, &env).await?,
+                    Ok(env) => tracing::debug!(event_id = %env.event_id, "already applied; skipped"),
+                }
             }
             Ok(staged)
         })
         .await
 }
 
-async fn apply_one(
-    shared: &WorkerShared,
-    conn: &mut AsyncPgConnection,
-    m: &OwnedMessage,
-) -> Result<bool, HandleError> {
-    let dead_letter = |reason: String| DeadLetter {
+fn dead_letter<'a>(
+    shared: &'a WorkerShared,
+    m: &'a OwnedMessage,
+    reason: String,
+) -> DeadLetter<'a> {
+    DeadLetter {
         topic: m.topic(),
         partition: m.partition(),
         offset: m.offset(),
@@ -343,7 +379,16 @@ async fn apply_one(
         payload: m.payload().unwrap_or_default(),
         reason,
         consumer: &shared.service,
-    };
+    }
+}
+
+/// Applies one new event in its own span, which continues the producer's trace.
+async fn apply_one(
+    shared: &WorkerShared,
+    conn: &mut AsyncPgConnection,
+    m: &OwnedMessage,
+    envelope: &Envelope,
+) -> Result<bool, HandleError> {
     let traceparent = m.headers().and_then(|h| {
         h.iter()
             .find(|h| h.key == "traceparent")
@@ -351,18 +396,6 @@ async fn apply_one(
             .and_then(|v| std::str::from_utf8(v).ok())
             .map(str::to_owned)
     });
-    let envelope = match m.payload().map(Envelope::from_slice) {
-        Some(Ok(env)) => env,
-        Some(Err(e)) => {
-            tracing::warn!(topic = m.topic(), partition = m.partition(), offset = m.offset(), error = %e, "dead-lettered");
-            stage_dead_letter(conn, dead_letter(e.to_string())).await?;
-            return Ok(true);
-        }
-        None => {
-            stage_dead_letter(conn, dead_letter("record has no payload".to_owned())).await?;
-            return Ok(true);
-        }
-    };
     let span = tracing::info_span!(
         "consume",
         otel.name = %format!("{} consume {}", shared.service, envelope.event_type),
@@ -377,20 +410,8 @@ async fn apply_one(
     );
     returns_telemetry::continue_trace(&span, traceparent.as_deref());
     async {
-        if !inbox::first_delivery(
-            conn,
-            envelope.event_id,
-            m.topic(),
-            m.partition(),
-            m.offset(),
-        )
-        .await?
-        {
-            tracing::debug!(event_id = %envelope.event_id, "already applied; skipped");
-            return Ok(false);
-        }
         let incoming = Incoming {
-            envelope: &envelope,
+            envelope,
             topic: m.topic(),
             partition: m.partition(),
             offset: m.offset(),
@@ -403,7 +424,7 @@ async fn apply_one(
             }
             Err(HandleError::Reject(reason)) => {
                 tracing::warn!(event_id = %envelope.event_id, %reason, "dead-lettered");
-                stage_dead_letter(conn, dead_letter(reason)).await?;
+                stage_dead_letter(conn, dead_letter(shared, m, reason)).await?;
                 Ok(true)
             }
             Err(e) => Err(e),

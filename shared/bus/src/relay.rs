@@ -12,6 +12,9 @@ use tokio::sync::{Notify, watch};
 
 use crate::{BusError, Shutdown};
 
+/// After a wake, how long the relay waits for more commits before a round.
+const COALESCE: Duration = Duration::from_millis(1);
+
 /// Publishes the outbox. Woken by [`RelayHandle::wake`] after each commit that staged events,
 /// and by a slow poll as a safety net (for rows left by a crash).
 pub struct OutboxRelay {
@@ -100,7 +103,10 @@ impl Actor for OutboxRelay {
                     break;
                 }
                 tokio::select! {
-                    _ = wake.notified() => {}
+                    _ = wake.notified() => {
+                        // Let commits arriving together share one round.
+                        tokio::time::sleep(COALESCE).await;
+                    }
                     _ = tokio::time::sleep(poll) => {}
                     _ = shutdown.recv() => {}
                 }
@@ -121,7 +127,8 @@ impl Actor for OutboxRelay {
     }
 }
 
-/// One round: lock the relay, publish the oldest rows, await every acknowledgement, delete.
+/// One round, in one transaction: take (delete) the oldest rows, publish them, await every
+/// acknowledgement, commit. A failed publish rolls the rows back for the next round.
 /// Returns how many rows were published.
 async fn publish_batch(
     pool: &Pool,
@@ -132,10 +139,7 @@ async fn publish_batch(
     let producer = producer.clone();
     (*conn)
         .transaction::<usize, BusError, _>(async move |conn| {
-            if !outbox::try_lock_relay(conn).await? {
-                return Ok(0);
-            }
-            let rows = outbox::oldest(conn, limit).await?;
+            let rows = outbox::take_oldest(conn, limit).await?;
             if rows.is_empty() {
                 return Ok(0);
             }
@@ -178,8 +182,6 @@ async fn publish_batch(
                     }
                 }
             }
-            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            outbox::delete_ids(conn, &ids).await?;
             Ok(rows.len())
         })
         .await

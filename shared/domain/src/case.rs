@@ -195,6 +195,11 @@ impl CaseStatus {
     pub fn advance(self, next: CaseStatus) -> CaseStatus {
         self.max(next)
     }
+
+    /// The status's place in that order, stored beside it so the database can compare.
+    pub fn rank(self) -> i16 {
+        self as i16
+    }
 }
 
 const ALL_STATUSES: [CaseStatus; 11] = [
@@ -241,6 +246,9 @@ mod tests {
         );
         for s in ALL_STATUSES {
             assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+        }
+        for w in ALL_STATUSES.windows(2) {
+            assert!(w[0].rank() < w[1].rank());
         }
     }
 }

@@ -27,3 +27,31 @@ pub async fn first_delivery(
         .await?;
     Ok(inserted == 1)
 }
+
+/// Records a slice's event ids in one statement; answers those seen for the first time.
+pub async fn first_deliveries(
+    conn: &mut AsyncPgConnection,
+    events: &[(Uuid, &str, i32, i64)],
+) -> Result<std::collections::HashSet<Uuid>, StoreError> {
+    if events.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<_> = events
+        .iter()
+        .map(|(id, topic, partition, offset)| {
+            (
+                inbox::event_id.eq(*id),
+                inbox::topic.eq(*topic),
+                inbox::partition.eq(*partition),
+                inbox::record_offset.eq(*offset),
+            )
+        })
+        .collect();
+    let new: Vec<Uuid> = diesel::insert_into(inbox::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(inbox::event_id)
+        .get_results(conn)
+        .await?;
+    Ok(new.into_iter().collect())
+}

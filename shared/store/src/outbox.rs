@@ -19,7 +19,7 @@ pub struct NewOutboxRow {
     pub headers: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, QueryableByName)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
     pub id: i64,
@@ -43,44 +43,27 @@ pub async fn insert(conn: &mut AsyncPgConnection, rows: &[NewOutboxRow]) -> Resu
     Ok(())
 }
 
-#[derive(QueryableByName)]
-struct Locked {
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    locked: bool,
-}
-
-/// Only one relay per database publishes at a time, so a case's events leave in the order
-/// they were written even with several replicas. Held until the transaction ends.
-pub async fn try_lock_relay(conn: &mut AsyncPgConnection) -> Result<bool, StoreError> {
-    const RELAY_LOCK: i64 = 0x5245_5455_524e_5301; // "RETURNS\x01"
-    let row: Locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
-        .bind::<diesel::sql_types::BigInt, _>(RELAY_LOCK)
-        .get_result(conn)
-        .await?;
-    Ok(row.locked)
-}
-
-/// The oldest unpublished rows, oldest first.
-pub async fn oldest(
+/// Takes the oldest unpublished rows for publishing: deletes them and answers them in id
+/// order, in one statement. The caller publishes them and then commits; if publishing fails
+/// it rolls back and the rows are back. Only one relay per database takes rows at a time (a
+/// transaction-scoped advisory lock), so a case's events leave in the order they were written
+/// even with several replicas; a relay that does not get the lock takes nothing.
+pub async fn take_oldest(
     conn: &mut AsyncPgConnection,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
-    Ok(outbox::table
-        .order(outbox::id.asc())
-        .limit(limit)
-        .select(OutboxRow::as_select())
-        .load(conn)
-        .await?)
-}
-
-pub async fn delete_ids(conn: &mut AsyncPgConnection, ids: &[i64]) -> Result<(), StoreError> {
-    diesel::delete(outbox::table.filter(outbox::id.eq_any(ids)))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Rows waiting, for the readiness report and the benchmark.
-pub async fn backlog(conn: &mut AsyncPgConnection) -> Result<i64, StoreError> {
-    Ok(outbox::table.count().get_result(conn).await?)
+    const RELAY_LOCK: i64 = 0x5245_5455_524e_5301; // "RETURNS\x01"
+    let mut rows: Vec<OutboxRow> = diesel::sql_query(
+        "WITH relay AS (SELECT pg_try_advisory_xact_lock($1) AS locked) \
+         DELETE FROM outbox \
+         WHERE (SELECT locked FROM relay) \
+           AND id IN (SELECT id FROM outbox ORDER BY id LIMIT $2) \
+         RETURNING id, event_id, topic, partition, record_key, payload, traceparent, headers",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(RELAY_LOCK)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
 }

@@ -25,6 +25,8 @@ CREATE TABLE cases (
     received_at       TIMESTAMPTZ NOT NULL,
     requested_at      TIMESTAMPTZ NOT NULL,
     status            TEXT        NOT NULL,
+    -- The status's place in the journey (shared/domain CaseStatus::rank): it only grows.
+    status_rank       SMALLINT    NOT NULL,
     updated_at        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX cases_buyer ON cases (buyer_id, requested_at DESC);
