@@ -9,6 +9,8 @@ pub fn base_config(kafka: &KafkaSettings, client_id: &str) -> ClientConfig {
     c.set("bootstrap.servers", &kafka.brokers)
         .set("client.id", client_id)
         .set("allow.auto.create.topics", "false")
+        // Small records, latency matters: no Nagle delays on the broker connections.
+        .set("socket.nagle.disable", "true")
         .set("log_level", "4");
     for (k, v) in &kafka.client {
         c.set(k, v);
@@ -37,6 +39,9 @@ pub fn consumer_config(kafka: &KafkaSettings, group_id: &str, client_id: &str) -
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
         .set("fetch.wait.max.ms", kafka.fetch_wait_max_ms.to_string())
+        // An empty new partition answers the first fetch with an error; do not sit out the
+        // default half second before asking again.
+        .set("fetch.error.backoff.ms", "20")
         .set("session.timeout.ms", "10000")
         .set("heartbeat.interval.ms", "1000");
     for (k, v) in &kafka.client {

@@ -85,6 +85,15 @@ impl Actor for OutboxRelay {
         let mut shutdown = self.shutdown.clone();
         let done = self.done.take();
         let run = async move {
+            // Connect and learn the topics' leaders now, not on the first event (the first
+            // cases after a start would otherwise wait for it).
+            let warm = producer.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Err(e) = warm.client().fetch_metadata(None, Duration::from_secs(10)) {
+                    tracing::warn!(error = %e, "broker metadata not fetched at start-up");
+                }
+            })
+            .await;
             let poll = Duration::from_millis(settings.poll_ms);
             loop {
                 // Drain everything committed so far.
