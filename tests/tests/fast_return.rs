@@ -169,6 +169,25 @@ async fn auto_1_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout() -> an
         assert_eq!(s.attr("city"), Some("shanghai"), "{n} carries the city");
         assert_eq!(s.attr("shard"), Some("east"), "{n} carries the shard");
     }
+    // CT-3: the shard is on every span of the case's trace, the HTTP request's included.
+    let in_trace: Vec<_> = otlp
+        .spans()
+        .into_iter()
+        .filter(|s| &s.trace_id == root_trace)
+        .collect();
+    assert!(
+        in_trace.iter().any(|s| s.name.contains("POST /cases")),
+        "the request's root span is in the trace"
+    );
+    for s in &in_trace {
+        assert_eq!(
+            (s.attr("city"), s.attr("shard")),
+            (Some("shanghai"), Some("east")),
+            "{} {}",
+            s.service,
+            s.name
+        );
+    }
     let services: HashSet<&str> = spans
         .iter()
         .filter(|s| &s.trace_id == root_trace)

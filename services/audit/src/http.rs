@@ -5,7 +5,7 @@ use diesel_async::AsyncConnection;
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_events::payloads::CaseOpened;
-use returns_runtime::AppContext;
+use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -68,6 +68,7 @@ enum Outcome {
 
 async fn merchant_decides(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
@@ -98,6 +99,7 @@ async fn merchant_decides(
             if row.merchant_id != req.merchant_id {
                 return Ok(Outcome::NotFound);
             }
+            returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
             if row.status != "awaiting_merchant" {
                 return Ok(Outcome::NotWaiting(row.status));
             }

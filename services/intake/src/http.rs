@@ -9,7 +9,7 @@ use returns_domain::{
 };
 use returns_events::payloads::{CaseFacts, CaseOpened, PickupAddress};
 use returns_events::{Envelope, topics};
-use returns_runtime::AppContext;
+use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use tracing::Instrument;
@@ -72,6 +72,7 @@ fn db_error(e: impl std::fmt::Display) -> Problem {
 
 async fn open_case(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
@@ -147,6 +148,7 @@ async fn open_case(
 
     let case_id = Uuid::now_v7();
     let shard = ctx.cities.shard_of(city.as_str()).to_owned();
+    returns_runtime::tag_case(&root, &case_id, city.as_str(), &shard);
     let span =
         tracing::info_span!("intake.open_case", case_id = %case_id, city = %city, shard = %shard);
     async move {
@@ -268,6 +270,7 @@ fn enum_str<T: serde::Serialize>(v: &T) -> String {
 
 async fn get_case(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = Uuid::parse_str(&path)
@@ -277,6 +280,7 @@ async fn get_case(
         .await
         .map_err(db_error)?
         .ok_or_else(|| Problem::not_found("case"))?;
+    returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
     let timeline = store::timeline(&mut conn, id).await.map_err(db_error)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case": case, "timeline": timeline })))
 }

@@ -5,7 +5,7 @@ use diesel_async::AsyncConnection;
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_events::payloads::{PickupAccepted, PickupCollected, RefundOrder};
-use returns_runtime::AppContext;
+use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use tracing::Instrument;
@@ -107,16 +107,18 @@ enum Step {
 
 async fn accept(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let id = uuid_of(&path, "job")?;
     let req: AcceptRequest = parse_json(&body)?;
-    courier_step(ctx, id, req.courier_company, None).await
+    courier_step(ctx, root, id, req.courier_company, None).await
 }
 
 async fn pickup(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
@@ -129,13 +131,14 @@ async fn pickup(
             "must be 6-40 letters and digits",
         ));
     }
-    courier_step(ctx, id, req.courier_company, Some(t.to_owned())).await
+    courier_step(ctx, root, id, req.courier_company, Some(t.to_owned())).await
 }
 
 /// Accept (no tracking number) or pickup (with one). Repeating a step that already happened
 /// with the same data answers as the first time did; anything else out of order is a 409.
 async fn courier_step(
     ctx: web::Data<AppContext>,
+    root: RootSpan,
     id: Uuid,
     company: String,
     tracking: Option<String>,
@@ -151,6 +154,7 @@ async fn courier_step(
                 if job.courier_company != company {
                     return Ok(Step::NotFound);
                 }
+                returns_runtime::tag_case(&root, &job.case_id, &job.city, &job.shard);
                 let span = tracing::info_span!(
                     "logistics.courier_report",
                     case_id = %job.case_id, city = %job.city, shard = %job.shard,

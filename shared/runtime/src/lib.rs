@@ -7,9 +7,12 @@ mod admin;
 mod app;
 mod health;
 mod lifecycle;
+mod root_span;
 
 pub use app::{AppContext, Service};
 pub use lifecycle::run;
+pub use root_span::tag_case;
+pub use tracing_actix_web::RootSpan;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {

@@ -11,6 +11,7 @@ use returns_clock::Clock;
 use returns_settings::Settings;
 use tracing_actix_web::TracingLogger;
 
+use crate::root_span::CaseRootSpan;
 use crate::{AppContext, RuntimeError, Service, admin, health};
 
 /// Request bodies larger than this are refused with 413.
@@ -72,7 +73,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let consumer_data = web::Data::new(consumer.clone());
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<CaseRootSpan>::new())
                 .app_data(data.clone())
                 .app_data(consumer_data.clone())
                 .app_data(web::PayloadConfig::new(BODY_LIMIT))
