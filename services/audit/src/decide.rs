@@ -1,11 +1,11 @@
 //! From an opened case to the decision and the event announcing it (AUTO-1..3, RV-1, RV-2).
 
 use chrono::{DateTime, Utc};
-use returns_bus::Outgoing;
+use returns_bus::{BusError, Outgoing};
 use returns_domain::approval::{self, ApprovalDecision, ApprovalFacts, ApprovalOutcome};
 use returns_domain::{Policy, RuleId};
 use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, CaseRejected};
-use returns_events::{Envelope, topics};
+use returns_events::topics;
 use uuid::Uuid;
 
 pub fn facts_of(opened: &CaseOpened, city_covered: bool) -> ApprovalFacts {
@@ -35,17 +35,16 @@ fn envelope<E: returns_events::Event>(
     c: &CaseRef<'_>,
     now: DateTime<Utc>,
     payload: &E,
-) -> Result<Outgoing, serde_json::Error> {
-    let env = Envelope::new(
-        Uuid::now_v7(),
+) -> Result<Outgoing, BusError> {
+    Outgoing::event(
+        topics::DECISIONS,
+        "audit",
         c.case_id,
         c.city,
         c.shard,
         now,
-        "audit",
         payload,
-    )?;
-    Ok(Outgoing::new(topics::DECISIONS, env))
+    )
 }
 
 /// The event for a fresh decision.
@@ -55,7 +54,7 @@ pub fn decision_event(
     d: &ApprovalDecision,
     now: DateTime<Utc>,
     policy: &Policy,
-) -> Result<Outgoing, serde_json::Error> {
+) -> Result<Outgoing, BusError> {
     match d.outcome {
         ApprovalOutcome::Approved { fast_return } => {
             approved_event(c, opened, d.rule, &d.reason, "system", fast_return, now)
@@ -83,7 +82,7 @@ pub fn approved_event(
     by: &str,
     fast_return: bool,
     now: DateTime<Utc>,
-) -> Result<Outgoing, serde_json::Error> {
+) -> Result<Outgoing, BusError> {
     envelope(
         c,
         now,
@@ -104,7 +103,7 @@ pub fn rejected_event(
     c: &CaseRef<'_>,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<Outgoing, serde_json::Error> {
+) -> Result<Outgoing, BusError> {
     envelope(
         c,
         now,

@@ -4,7 +4,6 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::approval::ApprovalOutcome;
-use returns_events::Event;
 use returns_events::payloads::CaseOpened;
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -23,13 +22,10 @@ impl EventHandler for AuditHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
-            let env = event.envelope;
-            if env.event_type != CaseOpened::TYPE {
+            let Some(opened) = event.payload::<CaseOpened>()? else {
                 return Ok(Vec::new());
-            }
-            let opened: CaseOpened = env
-                .decode()
-                .map_err(|e| HandleError::Reject(e.to_string()))?;
+            };
+            let env = event.envelope;
             let span = tracing::info_span!("audit.decide", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = tracing::field::Empty);
             async {
                 let now = self.ctx.clock.now();
@@ -43,7 +39,7 @@ impl EventHandler for AuditHandler {
                     shard: &env.shard,
                 };
                 let out = decide::decision_event(&case, &opened, &d, now, policy)
-                    .map_err(|e| HandleError::Reject(e.to_string()))?;
+                    .map_err(HandleError::reject)?;
                 let (status, deadline) = match d.outcome {
                     ApprovalOutcome::Approved { .. } => ("approved", None),
                     ApprovalOutcome::AwaitMerchant => (

@@ -6,9 +6,8 @@ use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::CaseStatus;
 use returns_events::payloads::CaseClosed;
-use returns_events::{Envelope, topics};
+use returns_events::topics;
 use returns_runtime::AppContext;
-use uuid::Uuid;
 
 use crate::store::{self, NewTimelineRow};
 use crate::timeline::entry_for;
@@ -25,8 +24,7 @@ impl EventHandler for IntakeHandler {
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
             let env = event.envelope;
-            let Some(entry) = entry_for(env).map_err(|e| HandleError::Reject(e.to_string()))?
-            else {
+            let Some(entry) = entry_for(env).map_err(HandleError::reject)? else {
                 return Ok(Vec::new());
             };
             let now = self.ctx.clock.now();
@@ -60,25 +58,22 @@ impl EventHandler for IntakeHandler {
             let mut out = Vec::new();
             if closes && moved {
                 let outcome = entry.status.as_str().to_owned();
-                let closed = Envelope::new(
-                    Uuid::now_v7(),
-                    env.case_id,
-                    &env.city,
-                    &env.shard,
-                    now,
+                let closed = Outgoing::follow_up(
+                    topics::CASES,
                     self.ctx.service,
+                    env,
+                    now,
                     &CaseClosed {
                         closed_at: now,
                         outcome: outcome.clone(),
                     },
-                )
-                .map_err(|e| HandleError::Reject(e.to_string()))?;
+                )?;
                 store::add_timeline(
                     conn,
                     &NewTimelineRow {
                         case_id: env.case_id,
-                        event_id: closed.event_id,
-                        event_type: closed.event_type.clone(),
+                        event_id: closed.envelope.event_id,
+                        event_type: closed.envelope.event_type.clone(),
                         status: CaseStatus::Closed.as_str().to_owned(),
                         rule_id: None,
                         reason: format!("Case closed: {outcome}."),
@@ -86,7 +81,7 @@ impl EventHandler for IntakeHandler {
                     },
                 )
                 .await?;
-                out.push(Outgoing::new(topics::CASES, closed));
+                out.push(closed);
             }
             Ok(out)
         })

@@ -1,8 +1,8 @@
 //! The pickup events logistics emits, on the pickups topic.
 
 use chrono::{DateTime, Utc};
-use returns_bus::Outgoing;
-use returns_events::{Envelope, Event, topics};
+use returns_bus::{BusError, Outgoing};
+use returns_events::{Event, topics};
 use uuid::Uuid;
 
 pub fn pickup_event<E: Event>(
@@ -11,15 +11,14 @@ pub fn pickup_event<E: Event>(
     shard: &str,
     now: DateTime<Utc>,
     payload: &E,
-) -> Result<Outgoing, serde_json::Error> {
-    let env = Envelope::new(
-        Uuid::now_v7(),
+) -> Result<Outgoing, BusError> {
+    Outgoing::event(
+        topics::PICKUPS,
+        "logistics",
         case_id,
         city,
         shard,
         now,
-        "logistics",
         payload,
-    )?;
-    Ok(Outgoing::new(topics::PICKUPS, env))
+    )
 }

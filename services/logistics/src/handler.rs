@@ -4,7 +4,6 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
-use returns_events::Event;
 use returns_events::payloads::{CaseApproved, PickupDispatched, PickupNotOffered, PickupScheduled};
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -18,10 +17,6 @@ pub struct LogisticsHandler {
     pub ctx: AppContext,
 }
 
-fn reject(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Reject(e.to_string())
-}
-
 impl EventHandler for LogisticsHandler {
     fn handle<'a>(
         &'a self,
@@ -29,11 +24,10 @@ impl EventHandler for LogisticsHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
-            let env = event.envelope;
-            if env.event_type != CaseApproved::TYPE {
+            let Some(approved) = event.payload::<CaseApproved>()? else {
                 return Ok(Vec::new());
-            }
-            let approved: CaseApproved = env.decode().map_err(reject)?;
+            };
+            let env = event.envelope;
             let span = tracing::info_span!("logistics.plan_pickup", case_id = %env.case_id, city = %env.city, shard = %env.shard);
             async {
                 let now = self.ctx.clock.now();
@@ -44,7 +38,7 @@ impl EventHandler for LogisticsHandler {
                     PickupDecision::BuyerShips { rule, reason } => {
                         tracing::info!(rule = rule.map(RuleId::as_str), "no door pickup");
                         let rule = rule.unwrap_or(RuleId::Ct2);
-                        Ok(vec![pickup_event(c, ci, sh, now, &PickupNotOffered { rule, reason }).map_err(reject)?])
+                        Ok(vec![pickup_event(c, ci, sh, now, &PickupNotOffered { rule, reason }).map_err(HandleError::reject)?])
                     }
                     PickupDecision::Job { plan, courier_company, address, refund } => {
                         let job_id = Uuid::now_v7();
@@ -70,7 +64,7 @@ impl EventHandler for LogisticsHandler {
                                 accepted_at: None,
                                 collected_at: None,
                                 tracking_number: None,
-                                refund: serde_json::to_value(&refund).map_err(reject)?,
+                                refund: serde_json::to_value(&refund).map_err(HandleError::reject)?,
                                 traceparent: returns_telemetry::current_traceparent(),
                                 created_at: now,
                             },
@@ -95,7 +89,7 @@ impl EventHandler for LogisticsHandler {
                             tracing::info!(%job_id, dispatch_at = %plan.dispatch_at, "pickup scheduled for the next window");
                             pickup_event(c, ci, sh, now, &PickupScheduled { job_id, rule: RuleId::Pk1, dispatch_at: plan.dispatch_at })
                         };
-                        Ok(vec![out.map_err(reject)?])
+                        Ok(vec![out.map_err(HandleError::reject)?])
                     }
                 }
             }

@@ -11,16 +11,11 @@ use returns_events::payloads::{PickupCollected, RecoveryOpened, RefundPaid};
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
 use tracing::Instrument;
-use uuid::Uuid;
 
 use crate::ledger;
 
 pub struct PaymentHandler {
     pub ctx: AppContext,
-}
-
-fn reject(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Reject(e.to_string())
 }
 
 impl EventHandler for PaymentHandler {
@@ -30,11 +25,10 @@ impl EventHandler for PaymentHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
-            let env = event.envelope;
-            if env.event_type != PickupCollected::TYPE {
+            let Some(collected) = event.payload::<PickupCollected>()? else {
                 return Ok(Vec::new());
-            }
-            let collected: PickupCollected = env.decode().map_err(reject)?;
+            };
+            let env = event.envelope;
             let order = &collected.refund;
             let span = tracing::info_span!("payment.pay_refund", case_id = %env.case_id, city = %env.city, shard = %env.shard, amount_fen = order.amount_fen.0);
             async {
@@ -59,7 +53,7 @@ impl EventHandler for PaymentHandler {
                 }
                 let [advance, recovery] =
                     fast_refund(&order.buyer_id, &order.merchant_id, order.amount_fen)
-                        .map_err(reject)?;
+                        .map_err(HandleError::reject)?;
                 let Some(paid_txn) = ledger::post_once(conn, env.case_id, &advance, now).await?
                 else {
                     tracing::info!("refund already paid for this case; nothing to do (PAY-5)");
@@ -125,15 +119,11 @@ fn event_out<E: Event>(
     now: chrono::DateTime<chrono::Utc>,
     payload: &E,
 ) -> Result<Outgoing, HandleError> {
-    let env = Envelope::new(
-        Uuid::now_v7(),
-        src.case_id,
-        &src.city,
-        &src.shard,
-        now,
+    Ok(Outgoing::follow_up(
+        topics::PAYMENTS,
         "payment",
+        src,
+        now,
         payload,
-    )
-    .map_err(reject)?;
-    Ok(Outgoing::new(topics::PAYMENTS, env))
+    )?)
 }

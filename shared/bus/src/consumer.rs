@@ -21,7 +21,7 @@ use rdkafka::consumer::{
 };
 use rdkafka::message::{Headers, Message, OwnedMessage};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use returns_events::Envelope;
+use returns_events::{Envelope, Event};
 use returns_settings::{CityMap, KafkaSettings};
 use returns_store::{AsyncConnection, Pool, StoreError, inbox};
 use tokio::sync::watch;
@@ -38,6 +38,20 @@ pub struct Incoming<'a> {
     pub offset: i64,
 }
 
+impl Incoming<'_> {
+    /// The payload if the event is of type `E`; `None` for other types; a payload that does not
+    /// read as `E` is rejected (dead-lettered).
+    pub fn payload<E: Event>(&self) -> Result<Option<E>, HandleError> {
+        if !self.envelope.is::<E>() {
+            return Ok(None);
+        }
+        self.envelope
+            .decode()
+            .map(Some)
+            .map_err(HandleError::reject)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HandleError {
     /// The event can never be applied (invalid payload, impossible state): dead-letter it.
@@ -48,6 +62,13 @@ pub enum HandleError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Bus(#[from] BusError),
+}
+
+impl HandleError {
+    /// The event can never be applied, for this reason.
+    pub fn reject(reason: impl std::fmt::Display) -> Self {
+        HandleError::Reject(reason.to_string())
+    }
 }
 
 impl From<diesel::result::Error> for HandleError {
