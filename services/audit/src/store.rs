@@ -10,6 +10,8 @@ use crate::schema::decisions;
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
 #[diesel(table_name = decisions)]
+// NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
+#[diesel(treat_none_as_default_value = false)]
 pub struct DecisionRow {
     pub case_id: Uuid,
     pub city: String,

@@ -11,6 +11,8 @@ use crate::schema::{buyer_ratings, case_timeline, cases};
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
 #[diesel(table_name = cases)]
+// NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
+#[diesel(treat_none_as_default_value = false)]
 pub struct CaseRow {
     pub id: Uuid,
     #[serde(skip)]
@@ -38,6 +40,8 @@ pub struct CaseRow {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = case_timeline)]
+// NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewTimelineRow {
     pub case_id: Uuid,
     pub event_id: Uuid,

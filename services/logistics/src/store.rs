@@ -10,6 +10,8 @@ use crate::schema::pickup_jobs;
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
 #[diesel(table_name = pickup_jobs)]
+// NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
+#[diesel(treat_none_as_default_value = false)]
 pub struct JobRow {
     pub job_id: Uuid,
     pub case_id: Uuid,

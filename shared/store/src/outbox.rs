@@ -9,6 +9,8 @@ use crate::schema::outbox;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = outbox)]
+// NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewOutboxRow {
     pub event_id: Uuid,
     pub topic: String,
@@ -33,13 +35,23 @@ pub struct OutboxRow {
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, rows: &[NewOutboxRow]) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
+    match rows {
+        [] => {}
+        // One row is the common case; its statement is prepared once and cached, a
+        // multi-row insert's is not.
+        [row] => {
+            diesel::insert_into(outbox::table)
+                .values(row)
+                .execute(conn)
+                .await?;
+        }
+        rows => {
+            diesel::insert_into(outbox::table)
+                .values(rows)
+                .execute(conn)
+                .await?;
+        }
     }
-    diesel::insert_into(outbox::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
     Ok(())
 }
 
