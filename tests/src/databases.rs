@@ -46,3 +46,34 @@ pub async fn drop_all(prefix: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Drops the databases of earlier test runs whose process is gone (a failed test cannot drop
+/// its own: it stops at the failed assertion). Test databases are `rt_<test>_<pid>_<service>`.
+pub async fn sweep_stale_test_databases() -> anyhow::Result<()> {
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await?;
+    let names: Vec<Name> =
+        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'rt\\_%'")
+            .load(&mut admin)
+            .await?;
+    for Name { datname } in names {
+        let parts: Vec<&str> = datname.rsplitn(3, '_').collect();
+        let alive = parts
+            .get(1)
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        let safe = datname
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !alive && safe {
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {datname} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -100,6 +100,9 @@ impl Stack {
             ..settings.kafka.clone()
         };
         returns_bus::admin::ensure_topics(&kafka, &returns_events::topics::ALL).await?;
+        if options.db_prefix.starts_with("rt_") {
+            databases::sweep_stale_test_databases().await?;
+        }
         let db_urls = databases::fresh(&options.db_prefix).await?;
         let otlp = if options.collect_traces {
             let port = free_port()?;
