@@ -69,6 +69,19 @@ impl EventHandler for AuditHandler {
                     },
                 )
                 .await?;
+                if let Some(due) = deadline {
+                    // RV-1: if the merchant stays silent until then, the system approves.
+                    returns_store::timers::schedule(
+                        conn,
+                        crate::review_timer::KIND,
+                        env.case_id,
+                        due,
+                        serde_json::Value::Null,
+                        returns_telemetry::current_traceparent(),
+                        now,
+                    )
+                    .await?;
+                }
                 tracing::info!(rule = d.rule.as_str(), status, "decided");
                 Ok(vec![out])
             }

@@ -3,6 +3,7 @@
 mod decide;
 mod handler;
 mod http;
+mod review_timer;
 mod schema;
 mod store;
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::EventHandler;
+use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -30,6 +31,10 @@ impl Service for Audit {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(review_timer::ReviewDeadline { ctx: ctx.clone() }))
     }
 }
 

@@ -78,3 +78,24 @@ pub async fn record_merchant_decision(
         .await?;
     Ok(())
 }
+
+/// RV-1: the system approves a request the merchant left undecided.
+pub async fn record_system_approval(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    rule: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(decisions::table.find(id))
+        .set((
+            decisions::status.eq("approved"),
+            decisions::rule_id.eq(rule),
+            decisions::reason.eq(reason),
+            decisions::decided_by.eq("system"),
+            decisions::decided_at.eq(at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ use crate::ledger;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/cases/{id}/ledger", web::get().to(case_ledger))
+        .route("/cases/{id}/refund", web::get().to(case_refund))
         .route(
             "/accounts/{account}/balance",
             web::get().to(account_balance),
@@ -32,6 +33,20 @@ async fn case_ledger(
         .await
         .map_err(db_error)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "entries": entries })))
+}
+
+async fn case_refund(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = Uuid::parse_str(&path)
+        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let refund = ledger::refund_of_case(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("refund"))?;
+    Ok(HttpResponse::Ok().json(refund))
 }
 
 async fn account_balance(

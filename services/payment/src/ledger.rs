@@ -183,3 +183,36 @@ pub async fn trial_balance(conn: &mut AsyncPgConnection) -> QueryResult<TrialBal
         sum_fen: r.sum_fen,
     })
 }
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct RefundView {
+    pub case_id: Uuid,
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub amount_fen: i64,
+    pub status: String,
+    pub tracking_number: String,
+    pub collected_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+pub async fn refund_of_case(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> QueryResult<Option<RefundView>> {
+    refunds::table
+        .find(case_id)
+        .select((
+            refunds::case_id,
+            refunds::buyer_id,
+            refunds::merchant_id,
+            refunds::amount_fen,
+            refunds::status,
+            refunds::tracking_number,
+            refunds::collected_at,
+            refunds::paid_at,
+        ))
+        .first(conn)
+        .await
+        .optional()
+}

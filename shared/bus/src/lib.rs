@@ -14,11 +14,13 @@ pub mod consumer;
 pub mod outbox;
 pub mod relay;
 pub mod shutdown;
+pub mod timer;
 
 pub use consumer::{ConsumerHandle, EventHandler, HandleError, Incoming, spawn_consumer};
 pub use outbox::{Outgoing, stage};
 pub use relay::{OutboxRelay, RelayHandle};
 pub use shutdown::Shutdown;
+pub use timer::{TimerActor, TimerHandler};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {

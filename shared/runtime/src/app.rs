@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::EmbeddedMigrations;
-use returns_bus::{EventHandler, RelayHandle, Shutdown};
+use returns_bus::{EventHandler, RelayHandle, Shutdown, TimerHandler};
 use returns_clock::Clock;
 use returns_settings::{CityMap, Settings};
 use returns_store::Pool;
@@ -29,6 +29,10 @@ pub trait Service: 'static {
     fn topics() -> Vec<&'static str>;
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler>;
     fn routes(cfg: &mut web::ServiceConfig);
+    /// The service's reaction to its durable deadlines, if it has any.
+    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        None
+    }
     /// Starts the service's own actors on the System; they stop when `shutdown` fires.
     fn start_actors(_ctx: &AppContext, _shutdown: Shutdown) {}
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use actix::Actor;
 use actix_web::{App, HttpServer, web};
 use returns_bus::consumer::ConsumerSpec;
-use returns_bus::{OutboxRelay, Shutdown, spawn_consumer};
+use returns_bus::{OutboxRelay, Shutdown, TimerActor, spawn_consumer};
 use returns_clock::Clock;
 use returns_settings::Settings;
 use tracing_actix_web::TracingLogger;
@@ -67,6 +67,18 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
             relay_handle.clone(),
             consumers_down.clone(),
         )?;
+        if let Some(handler) = S::timers(&ctx) {
+            TimerActor {
+                service: S::NAME.to_owned(),
+                pool: ctx.pool.clone(),
+                handler,
+                cities: ctx.cities.clone(),
+                clock: ctx.clock.clone(),
+                relay: relay_handle.clone(),
+                shutdown: consumers_down.clone(),
+            }
+            .start();
+        }
         S::start_actors(&ctx, consumers_down);
 
         let data = web::Data::new(ctx);

@@ -5,6 +5,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod pool;
 pub mod schema;
+pub mod timers;
 
 pub use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 pub use migrate::{PLATFORM_MIGRATIONS, migrate};

@@ -23,3 +23,16 @@ diesel::table! {
         processed_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    timers (id) {
+        id -> BigInt,
+        kind -> Text,
+        case_id -> Uuid,
+        due_at -> Timestamptz,
+        payload -> Jsonb,
+        traceparent -> Nullable<Text>,
+        created_at -> Timestamptz,
+        fired_at -> Nullable<Timestamptz>,
+    }
+}

@@ -1,0 +1,63 @@
+//! RV-1: a request the merchant has not decided within `policy.merchant_review_hours` is
+//! approved by the system when the deadline passes.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_domain::RuleId;
+use returns_events::payloads::CaseOpened;
+use returns_runtime::AppContext;
+use returns_store::timers::Timer;
+
+use crate::decide::{self, CaseRef};
+use crate::store;
+
+/// The `timers.kind` of the merchant's review deadline.
+pub const KIND: &str = "rv1_merchant_review";
+
+pub struct ReviewDeadline {
+    pub ctx: AppContext,
+}
+
+impl TimerHandler for ReviewDeadline {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let Some(row) = store::find_for_update(conn, timer.case_id).await? else {
+                return Err(HandleError::reject(format!(
+                    "no decision for case {}",
+                    timer.case_id
+                )));
+            };
+            if row.status != "awaiting_merchant" {
+                // The merchant decided in time.
+                return Ok(Vec::new());
+            }
+            let opened: CaseOpened =
+                serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
+            let reason = format!(
+                "The merchant did not decide within {} hours; the request is approved automatically.",
+                self.ctx.settings.policy.merchant_review_hours
+            );
+            let case = CaseRef {
+                case_id: row.case_id,
+                city: &row.city,
+                shard: &row.shard,
+            };
+            let out =
+                decide::approved_event(&case, &opened, RuleId::Rv1, &reason, "system", false, now)?;
+            store::record_system_approval(conn, row.case_id, RuleId::Rv1.as_str(), &reason, now)
+                .await?;
+            tracing::info!(
+                rule = RuleId::Rv1.as_str(),
+                "approved after the merchant's deadline"
+            );
+            Ok(vec![out])
+        })
+    }
+}

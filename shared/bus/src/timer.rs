@@ -1,0 +1,125 @@
+//! The timer actor: fires a service's durable deadlines (`timers` table) when the service
+//! clock reaches them, each in one transaction with its consequence, so each fires exactly
+//! once whatever restarts in between.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_clock::Clock;
+use returns_settings::CityMap;
+use returns_store::timers::{self, Timer};
+use returns_store::{AsyncConnection, Pool, StoreError};
+use tracing::Instrument;
+
+use crate::{HandleError, Outgoing, RelayHandle, Shutdown, stage};
+
+/// What a service does when one of its deadlines passes. It checks the case's state itself
+/// (the awaited thing may have happened) and returns the events to emit.
+pub trait TimerHandler: Send + Sync + 'static {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>>;
+}
+
+pub struct TimerActor {
+    pub service: String,
+    pub pool: Pool,
+    pub handler: Arc<dyn TimerHandler>,
+    pub cities: CityMap,
+    pub clock: Clock,
+    pub relay: RelayHandle,
+    pub shutdown: Shutdown,
+}
+
+/// How often the actor looks for due timers (service-clock time is read each round, so a
+/// moved clock is seen within this).
+const TICK: Duration = Duration::from_millis(200);
+const ROUND: i64 = 100;
+
+impl Actor for TimerActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let this = Arc::new(Round {
+            service: self.service.clone(),
+            pool: self.pool.clone(),
+            handler: self.handler.clone(),
+            cities: self.cities.clone(),
+            clock: self.clock.clone(),
+        });
+        let relay = self.relay.clone();
+        let mut shutdown = self.shutdown.clone();
+        let run = async move {
+            loop {
+                match this.fire_due().await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(timers = n, "deadlines fired");
+                        relay.wake();
+                        if n as i64 >= ROUND {
+                            continue;
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "timer round failed; retrying"),
+                }
+                tokio::select! {
+                    _ = shutdown.recv() => break,
+                    _ = tokio::time::sleep(TICK) => {}
+                }
+            }
+            tracing::info!("timer actor stopped");
+        };
+        ctx.spawn(run.into_actor(self).map(|_, _, ctx| ctx.stop()));
+    }
+}
+
+struct Round {
+    service: String,
+    pool: Pool,
+    handler: Arc<dyn TimerHandler>,
+    cities: CityMap,
+    clock: Clock,
+}
+
+impl Round {
+    async fn fire_due(&self) -> Result<usize, HandleError> {
+        let mut conn = self.pool.get().await.map_err(StoreError::from)?;
+        let now = self.clock.now();
+        (*conn)
+            .transaction::<usize, HandleError, _>(async move |conn| {
+                let due = timers::due(conn, now, ROUND).await?;
+                for timer in &due {
+                    let span = tracing::info_span!(
+                        "timer",
+                        otel.name = %format!("{} timer {}", self.service, timer.kind),
+                        case_id = %timer.case_id,
+                        kind = %timer.kind,
+                        due_at = %timer.due_at,
+                    );
+                    returns_telemetry::continue_trace(&span, timer.traceparent.as_deref());
+                    async {
+                        match self.handler.fire(conn, timer, now).await {
+                            Ok(out) => stage(conn, &self.cities, &out).await?,
+                            Err(HandleError::Reject(reason)) => {
+                                tracing::warn!(%reason, "deadline could not be applied; it is not retried");
+                            }
+                            Err(e) => return Err(e),
+                        }
+                        timers::mark_fired(conn, timer.id, now).await?;
+                        Ok::<(), HandleError>(())
+                    }
+                    .instrument(span)
+                    .await?;
+                }
+                Ok(due.len())
+            })
+            .await
+    }
+}

@@ -1,0 +1,94 @@
+//! The `timers` table: durable deadlines, one per kind and case.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::schema::timers;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = timers)]
+pub struct Timer {
+    pub id: i64,
+    pub kind: String,
+    pub case_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    pub payload: serde_json::Value,
+    pub traceparent: Option<String>,
+}
+
+/// Starts a wait, in the caller's transaction. A second one of the same kind for the same
+/// case is ignored (the first deadline stands).
+#[allow(clippy::too_many_arguments)]
+pub async fn schedule(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    case_id: Uuid,
+    due_at: DateTime<Utc>,
+    payload: serde_json::Value,
+    traceparent: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(timers::table)
+        .values((
+            timers::kind.eq(kind),
+            timers::case_id.eq(case_id),
+            timers::due_at.eq(due_at),
+            timers::payload.eq(payload),
+            timers::traceparent.eq(traceparent),
+            timers::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Timers due by `now` and not yet fired, locked for this round (replicas skip them).
+pub async fn due(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Timer>, StoreError> {
+    Ok(timers::table
+        .filter(timers::fired_at.is_null())
+        .filter(timers::due_at.le(now))
+        .order(timers::due_at.asc())
+        .limit(limit)
+        .select(Timer::as_select())
+        .for_update()
+        .skip_locked()
+        .load(conn)
+        .await?)
+}
+
+pub async fn mark_fired(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(timers::table.find(id))
+        .set(timers::fired_at.eq(at))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a wait early (the awaited thing happened), in the caller's transaction.
+pub async fn cancel(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    case_id: Uuid,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        timers::table
+            .filter(timers::kind.eq(kind))
+            .filter(timers::case_id.eq(case_id))
+            .filter(timers::fired_at.is_null()),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Durable deadlines on a movable clock: RV-1's 72 hours pass in a moment, survive a restart,
+//! and fire once.
+
+use returns_events::topics;
+use returns_harness::cases::CaseSpec;
+use returns_harness::journey::{self, PATIENCE};
+use returns_harness::{Stack, StackOptions, kafka, wait_for};
+use serde_json::json;
+
+fn events_of(stack: &Stack, topic: &str, case_id: &str) -> anyhow::Result<Vec<String>> {
+    Ok(
+        kafka::read_all(&stack.broker.bootstrap(), topic, stack.partitions)?
+            .iter()
+            .map(|r| r.json())
+            .filter(|e| e["case_id"] == case_id)
+            .filter_map(|e| e["event_type"].as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rv_1_merchant_silent_for_72_hours_the_system_approves_once() -> anyhow::Result<()> {
+    let mut stack = Stack::start(StackOptions::for_test("deadlines")).await?;
+    journey::load_ratings(&stack, &[("b-2".into(), 2), ("b-5".into(), 5)]).await?;
+    let case_id = journey::open_case(
+        &stack,
+        "b-2",
+        "ol-5001",
+        &CaseSpec {
+            stars: 2,
+            ..CaseSpec::fast_return()
+        },
+    )
+    .await?;
+    journey::wait_status(&stack, &case_id, "awaiting_merchant").await?;
+
+    // The deadline is in audit's database: a restart does not lose it.
+    let status = stack.restart("audit").await?;
+    assert!(status.success());
+
+    // 73 hours later the system approves (RV-1) and a courier is sent.
+    stack.advance_clocks(73 * 3600).await?;
+    let view = journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+    let approval = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "approved")
+        .cloned()
+        .unwrap();
+    assert_eq!(approval["rule_id"], "RV-1");
+    assert!(
+        approval["reason"]
+            .as_str()
+            .unwrap()
+            .contains("within 72 hours"),
+        "{approval}"
+    );
+    let (_, decision) = stack
+        .get_json("audit", &format!("/cases/{case_id}/decision"))
+        .await?;
+    assert_eq!(
+        (decision["status"].as_str(), decision["decided_by"].as_str()),
+        (Some("approved"), Some("system"))
+    );
+
+    // Too late for the merchant now.
+    let merchant = view["case"]["merchant_id"].as_str().unwrap();
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{case_id}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "reject", "reason": "late" }),
+        )
+        .await?;
+    assert_eq!(s, 409);
+
+    // PAY-3: without fast-return entitlement nothing is advanced at tracking upload.
+    journey::courier_collects(&stack, &case_id, "SF5550001111").await?;
+    journey::wait_status(&stack, &case_id, "in_transit").await?;
+    let refund = wait_for("payment to record the refund", PATIENCE, || {
+        let stack = &stack;
+        let case_id = case_id.clone();
+        async move {
+            let (s, r) = stack
+                .get_json("payment", &format!("/cases/{case_id}/refund"))
+                .await?;
+            Ok((s == 200).then_some(r))
+        }
+    })
+    .await?;
+    assert_eq!(refund["status"], "awaiting_merchant_receipt");
+    assert!(refund["paid_at"].is_null());
+
+    // Fired once, also across another restart: a case opened afterwards goes all the way
+    // through audit, and the first case still has exactly one approval.
+    stack.restart("audit").await?;
+    let barrier = journey::open_case(
+        &stack,
+        "b-5",
+        "ol-5002",
+        &CaseSpec {
+            stars: 5,
+            ..CaseSpec::fast_return()
+        },
+    )
+    .await?;
+    journey::wait_status(&stack, &barrier, "pickup_dispatched").await?;
+    assert_eq!(
+        events_of(&stack, topics::DECISIONS, &case_id)?,
+        ["case.awaiting_merchant", "case.approved"]
+    );
+    let (_, ledger) = stack
+        .get_json("payment", &format!("/cases/{case_id}/ledger"))
+        .await?;
+    assert_eq!(
+        ledger["entries"].as_array().map(Vec::len),
+        Some(0),
+        "PAY-3: no advance"
+    );
+    stack.shutdown().await
+}
