@@ -19,7 +19,7 @@ fn events_of(stack: &Stack, topic: &str, case_id: &str) -> anyhow::Result<Vec<St
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rv_1_merchant_silent_for_72_hours_the_system_approves_once() -> anyhow::Result<()> {
+async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> anyhow::Result<()> {
     let mut stack = Stack::start(StackOptions::for_test("deadlines")).await?;
     journey::load_ratings(&stack, &[("b-2".into(), 2), ("b-5".into(), 5)]).await?;
     let case_id = journey::open_case(

@@ -8,7 +8,8 @@ use returns_harness::journey::{self, PATIENCE};
 use returns_harness::{Stack, StackOptions, kafka, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auto_1_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout() -> anyhow::Result<()> {
+async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout()
+-> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("fast_return")).await?;
     journey::load_ratings(&stack, &[("b-3star".into(), 3)]).await?;
     let spec = CaseSpec::fast_return();

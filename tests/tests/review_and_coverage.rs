@@ -7,7 +7,7 @@ use returns_harness::{Stack, StackOptions, kafka};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rv_1_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_gets_no_door_pickup()
+async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_gets_no_door_pickup()
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("review_coverage")).await?;
     journey::load_ratings(&stack, &[("b-2star".into(), 2), ("b-5star".into(), 5)]).await?;

@@ -152,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn auto_1_threshold_comes_from_policy() {
+    fn cr_2_auto_1_threshold_comes_from_policy() {
         let strict = Policy {
             auto_approve_min_stars: 4,
             ..Policy::default()

@@ -108,7 +108,7 @@ mod tests {
     }
 
     #[test]
-    fn pk_3_small_items_two_hours_large_four() {
+    fn pk_3_pk_7_small_items_two_hours_large_four() {
         let now = utc("2026-11-20T11:00:00+08:00");
         let small = plan(now, CST, SizeClass::Small, &Policy::default());
         let large = plan(now, CST, SizeClass::Large, &Policy::default());
