@@ -120,3 +120,61 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_2_pk_9_unaccepted_job_goes_to_the_next_partner_then_to_customer_service()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("accept_deadline")).await?;
+    journey::load_ratings(&stack, &[("b-4".into(), 4)]).await?;
+    let case_id = journey::open_case(&stack, "b-4", "ol-7001", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &case_id).await?;
+    assert_eq!(
+        job["courier_company"], "sf-express",
+        "Shanghai's first partner"
+    );
+
+    // PK-2: sf-express lets 5 minutes pass; PK-9: jd-logistics, Shanghai's next partner, gets it.
+    stack.advance_clocks(6 * 60).await?;
+    let job = wait_for("the job to move to the next partner", PATIENCE, || {
+        let (stack, case_id) = (&stack, case_id.clone());
+        async move {
+            let (_, j) = stack
+                .get_json("logistics", &format!("/cases/{case_id}/pickup"))
+                .await?;
+            Ok((j["courier_company"] == "jd-logistics").then_some(j))
+        }
+    })
+    .await?;
+    assert_eq!(job["status"], "dispatched");
+    let job_id = job["job_id"].as_str().unwrap().to_owned();
+    // The first company can no longer take it.
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/accept"),
+            &json!({ "courier_company": "sf-express" }),
+        )
+        .await?;
+    assert_eq!(s, 404);
+
+    // Nobody else is left: customer service takes over.
+    stack.advance_clocks(6 * 60).await?;
+    let view = journey::wait_status(&stack, &case_id, "pickup_escalated").await?;
+    let rules: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["rule_id"].as_str())
+        .collect();
+    assert_eq!(
+        rules.iter().filter(|r| **r == "PK-9").count(),
+        2,
+        "re-offered once, then escalated: {rules:?}"
+    );
+    let dispatched: Vec<String> = events_of(&stack, topics::PICKUPS, &case_id)?;
+    assert_eq!(
+        dispatched,
+        ["pickup.dispatched", "pickup.dispatched", "pickup.escalated"]
+    );
+    stack.shutdown().await
+}

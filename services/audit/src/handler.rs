@@ -71,16 +71,17 @@ impl EventHandler for AuditHandler {
                 .await?;
                 if let Some(due) = deadline {
                     // RV-1: if the merchant stays silent until then, the system approves.
-                    returns_store::timers::schedule(
-                        conn,
-                        crate::review_timer::KIND,
-                        env.case_id,
-                        due,
-                        serde_json::Value::Null,
-                        returns_telemetry::current_traceparent(),
-                        now,
-                    )
-                    .await?;
+                    let timer = returns_store::timers::NewTimer {
+                        kind: crate::review_timer::KIND.to_owned(),
+                        case_id: env.case_id,
+                        city: env.city.clone(),
+                        shard: env.shard.clone(),
+                        due_at: due,
+                        payload: serde_json::Value::Null,
+                        traceparent: returns_telemetry::current_traceparent(),
+                        created_at: now,
+                    };
+                    returns_store::timers::schedule(conn, &timer).await?;
                 }
                 tracing::info!(rule = d.rule.as_str(), status, "decided");
                 Ok(vec![out])

@@ -61,6 +61,10 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             );
             e(CaseStatus::PickupDispatched, Some(p.rule), reason)
         }
+        PickupEscalated::TYPE => {
+            let p = env.decode::<PickupEscalated>()?;
+            e(CaseStatus::PickupEscalated, Some(p.rule), p.reason)
+        }
         PickupAccepted::TYPE => {
             let p = env.decode::<PickupAccepted>()?;
             e(

@@ -70,6 +70,10 @@ impl EventHandler for LogisticsHandler {
                             },
                         )
                         .await?;
+                        if plan.dispatch_now {
+                            let job = crate::accept::JobRef { case_id: c, city: ci, shard: sh };
+                            crate::accept::start_wait(conn, job, &courier_company, now, &self.ctx.settings.policy).await?;
+                        }
                         let out = if plan.dispatch_now {
                             tracing::info!(%job_id, courier = %courier_company, "courier dispatched");
                             pickup_event(

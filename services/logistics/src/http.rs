@@ -168,6 +168,7 @@ async fn courier_step(
                     match (&tracking, job.status.as_str()) {
                         (None, "dispatched") => {
                             store::mark_accepted(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                            crate::accept::end_wait(conn, case, &company).await?;
                             let ev = pickup_event(case, city, shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now })?;
                             stage(conn, &app.cities, &[ev]).await?;
                             Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "accepted" })))
@@ -176,6 +177,7 @@ async fn courier_step(
                         (Some(t), "dispatched" | "accepted") => {
                             let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
                             store::mark_collected(conn, id, now, t).await.map_err(returns_store::StoreError::from)?;
+                            crate::accept::end_wait(conn, case, &company).await?;
                             let ev = pickup_event(
                                 case,
                                 city,

@@ -1,6 +1,7 @@
 //! logistics: sends couriers to buyers' doors and takes the courier companies' reports.
 //! Owns the `returns_logistics` database.
 
+mod accept;
 mod dispatch;
 mod events;
 mod handler;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use actix::Actor;
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::{EventHandler, Shutdown};
+use returns_bus::{EventHandler, Shutdown, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -34,6 +35,10 @@ impl Service for Logistics {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(accept::AcceptDeadline { ctx: ctx.clone() }))
     }
 
     fn start_actors(ctx: &AppContext, shutdown: Shutdown) {

@@ -148,3 +148,31 @@ pub async fn for_courier(
         .load(conn)
         .await
 }
+
+/// PK-9: the job goes to the next partner, dispatched now.
+pub async fn reassign(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    company: &str,
+    at: DateTime<Utc>,
+    arrive_by: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set((
+            pickup_jobs::courier_company.eq(company),
+            pickup_jobs::dispatched_at.eq(at),
+            pickup_jobs::arrive_by.eq(arrive_by),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// PK-9: no partner accepted; customer service takes the job.
+pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set(pickup_jobs::status.eq("escalated"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -72,6 +72,8 @@ async fn fire_due(app: &AppContext) -> Result<usize, returns_bus::BusError> {
                 let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, &app.settings.policy).arrive_by;
                 async {
                     store::mark_dispatched(conn, job.job_id, now, arrive_by).await.map_err(returns_store::StoreError::from)?;
+                    let at = crate::accept::JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                    crate::accept::start_wait(conn, at, &job.courier_company, now, &app.settings.policy).await?;
                     let ev = pickup_event(
                         job.case_id,
                         &job.city,

@@ -100,6 +100,8 @@ impl Round {
                         "timer",
                         otel.name = %format!("{} timer {}", self.service, timer.kind),
                         case_id = %timer.case_id,
+                        city = %timer.city,
+                        shard = %timer.shard,
                         kind = %timer.kind,
                         due_at = %timer.due_at,
                     );

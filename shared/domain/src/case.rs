@@ -162,6 +162,8 @@ pub enum CaseStatus {
     AwaitingBuyerShipment,
     PickupScheduled,
     PickupDispatched,
+    /// PK-9: no partner accepted; customer service arranges the pickup.
+    PickupEscalated,
     CourierAccepted,
     InTransit,
     Refunded,
@@ -178,6 +180,7 @@ impl CaseStatus {
             CaseStatus::AwaitingBuyerShipment => "awaiting_buyer_shipment",
             CaseStatus::PickupScheduled => "pickup_scheduled",
             CaseStatus::PickupDispatched => "pickup_dispatched",
+            CaseStatus::PickupEscalated => "pickup_escalated",
             CaseStatus::CourierAccepted => "courier_accepted",
             CaseStatus::InTransit => "in_transit",
             CaseStatus::Refunded => "refunded",
@@ -202,13 +205,14 @@ impl CaseStatus {
     }
 }
 
-const ALL_STATUSES: [CaseStatus; 11] = [
+const ALL_STATUSES: [CaseStatus; 12] = [
     CaseStatus::Requested,
     CaseStatus::AwaitingMerchant,
     CaseStatus::Approved,
     CaseStatus::AwaitingBuyerShipment,
     CaseStatus::PickupScheduled,
     CaseStatus::PickupDispatched,
+    CaseStatus::PickupEscalated,
     CaseStatus::CourierAccepted,
     CaseStatus::InTransit,
     CaseStatus::Refunded,

@@ -74,6 +74,33 @@ fn next_dispatch_time(
         .unwrap_or(now)
 }
 
+/// PK-2: when the partner courier company must have accepted a job dispatched at
+/// `dispatched_at`.
+pub fn accept_deadline(dispatched_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
+    dispatched_at + Duration::minutes(policy.courier_accept_minutes)
+}
+
+/// What happens to a job its courier company did not accept in time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unaccepted {
+    /// PK-9: offer it to the next partner of the city.
+    NextPartner(String),
+    /// PK-9: no partner is left; customer service takes over.
+    EscalateToCs,
+}
+
+/// PK-9: the partner after `current` in the city's list of partners (in preference order).
+pub fn after_unaccepted(partners: &[String], current: &str) -> Unaccepted {
+    let next = partners
+        .iter()
+        .position(|p| p == current)
+        .and_then(|i| partners.get(i + 1));
+    match next {
+        Some(p) => Unaccepted::NextPartner(p.clone()),
+        None => Unaccepted::EscalateToCs,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +141,32 @@ mod tests {
         let large = plan(now, CST, SizeClass::Large, &Policy::default());
         assert_eq!(small.arrive_by - now, Duration::hours(2));
         assert_eq!(large.arrive_by - now, Duration::hours(4));
+    }
+
+    #[test]
+    fn pk_2_partner_has_five_minutes_to_accept() {
+        let at = utc("2026-11-20T10:00:00+08:00");
+        assert_eq!(
+            accept_deadline(at, &Policy::default()) - at,
+            Duration::minutes(5)
+        );
+    }
+
+    #[test]
+    fn pk_9_next_partner_then_customer_service() {
+        let partners = vec!["sf-express".to_owned(), "jd-logistics".to_owned()];
+        assert_eq!(
+            after_unaccepted(&partners, "sf-express"),
+            Unaccepted::NextPartner("jd-logistics".into())
+        );
+        assert_eq!(
+            after_unaccepted(&partners, "jd-logistics"),
+            Unaccepted::EscalateToCs
+        );
+        assert_eq!(
+            after_unaccepted(&[], "sf-express"),
+            Unaccepted::EscalateToCs
+        );
     }
 
     #[test]

@@ -23,10 +23,14 @@ pub enum RuleId {
     Rv2,
     #[serde(rename = "PK-1")]
     Pk1,
+    #[serde(rename = "PK-2")]
+    Pk2,
     #[serde(rename = "PK-3")]
     Pk3,
     #[serde(rename = "PK-4")]
     Pk4,
+    #[serde(rename = "PK-9")]
+    Pk9,
     #[serde(rename = "PAY-1")]
     Pay1,
     #[serde(rename = "PAY-2")]
@@ -49,8 +53,10 @@ impl RuleId {
             RuleId::Rv1 => "RV-1",
             RuleId::Rv2 => "RV-2",
             RuleId::Pk1 => "PK-1",
+            RuleId::Pk2 => "PK-2",
             RuleId::Pk3 => "PK-3",
             RuleId::Pk4 => "PK-4",
+            RuleId::Pk9 => "PK-9",
             RuleId::Pay1 => "PAY-1",
             RuleId::Pay2 => "PAY-2",
             RuleId::Pay3 => "PAY-3",

@@ -121,6 +121,16 @@ pub struct PickupAccepted {
 }
 event!(PickupAccepted, "pickup.accepted", 1);
 
+/// logistics: no partner accepted in time; customer service arranges the pickup (PK-9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupEscalated {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    pub reason: String,
+    pub escalated_at: DateTime<Utc>,
+}
+event!(PickupEscalated, "pickup.escalated", 1);
+
 /// What payment needs to pay the refund, carried with the tracking number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundOrder {

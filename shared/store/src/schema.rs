@@ -29,6 +29,8 @@ diesel::table! {
         id -> BigInt,
         kind -> Text,
         case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
         due_at -> Timestamptz,
         payload -> Jsonb,
         traceparent -> Nullable<Text>,

@@ -14,32 +14,33 @@ pub struct Timer {
     pub id: i64,
     pub kind: String,
     pub case_id: Uuid,
+    pub city: String,
+    pub shard: String,
     pub due_at: DateTime<Utc>,
     pub payload: serde_json::Value,
     pub traceparent: Option<String>,
 }
 
+/// A wait to start: what it is, about which case (and where, for the shard on its span), when.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = timers)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewTimer {
+    pub kind: String,
+    pub case_id: Uuid,
+    pub city: String,
+    pub shard: String,
+    pub due_at: DateTime<Utc>,
+    pub payload: serde_json::Value,
+    pub traceparent: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Starts a wait, in the caller's transaction. A second one of the same kind for the same
 /// case is ignored (the first deadline stands).
-#[allow(clippy::too_many_arguments)]
-pub async fn schedule(
-    conn: &mut AsyncPgConnection,
-    kind: &str,
-    case_id: Uuid,
-    due_at: DateTime<Utc>,
-    payload: serde_json::Value,
-    traceparent: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+pub async fn schedule(conn: &mut AsyncPgConnection, timer: &NewTimer) -> Result<(), StoreError> {
     diesel::insert_into(timers::table)
-        .values((
-            timers::kind.eq(kind),
-            timers::case_id.eq(case_id),
-            timers::due_at.eq(due_at),
-            timers::payload.eq(payload),
-            timers::traceparent.eq(traceparent),
-            timers::created_at.eq(now),
-        ))
+        .values(timer)
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;

@@ -5,6 +5,8 @@ CREATE TABLE timers (
     id          BIGSERIAL PRIMARY KEY,
     kind        TEXT        NOT NULL,
     case_id     UUID        NOT NULL,
+    city        TEXT        NOT NULL,
+    shard       TEXT        NOT NULL,
     due_at      TIMESTAMPTZ NOT NULL,
     payload     JSONB       NOT NULL DEFAULT '{}'::jsonb,
     -- The trace of the step that started the wait, continued when it fires.

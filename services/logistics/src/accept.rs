@@ -1,0 +1,160 @@
+//! PK-2 and PK-9: a dispatched job must be accepted by its courier company within
+//! `policy.courier_accept_minutes`; if not, the next partner of the city gets it, and when no
+//! partner is left customer service takes over. Each wait is a durable timer.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_domain::pickup::{self, Unaccepted};
+use returns_domain::{Policy, RuleId, SizeClass};
+use returns_events::payloads::{PickupDispatched, PickupEscalated};
+use returns_runtime::AppContext;
+use returns_store::StoreError;
+use returns_store::timers::{self, Timer};
+use uuid::Uuid;
+
+use crate::events::pickup_event;
+use crate::store;
+
+const KIND_PREFIX: &str = "pk2_accept:";
+
+/// One timer per company the job was offered to.
+fn kind(company: &str) -> String {
+    format!("{KIND_PREFIX}{company}")
+}
+
+/// Which job a wait is about.
+pub struct JobRef<'a> {
+    pub case_id: Uuid,
+    pub city: &'a str,
+    pub shard: &'a str,
+}
+
+/// Starts PK-2's wait for `company`, in the caller's transaction.
+pub async fn start_wait(
+    conn: &mut AsyncPgConnection,
+    job: JobRef<'_>,
+    company: &str,
+    dispatched_at: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<(), StoreError> {
+    let timer = timers::NewTimer {
+        kind: kind(company),
+        case_id: job.case_id,
+        city: job.city.to_owned(),
+        shard: job.shard.to_owned(),
+        due_at: pickup::accept_deadline(dispatched_at, policy),
+        payload: serde_json::Value::Null,
+        traceparent: returns_telemetry::current_traceparent(),
+        created_at: dispatched_at,
+    };
+    timers::schedule(conn, &timer).await
+}
+
+/// The company accepted: its wait ends.
+pub async fn end_wait(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+    company: &str,
+) -> Result<(), StoreError> {
+    timers::cancel(conn, &kind(company), case_id).await
+}
+
+pub struct AcceptDeadline {
+    pub ctx: AppContext,
+}
+
+impl TimerHandler for AcceptDeadline {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let Some(company) = timer.kind.strip_prefix(KIND_PREFIX) else {
+                return Err(HandleError::reject(format!(
+                    "unknown timer kind {}",
+                    timer.kind
+                )));
+            };
+            let Some(job) = store::by_case(conn, timer.case_id).await? else {
+                return Err(HandleError::reject(format!(
+                    "no pickup job for case {}",
+                    timer.case_id
+                )));
+            };
+            let job = store::by_id_for_update(conn, job.job_id)
+                .await?
+                .unwrap_or(job);
+            if job.status != "dispatched" || job.courier_company != company {
+                // Accepted in time, or already offered elsewhere.
+                return Ok(Vec::new());
+            }
+            let city = self.ctx.cities.city(&job.city);
+            let policy = &self.ctx.settings.policy;
+            let (case, ci, sh) = (job.case_id, job.city.as_str(), job.shard.as_str());
+            let minutes = policy.courier_accept_minutes;
+            match pickup::after_unaccepted(&city.couriers, company) {
+                Unaccepted::NextPartner(next) => {
+                    let size = if job.size_class == "large" {
+                        SizeClass::Large
+                    } else {
+                        SizeClass::Small
+                    };
+                    let arrive_by =
+                        pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
+                    store::reassign(conn, job.job_id, &next, now, arrive_by).await?;
+                    start_wait(
+                        conn,
+                        JobRef {
+                            case_id: case,
+                            city: ci,
+                            shard: sh,
+                        },
+                        &next,
+                        now,
+                        policy,
+                    )
+                    .await?;
+                    tracing::info!(from = company, to = %next, rule = RuleId::Pk9.as_str(), "job offered to the next partner");
+                    Ok(vec![pickup_event(
+                        case,
+                        ci,
+                        sh,
+                        now,
+                        &PickupDispatched {
+                            job_id: job.job_id,
+                            courier_company: next,
+                            rule: RuleId::Pk9,
+                            dispatched_at: now,
+                            arrive_by,
+                        },
+                    )?])
+                }
+                Unaccepted::EscalateToCs => {
+                    store::mark_escalated(conn, job.job_id).await?;
+                    tracing::warn!(
+                        rule = RuleId::Pk9.as_str(),
+                        "no partner accepted; escalated to customer service"
+                    );
+                    Ok(vec![pickup_event(
+                        case,
+                        ci,
+                        sh,
+                        now,
+                        &PickupEscalated {
+                            job_id: job.job_id,
+                            rule: RuleId::Pk9,
+                            reason: format!(
+                                "No partner courier accepted within {minutes} minutes; customer service will arrange your pickup."
+                            ),
+                            escalated_at: now,
+                        },
+                    )?])
+                }
+            }
+        })
+    }
+}
