@@ -143,3 +143,78 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("receipt")).await?;
+    journey::load_ratings(&stack, &[("b-2r".into(), 2)]).await?;
+    let case_id = journey::open_case(
+        &stack,
+        "b-2r",
+        "ol-8001",
+        &CaseSpec {
+            stars: 2,
+            ..CaseSpec::fast_return()
+        },
+    )
+    .await?;
+    let view = journey::wait_status(&stack, &case_id, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{case_id}/decision"),
+            &json!({ "merchant_id": merchant, "decision": "approve" }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    journey::courier_collects(&stack, &case_id, "ZT7000000001").await?;
+    let path = format!("/merchant/cases/{case_id}/receipt");
+    let refund =
+        returns_harness::wait_for("the refund to wait for receipt", journey::PATIENCE, || {
+            let (stack, case_id) = (&stack, case_id.clone());
+            async move {
+                let (s, r) = stack
+                    .get_json("payment", &format!("/cases/{case_id}/refund"))
+                    .await?;
+                Ok((s == 200).then_some(r))
+            }
+        })
+        .await?;
+    assert_eq!(refund["status"], "awaiting_merchant_receipt");
+
+    let (s, _) = stack
+        .post_json("payment", &path, &json!({ "merchant_id": "m-other" }))
+        .await?;
+    assert_eq!(s, 404, "another merchant cannot confirm");
+    let (s, body) = stack
+        .post_json("payment", &path, &json!({ "merchant_id": merchant }))
+        .await?;
+    assert_eq!((s, body["rule"].as_str()), (200, Some("PAY-3")));
+    let (s, _) = stack
+        .post_json("payment", &path, &json!({ "merchant_id": merchant }))
+        .await?;
+    assert_eq!(s, 409, "paid once");
+
+    let view = journey::wait_status(&stack, &case_id, "closed").await?;
+    assert!(
+        view["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["rule_id"] == "PAY-3")
+    );
+    let (_, balance) = stack
+        .get_json("payment", &format!("/accounts/merchant:{merchant}/balance"))
+        .await?;
+    assert_eq!(
+        balance["balance_fen"].as_i64(),
+        Some(-CaseSpec::fast_return().paid_amount_fen)
+    );
+    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    assert_eq!(
+        (tb["transactions"].as_i64(), tb["sum_fen"].as_i64()),
+        (Some(1), Some(0))
+    );
+    stack.shutdown().await
+}

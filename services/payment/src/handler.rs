@@ -40,13 +40,21 @@ impl EventHandler for PaymentHandler {
                     );
                     ledger::record_refund(
                         conn,
-                        env.case_id,
+                        env,
                         order,
                         "awaiting_merchant_receipt",
                         &collected.tracking_number,
                         collected.collected_at,
                         None,
                         None,
+                    )
+                    .await?;
+                    crate::receipt::start_wait(
+                        conn,
+                        env,
+                        collected.collected_at,
+                        &self.ctx.settings.policy,
+                        now,
                     )
                     .await?;
                     return Ok(Vec::new());
@@ -61,7 +69,7 @@ impl EventHandler for PaymentHandler {
                 };
                 ledger::record_refund(
                     conn,
-                    env.case_id,
+                    env,
                     order,
                     "paid",
                     &collected.tracking_number,

@@ -1,8 +1,12 @@
 //! payment's read API: a case's ledger postings, an account's balance, the trial balance.
 
 use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use returns_bus::HandleError;
 use returns_runtime::AppContext;
 use returns_web::Problem;
+
+use crate::receipt::{self, Paid};
 use uuid::Uuid;
 
 use crate::ledger;
@@ -10,6 +14,10 @@ use crate::ledger;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/cases/{id}/ledger", web::get().to(case_ledger))
         .route("/cases/{id}/refund", web::get().to(case_refund))
+        .route(
+            "/merchant/cases/{id}/receipt",
+            web::post().to(confirm_receipt),
+        )
         .route(
             "/accounts/{account}/balance",
             web::get().to(account_balance),
@@ -71,4 +79,52 @@ async fn trial_balance(ctx: web::Data<AppContext>) -> Result<HttpResponse, Probl
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let tb = ledger::trial_balance(&mut conn).await.map_err(db_error)?;
     Ok(HttpResponse::Ok().json(tb))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptRequest {
+    merchant_id: String,
+}
+
+/// PAY-3: the merchant has the parcel; its funds pay the refund now.
+async fn confirm_receipt(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = Uuid::parse_str(&path)
+        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let req: ReceiptRequest = returns_web::parse_json(&body)?;
+    let now = ctx.clock.now();
+    let cities = ctx.cities.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let paid = (*conn)
+        .transaction::<Paid, HandleError, _>(async move |conn| {
+            let paid = receipt::pay_from_merchant(
+                conn,
+                id,
+                Some(&req.merchant_id),
+                "merchant confirmed receipt",
+                now,
+            )
+            .await?;
+            if let Paid::Now(out) = &paid {
+                returns_bus::stage(conn, &cities, std::slice::from_ref(out)).await?;
+            }
+            Ok(paid)
+        })
+        .await
+        .map_err(db_error)?;
+    match paid {
+        Paid::Now(_) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok()
+                .json(serde_json::json!({ "case_id": id, "status": "paid", "rule": "PAY-3" })))
+        }
+        Paid::NoRefund | Paid::OtherMerchant => Err(Problem::not_found("refund awaiting receipt")),
+        Paid::NotWaiting(s) => Err(Problem::conflict(format!(
+            "the refund is {s}; only a refund awaiting the merchant's receipt can be confirmed"
+        ))),
+    }
 }

@@ -54,7 +54,7 @@ pub async fn post_once(
 #[allow(clippy::too_many_arguments)]
 pub async fn record_refund(
     conn: &mut AsyncPgConnection,
-    case_id: Uuid,
+    case: &returns_events::Envelope,
     order: &returns_events::payloads::RefundOrder,
     status: &str,
     tracking: &str,
@@ -64,7 +64,9 @@ pub async fn record_refund(
 ) -> QueryResult<()> {
     diesel::insert_into(refunds::table)
         .values((
-            refunds::case_id.eq(case_id),
+            refunds::case_id.eq(case.case_id),
+            refunds::city.eq(&case.city),
+            refunds::shard.eq(&case.shard),
             refunds::buyer_id.eq(&order.buyer_id),
             refunds::merchant_id.eq(&order.merchant_id),
             refunds::order_line_id.eq(&order.order_line_id),
@@ -215,4 +217,52 @@ pub async fn refund_of_case(
         .first(conn)
         .await
         .optional()
+}
+
+/// A refund row locked for a change.
+#[derive(Debug, Queryable)]
+pub struct PendingRefund {
+    pub city: String,
+    pub shard: String,
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub amount_fen: i64,
+    pub status: String,
+}
+
+pub async fn refund_for_update(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> QueryResult<Option<PendingRefund>> {
+    refunds::table
+        .find(case_id)
+        .select((
+            refunds::city,
+            refunds::shard,
+            refunds::buyer_id,
+            refunds::merchant_id,
+            refunds::amount_fen,
+            refunds::status,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn mark_refund_paid(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+    at: DateTime<Utc>,
+    txn: Uuid,
+) -> QueryResult<()> {
+    diesel::update(refunds::table.find(case_id))
+        .set((
+            refunds::status.eq("paid"),
+            refunds::paid_at.eq(at),
+            refunds::transaction_id.eq(txn),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -3,13 +3,14 @@
 mod handler;
 mod http;
 mod ledger;
+mod receipt;
 mod schema;
 
 use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::EventHandler;
+use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -29,6 +30,10 @@ impl Service for Payment {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(receipt::ReceiptDeadline))
     }
 }
 

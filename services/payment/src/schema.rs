@@ -22,6 +22,8 @@ diesel::table! {
 diesel::table! {
     refunds (case_id) {
         case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
         buyer_id -> Text,
         merchant_id -> Text,
         order_line_id -> Text,

@@ -54,6 +54,8 @@ pub enum MovementKind {
     RefundAdvanced,
     /// PAY-2: the merchant's debt to the platform for the advance.
     RecoveryOpened,
+    /// PAY-3: the refund paid from the merchant's funds after receipt.
+    RefundFromMerchant,
 }
 
 impl MovementKind {
@@ -61,6 +63,7 @@ impl MovementKind {
         match self {
             MovementKind::RefundAdvanced => "refund_advanced",
             MovementKind::RecoveryOpened => "recovery_opened",
+            MovementKind::RefundFromMerchant => "refund_from_merchant",
         }
     }
 }
@@ -145,6 +148,43 @@ pub fn fast_refund(
     Ok([advance, recovery])
 }
 
+/// PAY-3: without fast-return entitlement the merchant pays the refund from its own funds once
+/// it has the parcel (or its confirmation deadline passed).
+pub fn merchant_refund(
+    buyer_id: &str,
+    merchant_id: &str,
+    amount: Fen,
+) -> Result<Movement, InvalidInput> {
+    if !amount.is_positive() {
+        return Err(InvalidInput::new(
+            "refund_amount_fen",
+            "a refund must be more than 0 fen",
+        ));
+    }
+    Movement::new(
+        MovementKind::RefundFromMerchant,
+        RuleId::Pay3,
+        vec![
+            Posting {
+                account: Account::Merchant(merchant_id.to_owned()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::Buyer(buyer_id.to_owned()),
+                amount,
+            },
+        ],
+    )
+}
+
+/// PAY-3: when the merchant's time to confirm receipt runs out.
+pub fn receipt_deadline(
+    collected_at: chrono::DateTime<chrono::Utc>,
+    policy: &crate::Policy,
+) -> chrono::DateTime<chrono::Utc> {
+    collected_at + chrono::Duration::days(policy.merchant_receipt_days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +222,24 @@ mod tests {
             let sum: i64 = m.postings.iter().map(|p| p.amount.0).sum();
             assert_eq!(sum, 0);
         }
+    }
+
+    #[test]
+    fn pay_3_merchant_refund_moves_money_from_merchant_to_buyer_balanced() {
+        let m = merchant_refund("b-1", "m-1", Fen(500)).unwrap();
+        assert_eq!(m.rule, RuleId::Pay3);
+        assert_eq!(m.postings.iter().map(|p| p.amount.0).sum::<i64>(), 0);
+        assert!(m.postings.contains(&Posting {
+            account: Account::Merchant("m-1".into()),
+            amount: Fen(-500)
+        }));
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            receipt_deadline(at, &crate::Policy::default()) - at,
+            chrono::Duration::days(7)
+        );
     }
 
     #[test]

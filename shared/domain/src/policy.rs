@@ -24,6 +24,10 @@ pub struct Policy {
     pub arrival_hours_large: i64,
     /// PK-2: minutes a partner courier company has to accept a job.
     pub courier_accept_minutes: i64,
+    /// PAY-3: days the merchant has to confirm receipt of a returned parcel, counted from its
+    /// collection; then the refund is paid as if confirmed. (House default: RULES.md names the
+    /// deadline but not its length.)
+    pub merchant_receipt_days: i64,
 }
 
 impl Default for Policy {
@@ -38,6 +42,7 @@ impl Default for Policy {
             arrival_hours_small: 2,
             arrival_hours_large: 4,
             courier_accept_minutes: 5,
+            merchant_receipt_days: 7,
         }
     }
 }
@@ -70,6 +75,7 @@ impl Policy {
             ("policy.arrival_hours_small", self.arrival_hours_small),
             ("policy.arrival_hours_large", self.arrival_hours_large),
             ("policy.courier_accept_minutes", self.courier_accept_minutes),
+            ("policy.merchant_receipt_days", self.merchant_receipt_days),
         ] {
             if v <= 0 {
                 return Err(InvalidInput::new(field, "must be greater than 0"));

@@ -44,6 +44,8 @@ CREATE TRIGGER ledger_transactions_immutable BEFORE UPDATE OR DELETE ON ledger_t
 -- Refunds by case: paid at once under PAY-1, or waiting for the merchant's receipt (PAY-3).
 CREATE TABLE refunds (
     case_id         UUID PRIMARY KEY,
+    city            TEXT        NOT NULL,
+    shard           TEXT        NOT NULL,
     buyer_id        TEXT        NOT NULL,
     merchant_id     TEXT        NOT NULL,
     order_line_id   TEXT        NOT NULL,

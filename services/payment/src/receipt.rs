@@ -1,0 +1,123 @@
+//! PAY-3: without fast-return entitlement the refund waits for the merchant to confirm
+//! receipt of the parcel (`POST /merchant/cases/{id}/receipt`) or for its confirmation
+//! deadline to pass; then the merchant's funds pay it.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_domain::ledger::{merchant_refund, receipt_deadline};
+use returns_domain::{Fen, Policy, RuleId};
+use returns_events::payloads::RefundPaid;
+use returns_events::{Envelope, topics};
+use returns_store::StoreError;
+use returns_store::timers::{self, NewTimer, Timer};
+use uuid::Uuid;
+
+use crate::ledger;
+
+pub const KIND: &str = "pay3_merchant_receipt";
+
+/// Starts the merchant's confirmation window for the refund of `case`.
+pub async fn start_wait(
+    conn: &mut AsyncPgConnection,
+    case: &Envelope,
+    collected_at: DateTime<Utc>,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let timer = NewTimer {
+        kind: KIND.to_owned(),
+        case_id: case.case_id,
+        city: case.city.clone(),
+        shard: case.shard.clone(),
+        due_at: receipt_deadline(collected_at, policy),
+        payload: serde_json::Value::Null,
+        traceparent: returns_telemetry::current_traceparent(),
+        created_at: now,
+    };
+    timers::schedule(conn, &timer).await
+}
+
+/// What paying a waiting refund found.
+pub enum Paid {
+    Now(Outgoing),
+    NotWaiting(String),
+    NoRefund,
+    /// The refund belongs to another merchant (answered like a missing one).
+    OtherMerchant,
+}
+
+/// Pays the refund of `case_id` from the merchant's funds if it is still waiting; `merchant`
+/// is checked when the merchant asks (the deadline does not).
+pub async fn pay_from_merchant(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+    merchant: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Paid, HandleError> {
+    let Some(r) = ledger::refund_for_update(conn, case_id).await? else {
+        return Ok(Paid::NoRefund);
+    };
+    if merchant.is_some_and(|m| m != r.merchant_id) {
+        return Ok(Paid::OtherMerchant);
+    }
+    if r.status != "awaiting_merchant_receipt" {
+        return Ok(Paid::NotWaiting(r.status));
+    }
+    let movement = merchant_refund(&r.buyer_id, &r.merchant_id, Fen(r.amount_fen))
+        .map_err(HandleError::reject)?;
+    let Some(txn) = ledger::post_once(conn, case_id, &movement, now).await? else {
+        return Ok(Paid::NotWaiting("paid".to_owned()));
+    };
+    ledger::mark_refund_paid(conn, case_id, now, txn).await?;
+    timers::cancel(conn, KIND, case_id).await?;
+    tracing::info!(
+        rule = RuleId::Pay3.as_str(),
+        reason,
+        "refund paid from the merchant's funds"
+    );
+    let out = Outgoing::event(
+        topics::PAYMENTS,
+        "payment",
+        case_id,
+        &r.city,
+        &r.shard,
+        now,
+        &RefundPaid {
+            rule: RuleId::Pay3,
+            amount_fen: Fen(r.amount_fen),
+            buyer_id: r.buyer_id,
+            ledger_transaction_id: txn,
+            paid_at: now,
+        },
+    )?;
+    Ok(Paid::Now(out))
+}
+
+pub struct ReceiptDeadline;
+
+impl TimerHandler for ReceiptDeadline {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            match pay_from_merchant(
+                conn,
+                timer.case_id,
+                None,
+                "confirmation deadline passed",
+                now,
+            )
+            .await?
+            {
+                Paid::Now(out) => Ok(vec![out]),
+                _ => Ok(Vec::new()),
+            }
+        })
+    }
+}
