@@ -178,3 +178,111 @@ async fn pk_2_pk_9_unaccepted_job_goes_to_the_next_partner_then_to_customer_serv
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_charged_to_the_courier()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("late_courier")).await?;
+    journey::load_ratings(&stack, &[("b-late".into(), 5)]).await?;
+    let case_id = journey::open_case(&stack, "b-late", "ol-9001", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &case_id).await?;
+    let (job_id, company) = (
+        job["job_id"].as_str().unwrap().to_owned(),
+        job["courier_company"].as_str().unwrap().to_owned(),
+    );
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/accept"),
+            &json!({ "courier_company": company }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+
+    // PK-3: a small item's rider has 2 hours; 3 hours pass without an arrival.
+    stack.advance_clocks(3 * 3600).await?;
+    let view = wait_for("the late courier to show on the timeline", PATIENCE, || {
+        let (stack, case_id) = (&stack, case_id.clone());
+        async move {
+            let v = journey::case_view(stack, &case_id).await?;
+            let late = v["timeline"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|e| e["rule_id"] == "PK-5"));
+            Ok(late.then_some(v))
+        }
+    })
+    .await?;
+    assert_eq!(
+        view["case"]["status"], "courier_accepted",
+        "a late courier does not move the case"
+    );
+
+    // The rider finally arrives and collects; the refund and the compensation are paid together.
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/arrive"),
+            &json!({ "courier_company": company }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/pickup"),
+            &json!({ "courier_company": company, "tracking_number": "SFLATE000001" }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    let view = journey::wait_status(&stack, &case_id, "closed").await?;
+    let view = wait_for("the compensation line", PATIENCE, || {
+        let (stack, case_id, v0) = (&stack, case_id.clone(), view.clone());
+        async move {
+            let v = journey::case_view(stack, &case_id).await.unwrap_or(v0);
+            let paid = v["timeline"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|e| e["rule_id"] == "PAY-4"));
+            Ok(paid.then_some(v))
+        }
+    })
+    .await?;
+    assert!(
+        view["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["reason"].as_str().is_some_and(|r| r.contains("¥10.00")))
+    );
+
+    let amount = CaseSpec::fast_return().paid_amount_fen;
+    let balance = |account: String| {
+        let stack = &stack;
+        async move {
+            let (_, b) = stack
+                .get_json("payment", &format!("/accounts/{account}/balance"))
+                .await?;
+            anyhow::Ok(b["balance_fen"].as_i64().unwrap_or(i64::MIN))
+        }
+    };
+    assert_eq!(
+        balance("buyer:b-late".into()).await?,
+        amount + 1_000,
+        "refund plus compensation"
+    );
+    assert_eq!(
+        balance(format!("courier:{company}")).await?,
+        -1_000,
+        "PK-5: charged to the courier company"
+    );
+    assert_eq!(
+        balance("platform:compensation".into()).await?,
+        0,
+        "the platform advanced it and recovered it"
+    );
+    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    assert_eq!(
+        (tb["transactions"].as_i64(), tb["sum_fen"].as_i64()),
+        (Some(4), Some(0))
+    );
+    stack.shutdown().await
+}

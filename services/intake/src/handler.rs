@@ -29,13 +29,19 @@ impl EventHandler for IntakeHandler {
             };
             let now = self.ctx.clock.now();
             // A paid refund or a rejection closes the case in the same step.
-            let closes = matches!(entry.status, CaseStatus::Refunded | CaseStatus::Rejected);
+            let closes = matches!(
+                entry.status,
+                Some(CaseStatus::Refunded | CaseStatus::Rejected)
+            );
             let target = if closes {
-                CaseStatus::Closed
+                Some(CaseStatus::Closed)
             } else {
                 entry.status
             };
-            let moved = store::advance_status(conn, env.case_id, target, now).await?;
+            let moved = match target {
+                Some(t) => store::advance_status(conn, env.case_id, t, now).await?,
+                None => false,
+            };
             if !moved && !store::exists(conn, env.case_id).await? {
                 return Err(HandleError::Reject(format!(
                     "case {} is unknown to intake",
@@ -48,7 +54,7 @@ impl EventHandler for IntakeHandler {
                     case_id: env.case_id,
                     event_id: env.event_id,
                     event_type: env.event_type.clone(),
-                    status: entry.status.as_str().to_owned(),
+                    status: entry.status.map(|s| s.as_str().to_owned()),
                     rule_id: entry.rule.clone(),
                     reason: entry.reason.clone(),
                     at: env.occurred_at,
@@ -57,7 +63,11 @@ impl EventHandler for IntakeHandler {
             .await?;
             let mut out = Vec::new();
             if closes && moved {
-                let outcome = entry.status.as_str().to_owned();
+                let outcome = entry
+                    .status
+                    .map(CaseStatus::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 let closed = Outgoing::follow_up(
                     topics::CASES,
                     self.ctx.service,
@@ -74,7 +84,7 @@ impl EventHandler for IntakeHandler {
                         case_id: env.case_id,
                         event_id: closed.envelope.event_id,
                         event_type: closed.envelope.event_type.clone(),
-                        status: CaseStatus::Closed.as_str().to_owned(),
+                        status: Some(CaseStatus::Closed.as_str().to_owned()),
                         rule_id: None,
                         reason: format!("Case closed: {outcome}."),
                         at: now,

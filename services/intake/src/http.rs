@@ -216,7 +216,7 @@ async fn open_case(
             case_id,
             event_id: opened.event_id,
             event_type: opened.event_type.clone(),
-            status: CaseStatus::Requested.as_str().to_owned(),
+            status: Some(CaseStatus::Requested.as_str().to_owned()),
             rule_id: Some("CR-3".to_owned()),
             reason: format!("Request received; your {rating} rating is kept for this case."),
             at: now,

@@ -39,7 +39,7 @@ diesel::table! {
         case_id -> Uuid,
         event_id -> Uuid,
         event_type -> Text,
-        status -> Text,
+        status -> Nullable<Text>,
         rule_id -> Nullable<Text>,
         reason -> Text,
         at -> Timestamptz,

@@ -46,7 +46,7 @@ pub struct NewTimelineRow {
     pub case_id: Uuid,
     pub event_id: Uuid,
     pub event_type: String,
-    pub status: String,
+    pub status: Option<String>,
     pub rule_id: Option<String>,
     pub reason: String,
     pub at: DateTime<Utc>,
@@ -56,7 +56,7 @@ pub struct NewTimelineRow {
 #[diesel(table_name = case_timeline)]
 pub struct TimelineRow {
     pub event_type: String,
-    pub status: String,
+    pub status: Option<String>,
     pub rule_id: Option<String>,
     pub reason: String,
     pub at: DateTime<Utc>,

@@ -8,16 +8,17 @@ use returns_events::{DecodeError, Envelope, Event};
 /// One timeline line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub status: CaseStatus,
+    /// Where the case moves; `None` for a line that does not move it.
+    pub status: Option<CaseStatus>,
     pub rule: Option<String>,
     pub reason: String,
 }
 
 /// `Ok(None)` for events the buyer does not see (e.g. the merchant's recovery).
 pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
-    let e = |status, rule: Option<returns_domain::RuleId>, reason: String| {
+    let e = |status: CaseStatus, rule: Option<returns_domain::RuleId>, reason: String| {
         Some(Entry {
-            status,
+            status: Some(status),
             rule: rule.map(|r| r.as_str().to_owned()),
             reason,
         })
@@ -80,6 +81,26 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
                 Some(p.rule),
                 format!("Parcel collected; tracking number {}.", p.tracking_number),
             )
+        }
+        PickupLate::TYPE => {
+            let p = env.decode::<PickupLate>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "The courier did not arrive by {}; you will receive {} compensation with your refund.",
+                    p.arrive_by.to_rfc3339(),
+                    p.compensation_fen
+                ),
+            })
+        }
+        CompensationPaid::TYPE => {
+            let p = env.decode::<CompensationPaid>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!("Compensation of {} paid ({}).", p.amount_fen, p.owed_under),
+            })
         }
         RefundPaid::TYPE => {
             let p = env.decode::<RefundPaid>()?;

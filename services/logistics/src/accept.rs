@@ -1,4 +1,4 @@
-//! PK-2 and PK-9: a dispatched job must be accepted by its courier company within
+//! PK-2 and PK-9 (and the routing of logistics' timers): a dispatched job must be accepted by its courier company within
 //! `policy.courier_accept_minutes`; if not, the next partner of the city gets it, and when no
 //! partner is left customer service takes over. Each wait is a durable timer.
 
@@ -61,17 +61,21 @@ pub async fn end_wait(
     timers::cancel(conn, &kind(company), case_id).await
 }
 
-pub struct AcceptDeadline {
+/// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`.
+pub struct LogisticsDeadlines {
     pub ctx: AppContext,
 }
 
-impl TimerHandler for AcceptDeadline {
+impl TimerHandler for LogisticsDeadlines {
     fn fire<'a>(
         &'a self,
         conn: &'a mut AsyncPgConnection,
         timer: &'a Timer,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        if timer.kind == crate::arrival::KIND {
+            return crate::arrival::fire(&self.ctx, conn, timer, now);
+        }
         Box::pin(async move {
             let Some(company) = timer.kind.strip_prefix(KIND_PREFIX) else {
                 return Err(HandleError::reject(format!(

@@ -62,6 +62,8 @@ impl EventHandler for LogisticsHandler {
                                 dispatched_at: plan.dispatch_now.then_some(now),
                                 arrive_by: plan.arrive_by,
                                 accepted_at: None,
+                                arrived_at: None,
+                                late: false,
                                 collected_at: None,
                                 tracking_number: None,
                                 refund: serde_json::to_value(&refund).map_err(HandleError::reject)?,

@@ -11,12 +11,14 @@ use serde::Deserialize;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::accept::JobRef;
 use crate::events::pickup_event;
 use crate::store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/courier/jobs", web::get().to(list_jobs))
         .route("/courier/jobs/{id}/accept", web::post().to(accept))
+        .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
         .route("/cases/{id}/pickup", web::get().to(job_of_case));
 }
@@ -113,7 +115,18 @@ async fn accept(
 ) -> Result<HttpResponse, Problem> {
     let id = uuid_of(&path, "job")?;
     let req: AcceptRequest = parse_json(&body)?;
-    courier_step(ctx, root, id, req.courier_company, None).await
+    courier_step(ctx, root, id, req.courier_company, Action::Accept).await
+}
+
+async fn arrive(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = uuid_of(&path, "job")?;
+    let req: AcceptRequest = parse_json(&body)?;
+    courier_step(ctx, root, id, req.courier_company, Action::Arrive).await
 }
 
 async fn pickup(
@@ -131,76 +144,115 @@ async fn pickup(
             "must be 6-40 letters and digits",
         ));
     }
-    courier_step(ctx, root, id, req.courier_company, Some(t.to_owned())).await
+    courier_step(
+        ctx,
+        root,
+        id,
+        req.courier_company,
+        Action::Pickup(t.to_owned()),
+    )
+    .await
 }
 
-/// Accept (no tracking number) or pickup (with one). Repeating a step that already happened
-/// with the same data answers as the first time did; anything else out of order is a 409.
+/// What the courier company reports.
+enum Action {
+    /// PK-2: it takes the job.
+    Accept,
+    /// PK-3: its rider is at the door.
+    Arrive,
+    /// PK-4: the parcel is collected, with its tracking number.
+    Pickup(String),
+}
+
+impl Action {
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Arrive => "arrive",
+            Action::Pickup(_) => "pickup",
+        }
+    }
+}
+
+/// One courier report. Repeating a step that already happened with the same data answers as
+/// the first time did; anything else out of order is a 409.
 async fn courier_step(
     ctx: web::Data<AppContext>,
     root: RootSpan,
     id: Uuid,
     company: String,
-    tracking: Option<String>,
+    action: Action,
 ) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let app = ctx.get_ref().clone();
     let step = (*conn)
         .transaction::<Step, returns_bus::BusError, _>(async move |conn| {
-                let Some(job) = store::by_id_for_update(conn, id).await.map_err(returns_store::StoreError::from)? else {
-                    return Ok(Step::NotFound);
-                };
-                // Another company's job answers exactly like a missing one.
-                if job.courier_company != company {
-                    return Ok(Step::NotFound);
-                }
-                returns_runtime::tag_case(&root, &job.case_id, &job.city, &job.shard);
-                let span = tracing::info_span!(
-                    "logistics.courier_report",
-                    case_id = %job.case_id, city = %job.city, shard = %job.shard,
-                    step = if tracking.is_some() { "pickup" } else { "accept" },
-                );
-                // The courier's call continues the case's trace.
-                returns_telemetry::continue_trace(&span, job.traceparent.as_deref());
-                async {
-                    let now = app.clock.now();
-                    let (case, city, shard) = (job.case_id, job.city.as_str(), job.shard.as_str());
-                    match (&tracking, job.status.as_str()) {
-                        (None, "dispatched") => {
-                            store::mark_accepted(conn, id, now).await.map_err(returns_store::StoreError::from)?;
-                            crate::accept::end_wait(conn, case, &company).await?;
-                            let ev = pickup_event(case, city, shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now })?;
-                            stage(conn, &app.cities, &[ev]).await?;
-                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "accepted" })))
-                        }
-                        (None, "accepted" | "collected") => Ok(Step::Done(serde_json::json!({ "job_id": id, "status": job.status }))),
-                        (Some(t), "dispatched" | "accepted") => {
-                            let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
-                            store::mark_collected(conn, id, now, t).await.map_err(returns_store::StoreError::from)?;
-                            crate::accept::end_wait(conn, case, &company).await?;
-                            let ev = pickup_event(
-                                case,
-                                city,
-                                shard,
-                                now,
-                                &PickupCollected { job_id: id, rule: RuleId::Pk4, tracking_number: t.clone(), collected_at: now, refund },
-                            )?;
-                            stage(conn, &app.cities, &[ev]).await?;
-                            tracing::info!("parcel collected; tracking number uploaded");
-                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
-                        }
-                        (Some(t), "collected") if job.tracking_number.as_deref() == Some(t.as_str()) => {
-                            Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
-                        }
-                        (_, status) => Ok(Step::Conflict(format!(
-                            "the job is {status}; {} is not possible now",
-                            if tracking.is_some() { "pickup with this tracking number" } else { "accept" }
-                        ))),
+            let Some(job) = store::by_id_for_update(conn, id).await.map_err(returns_store::StoreError::from)? else {
+                return Ok(Step::NotFound);
+            };
+            // Another company's job answers exactly like a missing one.
+            if job.courier_company != company {
+                return Ok(Step::NotFound);
+            }
+            returns_runtime::tag_case(&root, &job.case_id, &job.city, &job.shard);
+            let span = tracing::info_span!(
+                "logistics.courier_report",
+                case_id = %job.case_id, city = %job.city, shard = %job.shard, step = action.name(),
+            );
+            // The courier's call continues the case's trace.
+            returns_telemetry::continue_trace(&span, job.traceparent.as_deref());
+            async {
+                let now = app.clock.now();
+                let at = JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                let done = |status: &str| Ok(Step::Done(serde_json::json!({ "job_id": id, "status": status })));
+                match (&action, job.status.as_str()) {
+                    (Action::Accept, "dispatched") => {
+                        store::mark_accepted(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                        crate::accept::end_wait(conn, job.case_id, &company).await?;
+                        // PK-3: the rider must now be at the door by arrive_by.
+                        crate::arrival::start_wait(conn, &at, job.arrive_by, now).await?;
+                        let ev = pickup_event(at.case_id, at.city, at.shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now })?;
+                        stage(conn, &app.cities, &[ev]).await?;
+                        done("accepted")
                     }
+                    (Action::Accept, "accepted" | "collected") => done(&job.status),
+                    (Action::Arrive, "accepted") => {
+                        store::mark_arrived(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                        crate::arrival::end_wait(conn, job.case_id).await?;
+                        done("accepted")
+                    }
+                    (Action::Pickup(t), "dispatched" | "accepted") => {
+                        let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
+                        store::mark_arrived(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                        store::mark_collected(conn, id, now, t).await.map_err(returns_store::StoreError::from)?;
+                        crate::accept::end_wait(conn, job.case_id, &company).await?;
+                        crate::arrival::end_wait(conn, job.case_id).await?;
+                        let ev = pickup_event(
+                            at.case_id,
+                            at.city,
+                            at.shard,
+                            now,
+                            &PickupCollected { job_id: id, rule: RuleId::Pk4, tracking_number: t.clone(), collected_at: now, refund },
+                        )?;
+                        stage(conn, &app.cities, &[ev]).await?;
+                        tracing::info!("parcel collected; tracking number uploaded");
+                        Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
+                    }
+                    (Action::Pickup(t), "collected") if job.tracking_number.as_deref() == Some(t.as_str()) => {
+                        Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
+                    }
+                    (_, status) => Ok(Step::Conflict(format!(
+                        "the job is {status}; {} is not possible now",
+                        match &action {
+                            Action::Pickup(_) => "pickup with this tracking number",
+                            other => other.name(),
+                        }
+                    ))),
                 }
-                .instrument(span)
-                .await
-            })
+            }
+            .instrument(span)
+            .await
+        })
         .await
         .map_err(db_error)?;
     match step {

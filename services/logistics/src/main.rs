@@ -2,6 +2,7 @@
 //! Owns the `returns_logistics` database.
 
 mod accept;
+mod arrival;
 mod dispatch;
 mod events;
 mod handler;
@@ -38,7 +39,7 @@ impl Service for Logistics {
     }
 
     fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(accept::AcceptDeadline { ctx: ctx.clone() }))
+        Some(Arc::new(accept::LogisticsDeadlines { ctx: ctx.clone() }))
     }
 
     fn start_actors(ctx: &AppContext, shutdown: Shutdown) {

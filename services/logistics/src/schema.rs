@@ -15,6 +15,8 @@ diesel::table! {
         dispatched_at -> Nullable<Timestamptz>,
         arrive_by -> Timestamptz,
         accepted_at -> Nullable<Timestamptz>,
+        arrived_at -> Nullable<Timestamptz>,
+        late -> Bool,
         collected_at -> Nullable<Timestamptz>,
         tracking_number -> Nullable<Text>,
         refund -> Jsonb,

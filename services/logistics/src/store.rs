@@ -26,6 +26,8 @@ pub struct JobRow {
     pub dispatched_at: Option<DateTime<Utc>>,
     pub arrive_by: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub late: bool,
     pub collected_at: Option<DateTime<Utc>>,
     pub tracking_number: Option<String>,
     #[serde(skip)]
@@ -172,6 +174,32 @@ pub async fn reassign(
 pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set(pickup_jobs::status.eq("escalated"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// PK-3: the courier is at the door (kept from the first report).
+pub async fn mark_arrived(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(
+        pickup_jobs::table
+            .find(id)
+            .filter(pickup_jobs::arrived_at.is_null()),
+    )
+    .set(pickup_jobs::arrived_at.eq(at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// PK-5: the courier missed its arrival deadline.
+pub async fn mark_late(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(pickup_jobs::table.find(id))
+        .set(pickup_jobs::late.eq(true))
         .execute(conn)
         .await?;
     Ok(())

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_domain::ledger::fast_refund;
-use returns_events::payloads::{PickupCollected, RecoveryOpened, RefundPaid};
+use returns_events::payloads::{PickupCollected, PickupLate, RecoveryOpened, RefundPaid};
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -25,6 +25,10 @@ impl EventHandler for PaymentHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            if let Some(late) = event.payload::<PickupLate>()? {
+                let now = self.ctx.clock.now();
+                return crate::compensation::record_owed(conn, event.envelope, &late, now).await;
+            }
             let Some(collected) = event.payload::<PickupCollected>()? else {
                 return Ok(Vec::new());
             };
@@ -114,6 +118,8 @@ impl EventHandler for PaymentHandler {
                     rule = RuleId::Pay1.as_str(),
                     "refund paid from the platform's advance"
                 );
+                // PAY-4: compensation owed is paid with the refund.
+                out.extend(crate::compensation::pay_owed(conn, env.case_id, now).await?);
                 Ok(out)
             }
             .instrument(span)

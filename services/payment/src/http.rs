@@ -110,7 +110,7 @@ async fn confirm_receipt(
             )
             .await?;
             if let Paid::Now(out) = &paid {
-                returns_bus::stage(conn, &cities, std::slice::from_ref(out)).await?;
+                returns_bus::stage(conn, &cities, out).await?;
             }
             Ok(paid)
         })

@@ -1,5 +1,6 @@
 //! payment: pays refunds and keeps the ledger. Owns the `returns_payment` database.
 
+mod compensation;
 mod handler;
 mod http;
 mod ledger;

@@ -41,7 +41,8 @@ pub async fn start_wait(
 
 /// What paying a waiting refund found.
 pub enum Paid {
-    Now(Outgoing),
+    /// The refund event, and any compensation paid with it (PAY-4).
+    Now(Vec<Outgoing>),
     NotWaiting(String),
     NoRefund,
     /// The refund belongs to another merchant (answered like a missing one).
@@ -93,7 +94,9 @@ pub async fn pay_from_merchant(
             paid_at: now,
         },
     )?;
-    Ok(Paid::Now(out))
+    let mut all = vec![out];
+    all.extend(crate::compensation::pay_owed(conn, case_id, now).await?);
+    Ok(Paid::Now(all))
 }
 
 pub struct ReceiptDeadline;
@@ -115,7 +118,7 @@ impl TimerHandler for ReceiptDeadline {
             )
             .await?
             {
-                Paid::Now(out) => Ok(vec![out]),
+                Paid::Now(out) => Ok(out),
                 _ => Ok(Vec::new()),
             }
         })

@@ -47,10 +47,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    compensations (case_id) {
+        case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
+        buyer_id -> Text,
+        charged_to -> Text,
+        owed_under -> Text,
+        amount_fen -> BigInt,
+        status -> Text,
+        owed_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        transaction_id -> Nullable<Uuid>,
+    }
+}
+
 diesel::joinable!(ledger_entries -> ledger_transactions (transaction_id));
 diesel::allow_tables_to_appear_in_same_query!(
     ledger_transactions,
     ledger_entries,
     refunds,
-    recoveries
+    recoveries,
+    compensations
 );

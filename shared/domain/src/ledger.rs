@@ -56,6 +56,10 @@ pub enum MovementKind {
     RecoveryOpened,
     /// PAY-3: the refund paid from the merchant's funds after receipt.
     RefundFromMerchant,
+    /// PK-5, PAY-4: the platform pays the buyer's late-pickup compensation with the refund.
+    CompensationPaid,
+    /// PK-5: the courier company is charged what the platform paid.
+    CompensationCharged,
 }
 
 impl MovementKind {
@@ -64,6 +68,8 @@ impl MovementKind {
             MovementKind::RefundAdvanced => "refund_advanced",
             MovementKind::RecoveryOpened => "recovery_opened",
             MovementKind::RefundFromMerchant => "refund_from_merchant",
+            MovementKind::CompensationPaid => "compensation_paid",
+            MovementKind::CompensationCharged => "compensation_charged",
         }
     }
 }
@@ -177,6 +183,50 @@ pub fn merchant_refund(
     )
 }
 
+/// PK-5 and PAY-4: the platform pays the buyer's compensation for a late courier (with the
+/// refund) and charges the courier company the same amount.
+pub fn late_pickup_compensation(
+    buyer_id: &str,
+    courier_company: &str,
+    amount: Fen,
+) -> Result<[Movement; 2], InvalidInput> {
+    if !amount.is_positive() {
+        return Err(InvalidInput::new(
+            "compensation_fen",
+            "compensation must be more than 0 fen",
+        ));
+    }
+    let paid = Movement::new(
+        MovementKind::CompensationPaid,
+        RuleId::Pay4,
+        vec![
+            Posting {
+                account: Account::PlatformCompensation,
+                amount: -amount,
+            },
+            Posting {
+                account: Account::Buyer(buyer_id.to_owned()),
+                amount,
+            },
+        ],
+    )?;
+    let charged = Movement::new(
+        MovementKind::CompensationCharged,
+        RuleId::Pk5,
+        vec![
+            Posting {
+                account: Account::CourierCompany(courier_company.to_owned()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::PlatformCompensation,
+                amount,
+            },
+        ],
+    )?;
+    Ok([paid, charged])
+}
+
 /// PAY-3: when the merchant's time to confirm receipt runs out.
 pub fn receipt_deadline(
     collected_at: chrono::DateTime<chrono::Utc>,
@@ -240,6 +290,28 @@ mod tests {
             receipt_deadline(at, &crate::Policy::default()) - at,
             chrono::Duration::days(7)
         );
+    }
+
+    #[test]
+    fn pk_5_pay_4_late_pickup_compensation_is_paid_by_platform_and_charged_to_courier() {
+        let [paid, charged] = late_pickup_compensation("b-1", "sf-express", Fen(1_000)).unwrap();
+        assert_eq!((paid.rule, charged.rule), (RuleId::Pay4, RuleId::Pk5));
+        assert!(paid.postings.contains(&Posting {
+            account: Account::Buyer("b-1".into()),
+            amount: Fen(1_000)
+        }));
+        assert!(charged.postings.contains(&Posting {
+            account: Account::CourierCompany("sf-express".into()),
+            amount: Fen(-1_000)
+        }));
+        // The platform's compensation account ends where it started.
+        let platform: i64 = [&paid, &charged]
+            .iter()
+            .flat_map(|m| &m.postings)
+            .filter(|p| p.account == Account::PlatformCompensation)
+            .map(|p| p.amount.0)
+            .sum();
+        assert_eq!(platform, 0);
     }
 
     #[test]

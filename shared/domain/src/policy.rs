@@ -28,6 +28,9 @@ pub struct Policy {
     /// collection; then the refund is paid as if confirmed. (House default: RULES.md names the
     /// deadline but not its length.)
     pub merchant_receipt_days: i64,
+    /// PK-5: what the buyer gets when the courier arrives late, in fen (paid by the platform,
+    /// charged to the courier company).
+    pub late_pickup_compensation_fen: i64,
 }
 
 impl Default for Policy {
@@ -43,6 +46,7 @@ impl Default for Policy {
             arrival_hours_large: 4,
             courier_accept_minutes: 5,
             merchant_receipt_days: 7,
+            late_pickup_compensation_fen: 1_000,
         }
     }
 }
@@ -76,6 +80,10 @@ impl Policy {
             ("policy.arrival_hours_large", self.arrival_hours_large),
             ("policy.courier_accept_minutes", self.courier_accept_minutes),
             ("policy.merchant_receipt_days", self.merchant_receipt_days),
+            (
+                "policy.late_pickup_compensation_fen",
+                self.late_pickup_compensation_fen,
+            ),
         ] {
             if v <= 0 {
                 return Err(InvalidInput::new(field, "must be greater than 0"));

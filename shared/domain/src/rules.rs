@@ -29,6 +29,8 @@ pub enum RuleId {
     Pk3,
     #[serde(rename = "PK-4")]
     Pk4,
+    #[serde(rename = "PK-5")]
+    Pk5,
     #[serde(rename = "PK-9")]
     Pk9,
     #[serde(rename = "PAY-1")]
@@ -37,6 +39,8 @@ pub enum RuleId {
     Pay2,
     #[serde(rename = "PAY-3")]
     Pay3,
+    #[serde(rename = "PAY-4")]
+    Pay4,
     #[serde(rename = "PAY-5")]
     Pay5,
 }
@@ -56,10 +60,12 @@ impl RuleId {
             RuleId::Pk2 => "PK-2",
             RuleId::Pk3 => "PK-3",
             RuleId::Pk4 => "PK-4",
+            RuleId::Pk5 => "PK-5",
             RuleId::Pk9 => "PK-9",
             RuleId::Pay1 => "PAY-1",
             RuleId::Pay2 => "PAY-2",
             RuleId::Pay3 => "PAY-3",
+            RuleId::Pay4 => "PAY-4",
             RuleId::Pay5 => "PAY-5",
         }
     }

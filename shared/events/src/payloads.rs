@@ -131,6 +131,19 @@ pub struct PickupEscalated {
 }
 event!(PickupEscalated, "pickup.escalated", 1);
 
+/// logistics: the courier did not arrive by `arrive_by` (PK-3); the buyer is owed
+/// compensation, paid by the platform and charged to the courier company (PK-5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupLate {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    pub courier_company: String,
+    pub buyer_id: String,
+    pub arrive_by: DateTime<Utc>,
+    pub compensation_fen: Fen,
+}
+event!(PickupLate, "pickup.late", 1);
+
 /// What payment needs to pay the refund, carried with the tracking number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundOrder {
@@ -173,6 +186,19 @@ pub struct RecoveryOpened {
     pub ledger_transaction_id: Uuid,
 }
 event!(RecoveryOpened, "recovery.opened", 1);
+
+/// payment: compensation owed to the buyer was paid with the refund (PAY-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompensationPaid {
+    pub rule: RuleId,
+    /// The rule that made it owed, e.g. PK-5.
+    pub owed_under: RuleId,
+    pub amount_fen: Fen,
+    pub buyer_id: String,
+    pub ledger_transaction_id: Uuid,
+    pub paid_at: DateTime<Utc>,
+}
+event!(CompensationPaid, "compensation.paid", 1);
 
 /// intake: the case is finished for the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

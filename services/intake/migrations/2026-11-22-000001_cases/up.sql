@@ -37,7 +37,8 @@ CREATE TABLE case_timeline (
     case_id    UUID        NOT NULL REFERENCES cases (id),
     event_id   UUID        NOT NULL UNIQUE,
     event_type TEXT        NOT NULL,
-    status     TEXT        NOT NULL,
+    -- The status the event moved the case to; NULL for a line that does not move it.
+    status     TEXT,
     rule_id    TEXT,
     reason     TEXT        NOT NULL,
     at         TIMESTAMPTZ NOT NULL

@@ -15,6 +15,10 @@ CREATE TABLE pickup_jobs (
     dispatched_at   TIMESTAMPTZ,
     arrive_by       TIMESTAMPTZ NOT NULL,
     accepted_at     TIMESTAMPTZ,
+    -- PK-3: when the courier reached the door (at the latest, when it collected).
+    arrived_at      TIMESTAMPTZ,
+    -- PK-5: it did not arrive by arrive_by.
+    late            BOOLEAN     NOT NULL DEFAULT false,
     collected_at    TIMESTAMPTZ,
     tracking_number TEXT,
     -- What payment needs when the tracking number arrives (PAY-1).

@@ -1,3 +1,4 @@
+DROP TABLE compensations;
 DROP TABLE recoveries;
 DROP TABLE refunds;
 DROP TABLE ledger_entries;

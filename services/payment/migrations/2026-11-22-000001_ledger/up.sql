@@ -69,3 +69,20 @@ CREATE TABLE recoveries (
     transaction_id UUID        NOT NULL REFERENCES ledger_transactions (id)
 );
 CREATE INDEX recoveries_merchant ON recoveries (merchant_id, status);
+
+-- PAY-4: compensation owed to the buyer (PK-5 late courier, ...), paid with the refund.
+CREATE TABLE compensations (
+    case_id         UUID PRIMARY KEY,
+    city            TEXT        NOT NULL,
+    shard           TEXT        NOT NULL,
+    buyer_id        TEXT        NOT NULL,
+    -- Who is charged for it (PK-5: the courier company).
+    charged_to      TEXT        NOT NULL,
+    owed_under      TEXT        NOT NULL,
+    amount_fen      BIGINT      NOT NULL CHECK (amount_fen > 0),
+    -- owed | paid
+    status          TEXT        NOT NULL,
+    owed_at         TIMESTAMPTZ NOT NULL,
+    paid_at         TIMESTAMPTZ,
+    transaction_id  UUID REFERENCES ledger_transactions (id)
+);

@@ -1,0 +1,86 @@
+//! PK-3 and PK-5: once a courier company has accepted, its rider must be at the door by the
+//! job's `arrive_by` (2 h small, 4 h large, from dispatch). A durable timer watches it; if the
+//! rider is late the buyer is owed `policy.late_pickup_compensation_fen`, paid by the platform
+//! with the refund and charged to the courier company (payment does both, PAY-4).
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing};
+use returns_domain::{Fen, RuleId};
+use returns_events::payloads::{PickupLate, RefundOrder};
+use returns_runtime::AppContext;
+use returns_store::StoreError;
+use returns_store::timers::{self, NewTimer, Timer};
+use uuid::Uuid;
+
+use crate::accept::JobRef;
+use crate::events::pickup_event;
+use crate::store;
+
+pub const KIND: &str = "pk3_arrival";
+
+pub async fn start_wait(
+    conn: &mut AsyncPgConnection,
+    job: &JobRef<'_>,
+    arrive_by: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let timer = NewTimer {
+        kind: KIND.to_owned(),
+        case_id: job.case_id,
+        city: job.city.to_owned(),
+        shard: job.shard.to_owned(),
+        due_at: arrive_by,
+        payload: serde_json::Value::Null,
+        traceparent: returns_telemetry::current_traceparent(),
+        created_at: now,
+    };
+    timers::schedule(conn, &timer).await
+}
+
+pub async fn end_wait(conn: &mut AsyncPgConnection, case_id: Uuid) -> Result<(), StoreError> {
+    timers::cancel(conn, KIND, case_id).await
+}
+
+/// The arrival deadline passed.
+pub fn fire<'a>(
+    ctx: &'a AppContext,
+    conn: &'a mut AsyncPgConnection,
+    timer: &'a Timer,
+    now: DateTime<Utc>,
+) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+    Box::pin(async move {
+        let Some(job) = store::by_case(conn, timer.case_id).await? else {
+            return Err(HandleError::reject(format!(
+                "no pickup job for case {}",
+                timer.case_id
+            )));
+        };
+        let job = store::by_id_for_update(conn, job.job_id)
+            .await?
+            .unwrap_or(job);
+        if job.arrived_at.is_some() || job.status != "accepted" || job.late {
+            return Ok(Vec::new());
+        }
+        let refund: RefundOrder =
+            serde_json::from_value(job.refund.clone()).map_err(HandleError::reject)?;
+        store::mark_late(conn, job.job_id).await?;
+        let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
+        tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");
+        Ok(vec![pickup_event(
+            job.case_id,
+            &job.city,
+            &job.shard,
+            now,
+            &PickupLate {
+                job_id: job.job_id,
+                rule: RuleId::Pk5,
+                courier_company: job.courier_company.clone(),
+                buyer_id: refund.buyer_id,
+                arrive_by: job.arrive_by,
+                compensation_fen: amount,
+            },
+        )?])
+    })
+}
