@@ -218,3 +218,36 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pay_6_refunds_on_one_order_line_never_exceed_what_was_paid() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("refund_cap")).await?;
+    journey::load_ratings(&stack, &[("b-cap".into(), 4)]).await?;
+    let open = |refund: i64| {
+        let stack = &stack;
+        async move {
+            let mut body = returns_harness::cases::open_case_body(
+                "b-cap",
+                "ol-cap-1",
+                &CaseSpec::fast_return(),
+                stack.now(),
+            );
+            body["paid_amount_fen"] = json!(10_000);
+            body["refund_amount_fen"] = json!(refund);
+            stack.post_json("intake", "/cases", &body).await
+        }
+    };
+    assert_eq!(open(6_000).await?.0, 201);
+    let (s, problem) = open(5_000).await?;
+    assert_eq!(
+        (s, problem["field"].as_str()),
+        (422, Some("refund_amount_fen"))
+    );
+    assert!(
+        problem["detail"].as_str().unwrap().contains("4000 fen"),
+        "{problem}"
+    );
+    assert_eq!(open(4_000).await?.0, 201, "the rest of the line still fits");
+    assert_eq!(open(1).await?.0, 422, "nothing is left");
+    stack.shutdown().await
+}

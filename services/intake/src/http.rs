@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use returns_bus::{Outgoing, stage};
+use returns_domain::ledger::refund_fits;
 use returns_domain::{
     CaseKind, CaseStatus, Category, CityCode, Fen, Rating, ReturnReason, SizeClass,
 };
@@ -223,18 +224,36 @@ async fn open_case(
         };
         let cities = ctx.cities.clone();
         let result = (*conn)
-            .transaction::<(), returns_bus::BusError, _>(async move |conn| {
+            .transaction::<Option<Fen>, returns_bus::BusError, _>(async move |conn| {
+                // PAY-6: never more than the line's paid amount across all its cases.
+                let (already, min_paid) = store::order_line_refunds(conn, &row.order_line_id)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+                let paid = Fen(min_paid.map_or(row.paid_amount_fen, |m| m.min(row.paid_amount_fen)));
+                if let Err(remaining) = refund_fits(paid, Fen(already), Fen(row.refund_amount_fen)) {
+                    return Ok(Some(remaining));
+                }
                 store::insert_case(conn, &row)
                     .await
                     .map_err(returns_store::StoreError::from)?;
                 store::add_timeline(conn, &timeline)
                     .await
                     .map_err(returns_store::StoreError::from)?;
-                stage(conn, &cities, &[Outgoing::new(topics::CASES, opened)]).await
+                stage(conn, &cities, &[Outgoing::new(topics::CASES, opened)]).await?;
+                Ok(None)
             })
             .await;
         match result {
-            Ok(()) => {}
+            Ok(None) => {}
+            Ok(Some(remaining)) => {
+                return Err(Problem::invalid(
+                    "refund_amount_fen",
+                    format!(
+                        "PAY-6: the order line's other cases already take most of what was paid; at most {} fen ({remaining}) can still be refunded",
+                        remaining.0
+                    ),
+                ));
+            }
             Err(returns_bus::BusError::Store(returns_store::StoreError::Query(e)))
                 if returns_store::is_unique_violation(&e) && idempotency_key.is_some() =>
             {

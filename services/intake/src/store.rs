@@ -180,3 +180,34 @@ pub async fn count_by_status(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(S
         .load(conn)
         .await
 }
+
+#[derive(diesel::QueryableByName)]
+struct LineTotals {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    refunded: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    min_paid: Option<i64>,
+}
+
+/// PAY-6: what the order line's live cases (all but rejected ones) already refund, and the
+/// smallest paid amount they reported; the line is locked for the rest of the transaction so
+/// two requests cannot both take the last of it.
+pub async fn order_line_refunds(
+    conn: &mut AsyncPgConnection,
+    order_line: &str,
+) -> QueryResult<(i64, Option<i64>)> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
+        .bind::<diesel::sql_types::Text, _>(order_line)
+        .execute(conn)
+        .await?;
+    let t: LineTotals = diesel::sql_query(
+        "SELECT COALESCE(SUM(c.refund_amount_fen), 0)::BIGINT AS refunded, MIN(c.paid_amount_fen) AS min_paid \
+         FROM cases c \
+         WHERE c.order_line_id = $1 \
+           AND NOT EXISTS (SELECT 1 FROM case_timeline t WHERE t.case_id = c.id AND t.event_type = 'case.rejected')",
+    )
+    .bind::<diesel::sql_types::Text, _>(order_line)
+    .get_result(conn)
+    .await?;
+    Ok((t.refunded, t.min_paid))
+}

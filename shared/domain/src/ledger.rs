@@ -227,6 +227,18 @@ pub fn late_pickup_compensation(
     Ok([paid, charged])
 }
 
+/// PAY-6: a refund never exceeds what the buyer paid for the order line, across all its cases.
+/// `already` is what the line's other live cases refund; answers what is still refundable
+/// when `asked` does not fit.
+pub fn refund_fits(paid: Fen, already: Fen, asked: Fen) -> Result<(), Fen> {
+    let remaining = Fen((paid.0 - already.0).max(0));
+    if asked.0 <= remaining.0 {
+        Ok(())
+    } else {
+        Err(remaining)
+    }
+}
+
 /// PAY-3: when the merchant's time to confirm receipt runs out.
 pub fn receipt_deadline(
     collected_at: chrono::DateTime<chrono::Utc>,
@@ -312,6 +324,17 @@ mod tests {
             .map(|p| p.amount.0)
             .sum();
         assert_eq!(platform, 0);
+    }
+
+    #[test]
+    fn pay_6_refunds_on_one_line_never_exceed_what_was_paid() {
+        assert_eq!(refund_fits(Fen(10_000), Fen(0), Fen(10_000)), Ok(()));
+        assert_eq!(refund_fits(Fen(10_000), Fen(6_000), Fen(4_000)), Ok(()));
+        assert_eq!(
+            refund_fits(Fen(10_000), Fen(6_000), Fen(4_001)),
+            Err(Fen(4_000))
+        );
+        assert_eq!(refund_fits(Fen(10_000), Fen(12_000), Fen(1)), Err(Fen(0)));
     }
 
     #[test]
