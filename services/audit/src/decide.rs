@@ -17,6 +17,7 @@ pub fn facts_of(opened: &CaseOpened, city_covered: bool) -> ApprovalFacts {
         received_at: opened.facts.received_at,
         requested_at: opened.facts.requested_at,
         city_covered,
+        merchant_shipped: opened.facts.merchant_shipped,
     }
 }
 

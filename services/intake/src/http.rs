@@ -39,7 +39,12 @@ struct OpenCaseRequest {
     paid_amount_fen: i64,
     #[serde(default)]
     refund_amount_fen: Option<i64>,
-    received_at: DateTime<Utc>,
+    /// Required for a return (K-2); absent for a refund before delivery (K-1).
+    #[serde(default)]
+    received_at: Option<DateTime<Utc>>,
+    /// K-1: the merchant had shipped when the buyer asked.
+    #[serde(default)]
+    merchant_shipped: bool,
     #[serde(default)]
     door_pickup: Option<DoorPickup>,
 }
@@ -85,11 +90,35 @@ async fn open_case(
     ] {
         check_id(field, v)?;
     }
-    if r.kind != CaseKind::ReturnRefund {
-        return Err(Problem::invalid(
-            "kind",
-            "this platform version opens return_refund cases (K-2); other kinds are not accepted yet",
-        ));
+    match r.kind {
+        CaseKind::ReturnRefund => {
+            if r.received_at.is_none() {
+                return Err(Problem::invalid(
+                    "received_at",
+                    "a return (K-2) needs the time the goods were received",
+                ));
+            }
+        }
+        CaseKind::RefundOnly => {
+            if r.received_at.is_some() {
+                return Err(Problem::invalid(
+                    "received_at",
+                    "refund_only (K-1) is for orders not yet received; received goods are returned with return_refund",
+                ));
+            }
+            if r.door_pickup.is_some() {
+                return Err(Problem::invalid(
+                    "door_pickup",
+                    "a refund-only request (K-1) has nothing to collect",
+                ));
+            }
+        }
+        _ => {
+            return Err(Problem::invalid(
+                "kind",
+                "this platform version opens return_refund (K-2) and refund_only (K-1) cases; other kinds are not accepted yet",
+            ));
+        }
     }
     let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
     if r.paid_amount_fen <= 0 {
@@ -109,7 +138,7 @@ async fn open_case(
         ));
     }
     let now = ctx.clock.now();
-    if r.received_at > now {
+    if r.received_at.is_some_and(|t| t > now) {
         return Err(Problem::invalid("received_at", "cannot be in the future"));
     }
     let door_pickup = match r.door_pickup {
@@ -179,6 +208,7 @@ async fn open_case(
             refund_amount_fen: Fen(refund),
             received_at: r.received_at,
             requested_at: now,
+            merchant_shipped: r.merchant_shipped,
             buyer_rating: rating,
         };
         let row = CaseRow {
@@ -198,6 +228,7 @@ async fn open_case(
             buyer_rating: rating.stars(),
             door_pickup: door_pickup.is_some(),
             received_at: facts.received_at,
+            merchant_shipped: facts.merchant_shipped,
             requested_at: now,
             status: CaseStatus::Requested.as_str().to_owned(),
             status_rank: CaseStatus::Requested.rank(),

@@ -30,7 +30,8 @@ pub struct CaseRow {
     pub refund_amount_fen: i64,
     pub buyer_rating: i16,
     pub door_pickup: bool,
-    pub received_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub merchant_shipped: bool,
     pub requested_at: DateTime<Utc>,
     pub status: String,
     #[serde(skip)]

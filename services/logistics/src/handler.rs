@@ -27,6 +27,10 @@ impl EventHandler for LogisticsHandler {
             let Some(approved) = event.payload::<CaseApproved>()? else {
                 return Ok(Vec::new());
             };
+            if approved.facts.kind == returns_domain::CaseKind::RefundOnly {
+                // K-1: nothing to collect.
+                return Ok(Vec::new());
+            }
             let env = event.envelope;
             let span = tracing::info_span!("logistics.plan_pickup", case_id = %env.case_id, city = %env.city, shard = %env.shard);
             async {

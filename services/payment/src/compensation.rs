@@ -1,11 +1,11 @@
-//! PAY-4: compensation owed to the buyer (today PK-5's late courier) is paid automatically when
+//! PAY-4: compensation owed to the buyer (PK-5's late courier, RS-1's unshipped order) is paid automatically when
 //! the refund completes: the platform pays the buyer and charges the party at fault.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
-use returns_domain::ledger::late_pickup_compensation;
+use returns_domain::ledger::{deposit_compensation, late_pickup_compensation};
 use returns_domain::{Fen, RuleId};
 use returns_events::payloads::{CompensationPaid, PickupLate};
 use returns_events::{Envelope, topics};
@@ -14,11 +14,36 @@ use uuid::Uuid;
 use crate::ledger;
 use crate::schema::{compensations, refunds};
 
-/// PK-5: the buyer is owed compensation; paid now if the refund already was, else with it.
-pub async fn record_owed(
+/// Compensation the buyer is owed, and who pays for it.
+pub struct Owed<'a> {
+    pub buyer_id: &'a str,
+    /// PK-5: the courier company; RS-1: the merchant (from its deposit).
+    pub charged_to: &'a str,
+    pub owed_under: RuleId,
+    pub amount: Fen,
+}
+
+/// PK-5: a late courier.
+pub async fn record_late_courier(
     conn: &mut AsyncPgConnection,
     case: &Envelope,
     late: &PickupLate,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let owed = Owed {
+        buyer_id: &late.buyer_id,
+        charged_to: &late.courier_company,
+        owed_under: late.rule,
+        amount: late.compensation_fen,
+    };
+    record_owed(conn, case, owed, now).await
+}
+
+/// The buyer is owed compensation; paid now if the refund already was, else with it.
+pub async fn record_owed(
+    conn: &mut AsyncPgConnection,
+    case: &Envelope,
+    owed: Owed<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
     diesel::insert_into(compensations::table)
@@ -26,10 +51,10 @@ pub async fn record_owed(
             compensations::case_id.eq(case.case_id),
             compensations::city.eq(&case.city),
             compensations::shard.eq(&case.shard),
-            compensations::buyer_id.eq(&late.buyer_id),
-            compensations::charged_to.eq(&late.courier_company),
-            compensations::owed_under.eq(late.rule.as_str()),
-            compensations::amount_fen.eq(late.compensation_fen.0),
+            compensations::buyer_id.eq(owed.buyer_id),
+            compensations::charged_to.eq(owed.charged_to),
+            compensations::owed_under.eq(owed.owed_under.as_str()),
+            compensations::amount_fen.eq(owed.amount.0),
             compensations::status.eq("owed"),
             compensations::owed_at.eq(now),
         ))
@@ -54,7 +79,7 @@ pub async fn pay_owed(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let owed: Option<(String, String, String, String, i64)> = compensations::table
+    let owed: Option<(String, String, String, String, String, i64)> = compensations::table
         .find(case_id)
         .filter(compensations::status.eq("owed"))
         .select((
@@ -62,21 +87,37 @@ pub async fn pay_owed(
             compensations::shard,
             compensations::buyer_id,
             compensations::charged_to,
+            compensations::owed_under,
             compensations::amount_fen,
         ))
         .for_update()
         .first(conn)
         .await
         .optional()?;
-    let Some((city, shard, buyer, charged_to, amount)) = owed else {
+    let Some((city, shard, buyer, charged_to, owed_under, amount)) = owed else {
         return Ok(Vec::new());
     };
-    let [paid, charged] =
-        late_pickup_compensation(&buyer, &charged_to, Fen(amount)).map_err(HandleError::reject)?;
-    let Some(txn) = ledger::post_once(conn, case_id, &paid, now).await? else {
+    let owed_under: RuleId = serde_json::from_value(serde_json::Value::String(owed_under))
+        .map_err(HandleError::reject)?;
+    let txn = match owed_under {
+        // RS-1: straight from the merchant's deposit.
+        RuleId::Rs1 => {
+            let m = deposit_compensation(&buyer, &charged_to, Fen(amount))
+                .map_err(HandleError::reject)?;
+            ledger::post_once(conn, case_id, &m, now).await?
+        }
+        // PK-5: the platform pays and charges the courier company.
+        _ => {
+            let [paid, charged] = late_pickup_compensation(&buyer, &charged_to, Fen(amount))
+                .map_err(HandleError::reject)?;
+            let txn = ledger::post_once(conn, case_id, &paid, now).await?;
+            ledger::post_once(conn, case_id, &charged, now).await?;
+            txn
+        }
+    };
+    let Some(txn) = txn else {
         return Ok(Vec::new());
     };
-    ledger::post_once(conn, case_id, &charged, now).await?;
     diesel::update(compensations::table.find(case_id))
         .set((
             compensations::status.eq("paid"),
@@ -95,7 +136,7 @@ pub async fn pay_owed(
         now,
         &CompensationPaid {
             rule: RuleId::Pay4,
-            owed_under: RuleId::Pk5,
+            owed_under,
             amount_fen: Fen(amount),
             buyer_id: buyer,
             ledger_transaction_id: txn,

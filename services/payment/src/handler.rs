@@ -5,9 +5,12 @@
 use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
+use returns_domain::CaseKind;
 use returns_domain::RuleId;
 use returns_domain::ledger::fast_refund;
-use returns_events::payloads::{PickupCollected, PickupLate, RecoveryOpened, RefundPaid};
+use returns_events::payloads::{
+    CaseApproved, PickupCollected, PickupLate, RecoveryOpened, RefundPaid,
+};
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -27,7 +30,22 @@ impl EventHandler for PaymentHandler {
         Box::pin(async move {
             if let Some(late) = event.payload::<PickupLate>()? {
                 let now = self.ctx.clock.now();
-                return crate::compensation::record_owed(conn, event.envelope, &late, now).await;
+                return crate::compensation::record_late_courier(conn, event.envelope, &late, now)
+                    .await;
+            }
+            if let Some(approved) = event.payload::<CaseApproved>()? {
+                if approved.facts.kind != CaseKind::RefundOnly {
+                    return Ok(Vec::new());
+                }
+                let now = self.ctx.clock.now();
+                return crate::unshipped::pay(
+                    conn,
+                    event.envelope,
+                    &approved,
+                    &self.ctx.settings.policy,
+                    now,
+                )
+                .await;
             }
             let Some(collected) = event.payload::<PickupCollected>()? else {
                 return Ok(Vec::new());
@@ -47,8 +65,8 @@ impl EventHandler for PaymentHandler {
                         env,
                         order,
                         "awaiting_merchant_receipt",
-                        &collected.tracking_number,
-                        collected.collected_at,
+                        Some(&collected.tracking_number),
+                        Some(collected.collected_at),
                         None,
                         None,
                     )
@@ -76,8 +94,8 @@ impl EventHandler for PaymentHandler {
                     env,
                     order,
                     "paid",
-                    &collected.tracking_number,
-                    collected.collected_at,
+                    Some(&collected.tracking_number),
+                    Some(collected.collected_at),
                     Some(now),
                     Some(paid_txn),
                 )

@@ -57,8 +57,8 @@ pub async fn record_refund(
     case: &returns_events::Envelope,
     order: &returns_events::payloads::RefundOrder,
     status: &str,
-    tracking: &str,
-    collected_at: DateTime<Utc>,
+    tracking: Option<&str>,
+    collected_at: Option<DateTime<Utc>>,
     paid_at: Option<DateTime<Utc>>,
     txn: Option<Uuid>,
 ) -> QueryResult<()> {
@@ -193,8 +193,8 @@ pub struct RefundView {
     pub merchant_id: String,
     pub amount_fen: i64,
     pub status: String,
-    pub tracking_number: String,
-    pub collected_at: DateTime<Utc>,
+    pub tracking_number: Option<String>,
+    pub collected_at: Option<DateTime<Utc>>,
     pub paid_at: Option<DateTime<Utc>>,
 }
 

@@ -6,6 +6,7 @@ mod http;
 mod ledger;
 mod receipt;
 mod schema;
+mod unshipped;
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ impl Service for Payment {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::PICKUPS]
+        vec![topics::DECISIONS, topics::PICKUPS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {

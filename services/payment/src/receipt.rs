@@ -67,7 +67,7 @@ pub async fn pay_from_merchant(
     if r.status != "awaiting_merchant_receipt" {
         return Ok(Paid::NotWaiting(r.status));
     }
-    let movement = merchant_refund(&r.buyer_id, &r.merchant_id, Fen(r.amount_fen))
+    let movement = merchant_refund(&r.buyer_id, &r.merchant_id, Fen(r.amount_fen), RuleId::Pay3)
         .map_err(HandleError::reject)?;
     let Some(txn) = ledger::post_once(conn, case_id, &movement, now).await? else {
         return Ok(Paid::NotWaiting("paid".to_owned()));

@@ -29,8 +29,8 @@ diesel::table! {
         order_line_id -> Text,
         amount_fen -> BigInt,
         status -> Text,
-        tracking_number -> Text,
-        collected_at -> Timestamptz,
+        tracking_number -> Nullable<Text>,
+        collected_at -> Nullable<Timestamptz>,
         paid_at -> Nullable<Timestamptz>,
         transaction_id -> Nullable<Uuid>,
     }

@@ -13,10 +13,14 @@ pub struct ApprovalFacts {
     pub category: Category,
     /// CR-3: the rating the case was opened with.
     pub rating: Rating,
-    pub received_at: DateTime<Utc>,
+    /// `None` before delivery (K-1).
+    pub received_at: Option<DateTime<Utc>>,
     pub requested_at: DateTime<Utc>,
     /// CT-1: whether the pickup city is covered.
     pub city_covered: bool,
+    /// K-1: the merchant has shipped the order (a refund-only request then needs review).
+    #[serde(default)]
+    pub merchant_shipped: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,20 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
         rule,
         reason,
     };
+    if facts.kind == CaseKind::RefundOnly {
+        if facts.merchant_shipped {
+            return wait(
+                RuleId::Rv1,
+                "The goods are on their way; the merchant reviews this refund request.".to_owned(),
+            );
+        }
+        let r = crate::refund_only::unshipped(facts.reason, crate::Fen(0), policy);
+        return ApprovalDecision {
+            outcome: ApprovalOutcome::Approved { fast_return: false },
+            rule: r.rule,
+            reason: r.reason,
+        };
+    }
     if !matches!(facts.kind, CaseKind::ReturnRefund) || facts.reason != ReturnReason::NoReason {
         return wait(
             RuleId::Rv1,
@@ -74,8 +92,8 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
         );
     }
     let window = Duration::days(policy.no_reason_window_days);
-    let age = facts.requested_at - facts.received_at;
-    if age < Duration::zero() || age > window {
+    let age = facts.received_at.map(|r| facts.requested_at - r);
+    if age.is_none_or(|age| age < Duration::zero() || age > window) {
         return wait(
             RuleId::Rv1,
             format!(
@@ -112,9 +130,10 @@ mod tests {
             reason: ReturnReason::NoReason,
             category: Category::Apparel,
             rating: Rating::new(3).unwrap(),
-            received_at: received,
+            received_at: Some(received),
             requested_at: received + Duration::days(3),
             city_covered: true,
+            merchant_shipped: false,
         }
     }
 
@@ -139,12 +158,13 @@ mod tests {
     #[test]
     fn auto_1_day_eight_is_outside_the_window() {
         let mut f = facts();
-        f.requested_at = f.received_at + Duration::days(7) + Duration::seconds(1);
+        let received = f.received_at.unwrap();
+        f.requested_at = received + Duration::days(7) + Duration::seconds(1);
         assert_eq!(
             decide(&f, &Policy::default()).outcome,
             ApprovalOutcome::AwaitMerchant
         );
-        f.requested_at = f.received_at + Duration::days(7);
+        f.requested_at = received + Duration::days(7);
         assert_eq!(
             decide(&f, &Policy::default()).outcome,
             ApprovalOutcome::Approved { fast_return: true }
@@ -183,6 +203,36 @@ mod tests {
             ..facts()
         };
         assert_eq!(decide(&f, &Policy::default()).rule, RuleId::Auto3);
+    }
+
+    #[test]
+    fn rs_2_unshipped_refund_only_needs_no_merchant_and_k_1_shipped_goes_to_review() {
+        let f = ApprovalFacts {
+            kind: CaseKind::RefundOnly,
+            reason: ReturnReason::DidNotLike,
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(
+            (d.outcome, d.rule),
+            (
+                ApprovalOutcome::Approved { fast_return: false },
+                RuleId::Rs2
+            )
+        );
+        let f = ApprovalFacts {
+            reason: ReturnReason::OutOfStock,
+            ..f
+        };
+        assert_eq!(decide(&f, &Policy::default()).rule, RuleId::Rs1);
+        let f = ApprovalFacts {
+            merchant_shipped: true,
+            ..f
+        };
+        assert_eq!(
+            decide(&f, &Policy::default()).outcome,
+            ApprovalOutcome::AwaitMerchant
+        );
     }
 
     #[test]

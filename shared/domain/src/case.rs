@@ -29,6 +29,10 @@ pub enum CaseKind {
 #[serde(rename_all = "snake_case")]
 pub enum ReturnReason {
     NoReason,
+    /// RS-1: the merchant cannot ship.
+    OutOfStock,
+    /// RS-1: the merchant did not ship in the promised time.
+    NotShippedInTime,
     DidNotLike,
     WrongSize,
     QualityProblem,

@@ -60,6 +60,8 @@ pub enum MovementKind {
     CompensationPaid,
     /// PK-5: the courier company is charged what the platform paid.
     CompensationCharged,
+    /// RS-1: the merchant's deposit pays the buyer's compensation.
+    CompensationFromDeposit,
 }
 
 impl MovementKind {
@@ -70,6 +72,7 @@ impl MovementKind {
             MovementKind::RefundFromMerchant => "refund_from_merchant",
             MovementKind::CompensationPaid => "compensation_paid",
             MovementKind::CompensationCharged => "compensation_charged",
+            MovementKind::CompensationFromDeposit => "compensation_from_deposit",
         }
     }
 }
@@ -154,12 +157,13 @@ pub fn fast_refund(
     Ok([advance, recovery])
 }
 
-/// PAY-3: without fast-return entitlement the merchant pays the refund from its own funds once
-/// it has the parcel (or its confirmation deadline passed).
+/// The merchant pays the refund from its own funds: under PAY-3 once it has the parcel (or its
+/// confirmation deadline passed), under RS-1/RS-2 for goods that never left (`rule` says which).
 pub fn merchant_refund(
     buyer_id: &str,
     merchant_id: &str,
     amount: Fen,
+    rule: RuleId,
 ) -> Result<Movement, InvalidInput> {
     if !amount.is_positive() {
         return Err(InvalidInput::new(
@@ -169,10 +173,38 @@ pub fn merchant_refund(
     }
     Movement::new(
         MovementKind::RefundFromMerchant,
-        RuleId::Pay3,
+        rule,
         vec![
             Posting {
                 account: Account::Merchant(merchant_id.to_owned()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::Buyer(buyer_id.to_owned()),
+                amount,
+            },
+        ],
+    )
+}
+
+/// RS-1: the merchant's deposit pays the buyer's compensation (with the refund, PAY-4).
+pub fn deposit_compensation(
+    buyer_id: &str,
+    merchant_id: &str,
+    amount: Fen,
+) -> Result<Movement, InvalidInput> {
+    if !amount.is_positive() {
+        return Err(InvalidInput::new(
+            "compensation_fen",
+            "compensation must be more than 0 fen",
+        ));
+    }
+    Movement::new(
+        MovementKind::CompensationFromDeposit,
+        RuleId::Rs1,
+        vec![
+            Posting {
+                account: Account::MerchantDeposit(merchant_id.to_owned()),
                 amount: -amount,
             },
             Posting {
@@ -288,7 +320,7 @@ mod tests {
 
     #[test]
     fn pay_3_merchant_refund_moves_money_from_merchant_to_buyer_balanced() {
-        let m = merchant_refund("b-1", "m-1", Fen(500)).unwrap();
+        let m = merchant_refund("b-1", "m-1", Fen(500), RuleId::Pay3).unwrap();
         assert_eq!(m.rule, RuleId::Pay3);
         assert_eq!(m.postings.iter().map(|p| p.amount.0).sum::<i64>(), 0);
         assert!(m.postings.contains(&Posting {
@@ -335,6 +367,16 @@ mod tests {
             Err(Fen(4_000))
         );
         assert_eq!(refund_fits(Fen(10_000), Fen(12_000), Fen(1)), Err(Fen(0)));
+    }
+
+    #[test]
+    fn rs_1_compensation_comes_from_the_merchant_deposit() {
+        let m = deposit_compensation("b-1", "m-1", Fen(3_000)).unwrap();
+        assert_eq!(m.rule, RuleId::Rs1);
+        assert!(m.postings.contains(&Posting {
+            account: Account::MerchantDeposit("m-1".into()),
+            amount: Fen(-3_000)
+        }));
     }
 
     #[test]

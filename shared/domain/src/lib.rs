@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod money;
 pub mod pickup;
 pub mod policy;
+pub mod refund_only;
 pub mod rules;
 
 pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, ReturnReason, SizeClass};

@@ -31,6 +31,9 @@ pub struct Policy {
     /// PK-5: what the buyer gets when the courier arrives late, in fen (paid by the platform,
     /// charged to the courier company).
     pub late_pickup_compensation_fen: i64,
+    /// RS-1: compensation, as a percentage of the line's paid amount, when an unshipped order
+    /// is refunded because the merchant is out of stock or late to ship.
+    pub unshipped_compensation_percent: i64,
 }
 
 impl Default for Policy {
@@ -47,6 +50,7 @@ impl Default for Policy {
             courier_accept_minutes: 5,
             merchant_receipt_days: 7,
             late_pickup_compensation_fen: 1_000,
+            unshipped_compensation_percent: 30,
         }
     }
 }
@@ -72,6 +76,12 @@ impl Policy {
             return Err(InvalidInput::new(
                 "policy.pickup_window_start_hour",
                 "the pickup window must start before it ends, within 0..=24 hours",
+            ));
+        }
+        if !(0..=100).contains(&self.unshipped_compensation_percent) {
+            return Err(InvalidInput::new(
+                "policy.unshipped_compensation_percent",
+                "must be 0 to 100",
             ));
         }
         for (field, v) in [

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 pub enum RuleId {
     #[serde(rename = "CR-3")]
     Cr3,
+    #[serde(rename = "RS-1")]
+    Rs1,
+    #[serde(rename = "RS-2")]
+    Rs2,
     #[serde(rename = "CT-2")]
     Ct2,
     #[serde(rename = "CT-3")]
@@ -49,6 +53,8 @@ impl RuleId {
     pub fn as_str(self) -> &'static str {
         match self {
             RuleId::Cr3 => "CR-3",
+            RuleId::Rs1 => "RS-1",
+            RuleId::Rs2 => "RS-2",
             RuleId::Ct2 => "CT-2",
             RuleId::Ct3 => "CT-3",
             RuleId::Auto1 => "AUTO-1",

@@ -29,8 +29,12 @@ pub struct CaseFacts {
     pub size_class: SizeClass,
     pub paid_amount_fen: Fen,
     pub refund_amount_fen: Fen,
-    pub received_at: DateTime<Utc>,
+    /// When the buyer received the goods; `None` before delivery (K-1).
+    pub received_at: Option<DateTime<Utc>>,
     pub requested_at: DateTime<Utc>,
+    /// K-1: the merchant had shipped when the refund was asked.
+    #[serde(default)]
+    pub merchant_shipped: bool,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
 }

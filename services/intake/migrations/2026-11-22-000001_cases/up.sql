@@ -22,7 +22,9 @@ CREATE TABLE cases (
     -- CR-3: the rating the case was opened with.
     buyer_rating      SMALLINT    NOT NULL CHECK (buyer_rating BETWEEN 1 AND 5),
     door_pickup       BOOLEAN     NOT NULL,
-    received_at       TIMESTAMPTZ NOT NULL,
+    -- NULL before delivery (K-1 refund only).
+    received_at       TIMESTAMPTZ,
+    merchant_shipped  BOOLEAN     NOT NULL DEFAULT false,
     requested_at      TIMESTAMPTZ NOT NULL,
     status            TEXT        NOT NULL,
     -- The status's place in the journey (shared/domain CaseStatus::rank): it only grows.

@@ -52,8 +52,9 @@ CREATE TABLE refunds (
     amount_fen      BIGINT      NOT NULL CHECK (amount_fen > 0),
     -- paid | awaiting_merchant_receipt
     status          TEXT        NOT NULL,
-    tracking_number TEXT        NOT NULL,
-    collected_at    TIMESTAMPTZ NOT NULL,
+    -- NULL for goods that never left (K-1).
+    tracking_number TEXT,
+    collected_at    TIMESTAMPTZ,
     paid_at         TIMESTAMPTZ,
     transaction_id  UUID REFERENCES ledger_transactions (id)
 );

@@ -1,0 +1,114 @@
+//! K-1, RS-1, RS-2: refunds asked before the goods were delivered.
+
+use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::journey::{self, PATIENCE};
+use returns_harness::{Stack, StackOptions, wait_for};
+use serde_json::{Value, json};
+
+fn refund_only_body(stack: &Stack, buyer: &str, line: &str, reason: &str) -> Value {
+    let mut body = open_case_body(buyer, line, &CaseSpec::fast_return(), stack.now());
+    body["kind"] = json!("refund_only");
+    body["reason"] = json!(reason);
+    body["paid_amount_fen"] = json!(10_000);
+    body.as_object_mut().map(|o| {
+        o.remove("received_at");
+        o.remove("door_pickup")
+    });
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("refund_only")).await?;
+    // Any rating: the goods never left (RS-2 needs no merchant approval).
+    journey::load_ratings(&stack, &[("b-k1".into(), 1)]).await?;
+    let open = |line: &'static str, reason: &'static str| {
+        let stack = &stack;
+        async move {
+            let (s, v) = stack
+                .post_json(
+                    "intake",
+                    "/cases",
+                    &refund_only_body(stack, "b-k1", line, reason),
+                )
+                .await?;
+            anyhow::ensure!(s == 201, "{s} {v}");
+            anyhow::Ok(v["case_id"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+
+    // RS-1: out of stock: the refund and 30% compensation from the merchant's deposit.
+    let rs1 = open("ol-k1-1", "out_of_stock").await?;
+    let view = journey::wait_status(&stack, &rs1, "closed").await?;
+    let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
+    let rules: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["rule_id"].as_str())
+        .collect();
+    assert!(rules.contains(&"RS-1"), "{rules:?}");
+    let (s, _) = stack
+        .get_json("logistics", &format!("/cases/{rs1}/pickup"))
+        .await?;
+    assert_eq!(s, 404, "nothing to collect");
+    let ledger = wait_for("the RS-1 compensation", PATIENCE, || {
+        let (stack, rs1) = (&stack, rs1.clone());
+        async move {
+            let (_, l) = stack
+                .get_json("payment", &format!("/cases/{rs1}/ledger"))
+                .await?;
+            Ok((l["entries"].as_array().map(Vec::len) == Some(4)).then_some(l))
+        }
+    })
+    .await?;
+    let entries = ledger["entries"].as_array().unwrap();
+    let has = |account: String, amount: i64| {
+        entries
+            .iter()
+            .any(|e| e["account"] == account && e["amount_fen"] == amount)
+    };
+    assert!(has(format!("merchant:{merchant}"), -10_000), "{entries:?}");
+    assert!(
+        has(format!("merchant_deposit:{merchant}"), -3_000),
+        "RS-1: 30% from the deposit"
+    );
+    assert!(has("buyer:b-k1".into(), 10_000) && has("buyer:b-k1".into(), 3_000));
+
+    // RS-2: any other reason: refund only.
+    let rs2 = open("ol-k1-2", "did_not_like").await?;
+    let view = journey::wait_status(&stack, &rs2, "closed").await?;
+    assert!(
+        view["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["rule_id"] == "RS-2")
+    );
+    let (_, ledger) = stack
+        .get_json("payment", &format!("/cases/{rs2}/ledger"))
+        .await?;
+    assert_eq!(ledger["entries"].as_array().map(Vec::len), Some(2));
+
+    // Shipped already: the merchant reviews.
+    let mut shipped = refund_only_body(&stack, "b-k1", "ol-k1-3", "did_not_like");
+    shipped["merchant_shipped"] = json!(true);
+    let (s, v) = stack.post_json("intake", "/cases", &shipped).await?;
+    assert_eq!(s, 201);
+    journey::wait_status(&stack, v["case_id"].as_str().unwrap(), "awaiting_merchant").await?;
+
+    // A refund-only request has nothing received and nothing to collect.
+    let mut bad = refund_only_body(&stack, "b-k1", "ol-k1-4", "out_of_stock");
+    bad["received_at"] = json!(stack.now().to_rfc3339());
+    let (s, p) = stack.post_json("intake", "/cases", &bad).await?;
+    assert_eq!((s, p["field"].as_str()), (422, Some("received_at")));
+    let mut bad = refund_only_body(&stack, "b-k1", "ol-k1-5", "out_of_stock");
+    bad["door_pickup"] = json!({ "address": "x", "contact_phone": "13800000000" });
+    let (s, p) = stack.post_json("intake", "/cases", &bad).await?;
+    assert_eq!((s, p["field"].as_str()), (422, Some("door_pickup")));
+
+    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    assert_eq!(tb["sum_fen"], 0);
+    stack.shutdown().await
+}
