@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 /// What varies between cases.
 #[derive(Debug, Clone)]
 pub struct CaseSpec {
+    /// `return_refund` (K-2) or `refund_only` (K-1, before delivery: no receipt, no pickup).
+    pub kind: &'static str,
     pub city: &'static str,
     pub stars: i16,
     pub size: &'static str,
@@ -21,6 +23,7 @@ impl CaseSpec {
     /// item, no-reason return with door pickup.
     pub fn fast_return() -> CaseSpec {
         CaseSpec {
+            kind: "return_refund",
             city: "shanghai",
             stars: 3,
             size: "small",
@@ -44,7 +47,7 @@ pub fn open_case_body(
         "buyer_id": buyer_id,
         "merchant_id": format!("m-{}", order_line.len() % 7 + 1),
         "order_line_id": order_line,
-        "kind": "return_refund",
+        "kind": spec.kind,
         "reason": spec.reason,
         "category": spec.category,
         "size_class": spec.size,
@@ -52,6 +55,12 @@ pub fn open_case_body(
         "paid_amount_fen": spec.paid_amount_fen,
         "received_at": (now - Duration::days(spec.days_since_receipt)).to_rfc3339(),
     });
+    if spec.kind == "refund_only" {
+        if let Some(o) = body.as_object_mut() {
+            o.remove("received_at");
+        }
+        return body;
+    }
     if spec.door_pickup {
         body["door_pickup"] =
             json!({ "address": "88 Century Avenue, Pudong", "contact_phone": "+8613800138000" });
@@ -79,7 +88,8 @@ impl Mix {
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
+        // High bits: xorshift's low bits are weakly correlated from one draw to the next.
+        items[((self.next() >> 32) % items.len() as u64) as usize]
     }
 
     /// A case from the demo's mix: mostly covered cities, mostly good ratings, some large
@@ -112,7 +122,22 @@ impl Mix {
         } else {
             self.pick(&["small", "small", "small", "large"])
         };
+        // About one in twelve asks for a refund before delivery (K-1).
+        if (self.next() >> 32).is_multiple_of(12) {
+            return CaseSpec {
+                kind: "refund_only",
+                city,
+                stars,
+                size,
+                category,
+                reason: self.pick(&["out_of_stock", "not_shipped_in_time", "did_not_like"]),
+                days_since_receipt: 0,
+                door_pickup: false,
+                paid_amount_fen: 1_000 + (self.next() % 200_000) as i64,
+            };
+        }
         CaseSpec {
+            kind: "return_refund",
             city,
             stars,
             size,

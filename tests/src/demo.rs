@@ -86,6 +86,10 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
             "AUTO-2" => "fresh food / large appliance: merchant reviews",
             "AUTO-3" => "city not covered: merchant reviews",
             "RV-1" => "merchant reviews (rating, window or reason)",
+            "RS-1" => {
+                "refund before shipment, merchant out of stock or late: refund + 30% from its deposit"
+            }
+            "RS-2" => "refund before shipment: no merchant approval needed",
             _ => "",
         };
         println!("  {r:<8} {n:>5}  {meaning}");
@@ -105,16 +109,22 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
         .iter()
         .filter_map(|v| v["case"]["refund_amount_fen"].as_i64())
         .sum();
+    let fast = refunded
+        .iter()
+        .filter(|v| v["case"]["kind"] == "return_refund")
+        .count();
     let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
     let (_, advance) = stack
         .get_json("payment", "/accounts/platform:advance/balance")
         .await?;
     println!(
-        "\nRefunds paid at tracking upload (PAY-1): {} cases, ¥{}.{:02} advanced by the platform (platform:advance balance {} fen).",
+        "\nRefunds paid: {} cases, ¥{}.{:02} in all; {} at tracking upload from the platform's advance (PAY-1; platform:advance balance {} fen), {} before shipment from the merchants (RS-1/RS-2).",
         refunded.len(),
         total / 100,
         total % 100,
-        advance["balance_fen"]
+        fast,
+        advance["balance_fen"],
+        refunded.len() - fast
     );
     println!(
         "Ledger: {} transactions, {} postings, sum of all postings {} fen (balanced). Parcels collected by couriers: {}.",
