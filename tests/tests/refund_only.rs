@@ -1,8 +1,9 @@
 //! K-1, RS-1, RS-2: refunds asked before the goods were delivered.
 
+use returns_events::topics;
 use returns_harness::cases::{CaseSpec, open_case_body};
 use returns_harness::journey::{self, PATIENCE};
-use returns_harness::{Stack, StackOptions, wait_for};
+use returns_harness::{Stack, StackOptions, kafka, wait_for};
 use serde_json::{Value, json};
 
 fn refund_only_body(stack: &Stack, buyer: &str, line: &str, reason: &str) -> Value {
@@ -90,6 +91,53 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
         .get_json("payment", &format!("/cases/{rs2}/ledger"))
         .await?;
     assert_eq!(ledger["entries"].as_array().map(Vec::len), Some(2));
+
+    // K-1's machine has no pickup: a forged pickup event for this case is refused, naming both
+    // states, and set aside on the dead-letter topic.
+    let bootstrap = stack.broker.bootstrap();
+    let opened = kafka::read_all(&bootstrap, topics::CASES, stack.partitions)?
+        .into_iter()
+        .find(|r| r.json()["case_id"] == rs2.as_str())
+        .ok_or_else(|| anyhow::anyhow!("case.opened of {rs2}"))?;
+    let mut forged = opened.json();
+    forged["event_id"] = json!(uuid::Uuid::now_v7());
+    forged["event_type"] = json!("pickup.dispatched");
+    forged["producer"] = json!("logistics");
+    forged["payload"] = json!({
+        "job_id": uuid::Uuid::now_v7(), "courier_company": "sf-express", "rule": "PK-1",
+        "dispatched_at": stack.now(), "arrive_by": stack.now()
+    });
+    kafka::produce(
+        &bootstrap,
+        &[kafka::Record {
+            topic: topics::PICKUPS.to_owned(),
+            payload: serde_json::to_vec(&forged)?,
+            ..opened
+        }],
+    )
+    .await?;
+    let dead = wait_for("intake to refuse the forged step", PATIENCE, || {
+        let (b, n) = (bootstrap.clone(), stack.partitions);
+        async move {
+            let d = kafka::read_all(&b, topics::DEAD_LETTER, n)?;
+            Ok(d.into_iter()
+                .find(|r| r.headers.get("consumer").map(String::as_str) == Some("intake")))
+        }
+    })
+    .await?;
+    let reason = dead
+        .headers
+        .get("dead_letter_reason")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        reason.contains("cannot go from closed to pickup_dispatched"),
+        "{reason}"
+    );
+    assert_eq!(
+        journey::case_view(&stack, &rs2).await?["case"]["status"],
+        "closed"
+    );
 
     // Shipped already: the merchant reviews.
     let mut shipped = refund_only_body(&stack, "b-k1", "ol-k1-3", "did_not_like");

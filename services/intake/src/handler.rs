@@ -4,7 +4,7 @@
 use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
-use returns_domain::CaseStatus;
+use returns_domain::{CaseKind, CaseStatus, machine};
 use returns_events::payloads::CaseClosed;
 use returns_events::topics;
 use returns_runtime::AppContext;
@@ -42,8 +42,23 @@ impl EventHandler for IntakeHandler {
                 Some(t) => store::advance_status(conn, env.case_id, t, now).await?,
                 None => false,
             };
-            if !moved && !store::exists(conn, env.case_id).await? {
-                return Err(HandleError::Reject(format!(
+            if let (false, Some(target)) = (moved, target) {
+                // Not moved: the case is unknown, the report is stale, or the kind's machine
+                // has no such step (refused, naming both states).
+                let Some((kind, status)) = store::kind_and_status(conn, env.case_id).await? else {
+                    return Err(HandleError::reject(format!(
+                        "case {} is unknown to intake",
+                        env.case_id
+                    )));
+                };
+                let kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
+                    .map_err(HandleError::reject)?;
+                let from = CaseStatus::parse(&status).ok_or_else(|| {
+                    HandleError::reject(format!("case {} has unknown status {status}", env.case_id))
+                })?;
+                machine::step(kind, from, target).map_err(HandleError::reject)?;
+            } else if !moved && store::kind_and_status(conn, env.case_id).await?.is_none() {
+                return Err(HandleError::reject(format!(
                     "case {} is unknown to intake",
                     env.case_id
                 )));

@@ -126,18 +126,29 @@ pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<O
         .optional()
 }
 
-/// Moves the case to `status` if that is further along than where it stands (one statement;
-/// the row stays locked until the transaction ends). True when it moved.
+/// Moves the case to `status` if its kind's machine has that status and it is further along
+/// than where the case stands (one statement; the row stays locked until the transaction
+/// ends). True when it moved; otherwise see [`kind_and_status`].
 pub async fn advance_status(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     status: CaseStatus,
     at: DateTime<Utc>,
 ) -> QueryResult<bool> {
+    let kinds: Vec<String> = returns_domain::machine::kinds_with(status)
+        .iter()
+        .map(|k| {
+            serde_json::to_value(k)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect();
     let n = diesel::update(
         cases::table
             .find(id)
-            .filter(cases::status_rank.lt(status.rank())),
+            .filter(cases::status_rank.lt(status.rank()))
+            .filter(cases::kind.eq_any(kinds)),
     )
     .set((
         cases::status.eq(status.as_str()),
@@ -149,10 +160,17 @@ pub async fn advance_status(
     Ok(n == 1)
 }
 
-pub async fn exists(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(cases::table.find(id)))
-        .get_result(conn)
+/// The case's kind and status, when a status move did not happen (to say why).
+pub async fn kind_and_status(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<(String, String)>> {
+    cases::table
+        .find(id)
+        .select((cases::kind, cases::status))
+        .first(conn)
         .await
+        .optional()
 }
 
 pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) -> QueryResult<()> {

@@ -6,6 +6,7 @@
 pub mod approval;
 pub mod case;
 pub mod ledger;
+pub mod machine;
 pub mod money;
 pub mod pickup;
 pub mod policy;
