@@ -20,6 +20,10 @@ up storage="sqlite": build
 down:
     {{platform}} down
 
+# The operator's figures (OP) from the running platform (`just up`).
+report:
+    {{platform}} report
+
 # The platform's main job: bring everything up, drive realistic cases end to end, summarise.
 demo cases="300": build
     {{platform}} demo --cases {{cases}}

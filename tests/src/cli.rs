@@ -4,12 +4,16 @@ use std::time::Duration;
 
 use crate::{Stack, StackOptions, Storage, repo_root};
 
-const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform demo [--cases N] [--storage sqlite|memory] | platform bench [--rate R] [--seconds S] [--storage sqlite|memory|both] [--record FILE]";
+const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform report | platform demo [--cases N] [--storage sqlite|memory] | platform bench [--rate R] [--seconds S] [--storage sqlite|memory|both] [--record FILE]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("up") => up(&args[1..]).await,
         Some("down") => down(),
+        Some("report") => {
+            let client = reqwest::Client::new();
+            crate::op_report::print(&client, "http://127.0.0.1:8081", "http://127.0.0.1:8083").await
+        }
         Some("demo") => {
             let cases = flag(args, "--cases")
                 .unwrap_or("300")

@@ -42,6 +42,8 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
     )
     .await?;
     summarise(&stack, &out).await?;
+    println!("\nOperator figures (OP), from the services' own reports:");
+    crate::op_report::print(&stack.client, &stack.url("intake"), &stack.url("logistics")).await?;
     let result = show_one_trace(&stack, &out.views).await;
     println!("\nLogs of this run: {}", stack.options.run_dir.display());
     stack.shutdown().await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod driver;
 pub mod journey;
 pub mod kafka;
+pub mod op_report;
 pub mod otlp;
 pub mod ports;
 pub mod process;

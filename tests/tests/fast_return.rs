@@ -92,6 +92,47 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
     assert_eq!(tb["sum_fen"], 0);
     assert_eq!(tb["transactions"], 2);
 
+    // OP: the operator's figures come from the services' own data.
+    let (_, op) = stack.get_json("intake", "/reports/operator").await?;
+    let shanghai = op["cities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["city"] == "shanghai")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            shanghai["cases"].as_i64(),
+            shanghai["approved_at_once"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    for k in [
+        "approval_ms_p50",
+        "tracking_to_refund_ms_p50",
+        "request_to_refund_ms_min",
+    ] {
+        assert!(
+            shanghai[k].as_f64().is_some_and(|v| v >= 0.0),
+            "{k}: {shanghai}"
+        );
+    }
+    let (_, op) = stack.get_json("logistics", "/reports/operator").await?;
+    let sf = &op["couriers"][0];
+    assert_eq!(
+        (sf["courier_company"].as_str(), sf["city"].as_str()),
+        (Some("sf-express"), Some("shanghai"))
+    );
+    assert_eq!(
+        (
+            sf["accepted"].as_i64(),
+            sf["arrived"].as_i64(),
+            sf["on_time_rate"].as_f64()
+        ),
+        (Some(1), Some(1), Some(1.0))
+    );
+
     // The events on the topics: versioned envelopes, keyed by case, on the shard's partitions.
     let bootstrap = stack.broker.bootstrap();
     let mut seen = Vec::new();

@@ -22,7 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/cases", web::post().to(open_case))
         .route("/cases/{id}", web::get().to(get_case))
         .route("/ratings", web::put().to(put_ratings))
-        .route("/stats/cases-by-status", web::get().to(cases_by_status));
+        .route("/stats/cases-by-status", web::get().to(cases_by_status))
+        .route(
+            "/reports/operator",
+            web::get().to(crate::report::operator_report),
+        );
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 
 mod handler;
 mod http;
+mod report;
 mod schema;
 mod store;
 mod timeline;

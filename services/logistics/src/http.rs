@@ -20,7 +20,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/courier/jobs/{id}/accept", web::post().to(accept))
         .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
-        .route("/cases/{id}/pickup", web::get().to(job_of_case));
+        .route("/cases/{id}/pickup", web::get().to(job_of_case))
+        .route(
+            "/reports/operator",
+            web::get().to(crate::report::operator_report),
+        );
 }
 
 fn db_error(e: impl std::fmt::Display) -> Problem {

@@ -7,6 +7,7 @@ mod dispatch;
 mod events;
 mod handler;
 mod http;
+mod report;
 mod schema;
 mod store;
 mod timer;

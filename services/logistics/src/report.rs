@@ -1,0 +1,52 @@
+//! OP and PK-6: courier service figures per company and city: how fast partners accept
+//! (PK-2), how many riders arrive on time (PK-3), how many were late (PK-5).
+
+use actix_web::{HttpResponse, web};
+use diesel::sql_types::{BigInt, Double, Nullable, Text};
+use diesel_async::RunQueryDsl;
+use returns_runtime::AppContext;
+use returns_web::Problem;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, diesel::QueryableByName)]
+pub struct CourierFigures {
+    #[diesel(sql_type = Text)]
+    pub courier_company: String,
+    #[diesel(sql_type = Text)]
+    pub city: String,
+    #[diesel(sql_type = BigInt)]
+    pub jobs: i64,
+    #[diesel(sql_type = BigInt)]
+    pub accepted: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    pub response_seconds_p50: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    pub response_seconds_p99: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    pub arrived: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    pub on_time_rate: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    pub late: i64,
+}
+
+pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx
+        .pool
+        .get()
+        .await
+        .map_err(|e| Problem::unavailable(e.to_string()))?;
+    let rows: Vec<CourierFigures> = diesel::sql_query(
+        "SELECT courier_company, city, count(*) AS jobs, count(accepted_at) AS accepted, \
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (accepted_at - dispatched_at))::float8) AS response_seconds_p50, \
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (accepted_at - dispatched_at))::float8) AS response_seconds_p99, \
+           count(arrived_at) AS arrived, \
+           (count(*) FILTER (WHERE arrived_at <= arrive_by))::float8 / NULLIF(count(arrived_at), 0) AS on_time_rate, \
+           count(*) FILTER (WHERE late) AS late \
+         FROM pickup_jobs GROUP BY courier_company, city ORDER BY courier_company, city",
+    )
+    .load(&mut conn)
+    .await
+    .map_err(|e| Problem::unavailable(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "couriers": rows })))
+}
