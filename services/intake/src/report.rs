@@ -55,12 +55,13 @@ fn ms(a: &str, b: &str) -> String {
     format!("(extract(epoch FROM ({b} - {a})) * 1000)::float8")
 }
 
+fn unavailable(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "operator report failed");
+    Problem::unavailable("the report could not be produced; retry shortly")
+}
+
 pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx
-        .pool
-        .get()
-        .await
-        .map_err(|e| Problem::unavailable(e.to_string()))?;
+    let mut conn = ctx.pool.get().await.map_err(unavailable)?;
     let cities_sql = format!(
         "{MOMENTS} SELECT city, count(*) AS cases, count(*) FILTER (WHERE auto) AS approved_at_once, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY {a}) AS approval_ms_p50, \
@@ -77,7 +78,7 @@ pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse,
     let cities: Vec<CityFigures> = diesel::sql_query(cities_sql)
         .load(&mut conn)
         .await
-        .map_err(|e| Problem::unavailable(e.to_string()))?;
+        .map_err(unavailable)?;
     let merchants_sql = format!(
         "{MOMENTS} SELECT merchant_id, count(paid) AS refunds, \
            avg(extract(epoch FROM (paid - req)) / 3600.0)::float8 AS average_request_to_refund_hours \
@@ -86,6 +87,6 @@ pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse,
     let merchants: Vec<MerchantFigures> = diesel::sql_query(merchants_sql)
         .load(&mut conn)
         .await
-        .map_err(|e| Problem::unavailable(e.to_string()))?;
+        .map_err(unavailable)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "cities": cities, "merchants": merchants })))
 }

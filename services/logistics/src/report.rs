@@ -30,12 +30,13 @@ pub struct CourierFigures {
     pub late: i64,
 }
 
+fn unavailable(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "operator report failed");
+    Problem::unavailable("the report could not be produced; retry shortly")
+}
+
 pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx
-        .pool
-        .get()
-        .await
-        .map_err(|e| Problem::unavailable(e.to_string()))?;
+    let mut conn = ctx.pool.get().await.map_err(unavailable)?;
     let rows: Vec<CourierFigures> = diesel::sql_query(
         "SELECT courier_company, city, count(*) AS jobs, count(accepted_at) AS accepted, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (accepted_at - dispatched_at))::float8) AS response_seconds_p50, \
@@ -47,6 +48,6 @@ pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse,
     )
     .load(&mut conn)
     .await
-    .map_err(|e| Problem::unavailable(e.to_string()))?;
+    .map_err(unavailable)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "couriers": rows })))
 }
