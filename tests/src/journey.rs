@@ -112,3 +112,33 @@ pub async fn courier_collects(
     anyhow::ensure!(s == 200, "pickup: {s} {b}");
     Ok(job)
 }
+
+/// Waits for payment to hold a refund for the case and answers it.
+pub async fn wait_refund(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
+    wait_for(
+        &format!("payment to record the refund of {case_id}"),
+        PATIENCE,
+        || async move {
+            let (status, body) = stack
+                .get_json("payment", &format!("/cases/{case_id}/refund"))
+                .await?;
+            Ok((status == 200).then_some(body))
+        },
+    )
+    .await
+}
+
+/// The merchant decides a case waiting for it (`approve`, or `reject` with a reason).
+pub async fn merchant_decides(
+    stack: &Stack,
+    case_id: &str,
+    body: Value,
+) -> anyhow::Result<(u16, Value)> {
+    stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{case_id}/decision"),
+            &body,
+        )
+        .await
+}

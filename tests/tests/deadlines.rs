@@ -78,17 +78,7 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
     // PAY-3: without fast-return entitlement nothing is advanced at tracking upload.
     journey::courier_collects(&stack, &case_id, "SF5550001111").await?;
     journey::wait_status(&stack, &case_id, "in_transit").await?;
-    let refund = wait_for("payment to record the refund", PATIENCE, || {
-        let stack = &stack;
-        let case_id = case_id.clone();
-        async move {
-            let (s, r) = stack
-                .get_json("payment", &format!("/cases/{case_id}/refund"))
-                .await?;
-            Ok((s == 200).then_some(r))
-        }
-    })
-    .await?;
+    let refund = journey::wait_refund(&stack, &case_id).await?;
     assert_eq!(refund["status"], "awaiting_merchant_receipt");
     assert!(refund["paid_at"].is_null());
 

@@ -64,21 +64,19 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
 
     // ... and when the merchant approves, there is still no door pickup: the buyer ships it.
     let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
-    let (s, body) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{lhasa}/decision"),
-            &json!({ "merchant_id": "someone-else", "decision": "approve" }),
-        )
-        .await?;
+    let (s, body) = journey::merchant_decides(
+        &stack,
+        &lhasa,
+        json!({ "merchant_id": "someone-else", "decision": "approve" }),
+    )
+    .await?;
     assert_eq!(s, 404, "another merchant's case is not found: {body}");
-    let (s, body) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{lhasa}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "approve" }),
-        )
-        .await?;
+    let (s, body) = journey::merchant_decides(
+        &stack,
+        &lhasa,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
     assert_eq!(s, 200, "{body}");
     let view = journey::wait_status(&stack, &lhasa, "awaiting_buyer_shipment").await?;
     let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
@@ -87,13 +85,12 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
         .get_json("logistics", &format!("/cases/{lhasa}/pickup"))
         .await?;
     assert_eq!(s, 404, "CT-2: no courier job outside coverage");
-    let (s, body) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{lhasa}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "approve" }),
-        )
-        .await?;
+    let (s, body) = journey::merchant_decides(
+        &stack,
+        &lhasa,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
     assert_eq!(s, 409, "a decided case cannot be decided again: {body}");
 
     // RV-2: the merchant rejects the 2-star case with a reason; the buyer reads it; no refund.
@@ -101,25 +98,23 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
         .as_str()
         .unwrap()
         .to_owned();
-    let (s, body) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{two_star}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "reject" }),
-        )
-        .await?;
+    let (s, body) = journey::merchant_decides(
+        &stack,
+        &two_star,
+        json!({ "merchant_id": merchant, "decision": "reject" }),
+    )
+    .await?;
     assert_eq!(
         (s, body["field"].as_str()),
         (422, Some("reason")),
         "RV-2: a rejection needs a reason"
     );
-    let (s, _) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{two_star}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "reject", "reason": "The tag was removed." }),
-        )
-        .await?;
+    let (s, _) = journey::merchant_decides(
+        &stack,
+        &two_star,
+        json!({ "merchant_id": merchant, "decision": "reject", "reason": "The tag was removed." }),
+    )
+    .await?;
     assert_eq!(s, 200);
     let view = journey::wait_status(&stack, &two_star, "closed").await?;
     let reasons: Vec<&str> = view["timeline"]
@@ -160,27 +155,16 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
     .await?;
     let view = journey::wait_status(&stack, &case_id, "awaiting_merchant").await?;
     let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
-    let (s, _) = stack
-        .post_json(
-            "audit",
-            &format!("/merchant/cases/{case_id}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "approve" }),
-        )
-        .await?;
+    let (s, _) = journey::merchant_decides(
+        &stack,
+        &case_id,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
     assert_eq!(s, 200);
     journey::courier_collects(&stack, &case_id, "ZT7000000001").await?;
     let path = format!("/merchant/cases/{case_id}/receipt");
-    let refund =
-        returns_harness::wait_for("the refund to wait for receipt", journey::PATIENCE, || {
-            let (stack, case_id) = (&stack, case_id.clone());
-            async move {
-                let (s, r) = stack
-                    .get_json("payment", &format!("/cases/{case_id}/refund"))
-                    .await?;
-                Ok((s == 200).then_some(r))
-            }
-        })
-        .await?;
+    let refund = journey::wait_refund(&stack, &case_id).await?;
     assert_eq!(refund["status"], "awaiting_merchant_receipt");
 
     let (s, _) = stack

@@ -128,7 +128,7 @@ async fn merchant_decides(
                     ("rejected", RuleId::Rv2, reason.clone(), out)
                 }
             };
-            store::record_merchant_decision(conn, id, status, rule.as_str(), &text, now)
+            store::record_later_decision(conn, id, status, rule.as_str(), &text, "merchant", now)
                 .await
                 .map_err(returns_store::StoreError::from)?;
             stage(conn, &cities, &[out]).await?;

@@ -51,8 +51,16 @@ impl TimerHandler for ReviewDeadline {
             };
             let out =
                 decide::approved_event(&case, &opened, RuleId::Rv1, &reason, "system", false, now)?;
-            store::record_system_approval(conn, row.case_id, RuleId::Rv1.as_str(), &reason, now)
-                .await?;
+            store::record_later_decision(
+                conn,
+                row.case_id,
+                "approved",
+                RuleId::Rv1.as_str(),
+                &reason,
+                "system",
+                now,
+            )
+            .await?;
             tracing::info!(
                 rule = RuleId::Rv1.as_str(),
                 "approved after the merchant's deadline"

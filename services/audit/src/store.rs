@@ -58,12 +58,15 @@ pub async fn find_for_update(
         .optional()
 }
 
-pub async fn record_merchant_decision(
+/// A decision taken after the first one: by the merchant (RV-1 approve, RV-2 reject) or by the
+/// system when the merchant's deadline passes (RV-1).
+pub async fn record_later_decision(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     status: &str,
     rule: &str,
     reason: &str,
+    decided_by: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(decisions::table.find(id))
@@ -71,28 +74,7 @@ pub async fn record_merchant_decision(
             decisions::status.eq(status),
             decisions::rule_id.eq(rule),
             decisions::reason.eq(reason),
-            decisions::decided_by.eq("merchant"),
-            decisions::decided_at.eq(at),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// RV-1: the system approves a request the merchant left undecided.
-pub async fn record_system_approval(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    rule: &str,
-    reason: &str,
-    at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::update(decisions::table.find(id))
-        .set((
-            decisions::status.eq("approved"),
-            decisions::rule_id.eq(rule),
-            decisions::reason.eq(reason),
-            decisions::decided_by.eq("system"),
+            decisions::decided_by.eq(decided_by),
             decisions::decided_at.eq(at),
         ))
         .execute(conn)
