@@ -1,7 +1,8 @@
 //! One state machine per case kind (K-1, K-2 today). A kind's machine is the ordered path of
 //! statuses its cases go through: a case only moves forward along it (events from different
-//! services may arrive late, so a step may be skipped, and an older report never moves a case
-//! back), and a status that is not on the kind's path is an illegal transition.
+//! services arrive on different topics and may be read late, so a step may be skipped, and an
+//! older report never moves a case back, a closed one included), and a status that is not on
+//! the kind's path is an illegal transition.
 
 use serde::Serialize;
 
@@ -83,10 +84,6 @@ pub fn step(kind: CaseKind, from: CaseStatus, to: CaseStatus) -> Result<Move, Il
     ) else {
         return Err(illegal());
     };
-    // A finished case takes nothing further.
-    if from == Closed && to != Closed {
-        return Err(illegal());
-    }
     Ok(if t > f { Move::To(to) } else { Move::Stale })
 }
 
@@ -120,9 +117,13 @@ mod tests {
 
     #[test]
     fn k_2_closed_case_takes_nothing_further() {
-        assert!(step(CaseKind::ReturnRefund, Closed, Refunded).is_err());
+        // Reports that arrive after the case closed (other topics can be read later) are
+        // stale: the case stays closed, and nothing is refused for it.
+        for late in [Approved, PickupDispatched, Refunded, Closed] {
+            assert_eq!(step(CaseKind::ReturnRefund, Closed, late), Ok(Move::Stale));
+        }
         assert_eq!(
-            step(CaseKind::ReturnRefund, Closed, Closed),
+            step(CaseKind::RefundOnly, Closed, Approved),
             Ok(Move::Stale)
         );
     }
