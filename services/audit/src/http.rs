@@ -8,7 +8,6 @@ use returns_events::payloads::CaseOpened;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::decide::{self, CaseRef};
 use crate::store;
@@ -26,16 +25,11 @@ fn db_error(e: impl std::fmt::Display) -> Problem {
     Problem::unavailable("the decision store is unavailable; retry shortly")
 }
 
-fn case_id(raw: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(raw)
-        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))
-}
-
 async fn get_decision(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = case_id(&path)?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let row = store::find(&mut conn, id)
         .await
@@ -72,7 +66,7 @@ async fn merchant_decides(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let id = case_id(&path)?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let req: MerchantDecision = parse_json(&body)?;
     let reason = req.reason.unwrap_or_default();
     if matches!(req.decision, Verdict::Reject) && reason.trim().is_empty() {

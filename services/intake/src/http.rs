@@ -327,8 +327,7 @@ async fn get_case(
     root: RootSpan,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = Uuid::parse_str(&path)
-        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let case = store::case_by_id(&mut conn, id)
         .await

@@ -83,15 +83,12 @@ impl TimerHandler for LogisticsDeadlines {
                     timer.kind
                 )));
             };
-            let Some(job) = store::by_case(conn, timer.case_id).await? else {
+            let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
                 return Err(HandleError::reject(format!(
                     "no pickup job for case {}",
                     timer.case_id
                 )));
             };
-            let job = store::by_id_for_update(conn, job.job_id)
-                .await?
-                .unwrap_or(job);
             if job.status != "dispatched" || job.courier_company != company {
                 // Accepted in time, or already offered elsewhere.
                 return Ok(Vec::new());

@@ -51,15 +51,12 @@ pub fn fire<'a>(
     now: DateTime<Utc>,
 ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
     Box::pin(async move {
-        let Some(job) = store::by_case(conn, timer.case_id).await? else {
+        let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
             return Err(HandleError::reject(format!(
                 "no pickup job for case {}",
                 timer.case_id
             )));
         };
-        let job = store::by_id_for_update(conn, job.job_id)
-            .await?
-            .unwrap_or(job);
         if job.arrived_at.is_some() || job.status != "accepted" || job.late {
             return Ok(Vec::new());
         }

@@ -32,11 +32,6 @@ fn db_error(e: impl std::fmt::Display) -> Problem {
     Problem::unavailable("the pickup store is unavailable; retry shortly")
 }
 
-fn uuid_of(raw: &str, what: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(raw)
-        .map_err(|_| Problem::malformed(Some("id".into()), format!("{what} id must be a UUID")))
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JobsQuery {
@@ -80,7 +75,7 @@ async fn job_of_case(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = uuid_of(&path, "case")?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let job = store::by_case(&mut conn, id)
         .await
@@ -117,9 +112,7 @@ async fn accept(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let id = uuid_of(&path, "job")?;
-    let req: AcceptRequest = parse_json(&body)?;
-    courier_step(ctx, root, id, req.courier_company, Action::Accept).await
+    company_report(ctx, root, &path, &body, Action::Accept).await
 }
 
 async fn arrive(
@@ -128,9 +121,20 @@ async fn arrive(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let id = uuid_of(&path, "job")?;
-    let req: AcceptRequest = parse_json(&body)?;
-    courier_step(ctx, root, id, req.courier_company, Action::Arrive).await
+    company_report(ctx, root, &path, &body, Action::Arrive).await
+}
+
+/// A report whose body only names the courier company (accept, arrive).
+async fn company_report(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: &str,
+    body: &[u8],
+    action: Action,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(path, "job")?;
+    let req: AcceptRequest = parse_json(body)?;
+    courier_step(ctx, root, id, req.courier_company, action).await
 }
 
 async fn pickup(
@@ -139,7 +143,7 @@ async fn pickup(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let id = uuid_of(&path, "job")?;
+    let id = returns_web::path_uuid(&path, "job")?;
     let req: PickupRequest = parse_json(&body)?;
     let t = req.tracking_number.trim();
     if t.len() < 6 || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {

@@ -58,6 +58,20 @@ pub async fn by_id_for_update(
         .optional()
 }
 
+/// The case's job, locked for a change.
+pub async fn by_case_for_update(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> QueryResult<Option<JobRow>> {
+    pickup_jobs::table
+        .filter(pickup_jobs::case_id.eq(case_id))
+        .select(JobRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn by_case(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<Option<JobRow>> {
     pickup_jobs::table
         .filter(pickup_jobs::case_id.eq(case_id))

@@ -7,7 +7,6 @@ use returns_runtime::AppContext;
 use returns_web::Problem;
 
 use crate::receipt::{self, Paid};
-use uuid::Uuid;
 
 use crate::ledger;
 
@@ -34,8 +33,7 @@ async fn case_ledger(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = Uuid::parse_str(&path)
-        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let entries = ledger::entries_of_case(&mut conn, id)
         .await
@@ -47,8 +45,7 @@ async fn case_refund(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = Uuid::parse_str(&path)
-        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let refund = ledger::refund_of_case(&mut conn, id)
         .await
@@ -93,8 +90,7 @@ async fn confirm_receipt(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let id = Uuid::parse_str(&path)
-        .map_err(|_| Problem::malformed(Some("id".into()), "case id must be a UUID"))?;
+    let id = returns_web::path_uuid(&path, "case")?;
     let req: ReceiptRequest = returns_web::parse_json(&body)?;
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();

@@ -22,6 +22,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     })
 }
 
+/// An id in the path (`/cases/{id}`); `what` names it in the error ("case", "job").
+pub fn path_uuid(raw: &str, what: &str) -> Result<uuid::Uuid, Problem> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| Problem::malformed(Some("id".into()), format!("{what} id must be a UUID")))
+}
+
 /// For routes that use `web::Json`: size cap and problem responses.
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()

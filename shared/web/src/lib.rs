@@ -4,5 +4,5 @@
 mod json;
 mod problem;
 
-pub use json::{json_config, parse_json, path_config, query_config};
+pub use json::{json_config, parse_json, path_config, path_uuid, query_config};
 pub use problem::Problem;
