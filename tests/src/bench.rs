@@ -188,6 +188,7 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
         fixed_ports: None,
         environment: "development".to_owned(),
         extra_env: Vec::new(),
+        programme_merchants: crate::stack::default_merchants(),
     };
     let _ = std::fs::remove_dir_all(&options.run_dir);
     println!("\n## Broker storage: {tag}");

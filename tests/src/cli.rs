@@ -74,6 +74,7 @@ async fn up(args: &[String]) -> anyhow::Result<()> {
         fixed_ports: Some([9092, 8081, 8082, 8083, 8084]),
         environment: "development".to_owned(),
         extra_env: Vec::new(),
+        programme_merchants: crate::stack::default_merchants(),
     };
     let stack = Stack::start(options).await?;
     let urls: Vec<String> = crate::SERVICES

@@ -21,6 +21,7 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
         fixed_ports: None,
         environment: "development".to_owned(),
         extra_env: Vec::new(),
+        programme_merchants: crate::stack::default_merchants(),
     };
     let _ = std::fs::remove_dir_all(&options.run_dir);
     let stack = Stack::start(options).await?;

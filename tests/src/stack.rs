@@ -31,6 +31,14 @@ pub struct StackOptions {
     pub environment: String,
     /// Extra `RETURNS__...` settings for every service.
     pub extra_env: Vec<(String, String)>,
+    /// Merchants enrolled in the worry-free programme once the stack is up (MP-1), so their
+    /// buyers get fast return.
+    pub programme_merchants: Vec<String>,
+}
+
+/// The merchants the generated cases use (`crate::cases`): all in the programme by default.
+pub fn default_merchants() -> Vec<String> {
+    (1..=7).map(|i| format!("m-{i}")).collect()
 }
 
 impl StackOptions {
@@ -45,6 +53,7 @@ impl StackOptions {
             fixed_ports: None,
             environment: "test".to_owned(),
             extra_env: Vec::new(),
+            programme_merchants: default_merchants(),
         }
     }
 }
@@ -59,6 +68,8 @@ pub struct Stack {
     pub partitions: i32,
     /// Seconds the services' clocks are ahead of real time (see [`morning_shift_seconds`]).
     pub shift_seconds: i64,
+    /// Seconds the services' clocks were moved forward since the start (`advance_clocks`).
+    advanced_seconds: std::sync::atomic::AtomicI64,
     env: HashMap<String, Vec<(String, String)>>,
 }
 
@@ -158,6 +169,7 @@ impl Stack {
             db_urls: stack_db,
             partitions,
             shift_seconds: shift,
+            advanced_seconds: std::sync::atomic::AtomicI64::new(0),
             env,
         };
         for (i, svc) in SERVICES.iter().enumerate() {
@@ -166,6 +178,16 @@ impl Stack {
         }
         stack.services = services;
         stack.wait_ready(Duration::from_secs(60)).await?;
+        for m in stack.options.programme_merchants.clone() {
+            let (status, body) = stack
+                .post_json(
+                    "audit",
+                    &format!("/merchants/{m}/programme"),
+                    &serde_json::json!({ "action": "join" }),
+                )
+                .await?;
+            anyhow::ensure!(status == 200, "enrolling {m}: {status} {body}");
+        }
         Ok(stack)
     }
 
@@ -200,7 +222,10 @@ impl Stack {
 
     /// What the services' clocks read now (before any [`Stack::advance_clocks`]).
     pub fn now(&self) -> chrono::DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.shift_seconds)
+        let advanced = self
+            .advanced_seconds
+            .load(std::sync::atomic::Ordering::SeqCst);
+        Utc::now() + chrono::Duration::seconds(self.shift_seconds + advanced)
     }
 
     pub fn url(&self, svc: &str) -> String {
@@ -306,6 +331,8 @@ impl Stack {
                 .await?;
             anyhow::ensure!(status == 200, "{svc} refused to move its clock: {body}");
         }
+        self.advanced_seconds
+            .fetch_add(seconds, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 

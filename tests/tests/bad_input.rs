@@ -93,7 +93,19 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
             422,
             Some("door_pickup.contact_phone"),
         ),
-        (with("kind", json!("exchange")), 422, Some("kind")),
+        (with("kind", json!("care")), 422, Some("kind")),
+        (with("remedy", json!("repair")), 422, Some("remedy")),
+        (with("remedy", json!("teleport")), 400, Some("remedy")),
+        (
+            with("kind", json!("after_sales")),
+            422,
+            Some("completed_at"),
+        ),
+        (
+            with("completed_at", json!("2026-01-01T00:00:00Z")),
+            422,
+            Some("completed_at"),
+        ),
     ];
     for (body, status, field) in &cases {
         let (s, ct, problem) = post_raw(&stack, "intake", "/cases", body).await?;

@@ -35,7 +35,8 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
         .await?;
     assert_eq!(s, 200);
     assert_eq!(decision["rule_id"], "AUTO-1");
-    assert_eq!(decision["inputs"]["rating"], 3);
+    assert_eq!(decision["inputs"]["facts"]["rating"], 3);
+    assert_eq!(decision["inputs"]["facts"]["merchant_in_programme"], true);
 
     // The courier company's system accepts, collects and uploads the tracking number (PK-4).
     let job = journey::courier_collects(&stack, &case_id, "SF1234567890").await?;

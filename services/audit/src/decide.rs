@@ -8,9 +8,10 @@ use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, C
 use returns_events::topics;
 use uuid::Uuid;
 
-pub fn facts_of(opened: &CaseOpened, city_covered: bool) -> ApprovalFacts {
+pub fn facts_of(opened: &CaseOpened, city_covered: bool, in_programme: bool) -> ApprovalFacts {
     ApprovalFacts {
         kind: opened.facts.kind,
+        remedy: opened.facts.remedy,
         reason: opened.facts.reason,
         category: opened.facts.category,
         rating: opened.facts.buyer_rating,
@@ -18,6 +19,7 @@ pub fn facts_of(opened: &CaseOpened, city_covered: bool) -> ApprovalFacts {
         requested_at: opened.facts.requested_at,
         city_covered,
         merchant_shipped: opened.facts.merchant_shipped,
+        merchant_in_programme: in_programme,
     }
 }
 
@@ -105,11 +107,21 @@ pub fn rejected_event(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, BusError> {
+    rejected_event_under(c, RuleId::Rv2, reason, now)
+}
+
+/// A rejection under `rule`: the merchant's (RV-2) or customer service's final one (AS-2).
+pub fn rejected_event_under(
+    c: &CaseRef<'_>,
+    rule: RuleId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, BusError> {
     envelope(
         c,
         now,
         &CaseRejected {
-            rule: RuleId::Rv2,
+            rule,
             reason: reason.to_owned(),
             rejected_at: now,
         },

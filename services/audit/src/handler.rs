@@ -4,7 +4,7 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::approval::ApprovalOutcome;
-use returns_events::payloads::CaseOpened;
+use returns_events::payloads::{CaseOpened, InterventionRequested};
 use returns_runtime::AppContext;
 use tracing::Instrument;
 
@@ -22,15 +22,24 @@ impl EventHandler for AuditHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            if let Some(req) = event.payload::<InterventionRequested>()? {
+                return crate::cs_desk::enqueue(conn, event.envelope, &req).await;
+            }
             let Some(opened) = event.payload::<CaseOpened>()? else {
-                return Ok(Vec::new());
+                // Payment's events feed the merchants' standing (MP-3).
+                return crate::standing::apply(conn, &event).await;
             };
             let env = event.envelope;
             let span = tracing::info_span!("audit.decide", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = tracing::field::Empty);
             async {
                 let now = self.ctx.clock.now();
                 let policy = &self.ctx.settings.policy;
-                let facts = decide::facts_of(&opened, self.ctx.cities.is_covered(&env.city));
+                // MP-1: fast return is for the programme's members.
+                let member = crate::programme::membership(conn, &opened.facts.merchant_id)
+                    .await?
+                    .is_some_and(|m| m.member);
+                let facts =
+                    decide::facts_of(&opened, self.ctx.cities.is_covered(&env.city), member);
                 let d = decide::decide(&facts, policy);
                 tracing::Span::current().record("rule", d.rule.as_str());
                 let case = CaseRef {
@@ -60,7 +69,8 @@ impl EventHandler for AuditHandler {
                         status: status.to_owned(),
                         rule_id: d.rule.as_str().to_owned(),
                         reason: d.reason.clone(),
-                        inputs: serde_json::to_value(&facts).unwrap_or_default(),
+                        // The facts the rule read, and RV-4's classification of the request.
+                        inputs: serde_json::json!({ "facts": facts, "class": d.class }),
                         opened: env.payload.clone(),
                         review_deadline: deadline,
                         decided_by: matches!(d.outcome, ApprovalOutcome::Approved { .. })

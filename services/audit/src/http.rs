@@ -17,6 +17,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/merchant/cases/{id}/decision",
             web::post().to(merchant_decides),
+        )
+        .route(
+            "/merchants/{id}/programme",
+            web::post().to(crate::programme::change),
+        )
+        .route(
+            "/merchants/{id}/standing",
+            web::get().to(crate::standing::view),
+        )
+        .route("/cs/interventions", web::get().to(crate::cs_desk::queue))
+        .route(
+            "/cs/cases/{id}/ruling",
+            web::post().to(crate::cs_desk::rule),
         );
 }
 

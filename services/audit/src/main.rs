@@ -1,10 +1,13 @@
 //! audit: decides every request. Owns the `returns_audit` database.
 
+mod cs_desk;
 mod decide;
 mod handler;
 mod http;
+mod programme;
 mod review_timer;
 mod schema;
+mod standing;
 mod store;
 
 use std::sync::Arc;
@@ -22,7 +25,7 @@ impl Service for Audit {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::CASES]
+        vec![topics::CASES, topics::PAYMENTS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {

@@ -16,3 +16,45 @@ diesel::table! {
         decided_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    interventions (case_id) {
+        case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
+        requested_by -> Text,
+        note -> Text,
+        requested_at -> Timestamptz,
+        status -> Text,
+        ruling -> Nullable<Text>,
+        ruling_reason -> Nullable<Text>,
+        ruled_by -> Nullable<Text>,
+        ruled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    merchant_programme (merchant_id) {
+        merchant_id -> Text,
+        member -> Bool,
+        joined_at -> Nullable<Timestamptz>,
+        left_at -> Nullable<Timestamptz>,
+        left_freight_insurance -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    merchant_standing (merchant_id) {
+        merchant_id -> Text,
+        violation_points -> Integer,
+        deposit_drawn_fen -> BigInt,
+        outstanding_recovery_fen -> BigInt,
+        disputed_recovery_fen -> BigInt,
+        refunds -> BigInt,
+        refund_seconds -> BigInt,
+    }
+}
+
+diesel::joinable!(interventions -> decisions (case_id));
+diesel::allow_tables_to_appear_in_same_query!(decisions, interventions, merchant_programme);

@@ -4,7 +4,8 @@
 use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
-use returns_domain::{CaseKind, CaseStatus, machine};
+use returns_domain::machine::{self, Move};
+use returns_domain::{CaseKind, CaseStatus, RuleId};
 use returns_events::payloads::CaseClosed;
 use returns_events::topics;
 use returns_runtime::AppContext;
@@ -28,40 +29,36 @@ impl EventHandler for IntakeHandler {
                 return Ok(Vec::new());
             };
             let now = self.ctx.clock.now();
-            // A paid refund or a rejection closes the case in the same step.
-            let closes = matches!(
-                entry.status,
-                Some(CaseStatus::Refunded | CaseStatus::Rejected)
-            );
-            let target = if closes {
-                Some(CaseStatus::Closed)
-            } else {
-                entry.status
-            };
-            let moved = match target {
-                Some(t) => store::advance_status(conn, env.case_id, t, now).await?,
-                None => false,
-            };
-            if let (false, Some(target)) = (moved, target) {
-                // Not moved: the case is unknown, the report is stale, or the kind's machine
-                // has no such step (refused, naming both states).
-                let Some((kind, status)) = store::kind_and_status(conn, env.case_id).await? else {
-                    return Err(HandleError::reject(format!(
-                        "case {} is unknown to intake",
-                        env.case_id
-                    )));
-                };
-                let kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
-                    .map_err(HandleError::reject)?;
-                let from = CaseStatus::parse(&status).ok_or_else(|| {
-                    HandleError::reject(format!("case {} has unknown status {status}", env.case_id))
-                })?;
-                machine::step(kind, from, target).map_err(HandleError::reject)?;
-            } else if !moved && store::kind_and_status(conn, env.case_id).await?.is_none() {
+            let Some((kind, status)) = store::kind_and_status_for_update(conn, env.case_id).await?
+            else {
                 return Err(HandleError::reject(format!(
                     "case {} is unknown to intake",
                     env.case_id
                 )));
+            };
+            let kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
+                .map_err(HandleError::reject)?;
+            let from = CaseStatus::parse(&status).ok_or_else(|| {
+                HandleError::reject(format!("case {} has unknown status {status}", env.case_id))
+            })?;
+            // The kind's machine decides: forward, stale (read late), or refused naming both
+            // states.
+            let moved = match entry.status {
+                Some(target) => {
+                    match machine::step(kind, from, target).map_err(HandleError::reject)? {
+                        Move::To(t) => Some(t),
+                        Move::Stale => None,
+                    }
+                }
+                None => None,
+            };
+            let rule = entry.rule.as_deref().and_then(RuleId::parse);
+            // A paid refund, goods sent back or a final rejection close the case in the same step.
+            let closes = moved.is_some_and(|t| machine::closes(kind, t, rule));
+            if let Some(t) = moved {
+                let t = if closes { CaseStatus::Closed } else { t };
+                let rank = machine::rank(kind, t).unwrap_or_default();
+                store::set_status(conn, env.case_id, t, rank, now).await?;
             }
             store::add_timeline(
                 conn,
@@ -77,7 +74,7 @@ impl EventHandler for IntakeHandler {
             )
             .await?;
             let mut out = Vec::new();
-            if closes && moved {
+            if closes {
                 let outcome = entry
                     .status
                     .map(CaseStatus::as_str)

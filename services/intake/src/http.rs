@@ -1,14 +1,11 @@
 //! intake's HTTP API: open a case, read it with its timeline, load ratings.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use returns_bus::{Outgoing, stage};
 use returns_domain::ledger::refund_fits;
-use returns_domain::{
-    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, ReturnReason, SizeClass,
-};
-use returns_events::payloads::{CaseFacts, CaseOpened, PickupAddress};
+use returns_domain::{CaseStatus, Fen, Rating};
+use returns_events::payloads::{CaseFacts, CaseOpened};
 use returns_events::{Envelope, topics};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
@@ -16,63 +13,22 @@ use serde::Deserialize;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::request::{Checked, OpenCaseRequest, check_id};
 use crate::store::{self, CaseRow, NewTimelineRow};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/cases", web::post().to(open_case))
         .route("/cases/{id}", web::get().to(get_case))
+        .route(
+            "/cases/{id}/intervention",
+            web::post().to(crate::intervention::request),
+        )
         .route("/ratings", web::put().to(put_ratings))
         .route("/stats/cases-by-status", web::get().to(cases_by_status))
         .route(
             "/reports/operator",
             web::get().to(crate::report::operator_report),
         );
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OpenCaseRequest {
-    buyer_id: String,
-    merchant_id: String,
-    order_line_id: String,
-    kind: CaseKind,
-    reason: ReturnReason,
-    category: Category,
-    size_class: SizeClass,
-    city: String,
-    paid_amount_fen: i64,
-    #[serde(default)]
-    refund_amount_fen: Option<i64>,
-    /// Required for a return (K-2); absent for a refund before delivery (K-1).
-    #[serde(default)]
-    received_at: Option<DateTime<Utc>>,
-    /// K-1: the merchant had shipped when the buyer asked.
-    #[serde(default)]
-    merchant_shipped: bool,
-    #[serde(default)]
-    door_pickup: Option<DoorPickup>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DoorPickup {
-    address: String,
-    contact_phone: String,
-}
-
-fn check_id(field: &str, v: &str) -> Result<(), Problem> {
-    if v.is_empty()
-        || v.len() > 64
-        || !v
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Problem::invalid(
-            field,
-            format!("{field} must be 1-64 characters of letters, digits, '-' or '_'"),
-        ));
-    }
-    Ok(())
 }
 
 fn db_error(e: impl std::fmt::Display) -> Problem {
@@ -87,86 +43,14 @@ async fn open_case(
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let r: OpenCaseRequest = parse_json(&body)?;
-    for (field, v) in [
-        ("buyer_id", &r.buyer_id),
-        ("merchant_id", &r.merchant_id),
-        ("order_line_id", &r.order_line_id),
-    ] {
-        check_id(field, v)?;
-    }
-    match r.kind {
-        CaseKind::ReturnRefund => {
-            if r.received_at.is_none() {
-                return Err(Problem::invalid(
-                    "received_at",
-                    "a return (K-2) needs the time the goods were received",
-                ));
-            }
-        }
-        CaseKind::RefundOnly => {
-            if r.received_at.is_some() {
-                return Err(Problem::invalid(
-                    "received_at",
-                    "refund_only (K-1) is for orders not yet received; received goods are returned with return_refund",
-                ));
-            }
-            if r.door_pickup.is_some() {
-                return Err(Problem::invalid(
-                    "door_pickup",
-                    "a refund-only request (K-1) has nothing to collect",
-                ));
-            }
-        }
-        _ => {
-            return Err(Problem::invalid(
-                "kind",
-                "this platform version opens return_refund (K-2) and refund_only (K-1) cases; other kinds are not accepted yet",
-            ));
-        }
-    }
-    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
-    if r.paid_amount_fen <= 0 {
-        return Err(Problem::invalid(
-            "paid_amount_fen",
-            "must be a positive amount in fen",
-        ));
-    }
-    let refund = r.refund_amount_fen.unwrap_or(r.paid_amount_fen);
-    if refund <= 0 || refund > r.paid_amount_fen {
-        return Err(Problem::invalid(
-            "refund_amount_fen",
-            format!(
-                "must be 1 to {} fen (PAY-6: never more than was paid)",
-                r.paid_amount_fen
-            ),
-        ));
-    }
     let now = ctx.clock.now();
-    if r.received_at.is_some_and(|t| t > now) {
-        return Err(Problem::invalid("received_at", "cannot be in the future"));
-    }
-    let door_pickup = match r.door_pickup {
-        None => None,
-        Some(d) => {
-            if d.address.trim().is_empty() || d.address.len() > 300 {
-                return Err(Problem::invalid(
-                    "door_pickup.address",
-                    "must be 1-300 characters",
-                ));
-            }
-            let digits = d.contact_phone.trim_start_matches('+');
-            if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Problem::invalid(
-                    "door_pickup.contact_phone",
-                    "must be 6-20 digits, optionally starting with +",
-                ));
-            }
-            Some(PickupAddress {
-                address: d.address,
-                contact_phone: d.contact_phone,
-            })
-        }
-    };
+    let Checked {
+        city,
+        remedy,
+        refund,
+        received_at,
+        door_pickup,
+    } = crate::request::check(&r, now, &ctx.settings.policy)?;
     let idempotency_key = match req.headers().get("Idempotency-Key") {
         None => None,
         Some(v) => Some(
@@ -205,14 +89,16 @@ async fn open_case(
             merchant_id: r.merchant_id,
             order_line_id: r.order_line_id,
             kind: r.kind,
+            remedy,
             reason: r.reason,
             category: r.category,
             size_class: r.size_class,
             paid_amount_fen: Fen(r.paid_amount_fen),
-            refund_amount_fen: Fen(refund),
-            received_at: r.received_at,
+            refund_amount_fen: refund,
+            received_at,
             requested_at: now,
             merchant_shipped: r.merchant_shipped,
+            completed_at: r.completed_at,
             buyer_rating: rating,
         };
         let row = CaseRow {
@@ -235,8 +121,12 @@ async fn open_case(
             merchant_shipped: facts.merchant_shipped,
             requested_at: now,
             status: CaseStatus::Requested.as_str().to_owned(),
-            status_rank: CaseStatus::Requested.rank(),
+            status_rank: 0,
             updated_at: now,
+            remedy: enum_str(&remedy),
+            completed_at: r.completed_at,
+            intervention_requested_by: None,
+            intervention_requested_at: None,
         };
         let opened = Envelope::new(
             Uuid::now_v7(),
@@ -258,6 +148,7 @@ async fn open_case(
             at: now,
         };
         let cities = ctx.cities.clone();
+        let app = ctx.get_ref().clone();
         let result = (*conn)
             .transaction::<Option<Fen>, returns_bus::BusError, _>(async move |conn| {
                 // PAY-6: never more than the line's paid amount across all its cases.
@@ -274,6 +165,10 @@ async fn open_case(
                 store::add_timeline(conn, &timeline)
                     .await
                     .map_err(returns_store::StoreError::from)?;
+                if row.kind == "after_sales" {
+                    // AS-2: customer service may be asked 72 hours from now.
+                    crate::intervention::start_wait(conn, &row, &app).await?;
+                }
                 stage(conn, &cities, &[Outgoing::new(topics::CASES, opened)]).await?;
                 Ok(None)
             })

@@ -2,7 +2,9 @@
 
 mod handler;
 mod http;
+mod intervention;
 mod report;
+mod request;
 mod schema;
 mod store;
 mod timeline;
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::EventHandler;
+use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -31,6 +33,12 @@ impl Service for Intake {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(intervention::InterventionOpens {
+            ctx: ctx.clone(),
+        }))
     }
 }
 

@@ -31,6 +31,10 @@ diesel::table! {
         status -> Text,
         status_rank -> SmallInt,
         updated_at -> Timestamptz,
+        remedy -> Text,
+        completed_at -> Nullable<Timestamptz>,
+        intervention_requested_by -> Nullable<Text>,
+        intervention_requested_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -37,6 +37,10 @@ pub struct CaseRow {
     #[serde(skip)]
     pub status_rank: i16,
     pub updated_at: DateTime<Utc>,
+    pub remedy: String,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub intervention_requested_by: Option<String>,
+    pub intervention_requested_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -126,48 +130,70 @@ pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<O
         .optional()
 }
 
-/// Moves the case to `status` if its kind's machine has that status and it is further along
-/// than where the case stands (one statement; the row stays locked until the transaction
-/// ends). True when it moved; otherwise see [`kind_and_status`].
-pub async fn advance_status(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    status: CaseStatus,
-    at: DateTime<Utc>,
-) -> QueryResult<bool> {
-    let kinds: Vec<String> = returns_domain::machine::kinds_with(status)
-        .iter()
-        .map(|k| {
-            serde_json::to_value(k)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        })
-        .collect();
-    let n = diesel::update(
-        cases::table
-            .find(id)
-            .filter(cases::status_rank.lt(status.rank()))
-            .filter(cases::kind.eq_any(kinds)),
-    )
-    .set((
-        cases::status.eq(status.as_str()),
-        cases::status_rank.eq(status.rank()),
-        cases::updated_at.eq(at),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(n == 1)
-}
-
-/// The case's kind and status, when a status move did not happen (to say why).
-pub async fn kind_and_status(
+/// The case's kind and status, locked until the transaction ends, so that moving it is one
+/// decision of its kind's machine.
+pub async fn kind_and_status_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<(String, String)>> {
     cases::table
         .find(id)
         .select((cases::kind, cases::status))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Sets the status the kind's machine chose, with its place on the kind's path.
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: CaseStatus,
+    rank: i16,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::status.eq(status.as_str()),
+            cases::status_rank.eq(rank),
+            cases::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// AS-2: records who asked customer service to intervene; false when someone already did.
+pub async fn record_intervention(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    by: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::intervention_requested_at.is_null()),
+    )
+    .set((
+        cases::intervention_requested_by.eq(by),
+        cases::intervention_requested_at.eq(at),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
+/// The case, locked until the transaction ends.
+pub async fn case_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<CaseRow>> {
+    cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .for_update()
         .first(conn)
         .await
         .optional()

@@ -82,6 +82,70 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
                 format!("Parcel collected; tracking number {}.", p.tracking_number),
             )
         }
+        ParcelShipped::TYPE => {
+            let p = env.decode::<ParcelShipped>()?;
+            e(
+                CaseStatus::InTransit,
+                Some(p.rule),
+                format!(
+                    "You shipped the parcel with {}; tracking number {}.",
+                    p.carrier, p.tracking_number
+                ),
+            )
+        }
+        GoodsSentBack::TYPE => {
+            let p = env.decode::<GoodsSentBack>()?;
+            let what = match p.remedy {
+                returns_domain::Remedy::Repair => "the repaired goods",
+                _ => "your replacement",
+            };
+            e(
+                CaseStatus::SentBack,
+                Some(p.rule),
+                format!(
+                    "The merchant sent {what} with {}; tracking number {}.",
+                    p.carrier, p.tracking_number
+                ),
+            )
+        }
+        InterventionRequested::TYPE => {
+            let p = env.decode::<InterventionRequested>()?;
+            e(
+                CaseStatus::Intervening,
+                Some(p.rule),
+                format!(
+                    "The {} asked customer service to intervene.",
+                    p.requested_by
+                ),
+            )
+        }
+        DisputeOpened::TYPE => {
+            let p = env.decode::<DisputeOpened>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "The merchant disputes the returned parcel ({}); customer service will decide. Your refund stays paid meanwhile.",
+                    p.claim.replace('_', " ")
+                ),
+            })
+        }
+        DisputeRuled::TYPE => {
+            let p = env.decode::<DisputeRuled>()?;
+            let outcome = match p.ruling.as_str() {
+                "buyer_repays" => "you are asked to return the refund",
+                "platform_absorbs" => "the platform bears the refund",
+                _ => "the merchant pays the refund",
+            };
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "Customer service ruled on the dispute: {outcome}. {}",
+                    p.reason
+                ),
+            })
+        }
         PickupLate::TYPE => {
             let p = env.decode::<PickupLate>()?;
             Some(Entry {

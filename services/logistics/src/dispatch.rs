@@ -12,6 +12,7 @@ pub enum PickupDecision {
     BuyerShips {
         rule: Option<RuleId>,
         reason: String,
+        refund: RefundOrder,
     },
     /// A door pickup job, to dispatch now or at `plan.dispatch_at`.
     Job {
@@ -28,8 +29,18 @@ pub fn decide(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> PickupDecision {
+    let f = &approved.facts;
+    let refund = RefundOrder {
+        buyer_id: f.buyer_id.clone(),
+        merchant_id: f.merchant_id.clone(),
+        order_line_id: f.order_line_id.clone(),
+        amount_fen: f.refund_amount_fen,
+        fast_return: approved.fast_return,
+        remedy: f.remedy,
+    };
     let Some(address) = approved.door_pickup.clone() else {
         return PickupDecision::BuyerShips {
+            refund,
             rule: None,
             reason: "You chose to ship the parcel yourself; enter its tracking number when sent."
                 .to_owned(),
@@ -37,6 +48,7 @@ pub fn decide(
     };
     if let Err(rule) = pickup::door_pickup_offered(city.covered) {
         return PickupDecision::BuyerShips {
+            refund,
             rule: Some(rule),
             reason: "Door pickup is not offered in this city; please ship the parcel and enter its tracking number."
                 .to_owned(),
@@ -44,22 +56,16 @@ pub fn decide(
     }
     let Some(courier_company) = city.couriers.first().cloned() else {
         return PickupDecision::BuyerShips {
+            refund,
             rule: Some(RuleId::Ct2),
             reason: "No partner courier serves this city; please ship the parcel yourself."
                 .to_owned(),
         };
     };
-    let f = &approved.facts;
     PickupDecision::Job {
         plan: pickup::plan(now, city.utc_offset_minutes, f.size_class, policy),
         courier_company,
         address,
-        refund: RefundOrder {
-            buyer_id: f.buyer_id.clone(),
-            merchant_id: f.merchant_id.clone(),
-            order_line_id: f.order_line_id.clone(),
-            amount_fen: f.refund_amount_fen,
-            fast_return: approved.fast_return,
-        },
+        refund,
     }
 }

@@ -27,8 +27,8 @@ impl EventHandler for LogisticsHandler {
             let Some(approved) = event.payload::<CaseApproved>()? else {
                 return Ok(Vec::new());
             };
-            if approved.facts.kind == returns_domain::CaseKind::RefundOnly {
-                // K-1: nothing to collect.
+            if !approved.facts.remedy.goods_come_back() {
+                // K-1, or a K-4 refund without return: nothing to collect.
                 return Ok(Vec::new());
             }
             let env = event.envelope;
@@ -39,8 +39,9 @@ impl EventHandler for LogisticsHandler {
                 let decision = dispatch::decide(&approved, city, now, &self.ctx.settings.policy);
                 let (c, ci, sh) = (env.case_id, env.city.as_str(), env.shard.as_str());
                 match decision {
-                    PickupDecision::BuyerShips { rule, reason } => {
+                    PickupDecision::BuyerShips { rule, reason, refund } => {
                         tracing::info!(rule = rule.map(RuleId::as_str), "no door pickup");
+                        crate::self_ship::await_buyer(conn, c, ci, sh, &refund, now).await?;
                         let rule = rule.unwrap_or(RuleId::Ct2);
                         Ok(vec![pickup_event(c, ci, sh, now, &PickupNotOffered { rule, reason }).map_err(HandleError::reject)?])
                     }

@@ -22,6 +22,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
         .route("/cases/{id}/pickup", web::get().to(job_of_case))
         .route(
+            "/cases/{id}/shipment",
+            web::post().to(crate::self_ship::enter_tracking),
+        )
+        .route(
+            "/merchant/cases/{id}/send-back",
+            web::post().to(crate::send_back::send_back),
+        )
+        .route(
             "/reports/operator",
             web::get().to(crate::report::operator_report),
         );
@@ -145,21 +153,8 @@ async fn pickup(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "job")?;
     let req: PickupRequest = parse_json(&body)?;
-    let t = req.tracking_number.trim();
-    if t.len() < 6 || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Problem::invalid(
-            "tracking_number",
-            "must be 6-40 letters and digits",
-        ));
-    }
-    courier_step(
-        ctx,
-        root,
-        id,
-        req.courier_company,
-        Action::Pickup(t.to_owned()),
-    )
-    .await
+    let t = crate::tracking::tracking_number(&req.tracking_number)?;
+    courier_step(ctx, root, id, req.courier_company, Action::Pickup(t)).await
 }
 
 /// What the courier company reports.

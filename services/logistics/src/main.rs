@@ -9,8 +9,11 @@ mod handler;
 mod http;
 mod report;
 mod schema;
+mod self_ship;
+mod send_back;
 mod store;
 mod timer;
+mod tracking;
 
 use std::sync::Arc;
 

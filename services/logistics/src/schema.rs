@@ -24,3 +24,30 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    buyer_shipments (case_id) {
+        case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
+        buyer_id -> Text,
+        status -> Text,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        shipped_at -> Nullable<Timestamptz>,
+        refund -> Jsonb,
+        traceparent -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    send_backs (case_id) {
+        case_id -> Uuid,
+        merchant_id -> Text,
+        remedy -> Text,
+        carrier -> Text,
+        tracking_number -> Text,
+        sent_at -> Timestamptz,
+    }
+}

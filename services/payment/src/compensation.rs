@@ -1,4 +1,5 @@
-//! PAY-4: compensation owed to the buyer (PK-5's late courier, RS-1's unshipped order) is paid automatically when
+//! PAY-4: compensation owed to the buyer (PK-5's late courier, RS-1's unshipped order, AS-3's
+//! after-sales reason) is paid automatically when
 //! the refund completes: the platform pays the buyer and charges the party at fault.
 
 use chrono::{DateTime, Utc};
@@ -79,8 +80,8 @@ pub async fn pay_owed(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let owed: Option<(String, String, String, String, String, i64)> = compensations::table
-        .find(case_id)
+    let owed: Vec<(String, String, String, String, String, i64)> = compensations::table
+        .filter(compensations::case_id.eq(case_id))
         .filter(compensations::status.eq("owed"))
         .select((
             compensations::city,
@@ -90,35 +91,38 @@ pub async fn pay_owed(
             compensations::owed_under,
             compensations::amount_fen,
         ))
+        .order(compensations::owed_under.asc())
         .for_update()
-        .first(conn)
-        .await
-        .optional()?;
-    let Some((city, shard, buyer, charged_to, owed_under, amount)) = owed else {
-        return Ok(Vec::new());
-    };
-    let owed_under: RuleId = serde_json::from_value(serde_json::Value::String(owed_under))
-        .map_err(HandleError::reject)?;
-    let txn = match owed_under {
-        // RS-1: straight from the merchant's deposit.
-        RuleId::Rs1 => {
-            let m = deposit_compensation(&buyer, &charged_to, Fen(amount))
-                .map_err(HandleError::reject)?;
-            ledger::post_once(conn, case_id, &m, now).await?
-        }
-        // PK-5: the platform pays and charges the courier company.
-        _ => {
-            let [paid, charged] = late_pickup_compensation(&buyer, &charged_to, Fen(amount))
-                .map_err(HandleError::reject)?;
-            let txn = ledger::post_once(conn, case_id, &paid, now).await?;
-            ledger::post_once(conn, case_id, &charged, now).await?;
-            txn
-        }
-    };
-    let Some(txn) = txn else {
-        return Ok(Vec::new());
-    };
-    diesel::update(compensations::table.find(case_id))
+        .load(conn)
+        .await?;
+    let mut out = Vec::new();
+    for (city, shard, buyer, charged_to, owed_under, amount) in owed {
+        let rule: RuleId = RuleId::parse(&owed_under)
+            .ok_or_else(|| HandleError::reject(format!("unknown rule {owed_under}")))?;
+        let txn = match rule {
+            // RS-1, AS-3: straight from the merchant's deposit.
+            RuleId::Rs1 | RuleId::As3 => {
+                let m = deposit_compensation(&buyer, &charged_to, Fen(amount), rule)
+                    .map_err(HandleError::reject)?;
+                ledger::post_once(conn, case_id, &m, now).await?
+            }
+            // PK-5: the platform pays and charges the courier company.
+            _ => {
+                let [paid, charged] = late_pickup_compensation(&buyer, &charged_to, Fen(amount))
+                    .map_err(HandleError::reject)?;
+                let txn = ledger::post_once(conn, case_id, &paid, now).await?;
+                ledger::post_once(conn, case_id, &charged, now).await?;
+                txn
+            }
+        };
+        let Some(txn) = txn else {
+            continue;
+        };
+        diesel::update(
+            compensations::table
+                .filter(compensations::case_id.eq(case_id))
+                .filter(compensations::owed_under.eq(&owed_under)),
+        )
         .set((
             compensations::status.eq("paid"),
             compensations::paid_at.eq(now),
@@ -126,21 +130,23 @@ pub async fn pay_owed(
         ))
         .execute(conn)
         .await?;
-    tracing::info!(rule = RuleId::Pay4.as_str(), amount_fen = amount, charged_to = %charged_to, "compensation paid with the refund");
-    Ok(vec![Outgoing::event(
-        topics::PAYMENTS,
-        "payment",
-        case_id,
-        &city,
-        &shard,
-        now,
-        &CompensationPaid {
-            rule: RuleId::Pay4,
-            owed_under,
-            amount_fen: Fen(amount),
-            buyer_id: buyer,
-            ledger_transaction_id: txn,
-            paid_at: now,
-        },
-    )?])
+        tracing::info!(rule = RuleId::Pay4.as_str(), owed_under = %owed_under, amount_fen = amount, charged_to = %charged_to, "compensation paid with the refund");
+        out.push(Outgoing::event(
+            topics::PAYMENTS,
+            "payment",
+            case_id,
+            &city,
+            &shard,
+            now,
+            &CompensationPaid {
+                rule: RuleId::Pay4,
+                owed_under: rule,
+                amount_fen: Fen(amount),
+                buyer_id: buyer,
+                ledger_transaction_id: txn,
+                paid_at: now,
+            },
+        )?);
+    }
+    Ok(out)
 }

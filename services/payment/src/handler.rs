@@ -1,21 +1,28 @@
-//! payment reacts to `pickup.collected`: with fast-return entitlement the refund is paid at
+//! payment reacts to the parcel leaving the buyer (`pickup.collected`, `parcel.shipped`): with fast-return entitlement the refund is paid at
 //! once from the platform's advance and the merchant's debt recorded (PAY-1, PAY-2); without
 //! it the refund waits for the merchant's receipt (PAY-3).
 
 use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
-use returns_domain::CaseKind;
 use returns_domain::RuleId;
 use returns_domain::ledger::fast_refund;
 use returns_events::payloads::{
-    CaseApproved, PickupCollected, PickupLate, RecoveryOpened, RefundPaid,
+    CaseApproved, ParcelShipped, PickupCollected, PickupLate, RecoveryOpened, RefundOrder,
+    RefundPaid,
 };
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
 use tracing::Instrument;
 
 use crate::ledger;
+
+/// The buyer's parcel on its way to the merchant, with what the case asks for.
+struct Parcel {
+    order: RefundOrder,
+    tracking_number: String,
+    at: chrono::DateTime<chrono::Utc>,
+}
 
 pub struct PaymentHandler {
     pub ctx: AppContext,
@@ -34,11 +41,8 @@ impl EventHandler for PaymentHandler {
                     .await;
             }
             if let Some(approved) = event.payload::<CaseApproved>()? {
-                if approved.facts.kind != CaseKind::RefundOnly {
-                    return Ok(Vec::new());
-                }
                 let now = self.ctx.clock.now();
-                return crate::unshipped::pay(
+                return crate::on_approval::settle(
                     conn,
                     event.envelope,
                     &approved,
@@ -47,11 +51,29 @@ impl EventHandler for PaymentHandler {
                 )
                 .await;
             }
-            let Some(collected) = event.payload::<PickupCollected>()? else {
+            // The parcel left the buyer: collected by a courier (PK-4) or shipped by the buyer
+            // (CT-2). Either way its tracking number is known now.
+            let sent = if let Some(c) = event.payload::<PickupCollected>()? {
+                Parcel {
+                    order: c.refund,
+                    tracking_number: c.tracking_number,
+                    at: c.collected_at,
+                }
+            } else if let Some(s) = event.payload::<ParcelShipped>()? {
+                Parcel {
+                    order: s.refund,
+                    tracking_number: s.tracking_number,
+                    at: s.shipped_at,
+                }
+            } else {
                 return Ok(Vec::new());
             };
+            if !sent.order.remedy.pays_refund() {
+                // K-3, a K-4 repair: the merchant answers by sending goods back.
+                return Ok(Vec::new());
+            }
             let env = event.envelope;
-            let order = &collected.refund;
+            let order = &sent.order;
             let span = tracing::info_span!("payment.pay_refund", case_id = %env.case_id, city = %env.city, shard = %env.shard, amount_fen = order.amount_fen.0);
             async {
                 let now = self.ctx.clock.now();
@@ -65,20 +87,14 @@ impl EventHandler for PaymentHandler {
                         env,
                         order,
                         "awaiting_merchant_receipt",
-                        Some(&collected.tracking_number),
-                        Some(collected.collected_at),
+                        Some(&sent.tracking_number),
+                        Some(sent.at),
                         None,
                         None,
                     )
                     .await?;
-                    crate::receipt::start_wait(
-                        conn,
-                        env,
-                        collected.collected_at,
-                        &self.ctx.settings.policy,
-                        now,
-                    )
-                    .await?;
+                    crate::receipt::start_wait(conn, env, sent.at, &self.ctx.settings.policy, now)
+                        .await?;
                     return Ok(Vec::new());
                 }
                 let [advance, recovery] =
@@ -94,8 +110,8 @@ impl EventHandler for PaymentHandler {
                     env,
                     order,
                     "paid",
-                    Some(&collected.tracking_number),
-                    Some(collected.collected_at),
+                    Some(&sent.tracking_number),
+                    Some(sent.at),
                     Some(now),
                     Some(paid_txn),
                 )
@@ -112,13 +128,18 @@ impl EventHandler for PaymentHandler {
                     },
                 )?];
                 if let Some(rec_txn) = ledger::post_once(conn, env.case_id, &recovery, now).await? {
-                    ledger::open_recovery(
+                    // PAY-2: the merchant owes the advance; it settles on its receipt of the
+                    // parcel or when its window passes, unless it disputes (PAY-7).
+                    crate::recovery::open(
                         conn,
-                        env.case_id,
+                        env,
                         &order.merchant_id,
-                        order.amount_fen.0,
-                        now,
+                        &order.buyer_id,
+                        order.amount_fen,
+                        sent.at,
                         rec_txn,
+                        &self.ctx.settings.policy,
+                        now,
                     )
                     .await?;
                     out.push(event_out(

@@ -18,6 +18,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(confirm_receipt),
         )
         .route(
+            "/merchant/cases/{id}/dispute",
+            web::post().to(crate::dispute::open),
+        )
+        .route("/cs/disputes", web::get().to(crate::dispute::queue))
+        .route(
+            "/cs/disputes/{id}/ruling",
+            web::post().to(crate::dispute::rule),
+        )
+        .route(
             "/accounts/{account}/balance",
             web::get().to(account_balance),
         )
@@ -108,6 +117,18 @@ async fn confirm_receipt(
             if let Paid::Now(out) = &paid {
                 returns_bus::stage(conn, &cities, out).await?;
             }
+            if let Paid::NotWaiting(status) = &paid
+                && status == "paid"
+            {
+                // A fast refund was paid from the platform's advance: the merchant's receipt
+                // now repays it (PAY-2).
+                let out =
+                    crate::recovery::settle(conn, id, "merchant confirmed receipt", now).await?;
+                returns_bus::stage(conn, &cities, &out).await?;
+                if !out.is_empty() {
+                    return Ok(Paid::Recovered);
+                }
+            }
             Ok(paid)
         })
         .await
@@ -117,6 +138,11 @@ async fn confirm_receipt(
             ctx.relay.wake();
             Ok(HttpResponse::Ok()
                 .json(serde_json::json!({ "case_id": id, "status": "paid", "rule": "PAY-3" })))
+        }
+        Paid::Recovered => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok()
+                .json(serde_json::json!({ "case_id": id, "status": "recovered", "rule": "PAY-2" })))
         }
         Paid::NoRefund | Paid::OtherMerchant => Err(Problem::not_found("refund awaiting receipt")),
         Paid::NotWaiting(s) => Err(Problem::conflict(format!(

@@ -7,7 +7,7 @@ use returns_domain::ledger::Movement;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::schema::{ledger_entries, ledger_transactions, recoveries, refunds};
+use crate::schema::{ledger_entries, ledger_transactions, refunds};
 
 /// Posts `m` for `case_id` unless this case already has a movement of that kind. Returns the
 /// transaction id when it was posted now, `None` when it already existed (a redelivery).
@@ -76,29 +76,6 @@ pub async fn record_refund(
             refunds::collected_at.eq(collected_at),
             refunds::paid_at.eq(paid_at),
             refunds::transaction_id.eq(txn),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn open_recovery(
-    conn: &mut AsyncPgConnection,
-    case_id: Uuid,
-    merchant: &str,
-    amount: i64,
-    at: DateTime<Utc>,
-    txn: Uuid,
-) -> QueryResult<()> {
-    diesel::insert_into(recoveries::table)
-        .values((
-            recoveries::case_id.eq(case_id),
-            recoveries::merchant_id.eq(merchant),
-            recoveries::amount_fen.eq(amount),
-            recoveries::status.eq("open"),
-            recoveries::opened_at.eq(at),
-            recoveries::transaction_id.eq(txn),
         ))
         .on_conflict_do_nothing()
         .execute(conn)

@@ -1,12 +1,15 @@
 //! payment: pays refunds and keeps the ledger. Owns the `returns_payment` database.
 
 mod compensation;
+mod deadlines;
+mod dispute;
 mod handler;
 mod http;
 mod ledger;
+mod on_approval;
 mod receipt;
+mod recovery;
 mod schema;
-mod unshipped;
 
 use std::sync::Arc;
 
@@ -35,7 +38,7 @@ impl Service for Payment {
     }
 
     fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(receipt::ReceiptDeadline))
+        Some(Arc::new(deadlines::PaymentDeadlines))
     }
 }
 

@@ -4,14 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use futures::future::BoxFuture;
-use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_bus::{HandleError, Outgoing};
 use returns_domain::ledger::{merchant_refund, receipt_deadline};
 use returns_domain::{Fen, Policy, RuleId};
 use returns_events::payloads::RefundPaid;
 use returns_events::{Envelope, topics};
 use returns_store::StoreError;
-use returns_store::timers::{self, NewTimer, Timer};
+use returns_store::timers::{self, NewTimer};
 use uuid::Uuid;
 
 use crate::ledger;
@@ -43,6 +42,8 @@ pub async fn start_wait(
 pub enum Paid {
     /// The refund event, and any compensation paid with it (PAY-4).
     Now(Vec<Outgoing>),
+    /// The refund had been advanced (PAY-1); the receipt settled the merchant's debt (PAY-2).
+    Recovered,
     NotWaiting(String),
     NoRefund,
     /// The refund belongs to another merchant (answered like a missing one).
@@ -97,30 +98,4 @@ pub async fn pay_from_merchant(
     let mut all = vec![out];
     all.extend(crate::compensation::pay_owed(conn, case_id, now).await?);
     Ok(Paid::Now(all))
-}
-
-pub struct ReceiptDeadline;
-
-impl TimerHandler for ReceiptDeadline {
-    fn fire<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        timer: &'a Timer,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-        Box::pin(async move {
-            match pay_from_merchant(
-                conn,
-                timer.case_id,
-                None,
-                "confirmation deadline passed",
-                now,
-            )
-            .await?
-            {
-                Paid::Now(out) => Ok(out),
-                _ => Ok(Vec::new()),
-            }
-        })
-    }
 }

@@ -44,11 +44,32 @@ diesel::table! {
         status -> Text,
         opened_at -> Timestamptz,
         transaction_id -> Uuid,
+        buyer_id -> Nullable<Text>,
+        city -> Nullable<Text>,
+        shard -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+        closing_transaction_id -> Nullable<Uuid>,
     }
 }
 
 diesel::table! {
-    compensations (case_id) {
+    disputes (case_id) {
+        case_id -> Uuid,
+        merchant_id -> Text,
+        claim -> Text,
+        evidence -> Jsonb,
+        note -> Text,
+        opened_at -> Timestamptz,
+        status -> Text,
+        ruling -> Nullable<Text>,
+        ruling_reason -> Nullable<Text>,
+        ruled_by -> Nullable<Text>,
+        ruled_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    compensations (case_id, owed_under) {
         case_id -> Uuid,
         city -> Text,
         shard -> Text,

@@ -3,12 +3,13 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CaseKind, Category, Policy, Rating, ReturnReason, RuleId};
+use crate::{CaseKind, Category, Policy, Rating, Remedy, ReturnReason, RuleId};
 
 /// The facts the decision uses, all already on the platform (AUTO-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApprovalFacts {
     pub kind: CaseKind,
+    pub remedy: Remedy,
     pub reason: ReturnReason,
     pub category: Category,
     /// CR-3: the rating the case was opened with.
@@ -21,6 +22,8 @@ pub struct ApprovalFacts {
     /// K-1: the merchant has shipped the order (a refund-only request then needs review).
     #[serde(default)]
     pub merchant_shipped: bool,
+    /// MP-1: the merchant is in the worry-free programme.
+    pub merchant_in_programme: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,15 +39,41 @@ pub enum ApprovalOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalDecision {
     pub outcome: ApprovalOutcome,
+    /// RV-4: how the request was classified at intake.
+    pub class: ReasonClass,
     pub rule: RuleId,
     /// A sentence the buyer can read.
     pub reason: String,
 }
 
+/// RV-4: every request is classified at intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonClass {
+    /// "Did not like it / wrong size" (and the no-reason return).
+    ChangedMind,
+    /// A quality problem, or goods not as described.
+    Quality,
+    /// The merchant did not deliver as promised (RS-1, AS-3 reasons).
+    MerchantFault,
+}
+
+pub fn classify(reason: ReturnReason) -> ReasonClass {
+    match reason {
+        ReturnReason::NoReason | ReturnReason::DidNotLike | ReturnReason::WrongSize => {
+            ReasonClass::ChangedMind
+        }
+        ReturnReason::QualityProblem | ReturnReason::NotAsDescribed => ReasonClass::Quality,
+        ReturnReason::OutOfStock | ReturnReason::NotShippedInTime => ReasonClass::MerchantFault,
+    }
+}
+
 /// Decide a new request. Pure: the caller records the returned rule id and reason.
 pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
+    let class = classify(facts.reason);
     let wait = |rule: RuleId, reason: String| ApprovalDecision {
         outcome: ApprovalOutcome::AwaitMerchant,
+        class,
         rule,
         reason,
     };
@@ -58,9 +87,42 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
         let r = crate::refund_only::unshipped(facts.reason, crate::Fen(0), policy);
         return ApprovalDecision {
             outcome: ApprovalOutcome::Approved { fast_return: false },
+            class,
             rule: r.rule,
             reason: r.reason,
         };
+    }
+    // RV-4: a quality problem found within a short time of use is refunded.
+    let days_of_use = facts
+        .received_at
+        .map(|r| (facts.requested_at - r).num_seconds());
+    if class == ReasonClass::Quality
+        && facts.remedy.pays_refund()
+        && matches!(facts.kind, CaseKind::ReturnRefund | CaseKind::AfterSales)
+        && days_of_use.is_some_and(|s| (0..=policy.quality_refund_days * 86_400).contains(&s))
+    {
+        return ApprovalDecision {
+            outcome: ApprovalOutcome::Approved { fast_return: false },
+            class,
+            rule: RuleId::Rv4,
+            reason: format!(
+                "Approved: a quality problem found within {} days of use is refunded.",
+                policy.quality_refund_days
+            ),
+        };
+    }
+    if facts.kind == CaseKind::Exchange {
+        return wait(
+            RuleId::Rv1,
+            "The merchant reviews an exchange request and confirms the replacement.".to_owned(),
+        );
+    }
+    if facts.kind == CaseKind::AfterSales {
+        return wait(
+            RuleId::Rv1,
+            "The merchant reviews this after-sales request (AS-2: the same timeouts apply)."
+                .to_owned(),
+        );
     }
     if !matches!(facts.kind, CaseKind::ReturnRefund) || facts.reason != ReturnReason::NoReason {
         return wait(
@@ -80,6 +142,13 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
         return wait(
             RuleId::Auto2,
             "Fresh food and large appliances are always reviewed by the merchant.".to_owned(),
+        );
+    }
+    if policy.fast_return_requires_programme && !facts.merchant_in_programme {
+        return wait(
+            RuleId::Mp1,
+            "This shop is not in the worry-free programme; the merchant reviews this request."
+                .to_owned(),
         );
     }
     if facts.rating.stars() < policy.auto_approve_min_stars {
@@ -104,6 +173,7 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
     }
     ApprovalDecision {
         outcome: ApprovalOutcome::Approved { fast_return: true },
+        class,
         rule: RuleId::Auto1,
         reason: format!(
             "Approved at once: {}-star buyer, no-reason return within {} days of receipt.",
@@ -127,6 +197,7 @@ mod tests {
         let received = Utc.with_ymd_and_hms(2026, 11, 17, 2, 0, 0).unwrap();
         ApprovalFacts {
             kind: CaseKind::ReturnRefund,
+            remedy: Remedy::ReturnRefund,
             reason: ReturnReason::NoReason,
             category: Category::Apparel,
             rating: Rating::new(3).unwrap(),
@@ -134,6 +205,7 @@ mod tests {
             requested_at: received + Duration::days(3),
             city_covered: true,
             merchant_shipped: false,
+            merchant_in_programme: true,
         }
     }
 
@@ -197,6 +269,24 @@ mod tests {
     }
 
     #[test]
+    fn mp_1_fast_return_is_for_programme_members() {
+        let f = ApprovalFacts {
+            merchant_in_programme: false,
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(
+            (d.outcome, d.rule),
+            (ApprovalOutcome::AwaitMerchant, RuleId::Mp1)
+        );
+        let open = Policy {
+            fast_return_requires_programme: false,
+            ..Policy::default()
+        };
+        assert_eq!(decide(&f, &open).rule, RuleId::Auto1);
+    }
+
+    #[test]
     fn auto_3_uncovered_city_is_not_auto_approved() {
         let f = ApprovalFacts {
             city_covered: false,
@@ -209,6 +299,7 @@ mod tests {
     fn rs_2_unshipped_refund_only_needs_no_merchant_and_k_1_shipped_goes_to_review() {
         let f = ApprovalFacts {
             kind: CaseKind::RefundOnly,
+            remedy: Remedy::Refund,
             reason: ReturnReason::DidNotLike,
             ..facts()
         };
@@ -232,6 +323,57 @@ mod tests {
         assert_eq!(
             decide(&f, &Policy::default()).outcome,
             ApprovalOutcome::AwaitMerchant
+        );
+    }
+
+    #[test]
+    fn rv_4_quality_problem_within_days_of_use_is_refunded_and_classified() {
+        let f = ApprovalFacts {
+            kind: CaseKind::AfterSales,
+            reason: ReturnReason::QualityProblem,
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(
+            (d.outcome, d.rule, d.class),
+            (
+                ApprovalOutcome::Approved { fast_return: false },
+                RuleId::Rv4,
+                ReasonClass::Quality
+            )
+        );
+        let mut late = f.clone();
+        late.requested_at = late.received_at.unwrap() + Duration::days(8);
+        assert_eq!(
+            decide(&late, &Policy::default()).outcome,
+            ApprovalOutcome::AwaitMerchant
+        );
+        let repair = ApprovalFacts {
+            remedy: Remedy::Repair,
+            ..f
+        };
+        assert_eq!(decide(&repair, &Policy::default()).rule, RuleId::Rv1);
+        assert_eq!(
+            decide(&facts(), &Policy::default()).class,
+            ReasonClass::ChangedMind
+        );
+        assert_eq!(
+            classify(ReturnReason::OutOfStock),
+            ReasonClass::MerchantFault
+        );
+    }
+
+    #[test]
+    fn k_3_exchange_goes_to_the_merchant() {
+        let f = ApprovalFacts {
+            kind: CaseKind::Exchange,
+            remedy: Remedy::Exchange,
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(
+            (d.outcome, d.rule),
+            (ApprovalOutcome::AwaitMerchant, RuleId::Rv1)
         );
     }
 

@@ -59,6 +59,38 @@ pub enum Category {
     Other,
 }
 
+/// What the buyer asks for. K-1 and K-2 fix it (refund; return and refund), K-3 is an exchange,
+/// and K-4 after-sales may ask for any of them (RULES.md K-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remedy {
+    /// Money back; the goods stay with the buyer (or never left the merchant).
+    Refund,
+    /// The goods go back, the money comes back.
+    ReturnRefund,
+    /// The goods go back, a replacement of the same product comes back.
+    Exchange,
+    /// The goods go back, are repaired, and come back.
+    Repair,
+}
+
+impl Remedy {
+    /// Whether the buyer sends the goods to the merchant (a pickup or their own shipment).
+    pub fn goods_come_back(self) -> bool {
+        !matches!(self, Remedy::Refund)
+    }
+
+    /// Whether the case ends with money paid to the buyer.
+    pub fn pays_refund(self) -> bool {
+        matches!(self, Remedy::Refund | Remedy::ReturnRefund)
+    }
+
+    /// Whether the merchant sends goods back to the buyer (a replacement or the repaired item).
+    pub fn merchant_sends_back(self) -> bool {
+        matches!(self, Remedy::Exchange | Remedy::Repair)
+    }
+}
+
 /// PK-7: the item's size class decides PK-3's deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,13 +187,15 @@ impl std::fmt::Display for CityCode {
     }
 }
 
-/// Where a case stands, as the buyer sees it. The order is the order of the fast-return
-/// journey, so a status seen late (events arrive on several topics) never moves a case back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Where a case stands, as the buyer sees it. Which statuses a case passes through, and in
+/// which order, is its kind's state machine (`machine.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Requested,
     AwaitingMerchant,
+    /// AS-2: customer service was asked to intervene in an unsettled after-sales case.
+    Intervening,
     Approved,
     AwaitingBuyerShipment,
     PickupScheduled,
@@ -170,6 +204,8 @@ pub enum CaseStatus {
     PickupEscalated,
     CourierAccepted,
     InTransit,
+    /// K-3, K-4: the merchant sent the replacement or the repaired goods back.
+    SentBack,
     Refunded,
     Rejected,
     Closed,
@@ -180,6 +216,7 @@ impl CaseStatus {
         match self {
             CaseStatus::Requested => "requested",
             CaseStatus::AwaitingMerchant => "awaiting_merchant",
+            CaseStatus::Intervening => "intervening",
             CaseStatus::Approved => "approved",
             CaseStatus::AwaitingBuyerShipment => "awaiting_buyer_shipment",
             CaseStatus::PickupScheduled => "pickup_scheduled",
@@ -187,6 +224,7 @@ impl CaseStatus {
             CaseStatus::PickupEscalated => "pickup_escalated",
             CaseStatus::CourierAccepted => "courier_accepted",
             CaseStatus::InTransit => "in_transit",
+            CaseStatus::SentBack => "sent_back",
             CaseStatus::Refunded => "refunded",
             CaseStatus::Rejected => "rejected",
             CaseStatus::Closed => "closed",
@@ -196,22 +234,12 @@ impl CaseStatus {
     pub fn parse(raw: &str) -> Option<Self> {
         ALL_STATUSES.iter().copied().find(|s| s.as_str() == raw)
     }
-
-    /// The status a case takes when `next` is reported while it is `self`: it only moves
-    /// forward, whatever order the services' events arrive in.
-    pub fn advance(self, next: CaseStatus) -> CaseStatus {
-        self.max(next)
-    }
-
-    /// The status's place in that order, stored beside it so the database can compare.
-    pub fn rank(self) -> i16 {
-        self as i16
-    }
 }
 
-const ALL_STATUSES: [CaseStatus; 12] = [
+pub const ALL_STATUSES: [CaseStatus; 14] = [
     CaseStatus::Requested,
     CaseStatus::AwaitingMerchant,
+    CaseStatus::Intervening,
     CaseStatus::Approved,
     CaseStatus::AwaitingBuyerShipment,
     CaseStatus::PickupScheduled,
@@ -219,6 +247,7 @@ const ALL_STATUSES: [CaseStatus; 12] = [
     CaseStatus::PickupEscalated,
     CaseStatus::CourierAccepted,
     CaseStatus::InTransit,
+    CaseStatus::SentBack,
     CaseStatus::Refunded,
     CaseStatus::Rejected,
     CaseStatus::Closed,
@@ -245,18 +274,16 @@ mod tests {
     }
 
     #[test]
-    fn status_never_moves_back() {
-        let s = CaseStatus::InTransit.advance(CaseStatus::Approved);
-        assert_eq!(s, CaseStatus::InTransit);
-        assert_eq!(
-            CaseStatus::Refunded.advance(CaseStatus::Closed),
-            CaseStatus::Closed
-        );
+    fn statuses_parse_back() {
         for s in ALL_STATUSES {
             assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
         }
-        for w in ALL_STATUSES.windows(2) {
-            assert!(w[0].rank() < w[1].rank());
-        }
+    }
+
+    #[test]
+    fn k_3_k_4_remedies_say_what_travels() {
+        assert!(!Remedy::Refund.goods_come_back());
+        assert!(Remedy::Exchange.goods_come_back() && Remedy::Exchange.merchant_sends_back());
+        assert!(Remedy::ReturnRefund.pays_refund() && !Remedy::Repair.pays_refund());
     }
 }

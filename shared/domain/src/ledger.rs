@@ -21,6 +21,8 @@ pub enum Account {
     CourierCompany(String),
     Insurance,
     PlatformCompensation,
+    /// PAY-7: advanced refunds the platform could recover from no one.
+    PlatformDisputeLoss,
 }
 
 impl Account {
@@ -35,6 +37,7 @@ impl Account {
             Account::CourierCompany(id) => format!("courier:{id}"),
             Account::Insurance => "insurance".to_owned(),
             Account::PlatformCompensation => "platform:compensation".to_owned(),
+            Account::PlatformDisputeLoss => "platform:dispute_loss".to_owned(),
         }
     }
 }
@@ -62,6 +65,12 @@ pub enum MovementKind {
     CompensationCharged,
     /// RS-1: the merchant's deposit pays the buyer's compensation.
     CompensationFromDeposit,
+    /// PAY-2: the merchant repaid the platform's advance.
+    RecoverySettled,
+    /// PAY-7: customer service found for the merchant; the platform bears the advance.
+    DisputeWrittenOff,
+    /// PAY-7: customer service found against the buyer; the buyer returns the advance.
+    DisputeRecoveredFromBuyer,
 }
 
 impl MovementKind {
@@ -73,6 +82,9 @@ impl MovementKind {
             MovementKind::CompensationPaid => "compensation_paid",
             MovementKind::CompensationCharged => "compensation_charged",
             MovementKind::CompensationFromDeposit => "compensation_from_deposit",
+            MovementKind::RecoverySettled => "recovery_settled",
+            MovementKind::DisputeWrittenOff => "dispute_written_off",
+            MovementKind::DisputeRecoveredFromBuyer => "dispute_recovered_from_buyer",
         }
     }
 }
@@ -187,11 +199,12 @@ pub fn merchant_refund(
     )
 }
 
-/// RS-1: the merchant's deposit pays the buyer's compensation (with the refund, PAY-4).
+/// RS-1, AS-3: the merchant's deposit pays the buyer's compensation (with the refund, PAY-4).
 pub fn deposit_compensation(
     buyer_id: &str,
     merchant_id: &str,
     amount: Fen,
+    owed_under: RuleId,
 ) -> Result<Movement, InvalidInput> {
     if !amount.is_positive() {
         return Err(InvalidInput::new(
@@ -201,7 +214,7 @@ pub fn deposit_compensation(
     }
     Movement::new(
         MovementKind::CompensationFromDeposit,
-        RuleId::Rs1,
+        owed_under,
         vec![
             Posting {
                 account: Account::MerchantDeposit(merchant_id.to_owned()),
@@ -259,6 +272,93 @@ pub fn late_pickup_compensation(
     Ok([paid, charged])
 }
 
+/// PAY-2: the merchant repays the platform's advance; its debt and the advance both close.
+pub fn settle_recovery(merchant_id: &str, amount: Fen) -> Result<Movement, InvalidInput> {
+    positive(amount)?;
+    Movement::new(
+        MovementKind::RecoverySettled,
+        RuleId::Pay2,
+        vec![
+            Posting {
+                account: Account::PlatformReceivable(merchant_id.to_owned()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::PlatformAdvance,
+                amount,
+            },
+        ],
+    )
+}
+
+/// How customer service settles a disputed advance (PAY-7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeRuling {
+    /// The merchant's claim fails: it repays the advance as under PAY-2.
+    MerchantPays,
+    /// The merchant's claim holds and no one else pays: the platform records the loss.
+    PlatformAbsorbs,
+    /// The merchant's claim holds and the buyer returns the refund.
+    BuyerRepays,
+}
+
+/// PAY-7: the money movement of a ruling. The merchant's debt for the advance is cancelled
+/// unless it pays; the platform's advance is closed by whoever bears the money, and a loss is
+/// recorded on its own account, never dropped.
+pub fn dispute_settlement(
+    ruling: DisputeRuling,
+    buyer_id: &str,
+    merchant_id: &str,
+    amount: Fen,
+) -> Result<Movement, InvalidInput> {
+    positive(amount)?;
+    let m = merchant_id.to_owned();
+    let (kind, bearer) = match ruling {
+        DisputeRuling::MerchantPays => return settle_recovery(merchant_id, amount),
+        DisputeRuling::PlatformAbsorbs => (
+            MovementKind::DisputeWrittenOff,
+            Account::PlatformDisputeLoss,
+        ),
+        DisputeRuling::BuyerRepays => (
+            MovementKind::DisputeRecoveredFromBuyer,
+            Account::Buyer(buyer_id.to_owned()),
+        ),
+    };
+    Movement::new(
+        kind,
+        RuleId::Pay7,
+        vec![
+            // The merchant no longer owes the advance ...
+            Posting {
+                account: Account::PlatformReceivable(m.clone()),
+                amount: -amount,
+            },
+            Posting {
+                account: Account::Merchant(m),
+                amount,
+            },
+            // ... and the advance is closed by whoever bears it.
+            Posting {
+                account: bearer,
+                amount: -amount,
+            },
+            Posting {
+                account: Account::PlatformAdvance,
+                amount,
+            },
+        ],
+    )
+}
+
+fn positive(amount: Fen) -> Result<(), InvalidInput> {
+    if amount.is_positive() {
+        Ok(())
+    } else {
+        Err(InvalidInput::new("amount_fen", "must be more than 0 fen"))
+    }
+}
+
 /// PAY-6: a refund never exceeds what the buyer paid for the order line, across all its cases.
 /// `already` is what the line's other live cases refund; answers what is still refundable
 /// when `asked` does not fit.
@@ -282,6 +382,47 @@ pub fn receipt_deadline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn net(ms: &[&Movement], account: &Account) -> i64 {
+        ms.iter()
+            .flat_map(|m| m.postings.iter())
+            .filter(|p| &p.account == account)
+            .map(|p| p.amount.0)
+            .sum()
+    }
+
+    #[test]
+    fn pay_2_settled_recovery_leaves_the_merchant_paying_and_the_advance_closed() {
+        let [advance, recovery] = fast_refund("b-1", "m-1", Fen(5_000)).unwrap();
+        let settled = settle_recovery("m-1", Fen(5_000)).unwrap();
+        let all = [&advance, &recovery, &settled];
+        assert_eq!(net(&all, &Account::PlatformAdvance), 0);
+        assert_eq!(net(&all, &Account::PlatformReceivable("m-1".into())), 0);
+        assert_eq!(net(&all, &Account::Merchant("m-1".into())), -5_000);
+        assert_eq!(net(&all, &Account::Buyer("b-1".into())), 5_000);
+    }
+
+    #[test]
+    fn pay_7_every_ruling_closes_the_advance_and_records_who_bears_it() {
+        let [advance, recovery] = fast_refund("b-1", "m-1", Fen(5_000)).unwrap();
+        for (ruling, bearer) in [
+            (DisputeRuling::MerchantPays, Account::Merchant("m-1".into())),
+            (DisputeRuling::PlatformAbsorbs, Account::PlatformDisputeLoss),
+            (DisputeRuling::BuyerRepays, Account::Buyer("b-1".into())),
+        ] {
+            let m = dispute_settlement(ruling, "b-1", "m-1", Fen(5_000)).unwrap();
+            let all = [&advance, &recovery, &m];
+            assert_eq!(net(&all, &Account::PlatformAdvance), 0, "{ruling:?}");
+            assert_eq!(net(&all, &Account::PlatformReceivable("m-1".into())), 0);
+            let borne = if bearer == Account::Buyer("b-1".into()) {
+                0
+            } else {
+                -5_000
+            };
+            assert_eq!(net(&all, &bearer), borne, "{ruling:?}");
+        }
+        assert!(dispute_settlement(DisputeRuling::BuyerRepays, "b", "m", Fen(0)).is_err());
+    }
 
     #[test]
     fn pay_5_unbalanced_movement_is_refused() {
@@ -371,7 +512,7 @@ mod tests {
 
     #[test]
     fn rs_1_compensation_comes_from_the_merchant_deposit() {
-        let m = deposit_compensation("b-1", "m-1", Fen(3_000)).unwrap();
+        let m = deposit_compensation("b-1", "m-1", Fen(3_000), RuleId::Rs1).unwrap();
         assert_eq!(m.rule, RuleId::Rs1);
         assert!(m.postings.contains(&Posting {
             account: Account::MerchantDeposit("m-1".into()),

@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or reads the clock: actors pass in `now`, the policy
 //! (loaded from settings) and the facts, and record the [`RuleId`] each decision returns.
 
+pub mod after_sales;
 pub mod approval;
 pub mod case;
 pub mod ledger;
@@ -10,10 +11,11 @@ pub mod machine;
 pub mod money;
 pub mod pickup;
 pub mod policy;
+pub mod programme;
 pub mod refund_only;
 pub mod rules;
 
-pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, ReturnReason, SizeClass};
+pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, Remedy, ReturnReason, SizeClass};
 pub use money::Fen;
 pub use policy::Policy;
 pub use rules::RuleId;

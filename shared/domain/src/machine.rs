@@ -1,14 +1,24 @@
-//! One state machine per case kind (K-1, K-2 today). A kind's machine is the ordered path of
-//! statuses its cases go through: a case only moves forward along it (events from different
-//! services arrive on different topics and may be read late, so a step may be skipped, and an
-//! older report never moves a case back, a closed one included), and a status that is not on
-//! the kind's path is an illegal transition.
+//! One state machine per case kind. A kind's machine is the ordered path of statuses its cases
+//! go through: a case only moves forward along it (events from different services arrive on
+//! different topics and may be read late, so a step may be skipped, and an older report never
+//! moves a case back, a closed one included), and a status that is not on the kind's path is an
+//! illegal transition. The diagrams are in `docs/state-machines.md`.
 
 use serde::Serialize;
 
-use crate::{CaseKind, CaseStatus};
+use crate::{CaseKind, CaseStatus, Remedy, RuleId};
 
 use CaseStatus::*;
+
+/// K-1 refund only, not shipped: nothing travels.
+const REFUND_ONLY: &[CaseStatus] = &[
+    Requested,
+    AwaitingMerchant,
+    Approved,
+    Refunded,
+    Rejected,
+    Closed,
+];
 
 /// K-2 return and refund: the fast return, the merchant-reviewed return, the buyer's own
 /// shipment outside coverage, and a rejection.
@@ -27,31 +37,94 @@ const RETURN_REFUND: &[CaseStatus] = &[
     Closed,
 ];
 
-/// K-1 refund only, not shipped: nothing travels.
-const REFUND_ONLY: &[CaseStatus] = &[
+/// K-3 exchange: the goods go back as in a return; the merchant sends a replacement.
+const EXCHANGE: &[CaseStatus] = &[
     Requested,
     AwaitingMerchant,
     Approved,
-    Refunded,
+    AwaitingBuyerShipment,
+    PickupScheduled,
+    PickupDispatched,
+    PickupEscalated,
+    CourierAccepted,
+    InTransit,
+    SentBack,
     Rejected,
     Closed,
+];
+
+/// K-4 after-sales: a merchant's rejection is not the end; after AS-2's 72 hours either side
+/// may ask customer service to intervene, whose ruling approves or finally rejects. The remedy
+/// decides which of the later steps happen (a refund skips the parcel's steps).
+const AFTER_SALES: &[CaseStatus] = &[
+    Requested,
+    AwaitingMerchant,
+    Rejected,
+    Intervening,
+    Approved,
+    AwaitingBuyerShipment,
+    PickupScheduled,
+    PickupDispatched,
+    PickupEscalated,
+    CourierAccepted,
+    InTransit,
+    SentBack,
+    Refunded,
+    Closed,
+];
+
+/// The kinds this platform version opens.
+pub const OPEN_KINDS: [CaseKind; 4] = [
+    CaseKind::RefundOnly,
+    CaseKind::ReturnRefund,
+    CaseKind::Exchange,
+    CaseKind::AfterSales,
 ];
 
 /// The statuses a kind's cases may take, in order; empty for kinds not handled yet.
 pub fn path(kind: CaseKind) -> &'static [CaseStatus] {
     match kind {
-        CaseKind::ReturnRefund => RETURN_REFUND,
         CaseKind::RefundOnly => REFUND_ONLY,
+        CaseKind::ReturnRefund => RETURN_REFUND,
+        CaseKind::Exchange => EXCHANGE,
+        CaseKind::AfterSales => AFTER_SALES,
         _ => &[],
     }
 }
 
-/// The kinds whose machine has `status`.
-pub fn kinds_with(status: CaseStatus) -> Vec<CaseKind> {
-    [CaseKind::RefundOnly, CaseKind::ReturnRefund]
-        .into_iter()
-        .filter(|k| path(*k).contains(&status))
-        .collect()
+/// The status's place on the kind's path, stored beside the status.
+pub fn rank(kind: CaseKind, status: CaseStatus) -> Option<i16> {
+    path(kind)
+        .iter()
+        .position(|s| *s == status)
+        .and_then(|p| i16::try_from(p).ok())
+}
+
+/// The remedies a kind may ask for; the first is the one taken when the buyer names none.
+pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
+    match kind {
+        CaseKind::RefundOnly => &[Remedy::Refund],
+        CaseKind::ReturnRefund => &[Remedy::ReturnRefund],
+        CaseKind::Exchange => &[Remedy::Exchange],
+        CaseKind::AfterSales => &[
+            Remedy::ReturnRefund,
+            Remedy::Refund,
+            Remedy::Exchange,
+            Remedy::Repair,
+        ],
+        _ => &[],
+    }
+}
+
+/// Whether reaching `status` (decided under `rule`) ends the case: a paid refund, goods sent
+/// back, or a rejection, except K-4's merchant rejection, which AS-2 lets customer service
+/// review; only customer service's own rejection (AS-2) closes an after-sales case.
+pub fn closes(kind: CaseKind, status: CaseStatus, rule: Option<RuleId>) -> bool {
+    match status {
+        Refunded | SentBack => true,
+        Rejected => kind != CaseKind::AfterSales || rule == Some(RuleId::As2),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +185,6 @@ mod tests {
             e.to_string(),
             "a RefundOnly case cannot go from approved to pickup_dispatched"
         );
-        assert_eq!(kinds_with(PickupDispatched), [CaseKind::ReturnRefund]);
     }
 
     #[test]
@@ -129,16 +201,50 @@ mod tests {
     }
 
     #[test]
-    fn paths_follow_the_status_order() {
-        for kind in [CaseKind::RefundOnly, CaseKind::ReturnRefund] {
-            for w in path(kind).windows(2) {
-                assert!(
-                    w[0].rank() < w[1].rank(),
-                    "{kind:?}: {:?} before {:?}",
-                    w[0],
-                    w[1]
-                );
-            }
+    fn k_3_exchange_ends_when_the_replacement_is_sent_and_never_refunds() {
+        let k = CaseKind::Exchange;
+        assert_eq!(step(k, InTransit, SentBack), Ok(Move::To(SentBack)));
+        assert!(closes(k, SentBack, None));
+        let e = step(k, InTransit, Refunded).unwrap_err();
+        assert_eq!((e.from, e.to), ("in_transit", "refunded"));
+        assert_eq!(remedies(k), [Remedy::Exchange]);
+    }
+
+    #[test]
+    fn k_4_as_2_merchant_rejection_waits_for_customer_service() {
+        let k = CaseKind::AfterSales;
+        assert_eq!(step(k, AwaitingMerchant, Rejected), Ok(Move::To(Rejected)));
+        assert!(
+            !closes(k, Rejected, Some(RuleId::Rv2)),
+            "the merchant's no is not final"
+        );
+        assert_eq!(step(k, Rejected, Intervening), Ok(Move::To(Intervening)));
+        assert_eq!(step(k, Intervening, Approved), Ok(Move::To(Approved)));
+        assert!(
+            closes(k, Rejected, Some(RuleId::As2)),
+            "customer service's no is"
+        );
+        assert!(closes(CaseKind::ReturnRefund, Rejected, Some(RuleId::Rv2)));
+        assert_eq!(
+            step(k, InTransit, Intervening),
+            Ok(Move::Stale),
+            "an intervention in a case already under way does not move it back"
+        );
+    }
+
+    #[test]
+    fn every_open_kind_has_a_path_from_requested_to_closed() {
+        for kind in OPEN_KINDS {
+            let p = path(kind);
+            assert_eq!(p.first(), Some(&Requested), "{kind:?}");
+            assert_eq!(p.last(), Some(&Closed), "{kind:?}");
+            assert!(!remedies(kind).is_empty());
+            let mut seen = std::collections::HashSet::new();
+            assert!(
+                p.iter().all(|s| seen.insert(*s)),
+                "{kind:?} repeats a status"
+            );
+            assert_eq!(rank(kind, Requested), Some(0));
         }
     }
 }

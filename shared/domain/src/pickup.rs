@@ -1,9 +1,10 @@
-//! Door pickup: CT-2 (coverage), PK-1 (the dispatch window), PK-3/PK-7 (arrival deadline).
+//! Door pickup: CT-2 (coverage), PK-1 (the dispatch window), PK-3/PK-7 (arrival deadline),
+//! PK-8 (who pays the pickup fee).
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Policy, RuleId, SizeClass};
+use crate::{Fen, Policy, RuleId, SizeClass};
 
 /// When a courier is sent and when it must be at the door.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +75,40 @@ fn next_dispatch_time(
         .unwrap_or(now)
 }
 
+/// PK-8: the pickup fee and who pays which part of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupFee {
+    /// The first-weight part (every parcel).
+    pub first_weight_fen: Fen,
+    /// The continued-weight part (large items).
+    pub extra_weight_fen: Fen,
+    /// Paid to the courier company by the buyer's freight-insurance claim.
+    pub insurance_pays_fen: Fen,
+    /// Collected from the buyer at the door.
+    pub buyer_pays_fen: Fen,
+}
+
+/// PK-8: the first weight is covered by the buyer's freight insurance when the order was paid
+/// online and insured; the buyer pays the rest, or all of it without that insurance.
+pub fn fee(size: SizeClass, paid_online: bool, insured: bool, policy: &Policy) -> PickupFee {
+    let first = Fen(policy.pickup_first_weight_fee_fen);
+    let extra = match size {
+        SizeClass::Small => Fen::ZERO,
+        SizeClass::Large => Fen(policy.pickup_large_extra_fee_fen),
+    };
+    let insurance = if paid_online && insured {
+        first
+    } else {
+        Fen::ZERO
+    };
+    PickupFee {
+        first_weight_fen: first,
+        extra_weight_fen: extra,
+        insurance_pays_fen: insurance,
+        buyer_pays_fen: Fen(first.0 + extra.0 - insurance.0),
+    }
+}
+
 /// PK-2: when the partner courier company must have accepted a job dispatched at
 /// `dispatched_at`.
 pub fn accept_deadline(dispatched_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
@@ -109,6 +144,28 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn pk_8_insurance_covers_the_first_weight_of_an_insured_online_order() {
+        let p = Policy::default();
+        let insured = fee(SizeClass::Small, true, true, &p);
+        assert_eq!(
+            insured.insurance_pays_fen,
+            Fen(p.pickup_first_weight_fee_fen)
+        );
+        assert_eq!(insured.buyer_pays_fen, Fen::ZERO);
+        let large = fee(SizeClass::Large, true, true, &p);
+        assert_eq!(large.buyer_pays_fen, Fen(p.pickup_large_extra_fee_fen));
+        for (online, ins) in [(false, true), (true, false), (false, false)] {
+            let f = fee(SizeClass::Small, online, ins, &p);
+            assert_eq!(
+                f.insurance_pays_fen,
+                Fen::ZERO,
+                "online {online}, insured {ins}"
+            );
+            assert_eq!(f.buyer_pays_fen, f.first_weight_fen);
+        }
     }
 
     #[test]

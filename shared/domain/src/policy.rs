@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Category, InvalidInput};
+use crate::{Category, InvalidInput, ReturnReason};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -34,6 +34,26 @@ pub struct Policy {
     /// RS-1: compensation, as a percentage of the line's paid amount, when an unshipped order
     /// is refunded because the merchant is out of stock or late to ship.
     pub unshipped_compensation_percent: i64,
+    /// RS-1, AS-3: the reasons that carry compensation (the merchant's fault), paid at
+    /// `unshipped_compensation_percent` from the merchant's deposit.
+    pub compensated_reasons: Vec<ReturnReason>,
+    /// AS-1: days after the order completes during which after-sales may be asked.
+    pub after_sales_days: i64,
+    /// AS-2: hours after an after-sales request when either side may ask customer service to
+    /// intervene.
+    pub intervention_after_hours: i64,
+    /// RV-4: days of use within which a quality problem is refunded without the merchant's
+    /// review (house default; the shop's promise may only lengthen it).
+    pub quality_refund_days: i64,
+    /// MP-2: days a merchant that left the seller-paid freight insurance waits to rejoin.
+    pub rejoin_wait_days: i64,
+    /// MP-1: fast return (AUTO-1, PAY-1) is a benefit of the worry-free programme; a
+    /// non-member's requests go to its review.
+    pub fast_return_requires_programme: bool,
+    /// PK-8: the pickup fee's first-weight part, in fen (house default: 12 CNY).
+    pub pickup_first_weight_fee_fen: i64,
+    /// PK-8: the continued-weight part for a large item, in fen (house default: 20 CNY).
+    pub pickup_large_extra_fee_fen: i64,
 }
 
 impl Default for Policy {
@@ -51,6 +71,14 @@ impl Default for Policy {
             merchant_receipt_days: 7,
             late_pickup_compensation_fen: 1_000,
             unshipped_compensation_percent: 30,
+            compensated_reasons: vec![ReturnReason::OutOfStock, ReturnReason::NotShippedInTime],
+            after_sales_days: 15,
+            intervention_after_hours: 72,
+            quality_refund_days: 7,
+            rejoin_wait_days: 45,
+            fast_return_requires_programme: true,
+            pickup_first_weight_fee_fen: 1_200,
+            pickup_large_extra_fee_fen: 2_000,
         }
     }
 }
@@ -78,6 +106,12 @@ impl Policy {
                 "the pickup window must start before it ends, within 0..=24 hours",
             ));
         }
+        if self.pickup_large_extra_fee_fen < 0 {
+            return Err(InvalidInput::new(
+                "policy.pickup_large_extra_fee_fen",
+                "must be 0 or more fen",
+            ));
+        }
         if !(0..=100).contains(&self.unshipped_compensation_percent) {
             return Err(InvalidInput::new(
                 "policy.unshipped_compensation_percent",
@@ -85,6 +119,10 @@ impl Policy {
             ));
         }
         for (field, v) in [
+            (
+                "policy.pickup_first_weight_fee_fen",
+                self.pickup_first_weight_fee_fen,
+            ),
             ("policy.merchant_review_hours", self.merchant_review_hours),
             ("policy.arrival_hours_small", self.arrival_hours_small),
             ("policy.arrival_hours_large", self.arrival_hours_large),
@@ -94,6 +132,13 @@ impl Policy {
                 "policy.late_pickup_compensation_fen",
                 self.late_pickup_compensation_fen,
             ),
+            ("policy.after_sales_days", self.after_sales_days),
+            (
+                "policy.intervention_after_hours",
+                self.intervention_after_hours,
+            ),
+            ("policy.quality_refund_days", self.quality_refund_days),
+            ("policy.rejoin_wait_days", self.rejoin_wait_days),
         ] {
             if v <= 0 {
                 return Err(InvalidInput::new(field, "must be greater than 0"));

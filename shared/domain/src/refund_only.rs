@@ -18,10 +18,7 @@ pub struct UnshippedRefund {
 /// out-of-stock or late-shipping merchant also owes `unshipped_compensation_percent` of the
 /// paid amount (rounded down to the fen).
 pub fn unshipped(reason: ReturnReason, paid: Fen, policy: &Policy) -> UnshippedRefund {
-    if matches!(
-        reason,
-        ReturnReason::OutOfStock | ReturnReason::NotShippedInTime
-    ) {
+    if policy.compensated_reasons.contains(&reason) {
         let amount = Fen(paid.0 * policy.unshipped_compensation_percent / 100);
         UnshippedRefund {
             rule: RuleId::Rs1,

@@ -1,7 +1,7 @@
 //! Event payloads, one struct per event type. Field meanings are listed in `docs/events.md`.
 
 use chrono::{DateTime, Utc};
-use returns_domain::{CaseKind, Category, Fen, Rating, ReturnReason, RuleId, SizeClass};
+use returns_domain::{CaseKind, Category, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -24,6 +24,8 @@ pub struct CaseFacts {
     pub merchant_id: String,
     pub order_line_id: String,
     pub kind: CaseKind,
+    /// What the buyer gets: money, a replacement, a repair (K-3, K-4).
+    pub remedy: Remedy,
     pub reason: ReturnReason,
     pub category: Category,
     pub size_class: SizeClass,
@@ -35,6 +37,9 @@ pub struct CaseFacts {
     /// K-1: the merchant had shipped when the refund was asked.
     #[serde(default)]
     pub merchant_shipped: bool,
+    /// K-4: when the order completed (AS-1 counts from it); `None` for other kinds.
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
 }
@@ -157,6 +162,9 @@ pub struct RefundOrder {
     pub amount_fen: Fen,
     /// PAY-1 entitlement, decided by audit.
     pub fast_return: bool,
+    /// Only a return and refund is paid when the parcel travels; an exchange or a repair is
+    /// answered by the merchant sending goods back (K-3, K-4).
+    pub remedy: Remedy,
 }
 
 /// logistics: the parcel was collected and its tracking number uploaded (PK-4).
@@ -169,6 +177,39 @@ pub struct PickupCollected {
     pub refund: RefundOrder,
 }
 event!(PickupCollected, "pickup.collected", 1);
+
+/// logistics: the buyer shipped the parcel themselves and entered its tracking number (CT-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParcelShipped {
+    pub rule: RuleId,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_at: DateTime<Utc>,
+    pub refund: RefundOrder,
+}
+event!(ParcelShipped, "parcel.shipped", 1);
+
+/// logistics: the merchant sent the replacement (K-3) or the repaired goods (K-4) to the buyer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoodsSentBack {
+    pub rule: RuleId,
+    pub remedy: Remedy,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub sent_at: DateTime<Utc>,
+}
+event!(GoodsSentBack, "goods.sent_back", 1);
+
+/// intake: the buyer or the merchant asked customer service to intervene (AS-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterventionRequested {
+    pub rule: RuleId,
+    /// "buyer" or "merchant".
+    pub requested_by: String,
+    pub note: String,
+    pub requested_at: DateTime<Utc>,
+}
+event!(InterventionRequested, "case.intervention_requested", 1);
 
 /// payment: the buyer's refund was paid (PAY-1 from the platform's advance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +231,44 @@ pub struct RecoveryOpened {
     pub ledger_transaction_id: Uuid,
 }
 event!(RecoveryOpened, "recovery.opened", 1);
+
+/// payment: the merchant repaid the platform's advance (PAY-2), on its receipt of the parcel
+/// or when its confirmation window passed, or after a dispute it lost (PAY-7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoverySettled {
+    pub rule: RuleId,
+    pub merchant_id: String,
+    pub amount_fen: Fen,
+    pub ledger_transaction_id: Uuid,
+    pub settled_at: DateTime<Utc>,
+}
+event!(RecoverySettled, "recovery.settled", 1);
+
+/// payment: the merchant disputes an advanced refund (the parcel was empty, wrong, or not as
+/// described); customer service decides (PAY-7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisputeOpened {
+    pub rule: RuleId,
+    pub merchant_id: String,
+    /// `empty_parcel`, `wrong_item` or `not_as_described`.
+    pub claim: String,
+    pub amount_fen: Fen,
+    pub opened_at: DateTime<Utc>,
+}
+event!(DisputeOpened, "dispute.opened", 1);
+
+/// payment: customer service ruled on a disputed advance; the money moved accordingly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisputeRuled {
+    pub rule: RuleId,
+    /// `merchant_pays`, `platform_absorbs` or `buyer_repays`.
+    pub ruling: String,
+    pub reason: String,
+    pub amount_fen: Fen,
+    pub ledger_transaction_id: Uuid,
+    pub ruled_at: DateTime<Utc>,
+}
+event!(DisputeRuled, "dispute.ruled", 1);
 
 /// payment: compensation owed to the buyer was paid with the refund (PAY-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

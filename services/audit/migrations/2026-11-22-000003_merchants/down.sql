@@ -1,0 +1,2 @@
+DROP TABLE merchant_standing;
+DROP TABLE merchant_programme;

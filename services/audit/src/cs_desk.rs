@@ -1,0 +1,229 @@
+//! AS-2: customer service's desk. Interventions asked by the buyer or the merchant (from
+//! intake, over the cases topic) wait here; an agent's ruling approves the request or finally
+//! rejects it, with a reason the buyer reads, and is announced like any other decision.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing, stage};
+use returns_domain::RuleId;
+use returns_events::Envelope;
+use returns_events::payloads::{CaseOpened, InterventionRequested};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::decide::{self, CaseRef};
+use crate::schema::interventions;
+use crate::store;
+
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+#[diesel(table_name = interventions)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct InterventionRow {
+    pub case_id: Uuid,
+    pub city: String,
+    pub shard: String,
+    pub requested_by: String,
+    pub note: String,
+    pub requested_at: DateTime<Utc>,
+    pub status: String,
+    pub ruling: Option<String>,
+    pub ruling_reason: Option<String>,
+    pub ruled_by: Option<String>,
+    pub ruled_at: Option<DateTime<Utc>>,
+}
+
+/// An intervention request arrives: it joins the desk's queue (once, whatever is redelivered).
+pub async fn enqueue(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    req: &InterventionRequested,
+) -> Result<Vec<Outgoing>, HandleError> {
+    if store::find(conn, env.case_id).await?.is_none() {
+        return Err(HandleError::reject(format!(
+            "intervention for case {} that audit never decided",
+            env.case_id
+        )));
+    }
+    diesel::insert_into(interventions::table)
+        .values(&InterventionRow {
+            case_id: env.case_id,
+            city: env.city.clone(),
+            shard: env.shard.clone(),
+            requested_by: req.requested_by.clone(),
+            note: req.note.clone(),
+            requested_at: req.requested_at,
+            status: "open".to_owned(),
+            ruling: None,
+            ruling_reason: None,
+            ruled_by: None,
+            ruled_at: None,
+        })
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    tracing::info!(case_id = %env.case_id, rule = RuleId::As2.as_str(), "intervention queued for customer service");
+    Ok(Vec::new())
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the decision store is unavailable; retry shortly")
+}
+
+/// `GET /cs/interventions`: the open ones, oldest first.
+pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows: Vec<InterventionRow> = interventions::table
+        .filter(interventions::status.eq("open"))
+        .order(interventions::requested_at.asc())
+        .limit(500)
+        .select(InterventionRow::as_select())
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "interventions": rows })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Ruling {
+    Approve,
+    Reject,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulingRequest {
+    agent_id: String,
+    ruling: Ruling,
+    reason: String,
+}
+
+enum Outcome {
+    Ruled(&'static str),
+    NotFound,
+    Conflict(String),
+}
+
+/// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
+pub async fn rule(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: RulingRequest = parse_json(&body)?;
+    if req.agent_id.trim().is_empty() || req.agent_id.len() > 64 {
+        return Err(Problem::invalid("agent_id", "must be 1-64 characters"));
+    }
+    if req.reason.trim().is_empty() || req.reason.len() > 500 {
+        return Err(Problem::invalid(
+            "reason",
+            "AS-2: a ruling needs a reason the buyer can read, 1-500 characters",
+        ));
+    }
+    let now = ctx.clock.now();
+    let cities = ctx.cities.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let Some(iv) = interventions::table
+                .find(id)
+                .select(InterventionRow::as_select())
+                .for_update()
+                .first(conn)
+                .await
+                .optional()
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            let Some(row) = store::find_for_update(conn, id)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
+            if iv.status != "open" {
+                let ruled = iv.ruling.unwrap_or_default();
+                return Ok(Outcome::Conflict(format!(
+                    "customer service already ruled ({ruled}) on this case"
+                )));
+            }
+            let case = CaseRef {
+                case_id: id,
+                city: &row.city,
+                shard: &row.shard,
+            };
+            let (ruling, event) = match (&req.ruling, row.status.as_str()) {
+                (Ruling::Approve, "awaiting_merchant" | "rejected") => {
+                    let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
+                    let ev = decide::approved_event(
+                        &case,
+                        &opened,
+                        RuleId::As2,
+                        &req.reason,
+                        "customer_service",
+                        false,
+                        now,
+                    )?;
+                    ("approved", Some(ev))
+                }
+                // The approval stands; the ruling is recorded for the buyer and the merchant.
+                (Ruling::Approve, _) => ("approved", None),
+                (Ruling::Reject, "awaiting_merchant" | "rejected") => {
+                    let ev = decide::rejected_event_under(&case, RuleId::As2, &req.reason, now)?;
+                    ("rejected", Some(ev))
+                }
+                (Ruling::Reject, status) => {
+                    return Ok(Outcome::Conflict(format!(
+                        "the request is {status}; an approval already under way cannot be rejected"
+                    )));
+                }
+            };
+            if event.is_some() {
+                store::record_later_decision(
+                    conn,
+                    id,
+                    ruling,
+                    RuleId::As2.as_str(),
+                    &req.reason,
+                    "customer_service",
+                    now,
+                )
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            }
+            diesel::update(interventions::table.find(id))
+                .set((
+                    interventions::status.eq("ruled"),
+                    interventions::ruling.eq(ruling),
+                    interventions::ruling_reason.eq(&req.reason),
+                    interventions::ruled_by.eq(&req.agent_id),
+                    interventions::ruled_at.eq(now),
+                ))
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            if let Some(ev) = event {
+                stage(conn, &cities, &[ev]).await?;
+            }
+            Ok(Outcome::Ruled(ruling))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Ruled(r) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "ruling": r })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("intervention")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}

@@ -1,0 +1,147 @@
+//! MP-1, MP-2: the worry-free programme's registry. `POST /merchants/{id}/programme` joins or
+//! leaves; AUTO-1 reads membership from here when it decides.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_domain::programme::{self, Membership};
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::schema::merchant_programme;
+
+/// The merchant's membership, if it ever joined.
+pub async fn membership(
+    conn: &mut AsyncPgConnection,
+    merchant: &str,
+) -> QueryResult<Option<Membership>> {
+    let row: Option<(bool, Option<DateTime<Utc>>, bool)> = merchant_programme::table
+        .find(merchant)
+        .select((
+            merchant_programme::member,
+            merchant_programme::left_at,
+            merchant_programme::left_freight_insurance,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(
+        row.map(|(member, left_at, left_freight_insurance)| Membership {
+            member,
+            left_at,
+            left_freight_insurance,
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Action {
+    Join,
+    Leave,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgrammeRequest {
+    action: Action,
+    /// MP-2: leaving also ends the seller-paid freight insurance of its agreement.
+    #[serde(default)]
+    left_freight_insurance: bool,
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the decision store is unavailable; retry shortly")
+}
+
+/// `POST /merchants/{id}/programme`.
+pub async fn change(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let merchant = path.into_inner();
+    if merchant.is_empty()
+        || merchant.len() > 64
+        || !merchant
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            "merchant_id",
+            "must be 1-64 characters of letters, digits, '-' or '_'",
+        ));
+    }
+    let req: ProgrammeRequest = parse_json(&body)?;
+    if matches!(req.action, Action::Join) && req.left_freight_insurance {
+        return Err(Problem::invalid(
+            "left_freight_insurance",
+            "only a merchant leaving the programme leaves the freight insurance",
+        ));
+    }
+    let now = ctx.clock.now();
+    let policy = ctx.settings.policy.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let m = merchant.clone();
+    let result = (*conn)
+        .transaction::<Result<&'static str, String>, diesel::result::Error, _>(async move |conn| {
+            let current = membership(conn, &m).await?;
+            let (member, answer) = match req.action {
+                Action::Join => {
+                    if let Err(why) = programme::may_join(current.as_ref(), now, &policy) {
+                        return Ok(Err(why));
+                    }
+                    (true, "member")
+                }
+                Action::Leave => {
+                    if let Err(why) = programme::may_leave(current.as_ref()) {
+                        return Ok(Err(why));
+                    }
+                    (false, "left")
+                }
+            };
+            if member {
+                diesel::insert_into(merchant_programme::table)
+                    .values((
+                        merchant_programme::merchant_id.eq(&m),
+                        merchant_programme::member.eq(true),
+                        merchant_programme::joined_at.eq(now),
+                        merchant_programme::updated_at.eq(now),
+                    ))
+                    .on_conflict(merchant_programme::merchant_id)
+                    .do_update()
+                    .set((
+                        merchant_programme::member.eq(true),
+                        merchant_programme::joined_at.eq(now),
+                        merchant_programme::left_freight_insurance.eq(false),
+                        merchant_programme::updated_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            } else {
+                diesel::update(merchant_programme::table.find(&m))
+                    .set((
+                        merchant_programme::member.eq(false),
+                        merchant_programme::left_at.eq(now),
+                        merchant_programme::left_freight_insurance.eq(req.left_freight_insurance),
+                        merchant_programme::updated_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(Ok(answer))
+        })
+        .await
+        .map_err(db_error)?;
+    match result {
+        Ok(status) => {
+            tracing::info!(merchant = %merchant, status, "programme membership changed (MP-1)");
+            Ok(HttpResponse::Ok()
+                .json(serde_json::json!({ "merchant_id": merchant, "programme": status })))
+        }
+        Err(why) => Err(Problem::conflict(why)),
+    }
+}

@@ -1,0 +1,176 @@
+//! MP-3: a merchant's standing (violation points, deposit drawn, outstanding and disputed
+//! recoveries, average time from request to refund), visible to the merchant and to customer
+//! service. Built only from events: payment's refunds, recoveries, disputes and compensation,
+//! joined to the merchant of each case by audit's own decisions. Each event is applied once
+//! (the consumer's inbox).
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Incoming, Outgoing};
+use returns_domain::RuleId;
+use returns_events::payloads::{
+    CaseOpened, CompensationPaid, DisputeOpened, DisputeRuled, RecoveryOpened, RecoverySettled,
+    RefundPaid,
+};
+use returns_runtime::AppContext;
+use returns_web::Problem;
+use serde::Serialize;
+
+use crate::schema::merchant_standing as ms;
+use crate::store;
+
+/// A change to one merchant's figures.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub violation_points: i32,
+    pub deposit_drawn_fen: i64,
+    pub outstanding_recovery_fen: i64,
+    pub disputed_recovery_fen: i64,
+    pub refunds: i64,
+    pub refund_seconds: i64,
+}
+
+/// Applies a payment event to the standing of the case's merchant; other events are ignored.
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    event: &Incoming<'_>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let env = event.envelope;
+    let Some(decision) = store::find(conn, env.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "{} for case {} that audit never decided",
+            env.event_type, env.case_id
+        )));
+    };
+    let delta = if let Some(p) = event.payload::<RefundPaid>()? {
+        let opened: CaseOpened =
+            serde_json::from_value(decision.opened.clone()).map_err(HandleError::reject)?;
+        Delta {
+            refunds: 1,
+            refund_seconds: (p.paid_at - opened.facts.requested_at).num_seconds().max(0),
+            ..Delta::default()
+        }
+    } else if let Some(p) = event.payload::<RecoveryOpened>()? {
+        Delta {
+            outstanding_recovery_fen: p.amount_fen.0,
+            ..Delta::default()
+        }
+    } else if let Some(p) = event.payload::<RecoverySettled>()? {
+        Delta {
+            outstanding_recovery_fen: -p.amount_fen.0,
+            ..Delta::default()
+        }
+    } else if let Some(p) = event.payload::<DisputeOpened>()? {
+        Delta {
+            disputed_recovery_fen: p.amount_fen.0,
+            ..Delta::default()
+        }
+    } else if let Some(p) = event.payload::<DisputeRuled>()? {
+        // A merchant that loses also sends `recovery.settled`, which clears what it owed.
+        let cleared = if p.ruling == "merchant_pays" {
+            0
+        } else {
+            p.amount_fen.0
+        };
+        Delta {
+            disputed_recovery_fen: -p.amount_fen.0,
+            outstanding_recovery_fen: -cleared,
+            ..Delta::default()
+        }
+    } else if let Some(p) = event.payload::<CompensationPaid>()? {
+        if !matches!(p.owed_under, RuleId::Rs1 | RuleId::As3) {
+            // PK-5's is charged to the courier company.
+            return Ok(Vec::new());
+        }
+        Delta {
+            deposit_drawn_fen: p.amount_fen.0,
+            ..Delta::default()
+        }
+    } else {
+        return Ok(Vec::new());
+    };
+    add(conn, &decision.merchant_id, &delta).await?;
+    Ok(Vec::new())
+}
+
+/// Adds `d` to the merchant's figures, creating its row on first use.
+pub async fn add(conn: &mut AsyncPgConnection, merchant: &str, d: &Delta) -> QueryResult<()> {
+    diesel::insert_into(ms::table)
+        .values(ms::merchant_id.eq(merchant))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    diesel::update(ms::table.find(merchant))
+        .set((
+            ms::violation_points.eq(ms::violation_points + d.violation_points),
+            ms::deposit_drawn_fen.eq(ms::deposit_drawn_fen + d.deposit_drawn_fen),
+            ms::outstanding_recovery_fen
+                .eq(ms::outstanding_recovery_fen + d.outstanding_recovery_fen),
+            ms::disputed_recovery_fen.eq(ms::disputed_recovery_fen + d.disputed_recovery_fen),
+            ms::refunds.eq(ms::refunds + d.refunds),
+            ms::refund_seconds.eq(ms::refund_seconds + d.refund_seconds),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct StandingView {
+    merchant_id: String,
+    in_programme: bool,
+    violation_points: i32,
+    deposit_drawn_fen: i64,
+    outstanding_recovery_fen: i64,
+    disputed_recovery_fen: i64,
+    refunds: i64,
+    average_refund_hours: Option<f64>,
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the decision store is unavailable; retry shortly")
+}
+
+/// `GET /merchants/{id}/standing`.
+pub async fn view(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let merchant = path.into_inner();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let member = crate::programme::membership(&mut conn, &merchant)
+        .await
+        .map_err(db_error)?;
+    let row: Option<(i32, i64, i64, i64, i64, i64)> = ms::table
+        .find(&merchant)
+        .select((
+            ms::violation_points,
+            ms::deposit_drawn_fen,
+            ms::outstanding_recovery_fen,
+            ms::disputed_recovery_fen,
+            ms::refunds,
+            ms::refund_seconds,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?;
+    if member.is_none() && row.is_none() {
+        return Err(Problem::not_found("merchant"));
+    }
+    let (points, drawn, outstanding, disputed, refunds, seconds) = row.unwrap_or_default();
+    Ok(HttpResponse::Ok().json(StandingView {
+        merchant_id: merchant,
+        in_programme: member.is_some_and(|m| m.member),
+        violation_points: points,
+        deposit_drawn_fen: drawn,
+        outstanding_recovery_fen: outstanding,
+        disputed_recovery_fen: disputed,
+        refunds,
+        // Display only; the figures themselves stay integers.
+        average_refund_hours: (refunds > 0)
+            .then(|| (seconds as f64 / refunds as f64 / 3600.0 * 100.0).round() / 100.0),
+    }))
+}

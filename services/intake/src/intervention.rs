@@ -1,0 +1,228 @@
+//! AS-2: 72 hours after an after-sales request, if buyer and merchant have not settled it,
+//! either may ask customer service to intervene. The opening is a durable timer in intake's
+//! database (it tells the buyer once); the request goes to audit's CS desk over the cases topic.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing, TimerHandler, stage};
+use returns_domain::machine::{self, Move};
+use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
+use returns_events::payloads::InterventionRequested;
+use returns_events::{Event, topics};
+use returns_runtime::{AppContext, RootSpan};
+use returns_store::timers::{NewTimer, Timer};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::store::{self, CaseRow, NewTimelineRow};
+
+/// The `timers.kind` of AS-2's opening.
+pub const KIND: &str = "as2_intervention_opens";
+
+/// Starts AS-2's wait for a new after-sales case, in the caller's transaction.
+pub async fn start_wait(
+    conn: &mut AsyncPgConnection,
+    case: &CaseRow,
+    ctx: &AppContext,
+) -> Result<(), returns_store::StoreError> {
+    let timer = NewTimer {
+        kind: KIND.to_owned(),
+        case_id: case.id,
+        city: case.city.clone(),
+        shard: case.shard.clone(),
+        due_at: after_sales::intervention_opens_at(case.requested_at, &ctx.settings.policy),
+        payload: serde_json::Value::Null,
+        traceparent: returns_telemetry::current_traceparent(),
+        created_at: case.requested_at,
+    };
+    returns_store::timers::schedule(conn, &timer).await
+}
+
+pub struct InterventionOpens {
+    pub ctx: AppContext,
+}
+
+impl TimerHandler for InterventionOpens {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            let Some(case) = store::case_for_update(conn, timer.case_id).await? else {
+                return Err(HandleError::reject(format!(
+                    "case {} is unknown to intake",
+                    timer.case_id
+                )));
+            };
+            if case.status == CaseStatus::Closed.as_str()
+                || case.intervention_requested_at.is_some()
+            {
+                // Settled, or someone already asked.
+                return Ok(Vec::new());
+            }
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: case.id,
+                    event_id: Uuid::now_v7(),
+                    event_type: "intervention.open".to_owned(),
+                    status: None,
+                    rule_id: Some(RuleId::As2.as_str().to_owned()),
+                    reason: format!(
+                        "{} hours have passed without a settlement: you or the merchant may now ask customer service to intervene.",
+                        self.ctx.settings.policy.intervention_after_hours
+                    ),
+                    at: timer.due_at,
+                },
+            )
+            .await?;
+            tracing::info!(case_id = %case.id, rule = RuleId::As2.as_str(), at = %now, "intervention opened");
+            Ok(Vec::new())
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Party {
+    Buyer,
+    Merchant,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InterventionRequest {
+    requested_by: Party,
+    /// The buyer's or the merchant's id; it must be the case's.
+    party_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+enum Outcome {
+    Asked,
+    AlreadyAsked(String),
+    NotFound,
+    Refused(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the case store is unavailable; retry shortly")
+}
+
+/// `POST /cases/{id}/intervention`: the buyer or the merchant asks customer service.
+pub async fn request(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: InterventionRequest = parse_json(&body)?;
+    crate::request::check_id("party_id", &req.party_id)?;
+    if req.note.len() > 1000 {
+        return Err(Problem::invalid("note", "at most 1000 characters"));
+    }
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let Some(case) = store::case_for_update(conn, id)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            let (by, party) = match req.requested_by {
+                Party::Buyer => ("buyer", &case.buyer_id),
+                Party::Merchant => ("merchant", &case.merchant_id),
+            };
+            // Someone else's case answers exactly like a missing one.
+            if *party != req.party_id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
+            if let Some(who) = case.intervention_requested_by {
+                return Ok(Outcome::AlreadyAsked(who));
+            }
+            if case.kind != "after_sales" {
+                return Ok(Outcome::Refused(
+                    "AS-2: customer service intervenes in after-sales (K-4) cases".to_owned(),
+                ));
+            }
+            if case.status == CaseStatus::Closed.as_str() {
+                return Ok(Outcome::Refused("the case is closed".to_owned()));
+            }
+            let opens = after_sales::intervention_opens_at(case.requested_at, &app.settings.policy);
+            if now < opens {
+                return Ok(Outcome::Refused(format!(
+                    "AS-2: customer service can be asked from {} ({} hours after the request)",
+                    opens.to_rfc3339(),
+                    app.settings.policy.intervention_after_hours
+                )));
+            }
+            store::record_intervention(conn, id, by, now)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            let from = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Requested);
+            if let Ok(Move::To(t)) =
+                machine::step(CaseKind::AfterSales, from, CaseStatus::Intervening)
+            {
+                let rank = machine::rank(CaseKind::AfterSales, t).unwrap_or_default();
+                store::set_status(conn, id, t, rank, now)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+            }
+            let ev = Outgoing::event(
+                topics::CASES,
+                app.service,
+                id,
+                &case.city,
+                &case.shard,
+                now,
+                &InterventionRequested {
+                    rule: RuleId::As2,
+                    requested_by: by.to_owned(),
+                    note: req.note.clone(),
+                    requested_at: now,
+                },
+            )?;
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: id,
+                    event_id: ev.envelope.event_id,
+                    event_type: InterventionRequested::TYPE.to_owned(),
+                    status: Some(CaseStatus::Intervening.as_str().to_owned()),
+                    rule_id: Some(RuleId::As2.as_str().to_owned()),
+                    reason: format!("The {by} asked customer service to intervene."),
+                    at: now,
+                },
+            )
+            .await
+            .map_err(returns_store::StoreError::from)?;
+            stage(conn, &app.cities, &[ev]).await?;
+            Ok(Outcome::Asked)
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Asked => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Accepted()
+                .json(serde_json::json!({ "case_id": id, "intervention": "requested" })))
+        }
+        Outcome::AlreadyAsked(by) => Ok(HttpResponse::Ok().json(
+            serde_json::json!({ "case_id": id, "intervention": "requested", "requested_by": by }),
+        )),
+        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::Refused(m) => Err(Problem::conflict(m)),
+    }
+}

@@ -1,0 +1,215 @@
+//! The buyer's request to open a case, and its checks: each refusal names the field and what
+//! is allowed (K-1..K-4, AS-1, PAY-6's per-case part, PK-1's address).
+
+use chrono::{DateTime, Utc};
+use returns_domain::{
+    CaseKind, Category, CityCode, Fen, Policy, Remedy, ReturnReason, SizeClass, after_sales,
+    machine,
+};
+use returns_events::payloads::PickupAddress;
+use returns_web::Problem;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseRequest {
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub order_line_id: String,
+    pub kind: CaseKind,
+    /// What the buyer asks for; fixed by K-1..K-3, chosen for K-4 after-sales.
+    #[serde(default)]
+    pub remedy: Option<Remedy>,
+    pub reason: ReturnReason,
+    pub category: Category,
+    pub size_class: SizeClass,
+    pub city: String,
+    pub paid_amount_fen: i64,
+    #[serde(default)]
+    pub refund_amount_fen: Option<i64>,
+    /// Required for goods already delivered (K-2, K-3); absent before delivery (K-1).
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+    /// K-4: when the order completed; AS-1 counts from it.
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+    /// K-1: the merchant had shipped when the buyer asked.
+    #[serde(default)]
+    pub merchant_shipped: bool,
+    #[serde(default)]
+    pub door_pickup: Option<DoorPickup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoorPickup {
+    pub address: String,
+    pub contact_phone: String,
+}
+
+/// A request that passed every check that needs no stored data.
+#[derive(Debug)]
+pub struct Checked {
+    pub city: CityCode,
+    pub remedy: Remedy,
+    pub refund: Fen,
+    pub received_at: Option<DateTime<Utc>>,
+    pub door_pickup: Option<PickupAddress>,
+}
+
+pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            field,
+            format!("{field} must be 1-64 characters of letters, digits, '-' or '_'"),
+        ));
+    }
+    Ok(())
+}
+
+fn names<T: serde::Serialize>(items: &[T]) -> String {
+    items
+        .iter()
+        .filter_map(|i| serde_json::to_value(i).ok())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result<Checked, Problem> {
+    for (field, v) in [
+        ("buyer_id", &r.buyer_id),
+        ("merchant_id", &r.merchant_id),
+        ("order_line_id", &r.order_line_id),
+    ] {
+        check_id(field, v)?;
+    }
+    if !machine::OPEN_KINDS.contains(&r.kind) {
+        return Err(Problem::invalid(
+            "kind",
+            format!(
+                "this platform version opens {}; care orders, complaints and delivery-installation are opened elsewhere",
+                names(&machine::OPEN_KINDS)
+            ),
+        ));
+    }
+    let allowed = machine::remedies(r.kind);
+    let remedy = r.remedy.unwrap_or(allowed[0]);
+    if !allowed.contains(&remedy) {
+        return Err(Problem::invalid(
+            "remedy",
+            format!(
+                "a {} case may ask for: {}",
+                names(&[r.kind]),
+                names(allowed)
+            ),
+        ));
+    }
+    let received_at = match r.kind {
+        CaseKind::RefundOnly => {
+            if r.received_at.is_some() {
+                return Err(Problem::invalid(
+                    "received_at",
+                    "refund_only (K-1) is for orders not yet received; received goods are returned with return_refund",
+                ));
+            }
+            None
+        }
+        CaseKind::AfterSales => {
+            let Some(completed) = r.completed_at else {
+                return Err(Problem::invalid(
+                    "completed_at",
+                    "after_sales (K-4) needs the time the order completed (AS-1 counts from it)",
+                ));
+            };
+            if completed > now {
+                return Err(Problem::invalid("completed_at", "cannot be in the future"));
+            }
+            after_sales::within_window(completed, now, policy)
+                .map_err(|m| Problem::invalid("completed_at", m))?;
+            Some(r.received_at.unwrap_or(completed))
+        }
+        _ => {
+            if r.received_at.is_none() {
+                return Err(Problem::invalid(
+                    "received_at",
+                    "a return or an exchange (K-2, K-3) needs the time the goods were received",
+                ));
+            }
+            r.received_at
+        }
+    };
+    if r.kind != CaseKind::AfterSales && r.completed_at.is_some() {
+        return Err(Problem::invalid(
+            "completed_at",
+            "only after_sales (K-4) counts from the order's completion; leave it out",
+        ));
+    }
+    if received_at.is_some_and(|t| t > now) {
+        return Err(Problem::invalid("received_at", "cannot be in the future"));
+    }
+    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
+    if r.paid_amount_fen <= 0 {
+        return Err(Problem::invalid(
+            "paid_amount_fen",
+            "must be a positive amount in fen",
+        ));
+    }
+    if !remedy.pays_refund() && r.refund_amount_fen.is_some() {
+        return Err(Problem::invalid(
+            "refund_amount_fen",
+            "an exchange or a repair pays no refund; leave it out",
+        ));
+    }
+    // An exchange or a repair holds the whole line while it is open (PAY-6 counts it).
+    let refund = r.refund_amount_fen.unwrap_or(r.paid_amount_fen);
+    if refund <= 0 || refund > r.paid_amount_fen {
+        return Err(Problem::invalid(
+            "refund_amount_fen",
+            format!(
+                "must be 1 to {} fen (PAY-6: never more than was paid)",
+                r.paid_amount_fen
+            ),
+        ));
+    }
+    let door_pickup = match &r.door_pickup {
+        None => None,
+        Some(_) if !remedy.goods_come_back() => {
+            return Err(Problem::invalid(
+                "door_pickup",
+                "a refund without a return has nothing to collect",
+            ));
+        }
+        Some(d) => {
+            if d.address.trim().is_empty() || d.address.len() > 300 {
+                return Err(Problem::invalid(
+                    "door_pickup.address",
+                    "must be 1-300 characters",
+                ));
+            }
+            let digits = d.contact_phone.trim_start_matches('+');
+            if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Problem::invalid(
+                    "door_pickup.contact_phone",
+                    "must be 6-20 digits, optionally starting with +",
+                ));
+            }
+            Some(PickupAddress {
+                address: d.address.clone(),
+                contact_phone: d.contact_phone.clone(),
+            })
+        }
+    };
+    Ok(Checked {
+        city,
+        remedy,
+        refund: Fen(refund),
+        received_at,
+        door_pickup,
+    })
+}

@@ -1,0 +1,2 @@
+DROP TABLE send_backs;
+DROP TABLE buyer_shipments;

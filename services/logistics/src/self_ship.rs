@@ -1,0 +1,175 @@
+//! CT-2: where there is no door pickup (an uncovered city, or the buyer's choice), the buyer
+//! ships the parcel and enters its tracking number; from then on the case goes on as if a
+//! courier had collected it (PAY-1 or PAY-3 in payment).
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::stage;
+use returns_domain::RuleId;
+use returns_events::payloads::{ParcelShipped, RefundOrder};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::events::pickup_event;
+use crate::schema::buyer_shipments;
+
+/// The case waits for the buyer's tracking number (once, whatever is redelivered).
+pub async fn await_buyer(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+    city: &str,
+    shard: &str,
+    refund: &RefundOrder,
+    now: DateTime<Utc>,
+) -> Result<(), returns_bus::HandleError> {
+    diesel::insert_into(buyer_shipments::table)
+        .values((
+            buyer_shipments::case_id.eq(case_id),
+            buyer_shipments::city.eq(city),
+            buyer_shipments::shard.eq(shard),
+            buyer_shipments::buyer_id.eq(&refund.buyer_id),
+            buyer_shipments::status.eq("awaiting"),
+            buyer_shipments::refund
+                .eq(serde_json::to_value(refund).map_err(returns_bus::HandleError::reject)?),
+            buyer_shipments::traceparent.eq(returns_telemetry::current_traceparent()),
+            buyer_shipments::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShipmentRequest {
+    buyer_id: String,
+    carrier: String,
+    tracking_number: String,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    serde_json::Value,
+    Option<String>,
+);
+
+enum Outcome {
+    Shipped,
+    Same,
+    NotFound,
+    Conflict(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+/// `POST /cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as the
+/// first time did; a different number once shipped is a 409.
+pub async fn enter_tracking(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: ShipmentRequest = parse_json(&body)?;
+    let tracking = crate::tracking::tracking_number(&req.tracking_number)?;
+    let carrier = crate::tracking::carrier(&req.carrier)?;
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let t = tracking.clone();
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let row: Option<Row> = buyer_shipments::table
+                .find(id)
+                .select((
+                    buyer_shipments::city,
+                    buyer_shipments::shard,
+                    buyer_shipments::buyer_id,
+                    buyer_shipments::status,
+                    buyer_shipments::tracking_number,
+                    buyer_shipments::refund,
+                    buyer_shipments::traceparent,
+                ))
+                .for_update()
+                .first(conn)
+                .await
+                .optional()
+                .map_err(returns_store::StoreError::from)?;
+            // Someone else's case answers exactly like a missing one.
+            let Some((city, shard, buyer, status, entered, refund, traceparent)) =
+                row.filter(|r| r.2 == req.buyer_id)
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            let _ = buyer;
+            returns_runtime::tag_case(&root, &id, &city, &shard);
+            if status == "shipped" {
+                return Ok(if entered.as_deref() == Some(t.as_str()) {
+                    Outcome::Same
+                } else {
+                    Outcome::Conflict(
+                        "a different tracking number was already entered for this case".to_owned(),
+                    )
+                });
+            }
+            let span = tracing::info_span!("logistics.buyer_shipped", case_id = %id, city = %city, shard = %shard);
+            returns_telemetry::continue_trace(&span, traceparent.as_deref());
+            async {
+                let refund: RefundOrder = serde_json::from_value(refund)?;
+                diesel::update(buyer_shipments::table.find(id))
+                    .set((
+                        buyer_shipments::status.eq("shipped"),
+                        buyer_shipments::carrier.eq(&carrier),
+                        buyer_shipments::tracking_number.eq(&t),
+                        buyer_shipments::shipped_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+                let ev = pickup_event(
+                    id,
+                    &city,
+                    &shard,
+                    now,
+                    &ParcelShipped {
+                        rule: RuleId::Ct2,
+                        carrier: carrier.clone(),
+                        tracking_number: t.clone(),
+                        shipped_at: now,
+                        refund,
+                    },
+                )?;
+                stage(conn, &app.cities, &[ev]).await?;
+                tracing::info!("buyer entered the tracking number");
+                Ok(Outcome::Shipped)
+            }
+            .instrument(span)
+            .await
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Shipped | Outcome::Same => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(
+                serde_json::json!({ "case_id": id, "status": "shipped", "tracking_number": tracking }),
+            ))
+        }
+        Outcome::NotFound => Err(Problem::not_found("shipment awaited for this case")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}

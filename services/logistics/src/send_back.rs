@@ -1,0 +1,175 @@
+//! K-3 and K-4: once the buyer's parcel is on its way, the merchant sends the replacement (an
+//! exchange) or the repaired goods (a repair) back, with the tracking number of that parcel.
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::stage;
+use returns_domain::{Remedy, RuleId};
+use returns_events::payloads::{GoodsSentBack, RefundOrder};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::events::pickup_event;
+use crate::schema::{buyer_shipments, pickup_jobs, send_backs};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendBackRequest {
+    merchant_id: String,
+    carrier: String,
+    tracking_number: String,
+}
+
+enum Outcome {
+    Sent,
+    NotFound,
+    Conflict(String),
+}
+
+/// The buyer's parcel for the case: where it is, whether it has left the buyer, and what the
+/// case asks for. From a pickup job or from the buyer's own shipment.
+async fn parcel_of(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<(String, String, bool, serde_json::Value)>> {
+    let job: Option<(String, String, String, serde_json::Value)> = pickup_jobs::table
+        .filter(pickup_jobs::case_id.eq(id))
+        .select((
+            pickup_jobs::city,
+            pickup_jobs::shard,
+            pickup_jobs::status,
+            pickup_jobs::refund,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    if let Some((city, shard, status, order)) = job {
+        return Ok(Some((city, shard, status == "collected", order)));
+    }
+    let own: Option<(String, String, String, serde_json::Value)> = buyer_shipments::table
+        .find(id)
+        .select((
+            buyer_shipments::city,
+            buyer_shipments::shard,
+            buyer_shipments::status,
+            buyer_shipments::refund,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(own.map(|(city, shard, status, order)| (city, shard, status == "shipped", order)))
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+/// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
+/// as the first time did.
+pub async fn send_back(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: SendBackRequest = parse_json(&body)?;
+    let tracking = crate::tracking::tracking_number(&req.tracking_number)?;
+    let carrier = crate::tracking::carrier(&req.carrier)?;
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let t = tracking.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let Some((city, shard, left_buyer, order)) = parcel_of(conn, id)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            let order: RefundOrder = serde_json::from_value(order)?;
+            // Another merchant's case answers exactly like a missing one.
+            if order.merchant_id != req.merchant_id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &city, &shard);
+            if !order.remedy.merchant_sends_back() {
+                return Ok(Outcome::Conflict(
+                    "this case is answered with a refund; nothing is sent back".to_owned(),
+                ));
+            }
+            if !left_buyer {
+                return Ok(Outcome::Conflict(
+                    "the buyer's parcel has not been collected or shipped yet".to_owned(),
+                ));
+            }
+            let n = diesel::insert_into(send_backs::table)
+                .values((
+                    send_backs::case_id.eq(id),
+                    send_backs::merchant_id.eq(&order.merchant_id),
+                    send_backs::remedy.eq(if order.remedy == Remedy::Repair {
+                        "repair"
+                    } else {
+                        "exchange"
+                    }),
+                    send_backs::carrier.eq(&carrier),
+                    send_backs::tracking_number.eq(&t),
+                    send_backs::sent_at.eq(now),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            if n == 0 {
+                let earlier: String = send_backs::table
+                    .find(id)
+                    .select(send_backs::tracking_number)
+                    .first(conn)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+                return Ok(if earlier == t {
+                    Outcome::Sent
+                } else {
+                    Outcome::Conflict(format!("already sent back with tracking number {earlier}"))
+                });
+            }
+            let rule = if order.remedy == Remedy::Repair {
+                RuleId::K4
+            } else {
+                RuleId::K3
+            };
+            let ev = pickup_event(
+                id,
+                &city,
+                &shard,
+                now,
+                &GoodsSentBack {
+                    rule,
+                    remedy: order.remedy,
+                    carrier: carrier.clone(),
+                    tracking_number: t.clone(),
+                    sent_at: now,
+                },
+            )?;
+            stage(conn, &app.cities, &[ev]).await?;
+            tracing::info!(case_id = %id, rule = rule.as_str(), "merchant sent the goods back");
+            Ok(Outcome::Sent)
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Sent => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(
+                serde_json::json!({ "case_id": id, "status": "sent_back", "tracking_number": tracking }),
+            ))
+        }
+        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}

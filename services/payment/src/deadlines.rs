@@ -1,0 +1,50 @@
+//! payment's durable deadlines, by timer kind: PAY-3's receipt window for a refund that waits
+//! for the merchant, PAY-2's window before an advance is recovered from the merchant.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
+use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_store::timers::Timer;
+
+use crate::receipt::{self, Paid};
+
+pub struct PaymentDeadlines;
+
+impl TimerHandler for PaymentDeadlines {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(async move {
+            match timer.kind.as_str() {
+                receipt::KIND => {
+                    let paid = receipt::pay_from_merchant(
+                        conn,
+                        timer.case_id,
+                        None,
+                        "confirmation deadline passed",
+                        now,
+                    )
+                    .await?;
+                    Ok(match paid {
+                        Paid::Now(out) => out,
+                        _ => Vec::new(),
+                    })
+                }
+                crate::recovery::KIND => {
+                    crate::recovery::settle(
+                        conn,
+                        timer.case_id,
+                        "the merchant's window passed",
+                        now,
+                    )
+                    .await
+                }
+                other => Err(HandleError::reject(format!("unknown timer kind {other}"))),
+            }
+        })
+    }
+}

@@ -1,0 +1,289 @@
+//! PAY-7: a merchant that finds the returned parcel empty, wrong or not as described disputes
+//! the advanced refund instead of repaying it; customer service rules, and the ruling's money
+//! movement records who bears the advance: the merchant, the buyer, or the platform's loss.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing, stage};
+use returns_domain::ledger::{DisputeRuling, dispute_settlement};
+use returns_domain::{Fen, RuleId};
+use returns_events::payloads::{DisputeOpened, DisputeRuled};
+use returns_events::topics;
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::recovery::{self, Recovery};
+use crate::schema::disputes;
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Claim {
+    EmptyParcel,
+    WrongItem,
+    NotAsDescribed,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisputeRequest {
+    merchant_id: String,
+    claim: Claim,
+    /// References to photos or documents (1 to 10).
+    evidence: Vec<String>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct DisputeView {
+    case_id: Uuid,
+    merchant_id: String,
+    claim: String,
+    evidence: serde_json::Value,
+    note: String,
+    opened_at: DateTime<Utc>,
+    status: String,
+    ruling: Option<String>,
+    ruling_reason: Option<String>,
+}
+
+enum Outcome {
+    /// Done, its events staged in the same transaction.
+    Done(&'static str),
+    NotFound,
+    Conflict(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the ledger is unavailable; retry shortly")
+}
+
+fn enum_str<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn event<E: returns_events::Event>(
+    r: &Recovery,
+    now: DateTime<Utc>,
+    payload: &E,
+) -> Result<Outgoing, returns_bus::BusError> {
+    Outgoing::event(
+        topics::PAYMENTS,
+        "payment",
+        r.case_id,
+        r.city.as_deref().unwrap_or_default(),
+        r.shard.as_deref().unwrap_or_default(),
+        now,
+        payload,
+    )
+}
+
+/// `POST /merchant/cases/{id}/dispute`: only while the advance is still owed (before the
+/// merchant's window closes); the recovery then waits for customer service.
+pub async fn open(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: DisputeRequest = parse_json(&body)?;
+    if req.evidence.is_empty() || req.evidence.len() > 10 {
+        return Err(Problem::invalid(
+            "evidence",
+            "PAY-7: the merchant must show 1 to 10 pieces of evidence (photo or document references)",
+        ));
+    }
+    if let Some(i) = req
+        .evidence
+        .iter()
+        .position(|e| e.trim().is_empty() || e.len() > 300)
+    {
+        return Err(Problem::invalid(
+            format!("evidence[{i}]"),
+            "each reference must be 1-300 characters",
+        ));
+    }
+    if req.note.len() > 1000 {
+        return Err(Problem::invalid("note", "at most 1000 characters"));
+    }
+    let now = ctx.clock.now();
+    let cities = ctx.cities.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, HandleError, _>(async move |conn| {
+            let Some(r) = recovery::for_update(conn, id).await? else {
+                return Ok(Outcome::NotFound);
+            };
+            if r.merchant_id != req.merchant_id {
+                return Ok(Outcome::NotFound);
+            }
+            if r.status != "open" {
+                return Ok(Outcome::Conflict(format!(
+                    "the advance is {}; only an advance still owed can be disputed",
+                    r.status
+                )));
+            }
+            diesel::insert_into(disputes::table)
+                .values((
+                    disputes::case_id.eq(id),
+                    disputes::merchant_id.eq(&r.merchant_id),
+                    disputes::claim.eq(enum_str(&req.claim)),
+                    disputes::evidence.eq(serde_json::json!(req.evidence)),
+                    disputes::note.eq(&req.note),
+                    disputes::opened_at.eq(now),
+                    disputes::status.eq("open"),
+                ))
+                .execute(conn)
+                .await?;
+            diesel::update(crate::schema::recoveries::table.find(id))
+                .set(crate::schema::recoveries::status.eq("disputed"))
+                .execute(conn)
+                .await?;
+            // The window no longer settles it: customer service does.
+            returns_store::timers::cancel(conn, recovery::KIND, id).await?;
+            let ev = event(
+                &r,
+                now,
+                &DisputeOpened {
+                    rule: RuleId::Pay7,
+                    merchant_id: r.merchant_id.clone(),
+                    claim: enum_str(&req.claim),
+                    amount_fen: Fen(r.amount_fen),
+                    opened_at: now,
+                },
+            )?;
+            stage(conn, &cities, &[ev]).await?;
+            tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), "advance disputed by the merchant");
+            Ok(Outcome::Done("disputed"))
+        })
+        .await
+        .map_err(db_error)?;
+    finish(&ctx, id, outcome)
+}
+
+/// `GET /cs/disputes`: the open ones, oldest first.
+pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows: Vec<DisputeView> = disputes::table
+        .filter(disputes::status.eq("open"))
+        .order(disputes::opened_at.asc())
+        .limit(500)
+        .select((
+            disputes::case_id,
+            disputes::merchant_id,
+            disputes::claim,
+            disputes::evidence,
+            disputes::note,
+            disputes::opened_at,
+            disputes::status,
+            disputes::ruling,
+            disputes::ruling_reason,
+        ))
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "disputes": rows })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulingRequest {
+    agent_id: String,
+    ruling: DisputeRuling,
+    reason: String,
+}
+
+/// `POST /cs/disputes/{id}/ruling`: once per dispute.
+pub async fn rule(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: RulingRequest = parse_json(&body)?;
+    if req.agent_id.trim().is_empty() || req.agent_id.len() > 64 {
+        return Err(Problem::invalid("agent_id", "must be 1-64 characters"));
+    }
+    if req.reason.trim().is_empty() || req.reason.len() > 500 {
+        return Err(Problem::invalid(
+            "reason",
+            "a ruling needs a reason the buyer and the merchant can read, 1-500 characters",
+        ));
+    }
+    let now = ctx.clock.now();
+    let cities = ctx.cities.clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, HandleError, _>(async move |conn| {
+            let Some(r) = recovery::for_update(conn, id).await? else {
+                return Ok(Outcome::NotFound);
+            };
+            if r.status != "disputed" {
+                return Ok(Outcome::Conflict(format!(
+                    "the advance is {}; only a disputed one can be ruled on",
+                    r.status
+                )));
+            }
+            let buyer = r.buyer_id.clone().unwrap_or_default();
+            let m = dispute_settlement(req.ruling, &buyer, &r.merchant_id, Fen(r.amount_fen))
+                .map_err(HandleError::reject)?;
+            let status = match req.ruling {
+                DisputeRuling::MerchantPays => "settled",
+                DisputeRuling::PlatformAbsorbs => "written_off",
+                DisputeRuling::BuyerRepays => "recovered_from_buyer",
+            };
+            let Some(txn) = recovery::close(conn, &r, &m, status, now).await? else {
+                return Ok(Outcome::Conflict("already ruled".to_owned()));
+            };
+            diesel::update(disputes::table.find(id))
+                .set((
+                    disputes::status.eq("ruled"),
+                    disputes::ruling.eq(enum_str(&req.ruling)),
+                    disputes::ruling_reason.eq(&req.reason),
+                    disputes::ruled_by.eq(&req.agent_id),
+                    disputes::ruled_at.eq(now),
+                ))
+                .execute(conn)
+                .await?;
+            let mut out = vec![event(
+                &r,
+                now,
+                &DisputeRuled {
+                    rule: RuleId::Pay7,
+                    ruling: enum_str(&req.ruling),
+                    reason: req.reason.clone(),
+                    amount_fen: Fen(r.amount_fen),
+                    ledger_transaction_id: txn,
+                    ruled_at: now,
+                },
+            )?];
+            if req.ruling == DisputeRuling::MerchantPays {
+                out.push(recovery::settled_event(&r, txn, now)?);
+            }
+            stage(conn, &cities, &out).await?;
+            tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), ruling = status, "dispute ruled");
+            Ok(Outcome::Done(status))
+        })
+        .await
+        .map_err(db_error)?;
+    finish(&ctx, id, outcome)
+}
+
+fn finish(ctx: &AppContext, id: Uuid, outcome: Outcome) -> Result<HttpResponse, Problem> {
+    match outcome {
+        Outcome::Done(status) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("advanced refund")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}

@@ -1,0 +1,106 @@
+//! What an approval already settles in payment.
+//! - A refund without return (K-1 before delivery, RS-1/RS-2; a K-4 refund) is paid at once
+//!   from the merchant's funds: nothing will come back for the merchant to receive.
+//! - Compensation the request's reason carries (RS-1 for an unshipped order, AS-3 for
+//!   after-sales) is owed from the merchant's deposit and paid with the refund (PAY-4).
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use returns_bus::{HandleError, Outgoing};
+use returns_domain::ledger::merchant_refund;
+use returns_domain::refund_only::unshipped;
+use returns_domain::{CaseKind, Fen, Policy, Remedy, RuleId, after_sales};
+use returns_events::payloads::{CaseApproved, RefundOrder, RefundPaid};
+use returns_events::{Envelope, topics};
+use tracing::Instrument;
+
+use crate::compensation::{self, Owed};
+use crate::ledger;
+
+pub async fn settle(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    approved: &CaseApproved,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let f = &approved.facts;
+    let span = tracing::info_span!("payment.on_approval", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = approved.rule.as_str());
+    async {
+        let mut out = Vec::new();
+        if f.remedy == Remedy::Refund {
+            out.extend(pay_refund(conn, env, approved, now).await?);
+        }
+        if let Some((rule, amount)) = compensation_owed(approved, policy) {
+            let owed = Owed {
+                buyer_id: &f.buyer_id,
+                charged_to: &f.merchant_id,
+                owed_under: rule,
+                amount,
+            };
+            out.extend(compensation::record_owed(conn, env, owed, now).await?);
+        }
+        Ok(out)
+    }
+    .instrument(span)
+    .await
+}
+
+/// RS-1 (an unshipped order refunded for the merchant's fault) or AS-3 (an after-sales reason
+/// that carries compensation).
+fn compensation_owed(approved: &CaseApproved, policy: &Policy) -> Option<(RuleId, Fen)> {
+    let f = &approved.facts;
+    match f.kind {
+        CaseKind::RefundOnly if approved.rule == RuleId::Rs1 => {
+            unshipped(f.reason, f.paid_amount_fen, policy)
+                .compensation
+                .map(|c| (RuleId::Rs1, c))
+        }
+        CaseKind::AfterSales if f.remedy.pays_refund() => {
+            after_sales::compensation(f.reason, f.paid_amount_fen, policy).map(|c| (RuleId::As3, c))
+        }
+        _ => None,
+    }
+}
+
+async fn pay_refund(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    approved: &CaseApproved,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let f = &approved.facts;
+    let movement = merchant_refund(
+        &f.buyer_id,
+        &f.merchant_id,
+        f.refund_amount_fen,
+        approved.rule,
+    )
+    .map_err(HandleError::reject)?;
+    let Some(txn) = ledger::post_once(conn, env.case_id, &movement, now).await? else {
+        return Ok(Vec::new());
+    };
+    let order = RefundOrder {
+        buyer_id: f.buyer_id.clone(),
+        merchant_id: f.merchant_id.clone(),
+        order_line_id: f.order_line_id.clone(),
+        amount_fen: f.refund_amount_fen,
+        fast_return: false,
+        remedy: f.remedy,
+    };
+    ledger::record_refund(conn, env, &order, "paid", None, None, Some(now), Some(txn)).await?;
+    tracing::info!("refund without return paid from the merchant's funds");
+    Ok(vec![Outgoing::follow_up(
+        topics::PAYMENTS,
+        "payment",
+        env,
+        now,
+        &RefundPaid {
+            rule: approved.rule,
+            amount_fen: f.refund_amount_fen,
+            buyer_id: f.buyer_id.clone(),
+            ledger_transaction_id: txn,
+            paid_at: now,
+        },
+    )?])
+}

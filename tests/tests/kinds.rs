@@ -1,0 +1,435 @@
+//! One journey per newer case kind, through the four services over the real broker and
+//! databases: K-3 exchange, K-4 after-sales (AS-1..AS-3, RV-4, a repair), and CT-2's buyer's
+//! own shipment.
+
+use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::journey::{self, PATIENCE};
+use returns_harness::{Stack, StackOptions, wait_for};
+use serde_json::{Value, json};
+
+fn rules_of(view: &Value) -> Vec<String> {
+    view["timeline"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .filter_map(|e| e["rule_id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn open(stack: &Stack, body: &Value) -> anyhow::Result<String> {
+    let (s, v) = stack.post_json("intake", "/cases", body).await?;
+    anyhow::ensure!(s == 201, "case not opened: {s} {v}");
+    Ok(v["case_id"].as_str().unwrap_or_default().to_owned())
+}
+
+async fn ledger_len(stack: &Stack, case: &str) -> anyhow::Result<usize> {
+    let (_, l) = stack
+        .get_json("payment", &format!("/cases/{case}/ledger"))
+        .await?;
+    Ok(l["entries"].as_array().map(Vec::len).unwrap_or(0))
+}
+
+/// An after-sales request (K-4) for an order completed `days_ago`.
+fn after_sales_body(
+    stack: &Stack,
+    buyer: &str,
+    line: &str,
+    reason: &str,
+    remedy: &str,
+    days_ago: i64,
+) -> Value {
+    let mut body = open_case_body(buyer, line, &CaseSpec::fast_return(), stack.now());
+    body["kind"] = json!("after_sales");
+    body["reason"] = json!(reason);
+    body["remedy"] = json!(remedy);
+    body["paid_amount_fen"] = json!(10_000);
+    body["completed_at"] = json!((stack.now() - chrono::Duration::days(days_ago)).to_rfc3339());
+    if let Some(o) = body.as_object_mut() {
+        o.remove("received_at");
+        if remedy == "refund" {
+            o.remove("door_pickup");
+        }
+    }
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_without_a_refund()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("exchange")).await?;
+    journey::load_ratings(&stack, &[("b-k3".into(), 5)]).await?;
+    let mut body = open_case_body("b-k3", "ol-k3", &CaseSpec::fast_return(), stack.now());
+    body["kind"] = json!("exchange");
+    body["reason"] = json!("wrong_size");
+    let (s, v) = stack
+        .post_json("intake", "/cases", &{
+            let mut b = body.clone();
+            b["remedy"] = json!("refund");
+            b
+        })
+        .await?;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (422, Some("remedy")),
+        "K-3 is an exchange only: {v}"
+    );
+    let case = open(&stack, &body).await?;
+    let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(view["case"]["remedy"], "exchange");
+    let (s, b) = journey::merchant_decides(
+        &stack,
+        &case,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
+    assert_eq!(s, 200, "{b}");
+    // Nothing to send back before the buyer's parcel has left.
+    journey::wait_job(&stack, &case).await?;
+    let send_back = json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SFX0001234" });
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/merchant/cases/{case}/send-back"),
+            &send_back,
+        )
+        .await?;
+    assert_eq!(s, 409, "{b}");
+    journey::courier_collects(&stack, &case, "SF3000000001").await?;
+    journey::wait_status(&stack, &case, "in_transit").await?;
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/merchant/cases/{case}/send-back"),
+            &json!({ "merchant_id": "m-other", "carrier": "sf-express", "tracking_number": "SFX0001234" }),
+        )
+        .await?;
+    assert_eq!(s, 404, "another merchant's case is not found");
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/merchant/cases/{case}/send-back"),
+            &send_back,
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/merchant/cases/{case}/send-back"),
+            &send_back,
+        )
+        .await?;
+    assert_eq!(s, 200, "repeating the same send-back answers the same");
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    let rules = rules_of(&view);
+    assert!(rules.contains(&"K-3".to_owned()), "{rules:?}");
+    let (s, _) = stack
+        .get_json("payment", &format!("/cases/{case}/refund"))
+        .await?;
+    assert_eq!(s, 404, "an exchange pays no refund");
+    assert_eq!(ledger_len(&stack, &case).await?, 0);
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ct_2_buyer_ships_enters_tracking_and_pay_3_merchant_receipt_pays() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("self_ship")).await?;
+    journey::load_ratings(&stack, &[("b-ct2".into(), 5)]).await?;
+    let spec = CaseSpec {
+        city: "lhasa",
+        ..CaseSpec::fast_return()
+    };
+    let case = journey::open_case(&stack, "b-ct2", "ol-ct2", &spec).await?;
+    let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    journey::merchant_decides(
+        &stack,
+        &case,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
+    journey::wait_status(&stack, &case, "awaiting_buyer_shipment").await?;
+    let url = format!("/cases/{case}/shipment");
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "12-34" }),
+        )
+        .await?;
+    assert_eq!(
+        (s, b["field"].as_str()),
+        (422, Some("tracking_number")),
+        "{b}"
+    );
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-other", "carrier": "ems", "tracking_number": "EMS0000000001" }),
+        )
+        .await?;
+    assert_eq!(s, 404, "another buyer's case is not found");
+    let ship = json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "EMS0000000001" });
+    let (s, b) = stack.post_json("logistics", &url, &ship).await?;
+    assert_eq!(s, 200, "{b}");
+    let (s, _) = stack.post_json("logistics", &url, &ship).await?;
+    assert_eq!(s, 200, "the same tracking number again answers the same");
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "EMS0000000002" }),
+        )
+        .await?;
+    assert_eq!(s, 409, "a different tracking number once shipped");
+    let view = journey::wait_status(&stack, &case, "in_transit").await?;
+    assert!(rules_of(&view).contains(&"CT-2".to_owned()));
+    // Outside coverage there is no fast return: the merchant's receipt pays (PAY-3).
+    let refund = journey::wait_refund(&stack, &case).await?;
+    assert_eq!(refund["status"], "awaiting_merchant_receipt", "{refund}");
+    assert_eq!(refund["tracking_number"], "EMS0000000001");
+    let (s, b) = stack
+        .post_json(
+            "payment",
+            &format!("/merchant/cases/{case}/receipt"),
+            &json!({ "merchant_id": merchant }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    journey::wait_status(&stack, &case, "closed").await?;
+    assert_eq!(ledger_len(&stack, &case).await?, 2);
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_72_hours()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("after_sales")).await?;
+    journey::load_ratings(&stack, &[("b-k4".into(), 4)]).await?;
+    // AS-1: day 16 after completion is too late, and the field says so.
+    let (s, v) = stack
+        .post_json(
+            "intake",
+            "/cases",
+            &after_sales_body(
+                &stack,
+                "b-k4",
+                "ol-k4-late",
+                "not_shipped_in_time",
+                "refund",
+                16,
+            ),
+        )
+        .await?;
+    assert_eq!((s, v["field"].as_str()), (422, Some("completed_at")), "{v}");
+    assert!(
+        v["detail"].as_str().unwrap_or_default().contains("AS-1"),
+        "{v}"
+    );
+    let (s, v) = stack
+        .post_json("intake", "/cases", &{
+            let mut b = after_sales_body(
+                &stack,
+                "b-k4",
+                "ol-k4-x",
+                "not_shipped_in_time",
+                "refund",
+                2,
+            );
+            b["door_pickup"] = json!({ "address": "1 Road", "contact_phone": "13800138000" });
+            b
+        })
+        .await?;
+    assert_eq!((s, v["field"].as_str()), (422, Some("door_pickup")), "{v}");
+
+    // Day 10: a refund for late shipping (AS-3 carries compensation); the merchant says no.
+    let case = open(
+        &stack,
+        &after_sales_body(&stack, "b-k4", "ol-k4", "not_shipped_in_time", "refund", 10),
+    )
+    .await?;
+    let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    journey::merchant_decides(
+        &stack,
+        &case,
+        json!({ "merchant_id": merchant, "decision": "reject", "reason": "It shipped on time." }),
+    )
+    .await?;
+    // AS-2: the merchant's no is not the end of an after-sales case.
+    journey::wait_status(&stack, &case, "rejected").await?;
+    let ask =
+        json!({ "requested_by": "buyer", "party_id": "b-k4", "note": "It came 9 days late." });
+    let url = format!("/cases/{case}/intervention");
+    let (s, b) = stack.post_json("intake", &url, &ask).await?;
+    assert_eq!(s, 409, "too early: {b}");
+    assert!(
+        b["detail"].as_str().unwrap_or_default().contains("AS-2"),
+        "{b}"
+    );
+
+    // 73 hours later the buyer is told they may ask, and asks.
+    stack.advance_clocks(73 * 3600).await?;
+    wait_for("AS-2's opening on the timeline", PATIENCE, || async {
+        let v = journey::case_view(&stack, &case).await?;
+        Ok(v["timeline"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|e| e["event_type"] == "intervention.open"))
+            .then_some(()))
+    })
+    .await?;
+    let (s, _) = stack
+        .post_json(
+            "intake",
+            &url,
+            &json!({ "requested_by": "merchant", "party_id": "m-nobody" }),
+        )
+        .await?;
+    assert_eq!(s, 404, "only the case's own parties may ask");
+    let (s, b) = stack.post_json("intake", &url, &ask).await?;
+    assert_eq!(s, 202, "{b}");
+    let (s, _) = stack.post_json("intake", &url, &ask).await?;
+    assert_eq!(s, 200, "asking again answers the first request");
+    journey::wait_status(&stack, &case, "intervening").await?;
+    let queue = wait_for("the CS desk to list the case", PATIENCE, || async {
+        let (_, q) = stack.get_json("audit", "/cs/interventions").await?;
+        Ok(q["interventions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|i| i["case_id"] == case.as_str()))
+            .then_some(q))
+    })
+    .await?;
+    assert!(queue.to_string().contains("9 days late"));
+    let ruling = format!("/cs/cases/{case}/ruling");
+    let (s, b) = stack
+        .post_json(
+            "audit",
+            &ruling,
+            &json!({ "agent_id": "cs-7", "ruling": "approve", "reason": "" }),
+        )
+        .await?;
+    assert_eq!((s, b["field"].as_str()), (422, Some("reason")), "{b}");
+    let (s, b) = stack
+        .post_json(
+            "audit",
+            &ruling,
+            &json!({ "agent_id": "cs-7", "ruling": "approve", "reason": "The courier scan shows 9 days." }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &ruling,
+            &json!({ "agent_id": "cs-7", "ruling": "reject", "reason": "Changed my mind." }),
+        )
+        .await?;
+    assert_eq!(s, 409, "a ruling is given once");
+
+    // The refund from the merchant's funds, and AS-3's 30% from its deposit, with it (PAY-4).
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    let rules = rules_of(&view);
+    for r in ["AS-2", "PAY-4"] {
+        assert!(rules.contains(&r.to_owned()), "{r} in {rules:?}");
+    }
+    let (_, l) = stack
+        .get_json("payment", &format!("/cases/{case}/ledger"))
+        .await?;
+    let entries = l["entries"].as_array().cloned().unwrap_or_default();
+    let has = |account: String, amount: i64| {
+        entries
+            .iter()
+            .any(|e| e["account"] == account && e["amount_fen"] == amount)
+    };
+    assert!(has(format!("merchant:{merchant}"), -10_000), "{entries:?}");
+    assert!(
+        has(format!("merchant_deposit:{merchant}"), -3_000),
+        "AS-3: {entries:?}"
+    );
+    assert!(has("buyer:b-k4".into(), 3_000));
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() -> anyhow::Result<()>
+{
+    let stack = Stack::start(StackOptions::for_test("after_sales_repair")).await?;
+    journey::load_ratings(&stack, &[("b-rv4".into(), 2)]).await?;
+    // RV-4: a quality problem 3 days into use is refunded without the merchant's review.
+    let quality = open(
+        &stack,
+        &after_sales_body(
+            &stack,
+            "b-rv4",
+            "ol-rv4-q",
+            "quality_problem",
+            "return_refund",
+            3,
+        ),
+    )
+    .await?;
+    journey::wait_job(&stack, &quality).await?;
+    let (_, d) = stack
+        .get_json("audit", &format!("/cases/{quality}/decision"))
+        .await?;
+    assert_eq!(
+        (d["rule_id"].as_str(), d["status"].as_str()),
+        (Some("RV-4"), Some("approved")),
+        "{d}"
+    );
+    assert_eq!(d["inputs"]["class"], "quality");
+
+    // A repair: the merchant reviews, the courier collects, the repaired goods come back.
+    let repair = open(
+        &stack,
+        &after_sales_body(&stack, "b-rv4", "ol-rv4-r", "quality_problem", "repair", 3),
+    )
+    .await?;
+    let view = journey::wait_status(&stack, &repair, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    journey::merchant_decides(
+        &stack,
+        &repair,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
+    journey::courier_collects(&stack, &repair, "SF4000000001").await?;
+    journey::wait_status(&stack, &repair, "in_transit").await?;
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/merchant/cases/{repair}/send-back"),
+            &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SFR0000001" }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let view = journey::wait_status(&stack, &repair, "closed").await?;
+    assert!(rules_of(&view).contains(&"K-4".to_owned()));
+    assert!(
+        view["timeline"].to_string().contains("repaired goods"),
+        "{}",
+        view["timeline"]
+    );
+    assert_eq!(
+        ledger_len(&stack, &repair).await?,
+        0,
+        "a repair pays nothing"
+    );
+    stack.shutdown().await
+}
