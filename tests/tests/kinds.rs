@@ -433,3 +433,48 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_8_freight_insurance_pays_the_first_weight_and_the_buyer_the_rest() -> anyhow::Result<()>
+{
+    let stack = Stack::start(StackOptions::for_test("pickup_fee")).await?;
+    journey::load_ratings(&stack, &[("b-pk8".into(), 3)]).await?;
+    let spec = CaseSpec {
+        size: "large",
+        ..CaseSpec::fast_return()
+    };
+    let mut body = open_case_body("b-pk8", "ol-pk8", &spec, stack.now());
+    body["freight_insured"] = json!(true);
+    let insured = open(&stack, &body).await?;
+    let job = journey::wait_job(&stack, &insured).await?;
+    assert_eq!(job["fee"]["insurance_pays_fen"], 1_200, "{job}");
+    assert_eq!(
+        job["fee"]["buyer_pays_fen"], 2_000,
+        "the continued weight: {job}"
+    );
+    journey::courier_collects(&stack, &insured, "SF8000000001").await?;
+    journey::wait_status(&stack, &insured, "closed").await?;
+    let e = wait_for("the insurance's posting", PATIENCE, || async {
+        let (_, l) = stack
+            .get_json("payment", &format!("/cases/{insured}/ledger"))
+            .await?;
+        let e = l["entries"].as_array().cloned().unwrap_or_default();
+        Ok(e.iter().any(|x| x["account"] == "insurance").then_some(e))
+    })
+    .await?;
+    let has = |account: &str, amount: i64| {
+        e.iter()
+            .any(|x| x["account"] == account && x["amount_fen"] == amount)
+    };
+    assert!(
+        has("insurance", -1_200) && has("courier:sf-express", 1_200),
+        "{e:?}"
+    );
+
+    // Not insured: the buyer pays the whole fee at the door; the ledger has no insurance part.
+    let plain = journey::open_case(&stack, "b-pk8", "ol-pk8-2", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &plain).await?;
+    assert_eq!(job["fee"]["insurance_pays_fen"], 0, "{job}");
+    assert_eq!(job["fee"]["buyer_pays_fen"], 1_200, "{job}");
+    stack.shutdown().await
+}

@@ -98,6 +98,8 @@ async fn open_case(
             received_at,
             requested_at: now,
             merchant_shipped: r.merchant_shipped,
+            paid_online: r.paid_online,
+            freight_insured: r.freight_insured,
             completed_at: r.completed_at,
             buyer_rating: rating,
         };

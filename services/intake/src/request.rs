@@ -36,8 +36,17 @@ pub struct OpenCaseRequest {
     /// K-1: the merchant had shipped when the buyer asked.
     #[serde(default)]
     pub merchant_shipped: bool,
+    /// PK-8: the order was paid online (the default) and insured for return freight.
+    #[serde(default = "yes")]
+    pub paid_online: bool,
+    #[serde(default)]
+    pub freight_insured: bool,
     #[serde(default)]
     pub door_pickup: Option<DoorPickup>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]

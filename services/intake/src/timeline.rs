@@ -76,10 +76,22 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
         }
         PickupCollected::TYPE => {
             let p = env.decode::<PickupCollected>()?;
+            let fee = p.fee.map(|f| {
+                format!(
+                    " Pickup fee {}: {} paid by your freight insurance (PK-8), {} paid at the door.",
+                    returns_domain::Fen(f.first_weight_fen.0 + f.extra_weight_fen.0),
+                    f.insurance_pays_fen,
+                    f.buyer_pays_fen
+                )
+            });
             e(
                 CaseStatus::InTransit,
                 Some(p.rule),
-                format!("Parcel collected; tracking number {}.", p.tracking_number),
+                format!(
+                    "Parcel collected; tracking number {}.{}",
+                    p.tracking_number,
+                    fee.unwrap_or_default()
+                ),
             )
         }
         ParcelShipped::TYPE => {

@@ -47,6 +47,14 @@ impl EventHandler for LogisticsHandler {
                     }
                     PickupDecision::Job { plan, courier_company, address, refund } => {
                         let job_id = Uuid::now_v7();
+                        // PK-8: who pays the pickup fee.
+                        let f = &approved.facts;
+                        let plan_fee = returns_domain::pickup::fee(
+                            f.size_class,
+                            f.paid_online,
+                            f.freight_insured,
+                            &self.ctx.settings.policy,
+                        );
                         let status = if plan.dispatch_now { "dispatched" } else { "scheduled" };
                         store::insert(
                             conn,
@@ -74,6 +82,10 @@ impl EventHandler for LogisticsHandler {
                                 refund: serde_json::to_value(&refund).map_err(HandleError::reject)?,
                                 traceparent: returns_telemetry::current_traceparent(),
                                 created_at: now,
+                                first_weight_fee_fen: plan_fee.first_weight_fen.0,
+                                extra_weight_fee_fen: plan_fee.extra_weight_fen.0,
+                                insurance_pays_fen: plan_fee.insurance_pays_fen.0,
+                                buyer_pays_fen: plan_fee.buyer_pays_fen.0,
                             },
                         )
                         .await?;

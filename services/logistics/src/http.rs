@@ -92,6 +92,7 @@ async fn job_of_case(
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "job_id": job.job_id, "status": job.status, "courier_company": job.courier_company,
         "dispatch_at": job.dispatch_at, "arrive_by": job.arrive_by, "tracking_number": job.tracking_number,
+        "fee": job.fee(),
     })))
 }
 
@@ -235,7 +236,15 @@ async fn courier_step(
                             at.city,
                             at.shard,
                             now,
-                            &PickupCollected { job_id: id, rule: RuleId::Pk4, tracking_number: t.clone(), collected_at: now, refund },
+                            &PickupCollected {
+                                job_id: id,
+                                rule: RuleId::Pk4,
+                                tracking_number: t.clone(),
+                                collected_at: now,
+                                refund,
+                                courier_company: company.clone(),
+                                fee: Some(job.fee()),
+                            },
                         )?;
                         stage(conn, &app.cities, &[ev]).await?;
                         tracing::info!("parcel collected; tracking number uploaded");

@@ -22,6 +22,10 @@ diesel::table! {
         refund -> Jsonb,
         traceparent -> Nullable<Text>,
         created_at -> Timestamptz,
+        first_weight_fee_fen -> BigInt,
+        extra_weight_fee_fen -> BigInt,
+        insurance_pays_fen -> BigInt,
+        buyer_pays_fen -> BigInt,
     }
 }
 

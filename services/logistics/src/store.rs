@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_domain::Fen;
+use returns_domain::pickup::PickupFee;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -35,6 +37,22 @@ pub struct JobRow {
     #[serde(skip)]
     pub traceparent: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// PK-8: the fee, what the buyer's freight insurance pays, what the rider collects.
+    pub first_weight_fee_fen: i64,
+    pub extra_weight_fee_fen: i64,
+    pub insurance_pays_fen: i64,
+    pub buyer_pays_fen: i64,
+}
+
+impl JobRow {
+    pub fn fee(&self) -> PickupFee {
+        PickupFee {
+            first_weight_fen: Fen(self.first_weight_fee_fen),
+            extra_weight_fen: Fen(self.extra_weight_fee_fen),
+            insurance_pays_fen: Fen(self.insurance_pays_fen),
+            buyer_pays_fen: Fen(self.buyer_pays_fen),
+        }
+    }
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryResult<()> {

@@ -6,7 +6,7 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
-use returns_domain::ledger::fast_refund;
+use returns_domain::ledger::{fast_refund, insured_pickup_fee};
 use returns_events::payloads::{
     CaseApproved, ParcelShipped, PickupCollected, PickupLate, RecoveryOpened, RefundOrder,
     RefundPaid,
@@ -54,6 +54,13 @@ impl EventHandler for PaymentHandler {
             // The parcel left the buyer: collected by a courier (PK-4) or shipped by the buyer
             // (CT-2). Either way its tracking number is known now.
             let sent = if let Some(c) = event.payload::<PickupCollected>()? {
+                // PK-8: the insurance's part of the pickup fee, whatever the case asks for.
+                if let Some(fee) = c.fee.filter(|f| f.insurance_pays_fen.is_positive()) {
+                    let m = insured_pickup_fee(&c.courier_company, fee.insurance_pays_fen)
+                        .map_err(HandleError::reject)?;
+                    let now = self.ctx.clock.now();
+                    ledger::post_once(conn, event.envelope.case_id, &m, now).await?;
+                }
                 Parcel {
                     order: c.refund,
                     tracking_number: c.tracking_number,

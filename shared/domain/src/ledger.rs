@@ -71,6 +71,8 @@ pub enum MovementKind {
     DisputeWrittenOff,
     /// PAY-7: customer service found against the buyer; the buyer returns the advance.
     DisputeRecoveredFromBuyer,
+    /// PK-8: the buyer's freight insurance pays the pickup's first weight to the courier.
+    PickupFeeInsured,
 }
 
 impl MovementKind {
@@ -85,6 +87,7 @@ impl MovementKind {
             MovementKind::RecoverySettled => "recovery_settled",
             MovementKind::DisputeWrittenOff => "dispute_written_off",
             MovementKind::DisputeRecoveredFromBuyer => "dispute_recovered_from_buyer",
+            MovementKind::PickupFeeInsured => "pickup_fee_insured",
         }
     }
 }
@@ -345,6 +348,25 @@ pub fn dispute_settlement(
             },
             Posting {
                 account: Account::PlatformAdvance,
+                amount,
+            },
+        ],
+    )
+}
+
+/// PK-8: the freight-insurance claim pays the courier company the pickup's first weight.
+pub fn insured_pickup_fee(courier_company: &str, amount: Fen) -> Result<Movement, InvalidInput> {
+    positive(amount)?;
+    Movement::new(
+        MovementKind::PickupFeeInsured,
+        RuleId::Pk8,
+        vec![
+            Posting {
+                account: Account::Insurance,
+                amount: -amount,
+            },
+            Posting {
+                account: Account::CourierCompany(courier_company.to_owned()),
                 amount,
             },
         ],

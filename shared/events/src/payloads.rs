@@ -1,6 +1,7 @@
 //! Event payloads, one struct per event type. Field meanings are listed in `docs/events.md`.
 
 use chrono::{DateTime, Utc};
+use returns_domain::pickup::PickupFee;
 use returns_domain::{CaseKind, Category, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -37,11 +38,20 @@ pub struct CaseFacts {
     /// K-1: the merchant had shipped when the refund was asked.
     #[serde(default)]
     pub merchant_shipped: bool,
+    /// PK-8: the order was paid online, and the buyer bought freight insurance with it.
+    #[serde(default = "yes")]
+    pub paid_online: bool,
+    #[serde(default)]
+    pub freight_insured: bool,
     /// K-4: when the order completed (AS-1 counts from it); `None` for other kinds.
     #[serde(default)]
     pub completed_at: Option<DateTime<Utc>>,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Where the courier collects. Personal data: only logistics needs it.
@@ -175,6 +185,12 @@ pub struct PickupCollected {
     pub tracking_number: String,
     pub collected_at: DateTime<Utc>,
     pub refund: RefundOrder,
+    /// The courier company that collected.
+    #[serde(default)]
+    pub courier_company: String,
+    /// PK-8: the pickup fee and who pays it; the insurance's part is settled by payment.
+    #[serde(default)]
+    pub fee: Option<PickupFee>,
 }
 event!(PickupCollected, "pickup.collected", 1);
 
