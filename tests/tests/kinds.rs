@@ -478,3 +478,103 @@ async fn pk_8_freight_insurance_pays_the_first_weight_and_the_buyer_the_rest() -
     assert_eq!(job["fee"]["buyer_pays_fen"], 1_200, "{job}");
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_points()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("complaints")).await?;
+    journey::load_ratings(&stack, &[("b-k6".into(), 4)]).await?;
+    let hours_ago = |h: i64| (stack.now() - chrono::Duration::hours(h)).to_rfc3339();
+    let as4 = |placed: String| {
+        json!({
+            "buyer_id": "b-k6", "merchant_id": "m-6", "order_line_id": "ol-k6-a",
+            "grounds": "broken_promise", "text": "Promised a gift with the order; the page changed.",
+            "order_placed_at": placed, "order_awaiting_payment": true, "city": "shanghai"
+        })
+    };
+    // AS-4: only while the order awaits payment (72 hours).
+    let (s, b) = stack
+        .post_json("audit", "/complaints", &as4(hours_ago(80)))
+        .await?;
+    assert_eq!(
+        (s, b["field"].as_str()),
+        (422, Some("order_awaiting_payment")),
+        "{b}"
+    );
+    let (s, b) = stack
+        .post_json("audit", "/complaints", &as4(hours_ago(10)))
+        .await?;
+    assert_eq!((s, b["rule"].as_str()), (201, Some("AS-4")), "{b}");
+    let first = b["complaint_id"].as_str().unwrap_or_default().to_owned();
+    let ruling = |c: &str| format!("/cs/complaints/{c}/ruling");
+    let (s, b) = stack
+        .post_json("audit", &ruling(&first), &json!({ "agent_id": "cs-2", "uphold": false, "reason": "The promise was not on the page when ordered." }))
+        .await?;
+    assert_eq!((s, b["state"].as_str()), (200, Some("dismissed")), "{b}");
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &ruling(&first),
+            &json!({ "agent_id": "cs-2", "uphold": true, "reason": "again" }),
+        )
+        .await?;
+    assert_eq!(s, 409, "K-6: a complaint is ruled once");
+
+    // AS-5: a not-as-described after-sales case; the complaint needs CS's intervention first.
+    let case = open(
+        &stack,
+        &after_sales_body(
+            &stack,
+            "b-k6",
+            "ol-k6-b",
+            "not_as_described",
+            "return_refund",
+            10,
+        ),
+    )
+    .await?;
+    let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let as5 = json!({
+        "buyer_id": "b-k6", "merchant_id": merchant, "order_line_id": "ol-k6-b",
+        "grounds": "not_as_described", "text": "Listed as leather; it is plastic.",
+        "evidence": ["photo-7"], "case_id": case
+    });
+    let (s, b) = stack.post_json("audit", "/complaints", &as5).await?;
+    assert_eq!(s, 409, "no intervention yet: {b}");
+    assert!(
+        b["detail"].as_str().unwrap_or_default().contains("AS-5"),
+        "{b}"
+    );
+    stack.advance_clocks(73 * 3600).await?;
+    let (s, b) = stack
+        .post_json(
+            "intake",
+            &format!("/cases/{case}/intervention"),
+            &json!({ "requested_by": "buyer", "party_id": "b-k6" }),
+        )
+        .await?;
+    assert_eq!(s, 202, "{b}");
+    let (s, b) = wait_for("the CS desk to know the intervention", PATIENCE, || async {
+        let (s, b) = stack.post_json("audit", "/complaints", &as5).await?;
+        Ok((s != 409).then_some((s, b)))
+    })
+    .await?;
+    assert_eq!((s, b["rule"].as_str()), (201, Some("AS-5")), "{b}");
+    let complaint = b["complaint_id"].as_str().unwrap_or_default().to_owned();
+    let (s, b) = stack
+        .post_json("audit", &ruling(&complaint), &json!({ "agent_id": "cs-2", "uphold": true, "reason": "The material test shows plastic." }))
+        .await?;
+    assert_eq!((s, b["violation_points"].as_i64()), (200, Some(2)), "{b}");
+    let (_, standing) = stack
+        .get_json("audit", &format!("/merchants/{merchant}/standing"))
+        .await?;
+    assert_eq!(
+        standing["violation_points"], 2,
+        "MP-3 shows them: {standing}"
+    );
+    stack.shutdown().await
+}

@@ -26,6 +26,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/merchants/{id}/standing",
             web::get().to(crate::standing::view),
         )
+        .route("/complaints", web::post().to(crate::complaints::file))
+        .route("/complaints/{id}", web::get().to(crate::complaints::view))
+        .route("/cs/complaints", web::get().to(crate::complaints::queue))
+        .route(
+            "/cs/complaints/{id}/ruling",
+            web::post().to(crate::complaints::rule),
+        )
         .route("/cs/interventions", web::get().to(crate::cs_desk::queue))
         .route(
             "/cs/cases/{id}/ruling",

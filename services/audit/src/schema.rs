@@ -56,5 +56,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaints (id) {
+        id -> Uuid,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        order_line_id -> Text,
+        case_id -> Nullable<Uuid>,
+        city -> Text,
+        shard -> Text,
+        grounds -> Text,
+        rule_id -> Text,
+        text -> Text,
+        evidence -> Jsonb,
+        filed_at -> Timestamptz,
+        state -> Text,
+        ruling_reason -> Nullable<Text>,
+        ruled_by -> Nullable<Text>,
+        ruled_at -> Nullable<Timestamptz>,
+        violation_points -> Integer,
+    }
+}
+
 diesel::joinable!(interventions -> decisions (case_id));
 diesel::allow_tables_to_appear_in_same_query!(decisions, interventions, merchant_programme);

@@ -64,6 +64,7 @@ pub fn classify(reason: ReturnReason) -> ReasonClass {
             ReasonClass::ChangedMind
         }
         ReturnReason::QualityProblem | ReturnReason::NotAsDescribed => ReasonClass::Quality,
+        ReturnReason::InvoiceProblem => ReasonClass::MerchantFault,
         ReturnReason::OutOfStock | ReturnReason::NotShippedInTime => ReasonClass::MerchantFault,
     }
 }

@@ -37,6 +37,8 @@ pub enum ReturnReason {
     WrongSize,
     QualityProblem,
     NotAsDescribed,
+    /// AS-5: the invoice is missing or wrong.
+    InvoiceProblem,
 }
 
 /// Product categories the policies speak about (AUTO-2, PK-7, WF-2).

@@ -54,6 +54,10 @@ pub struct Policy {
     pub pickup_first_weight_fee_fen: i64,
     /// PK-8: the continued-weight part for a large item, in fen (house default: 20 CNY).
     pub pickup_large_extra_fee_fen: i64,
+    /// AS-4: hours an order may await payment (the window for a broken-promise complaint).
+    pub awaiting_payment_hours: i64,
+    /// AS-5: violation points a merchant loses for an upheld complaint (house default).
+    pub complaint_violation_points: i32,
 }
 
 impl Default for Policy {
@@ -79,6 +83,8 @@ impl Default for Policy {
             fast_return_requires_programme: true,
             pickup_first_weight_fee_fen: 1_200,
             pickup_large_extra_fee_fen: 2_000,
+            awaiting_payment_hours: 72,
+            complaint_violation_points: 2,
         }
     }
 }
@@ -139,6 +145,11 @@ impl Policy {
             ),
             ("policy.quality_refund_days", self.quality_refund_days),
             ("policy.rejoin_wait_days", self.rejoin_wait_days),
+            ("policy.awaiting_payment_hours", self.awaiting_payment_hours),
+            (
+                "policy.complaint_violation_points",
+                i64::from(self.complaint_violation_points),
+            ),
         ] {
             if v <= 0 {
                 return Err(InvalidInput::new(field, "must be greater than 0"));

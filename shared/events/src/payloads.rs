@@ -227,6 +227,33 @@ pub struct InterventionRequested {
 }
 event!(InterventionRequested, "case.intervention_requested", 1);
 
+/// audit: a buyer filed a complaint against a merchant (K-6: AS-4 or AS-5). The envelope's
+/// `case_id` is the after-sales case it follows, or the complaint's own id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintFiled {
+    pub complaint_id: Uuid,
+    pub rule: RuleId,
+    pub merchant_id: String,
+    /// `broken_promise`, `invoice_problem` or `not_as_described`.
+    pub grounds: String,
+    pub filed_at: DateTime<Utc>,
+}
+event!(ComplaintFiled, "complaint.filed", 1);
+
+/// audit: customer service upheld or dismissed a complaint; an upheld one cost the merchant
+/// violation points (AS-5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintRuled {
+    pub complaint_id: Uuid,
+    pub rule: RuleId,
+    pub merchant_id: String,
+    pub upheld: bool,
+    pub violation_points: i32,
+    pub reason: String,
+    pub ruled_at: DateTime<Utc>,
+}
+event!(ComplaintRuled, "complaint.ruled", 1);
+
 /// payment: the buyer's refund was paid (PAY-1 from the platform's advance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundPaid {

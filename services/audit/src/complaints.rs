@@ -1,0 +1,381 @@
+//! K-6: complaints against merchants. A buyer complains of a broken promise while the order
+//! awaits payment (AS-4), or, in an after-sales case about an invoice problem or goods not as
+//! described, once customer service was asked to intervene (AS-5). Customer service upholds or
+//! dismisses it once; upholding costs the merchant violation points, shown on its standing.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use returns_bus::{Outgoing, stage};
+use returns_domain::complaint::{self, ComplaintState, Grounds};
+use returns_domain::{CityCode, RuleId};
+use returns_events::payloads::{CaseOpened, ComplaintFiled, ComplaintRuled};
+use returns_events::topics;
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::schema::{complaints, interventions};
+use crate::standing::{self, Delta};
+use crate::store;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRequest {
+    buyer_id: String,
+    merchant_id: String,
+    order_line_id: String,
+    grounds: Grounds,
+    text: String,
+    #[serde(default)]
+    evidence: Vec<String>,
+    /// AS-5: the after-sales case the complaint follows.
+    #[serde(default)]
+    case_id: Option<Uuid>,
+    /// AS-4: when the order was placed, whether it still awaits payment, and its city.
+    #[serde(default)]
+    order_placed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    order_awaiting_payment: bool,
+    #[serde(default)]
+    city: Option<String>,
+}
+
+#[derive(Debug, Serialize, Queryable, Selectable)]
+#[diesel(table_name = complaints)]
+pub struct ComplaintView {
+    id: Uuid,
+    buyer_id: String,
+    merchant_id: String,
+    order_line_id: String,
+    case_id: Option<Uuid>,
+    grounds: String,
+    rule_id: String,
+    text: String,
+    evidence: serde_json::Value,
+    filed_at: DateTime<Utc>,
+    state: String,
+    ruling_reason: Option<String>,
+    violation_points: i32,
+}
+
+enum Outcome {
+    Done(serde_json::Value),
+    NotFound,
+    Refused(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the decision store is unavailable; retry shortly")
+}
+
+fn check_id(field: &str, v: &str) -> Result<(), Problem> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            field,
+            "must be 1-64 characters of letters, digits, '-' or '_'",
+        ));
+    }
+    Ok(())
+}
+
+fn outgoing<E: returns_events::Event>(
+    key: Uuid,
+    city: &str,
+    shard: &str,
+    now: DateTime<Utc>,
+    e: &E,
+) -> Result<Outgoing, returns_bus::BusError> {
+    Outgoing::event(topics::DECISIONS, "audit", key, city, shard, now, e)
+}
+
+/// `POST /complaints`.
+pub async fn file(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpResponse, Problem> {
+    let req: FileRequest = parse_json(&body)?;
+    for (f, v) in [
+        ("buyer_id", &req.buyer_id),
+        ("merchant_id", &req.merchant_id),
+        ("order_line_id", &req.order_line_id),
+    ] {
+        check_id(f, v)?;
+    }
+    if req.text.trim().is_empty() || req.text.len() > 2000 {
+        return Err(Problem::invalid("text", "must be 1-2000 characters"));
+    }
+    if req.evidence.len() > 10 || req.evidence.iter().any(|e| e.is_empty() || e.len() > 300) {
+        return Err(Problem::invalid(
+            "evidence",
+            "at most 10 references of 1-300 characters",
+        ));
+    }
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    // AS-4 is checked from the request alone; AS-5 needs the case.
+    let as4_city = if req.grounds == Grounds::BrokenPromise {
+        if req.case_id.is_some() {
+            return Err(Problem::invalid(
+                "case_id",
+                "a broken-promise complaint (AS-4) is about an order awaiting payment, not a case",
+            ));
+        }
+        let placed = req.order_placed_at.ok_or_else(|| {
+            Problem::invalid(
+                "order_placed_at",
+                "AS-4 needs the time the order was placed",
+            )
+        })?;
+        complaint::broken_promise_allowed(
+            req.order_awaiting_payment,
+            placed,
+            now,
+            &app.settings.policy,
+        )
+        .map_err(|m| Problem::invalid("order_awaiting_payment", m))?;
+        let city = req
+            .city
+            .as_deref()
+            .ok_or_else(|| Problem::invalid("city", "AS-4 needs the order's city"))?;
+        Some(CityCode::parse(city).map_err(|e| Problem::invalid(e.field, e.message))?)
+    } else {
+        if req.case_id.is_none() {
+            return Err(Problem::invalid(
+                "case_id",
+                "AS-5: an invoice or not-as-described complaint follows an after-sales case",
+            ));
+        }
+        None
+    };
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let id = Uuid::now_v7();
+            let (rule, city, shard, key) = match (&as4_city, req.case_id) {
+                (Some(city), _) => {
+                    let shard = app.cities.shard_of(city.as_str()).to_owned();
+                    (RuleId::As4, city.to_string(), shard, id)
+                }
+                (None, Some(case_id)) => {
+                    let Some(d) = store::find(conn, case_id)
+                        .await
+                        .map_err(returns_store::StoreError::from)?
+                    else {
+                        return Ok(Outcome::NotFound);
+                    };
+                    let opened: CaseOpened = serde_json::from_value(d.opened.clone())?;
+                    // Someone else's case answers exactly like a missing one.
+                    if opened.facts.buyer_id != req.buyer_id || d.merchant_id != req.merchant_id {
+                        return Ok(Outcome::NotFound);
+                    }
+                    if opened.facts.kind != returns_domain::CaseKind::AfterSales {
+                        return Ok(Outcome::Refused(
+                            "AS-5: complaints follow after-sales (K-4) cases".to_owned(),
+                        ));
+                    }
+                    let asked: i64 = interventions::table
+                        .filter(interventions::case_id.eq(case_id))
+                        .count()
+                        .get_result(conn)
+                        .await
+                        .map_err(returns_store::StoreError::from)?;
+                    match complaint::after_sales_complaint_allowed(
+                        req.grounds,
+                        opened.facts.reason,
+                        asked > 0,
+                    ) {
+                        Ok(rule) => (rule, d.city, d.shard, case_id),
+                        Err(m) => return Ok(Outcome::Refused(m)),
+                    }
+                }
+                (None, None) => return Ok(Outcome::NotFound),
+            };
+            let grounds = serde_json::to_value(req.grounds)?
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let n = diesel::insert_into(complaints::table)
+                .values((
+                    complaints::id.eq(id),
+                    complaints::buyer_id.eq(&req.buyer_id),
+                    complaints::merchant_id.eq(&req.merchant_id),
+                    complaints::order_line_id.eq(&req.order_line_id),
+                    complaints::case_id.eq(req.case_id),
+                    complaints::city.eq(&city),
+                    complaints::shard.eq(&shard),
+                    complaints::grounds.eq(&grounds),
+                    complaints::rule_id.eq(rule.as_str()),
+                    complaints::text.eq(&req.text),
+                    complaints::evidence.eq(serde_json::json!(req.evidence)),
+                    complaints::filed_at.eq(now),
+                    complaints::state.eq(ComplaintState::Filed.as_str()),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            if n == 0 {
+                return Ok(Outcome::Refused(
+                    "a complaint was already filed for this case".to_owned(),
+                ));
+            }
+            let ev = outgoing(
+                key,
+                &city,
+                &shard,
+                now,
+                &ComplaintFiled {
+                    complaint_id: id,
+                    rule,
+                    merchant_id: req.merchant_id.clone(),
+                    grounds,
+                    filed_at: now,
+                },
+            )?;
+            stage(conn, &app.cities, &[ev]).await?;
+            tracing::info!(complaint_id = %id, rule = rule.as_str(), "complaint filed");
+            Ok(Outcome::Done(
+                serde_json::json!({ "complaint_id": id, "state": "filed", "rule": rule.as_str() }),
+            ))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Done(body) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Created().json(body))
+        }
+        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::Refused(m) => Err(Problem::conflict(m)),
+    }
+}
+
+/// `GET /complaints/{id}`.
+pub async fn view(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "complaint")?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let c: ComplaintView = complaints::table
+        .find(id)
+        .select(ComplaintView::as_select())
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("complaint"))?;
+    Ok(HttpResponse::Ok().json(c))
+}
+
+/// `GET /cs/complaints`: the filed ones, oldest first.
+pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows: Vec<ComplaintView> = complaints::table
+        .filter(complaints::state.eq(ComplaintState::Filed.as_str()))
+        .order(complaints::filed_at.asc())
+        .limit(500)
+        .select(ComplaintView::as_select())
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "complaints": rows })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulingRequest {
+    agent_id: String,
+    uphold: bool,
+    reason: String,
+}
+
+/// `POST /cs/complaints/{id}/ruling`.
+pub async fn rule(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "complaint")?;
+    let req: RulingRequest = parse_json(&body)?;
+    check_id("agent_id", &req.agent_id)?;
+    if req.reason.trim().is_empty() || req.reason.len() > 500 {
+        return Err(Problem::invalid(
+            "reason",
+            "a ruling needs a reason both sides can read, 1-500 characters",
+        ));
+    }
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let row: Option<(String, String, String, String, Option<Uuid>)> = complaints::table
+                .find(id)
+                .select((complaints::state, complaints::merchant_id, complaints::city, complaints::shard, complaints::case_id))
+                .for_update()
+                .first(conn)
+                .await
+                .optional()
+                .map_err(returns_store::StoreError::from)?;
+            let Some((state, merchant, city, shard, case_id)) = row else {
+                return Ok(Outcome::NotFound);
+            };
+            let from = ComplaintState::parse(&state).unwrap_or(ComplaintState::Filed);
+            let to = if req.uphold { ComplaintState::Upheld } else { ComplaintState::Dismissed };
+            if let Err(m) = complaint::step(from, to) {
+                return Ok(Outcome::Refused(m));
+            }
+            let points = if req.uphold { app.settings.policy.complaint_violation_points } else { 0 };
+            diesel::update(complaints::table.find(id))
+                .set((
+                    complaints::state.eq(to.as_str()),
+                    complaints::ruling_reason.eq(&req.reason),
+                    complaints::ruled_by.eq(&req.agent_id),
+                    complaints::ruled_at.eq(now),
+                    complaints::violation_points.eq(points),
+                ))
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            if points > 0 {
+                // AS-5: the merchant loses violation points (MP-3 shows them).
+                standing::add(conn, &merchant, &Delta { violation_points: points, ..Delta::default() })
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+            }
+            let ev = outgoing(
+                case_id.unwrap_or(id),
+                &city,
+                &shard,
+                now,
+                &ComplaintRuled {
+                    complaint_id: id,
+                    rule: RuleId::As5,
+                    merchant_id: merchant,
+                    upheld: req.uphold,
+                    violation_points: points,
+                    reason: req.reason.clone(),
+                    ruled_at: now,
+                },
+            )?;
+            stage(conn, &app.cities, &[ev]).await?;
+            Ok(Outcome::Done(serde_json::json!({ "complaint_id": id, "state": to.as_str(), "violation_points": points })))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Done(body) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(body))
+        }
+        Outcome::NotFound => Err(Problem::not_found("complaint")),
+        Outcome::Refused(m) => Err(Problem::conflict(m)),
+    }
+}
