@@ -578,3 +578,92 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
     );
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_once()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("guarantees")).await?;
+    journey::load_ratings(&stack, &[("b-wf".into(), 2)]).await?;
+    // WF-1: the product page's services come from the same settings.
+    let (s, page) = stack
+        .get_json(
+            "intake",
+            "/products/services?category=fresh_food&city=shanghai",
+        )
+        .await?;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!(
+        page["modules"]["return_exchange"]["fast_return"], false,
+        "AUTO-2"
+    );
+    assert!(
+        page["guarantees"]
+            .to_string()
+            .contains("fresh_food_spoiled"),
+        "{page}"
+    );
+    let (s, _) = stack
+        .get_json("intake", "/products/services?category=spaceship")
+        .await?;
+    assert_eq!(s, 422);
+
+    let claim = |guarantee: &str, category: &str, evidence: Value| {
+        let mut b = after_sales_body(&stack, "b-wf", "ol-wf-1", "quality_problem", "refund", 1);
+        b["category"] = json!(category);
+        b["guarantee"] = json!(guarantee);
+        b["evidence"] = evidence;
+        if let Some(o) = b.as_object_mut() {
+            o.remove("remedy");
+        }
+        b
+    };
+    let photo = json!([{ "kind": "photo_of_spoilage", "ref": "img-501" }]);
+    for (body, field) in [
+        (claim("nope", "fresh_food", photo.clone()), "guarantee"),
+        (
+            claim("fresh_food_spoiled", "fresh_food", json!([])),
+            "evidence",
+        ),
+        (
+            claim("fresh_food_spoiled", "apparel", photo.clone()),
+            "category",
+        ),
+    ] {
+        let (s, b) = stack.post_json("intake", "/cases", &body).await?;
+        assert_eq!((s, b["field"].as_str()), (422, Some(field)), "{b}");
+    }
+
+    // Spoiled fresh food: refunded at once, nothing comes back (WF-2), from the merchant's funds.
+    let spoiled = open(&stack, &claim("fresh_food_spoiled", "fresh_food", photo)).await?;
+    let view = journey::wait_status(&stack, &spoiled, "closed").await?;
+    assert!(
+        rules_of(&view).contains(&"WF-2".to_owned()),
+        "{:?}",
+        rules_of(&view)
+    );
+    assert_eq!(view["case"]["guarantee"], "fresh_food_spoiled");
+    let (s, _) = stack
+        .get_json("logistics", &format!("/cases/{spoiled}/pickup"))
+        .await?;
+    assert_eq!(s, 404, "no return needed");
+    assert_eq!(ledger_len(&stack, &spoiled).await?, 2);
+
+    // Clothing's 30-day warranty reaches past AS-1's 15 days; the goods come back by courier.
+    let mut body = after_sales_body(
+        &stack,
+        "b-wf",
+        "ol-wf-22",
+        "quality_problem",
+        "return_refund",
+        20,
+    );
+    body["guarantee"] = json!("apparel_quality_30_days");
+    body["evidence"] = json!([{ "kind": "photo_of_defect", "ref": "img-777" }]);
+    let apparel = open(&stack, &body).await?;
+    journey::wait_job(&stack, &apparel).await?;
+    let (_, d) = stack
+        .get_json("audit", &format!("/cases/{apparel}/decision"))
+        .await?;
+    assert_eq!(d["rule_id"], "WF-2", "{d}");
+    stack.shutdown().await
+}

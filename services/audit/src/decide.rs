@@ -20,6 +20,7 @@ pub fn facts_of(opened: &CaseOpened, city_covered: bool, in_programme: bool) -> 
         city_covered,
         merchant_shipped: opened.facts.merchant_shipped,
         merchant_in_programme: in_programme,
+        guarantee: opened.facts.guarantee.clone(),
     }
 }
 

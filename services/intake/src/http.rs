@@ -23,6 +23,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/cases/{id}/intervention",
             web::post().to(crate::intervention::request),
         )
+        .route(
+            "/products/services",
+            web::get().to(crate::products::services),
+        )
         .route("/ratings", web::put().to(put_ratings))
         .route("/stats/cases-by-status", web::get().to(cases_by_status))
         .route(
@@ -100,6 +104,8 @@ async fn open_case(
             merchant_shipped: r.merchant_shipped,
             paid_online: r.paid_online,
             freight_insured: r.freight_insured,
+            guarantee: r.guarantee.clone(),
+            evidence: r.evidence.clone(),
             completed_at: r.completed_at,
             buyer_rating: rating,
         };
@@ -129,6 +135,8 @@ async fn open_case(
             completed_at: r.completed_at,
             intervention_requested_by: None,
             intervention_requested_at: None,
+            guarantee: facts.guarantee.clone(),
+            evidence: serde_json::to_value(&facts.evidence).unwrap_or_default(),
         };
         let opened = Envelope::new(
             Uuid::now_v7(),

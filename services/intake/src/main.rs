@@ -3,6 +3,7 @@
 mod handler;
 mod http;
 mod intervention;
+mod products;
 mod report;
 mod request;
 mod schema;

@@ -2,6 +2,7 @@
 //! is allowed (K-1..K-4, AS-1, PAY-6's per-case part, PK-1's address).
 
 use chrono::{DateTime, Utc};
+use returns_domain::guarantee::Evidence;
 use returns_domain::{
     CaseKind, Category, CityCode, Fen, Policy, Remedy, ReturnReason, SizeClass, after_sales,
     machine,
@@ -43,6 +44,11 @@ pub struct OpenCaseRequest {
     pub freight_insured: bool,
     #[serde(default)]
     pub door_pickup: Option<DoorPickup>,
+    /// WF-2: a category guarantee to claim, with the evidence it needs (WF-4).
+    #[serde(default)]
+    pub guarantee: Option<String>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 fn yes() -> bool {
@@ -107,8 +113,34 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             ),
         ));
     }
+    if r.evidence.len() > 10
+        || r.evidence.iter().any(|e| {
+            e.kind.is_empty()
+                || e.kind.len() > 60
+                || e.reference.is_empty()
+                || e.reference.len() > 300
+        })
+    {
+        return Err(Problem::invalid(
+            "evidence",
+            "at most 10 items, each a kind (1-60 characters) and a ref (1-300 characters)",
+        ));
+    }
+    let guarantee = match &r.guarantee {
+        None => None,
+        Some(id) => Some(policy.guarantee(id).ok_or_else(|| {
+            let ids: Vec<&str> = policy.guarantees.iter().map(|g| g.id.as_str()).collect();
+            Problem::invalid(
+                "guarantee",
+                format!("offered guarantees: {}", ids.join(", ")),
+            )
+        })?),
+    };
     let allowed = machine::remedies(r.kind);
-    let remedy = r.remedy.unwrap_or(allowed[0]);
+    let remedy = r
+        .remedy
+        .or_else(|| guarantee.and_then(|g| g.remedies.first().copied()))
+        .unwrap_or(allowed[0]);
     if !allowed.contains(&remedy) {
         return Err(Problem::invalid(
             "remedy",
@@ -139,8 +171,11 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             if completed > now {
                 return Err(Problem::invalid("completed_at", "cannot be in the future"));
             }
-            after_sales::within_window(completed, now, policy)
-                .map_err(|m| Problem::invalid("completed_at", m))?;
+            // A guarantee's own window (WF-4) takes the place of AS-1's.
+            if guarantee.is_none() {
+                after_sales::within_window(completed, now, policy)
+                    .map_err(|m| Problem::invalid("completed_at", m))?;
+            }
             Some(r.received_at.unwrap_or(completed))
         }
         _ => {
@@ -161,6 +196,13 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
     }
     if received_at.is_some_and(|t| t > now) {
         return Err(Problem::invalid("received_at", "cannot be in the future"));
+    }
+    if let Some(g) = guarantee {
+        let received = received_at.ok_or_else(|| {
+            Problem::invalid("received_at", "a guarantee is claimed for received goods")
+        })?;
+        g.check_claim(r.category, r.kind, remedy, received, now, &r.evidence)
+            .map_err(|e| Problem::invalid(e.field, e.message))?;
     }
     let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
     if r.paid_amount_fen <= 0 {

@@ -35,6 +35,8 @@ diesel::table! {
         completed_at -> Nullable<Timestamptz>,
         intervention_requested_by -> Nullable<Text>,
         intervention_requested_at -> Nullable<Timestamptz>,
+        guarantee -> Nullable<Text>,
+        evidence -> Jsonb,
     }
 }
 

@@ -41,6 +41,8 @@ pub struct CaseRow {
     pub completed_at: Option<DateTime<Utc>>,
     pub intervention_requested_by: Option<String>,
     pub intervention_requested_at: Option<DateTime<Utc>>,
+    pub guarantee: Option<String>,
+    pub evidence: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Insertable)]

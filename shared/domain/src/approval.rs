@@ -24,6 +24,9 @@ pub struct ApprovalFacts {
     pub merchant_shipped: bool,
     /// MP-1: the merchant is in the worry-free programme.
     pub merchant_in_programme: bool,
+    /// WF-2: the category guarantee claimed (intake checked its evidence and window).
+    #[serde(default)]
+    pub guarantee: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +94,21 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
             class,
             rule: r.rule,
             reason: r.reason,
+        };
+    }
+    // WF-2: a guarantee claim that intake accepted with its evidence is granted at once.
+    if let Some(id) = &facts.guarantee {
+        return match policy.guarantee(id) {
+            Some(g) => ApprovalDecision {
+                outcome: ApprovalOutcome::Approved { fast_return: false },
+                class,
+                rule: RuleId::Wf2,
+                reason: format!("Approved at once under the guarantee \"{}\".", g.name),
+            },
+            None => wait(
+                RuleId::Wf2,
+                format!("The guarantee {id} is not offered; the merchant reviews this request."),
+            ),
         };
     }
     // RV-4: a quality problem found within a short time of use is refunded.
@@ -207,6 +225,7 @@ mod tests {
             city_covered: true,
             merchant_shipped: false,
             merchant_in_programme: true,
+            guarantee: None,
         }
     }
 
@@ -285,6 +304,42 @@ mod tests {
             ..Policy::default()
         };
         assert_eq!(decide(&f, &open).rule, RuleId::Auto1);
+    }
+
+    #[test]
+    fn wf_2_guarantee_claims_are_granted_at_once_unless_not_offered() {
+        let f = ApprovalFacts {
+            kind: CaseKind::AfterSales,
+            remedy: Remedy::Refund,
+            category: Category::FreshFood,
+            guarantee: Some("fresh_food_spoiled".into()),
+            ..facts()
+        };
+        let policy = Policy {
+            guarantees: vec![crate::guarantee::Guarantee {
+                id: "fresh_food_spoiled".into(),
+                name: "Spoiled fresh food refunded".into(),
+                categories: vec![Category::FreshFood],
+                opens: CaseKind::AfterSales,
+                remedies: vec![Remedy::Refund],
+                evidence: vec![],
+                goods_back: false,
+                window_days: 2,
+            }],
+            ..Policy::default()
+        };
+        let d = decide(&f, &policy);
+        assert_eq!(
+            (d.outcome, d.rule),
+            (
+                ApprovalOutcome::Approved { fast_return: false },
+                RuleId::Wf2
+            )
+        );
+        assert_eq!(
+            decide(&f, &Policy::default()).outcome,
+            ApprovalOutcome::AwaitMerchant
+        );
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub enum Category {
     SmallAppliance,
     LargeAppliance,
     HomeFurnishing,
+    ContactLenses,
     Luxury,
     Other,
 }

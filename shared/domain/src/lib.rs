@@ -7,6 +7,7 @@ pub mod after_sales;
 pub mod approval;
 pub mod case;
 pub mod complaint;
+pub mod guarantee;
 pub mod ledger;
 pub mod machine;
 pub mod money;

@@ -58,6 +58,8 @@ pub struct Policy {
     pub awaiting_payment_hours: i64,
     /// AS-5: violation points a merchant loses for an upheld complaint (house default).
     pub complaint_violation_points: i32,
+    /// WF-2, WF-4: the category guarantees (in `config/base.toml`).
+    pub guarantees: Vec<crate::guarantee::Guarantee>,
 }
 
 impl Default for Policy {
@@ -85,11 +87,17 @@ impl Default for Policy {
             pickup_large_extra_fee_fen: 2_000,
             awaiting_payment_hours: 72,
             complaint_violation_points: 2,
+            guarantees: Vec::new(),
         }
     }
 }
 
 impl Policy {
+    /// WF-2: the guarantee with `id`.
+    pub fn guarantee(&self, id: &str) -> Option<&crate::guarantee::Guarantee> {
+        self.guarantees.iter().find(|g| g.id == id)
+    }
+
     /// Start-up check: a policy that cannot be applied is refused with the offending key.
     pub fn validate(&self) -> Result<(), InvalidInput> {
         if !(1..=5).contains(&self.auto_approve_min_stars) {
@@ -111,6 +119,16 @@ impl Policy {
                 "policy.pickup_window_start_hour",
                 "the pickup window must start before it ends, within 0..=24 hours",
             ));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for g in &self.guarantees {
+            g.validate()?;
+            if !ids.insert(g.id.as_str()) {
+                return Err(InvalidInput::new(
+                    "policy.guarantees",
+                    format!("{}: the id is used twice", g.id),
+                ));
+            }
         }
         if self.pickup_large_extra_fee_fen < 0 {
             return Err(InvalidInput::new(

@@ -1,6 +1,7 @@
 //! Event payloads, one struct per event type. Field meanings are listed in `docs/events.md`.
 
 use chrono::{DateTime, Utc};
+use returns_domain::guarantee::Evidence;
 use returns_domain::pickup::PickupFee;
 use returns_domain::{CaseKind, Category, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,11 @@ pub struct CaseFacts {
     pub paid_online: bool,
     #[serde(default)]
     pub freight_insured: bool,
+    /// WF-2: the category guarantee claimed, and the evidence given for it (WF-4).
+    #[serde(default)]
+    pub guarantee: Option<String>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
     /// K-4: when the order completed (AS-1 counts from it); `None` for other kinds.
     #[serde(default)]
     pub completed_at: Option<DateTime<Utc>>,

@@ -170,4 +170,25 @@ mod tests {
         }
         assert!(!map.is_covered("lhasa"));
     }
+
+    #[test]
+    fn wf_2_every_category_guarantee_is_configured_and_valid() {
+        let s = Settings::load_from(&config_dir(), "production", false).unwrap();
+        let ids: Vec<&str> = s.policy.guarantees.iter().map(|g| g.id.as_str()).collect();
+        for id in [
+            "fresh_food_spoiled",
+            "cosmetics_allergy",
+            "baby_rash",
+            "breakage",
+            "apparel_quality_30_days",
+            "contact_lens_eye_care",
+            "phone_no_proof",
+            "appliance_30_day_return",
+            "appliance_replaced_not_repaired",
+        ] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        let spoiled = s.policy.guarantee("fresh_food_spoiled").unwrap();
+        assert!(!spoiled.goods_back, "WF-2: no return needed");
+    }
 }

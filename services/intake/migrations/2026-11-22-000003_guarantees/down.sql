@@ -1,0 +1,2 @@
+ALTER TABLE cases DROP COLUMN evidence;
+ALTER TABLE cases DROP COLUMN guarantee;

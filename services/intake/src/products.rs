@@ -1,0 +1,60 @@
+//! WF-1: what a product page shows: which worry-free modules and guarantees a product of a
+//! category has, read from the same policy that enforces them.
+
+use actix_web::{HttpResponse, web};
+use returns_domain::guarantee::for_category;
+use returns_domain::{Category, CityCode};
+use returns_runtime::AppContext;
+use returns_web::Problem;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesQuery {
+    category: String,
+    /// Fast return and door pickup depend on the city (CT-1); without one, not shown.
+    #[serde(default)]
+    city: Option<String>,
+}
+
+/// `GET /products/services?category=…&city=…`.
+pub async fn services(
+    ctx: web::Data<AppContext>,
+    q: web::Query<ServicesQuery>,
+) -> Result<HttpResponse, Problem> {
+    let category: Category = serde_json::from_value(serde_json::Value::String(q.category.clone()))
+        .map_err(|_| {
+            Problem::invalid(
+                "category",
+                "a product category such as apparel, fresh_food, phones, large_appliance",
+            )
+        })?;
+    let covered = match &q.city {
+        None => None,
+        Some(c) => {
+            let city = CityCode::parse(c).map_err(|e| Problem::invalid(e.field, e.message))?;
+            Some(ctx.cities.is_covered(city.as_str()))
+        }
+    };
+    let policy = &ctx.settings.policy;
+    let fast_return = !policy.auto_excluded_categories.contains(&category);
+    let guarantees = for_category(&policy.guarantees, category);
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "category": category,
+        "modules": {
+            // WF-3: home furnishing and appliances (K-7 journeys are not opened yet).
+            "delivery_installation": matches!(
+                category,
+                Category::HomeFurnishing | Category::LargeAppliance | Category::SmallAppliance
+            ),
+            // AUTO-1..AUTO-3, PK-1: 0-second approval and door pickup where covered.
+            "return_exchange": {
+                "fast_return": fast_return && covered.unwrap_or(true),
+                "door_pickup": covered.unwrap_or(true),
+            },
+            // AS-1: 15 days after completion.
+            "after_sales": { "days": policy.after_sales_days },
+        },
+        "guarantees": guarantees,
+    })))
+}
