@@ -39,7 +39,7 @@ pub async fn run_couriers(
                     async move {
                         let accept = client
                             .post(format!("{base}/courier/jobs/{id}/accept"))
-                            .json(&json!({ "courier_company": company }))
+                            .json(&json!({ "courier_company": company, "rider": { "id": "r-sim", "real_name": "Zhang Wei" } }))
                             .send()
                             .await;
                         if accept.map(|r| r.status().is_success()).unwrap_or(false) {

@@ -98,7 +98,7 @@ pub async fn courier_collects(
         .post_json(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": company }),
+            &json!({ "courier_company": company, "rider": { "id": "r-001", "real_name": "Wang Fang" } }),
         )
         .await?;
     anyhow::ensure!(s == 200, "accept: {s} {b}");

@@ -142,7 +142,7 @@ async fn pk_2_pk_9_unaccepted_job_goes_to_the_next_partner_then_to_customer_serv
         .post_json(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": "sf-express" }),
+            &json!({ "courier_company": "sf-express", "rider": { "id": "r-7", "real_name": "Chen Jing" } }),
         )
         .await?;
     assert_eq!(s, 404);
@@ -184,7 +184,7 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
         .post_json(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": company }),
+            &json!({ "courier_company": company, "rider": { "id": "r-8", "real_name": "Liu Yang" } }),
         )
         .await?;
     assert_eq!(s, 200);
@@ -208,14 +208,17 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
     );
 
     // The rider finally arrives and collects; the refund and the compensation are paid together.
-    let (s, _) = stack
-        .post_json(
-            "logistics",
-            &format!("/courier/jobs/{job_id}/arrive"),
-            &json!({ "courier_company": company }),
-        )
-        .await?;
-    assert_eq!(s, 200);
+    // PK-3: the rider calls the buyer, then arrives.
+    for step in ["call", "arrive"] {
+        let (s, _) = stack
+            .post_json(
+                "logistics",
+                &format!("/courier/jobs/{job_id}/{step}"),
+                &json!({ "courier_company": company }),
+            )
+            .await?;
+        assert_eq!(s, 200, "{step}");
+    }
     let (s, _) = stack
         .post_json(
             "logistics",

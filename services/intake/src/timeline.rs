@@ -71,7 +71,14 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             e(
                 CaseStatus::CourierAccepted,
                 None,
-                format!("{} accepted the pickup.", p.courier_company),
+                if p.rider_name.is_empty() {
+                    format!("{} accepted the pickup.", p.courier_company)
+                } else {
+                    format!(
+                        "{} accepted the pickup; rider {} will call you to confirm the item's size and your address.",
+                        p.courier_company, p.rider_name
+                    )
+                },
             )
         }
         PickupCollected::TYPE => {

@@ -86,6 +86,9 @@ impl EventHandler for LogisticsHandler {
                                 extra_weight_fee_fen: plan_fee.extra_weight_fen.0,
                                 insurance_pays_fen: plan_fee.insurance_pays_fen.0,
                                 buyer_pays_fen: plan_fee.buyer_pays_fen.0,
+                                rider_id: None,
+                                rider_name: None,
+                                called_at: None,
                             },
                         )
                         .await?;

@@ -18,7 +18,12 @@ use crate::store;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/courier/jobs", web::get().to(list_jobs))
         .route("/courier/jobs/{id}/accept", web::post().to(accept))
+        .route("/courier/jobs/{id}/call", web::post().to(call))
         .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
+        .route(
+            "/cases/{id}/courier-complaint",
+            web::post().to(crate::courier_complaints::file),
+        )
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
         .route("/cases/{id}/pickup", web::get().to(job_of_case))
         .route(
@@ -98,8 +103,16 @@ async fn job_of_case(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct CompanyRequest {
+    courier_company: String,
+}
+
+/// PK-2, PK-6: a company takes a job by naming the rider, by real name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AcceptRequest {
     courier_company: String,
+    rider: store::Rider,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,7 +134,44 @@ async fn accept(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    company_report(ctx, root, &path, &body, Action::Accept).await
+    let id = returns_web::path_uuid(&path, "job")?;
+    let req: AcceptRequest = parse_json(&body)?;
+    let r = &req.rider;
+    if r.id.is_empty()
+        || r.id.len() > 64
+        || !r
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            "rider.id",
+            "must be 1-64 characters of letters, digits, '-' or '_'",
+        ));
+    }
+    if r.real_name.trim().chars().count() < 2 || r.real_name.len() > 100 {
+        return Err(Problem::invalid(
+            "rider.real_name",
+            "PK-6: riders are identified by their real name (2-100 characters)",
+        ));
+    }
+    courier_step(
+        ctx,
+        root,
+        id,
+        req.courier_company,
+        Action::Accept(req.rider),
+    )
+    .await
+}
+
+async fn call(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    company_report(ctx, root, &path, &body, Action::Call).await
 }
 
 async fn arrive(
@@ -133,7 +183,7 @@ async fn arrive(
     company_report(ctx, root, &path, &body, Action::Arrive).await
 }
 
-/// A report whose body only names the courier company (accept, arrive).
+/// A report whose body only names the courier company (call, arrive).
 async fn company_report(
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -142,7 +192,7 @@ async fn company_report(
     action: Action,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(path, "job")?;
-    let req: AcceptRequest = parse_json(body)?;
+    let req: CompanyRequest = parse_json(body)?;
     courier_step(ctx, root, id, req.courier_company, action).await
 }
 
@@ -160,8 +210,10 @@ async fn pickup(
 
 /// What the courier company reports.
 enum Action {
-    /// PK-2: it takes the job.
-    Accept,
+    /// PK-2: it takes the job; PK-6: with its rider, by real name.
+    Accept(store::Rider),
+    /// PK-3: the rider called the buyer to confirm size and address.
+    Call,
     /// PK-3: its rider is at the door.
     Arrive,
     /// PK-4: the parcel is collected, with its tracking number.
@@ -171,7 +223,8 @@ enum Action {
 impl Action {
     fn name(&self) -> &'static str {
         match self {
-            Action::Accept => "accept",
+            Action::Accept(_) => "accept",
+            Action::Call => "call",
             Action::Arrive => "arrive",
             Action::Pickup(_) => "pickup",
         }
@@ -210,16 +263,21 @@ async fn courier_step(
                 let at = JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
                 let done = |status: &str| Ok(Step::Done(serde_json::json!({ "job_id": id, "status": status })));
                 match (&action, job.status.as_str()) {
-                    (Action::Accept, "dispatched") => {
-                        store::mark_accepted(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                    (Action::Accept(rider), "dispatched") => {
+                        store::mark_accepted(conn, id, now, rider).await.map_err(returns_store::StoreError::from)?;
                         crate::accept::end_wait(conn, job.case_id, &company).await?;
                         // PK-3: the rider must now be at the door by arrive_by.
                         crate::arrival::start_wait(conn, &at, job.arrive_by, now).await?;
-                        let ev = pickup_event(at.case_id, at.city, at.shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now })?;
+                        let ev = pickup_event(at.case_id, at.city, at.shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now, rider_name: rider.real_name.clone() })?;
                         stage(conn, &app.cities, &[ev]).await?;
                         done("accepted")
                     }
-                    (Action::Accept, "accepted" | "collected") => done(&job.status),
+                    (Action::Accept(_), "accepted" | "collected") => done(&job.status),
+                    (Action::Call, "accepted") => {
+                        store::mark_called(conn, id, now).await.map_err(returns_store::StoreError::from)?;
+                        done("accepted")
+                    }
+                    (Action::Call, "collected") => done("collected"),
                     (Action::Arrive, "accepted") => {
                         store::mark_arrived(conn, id, now).await.map_err(returns_store::StoreError::from)?;
                         crate::arrival::end_wait(conn, job.case_id).await?;

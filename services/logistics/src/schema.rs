@@ -26,6 +26,21 @@ diesel::table! {
         extra_weight_fee_fen -> BigInt,
         insurance_pays_fen -> BigInt,
         buyer_pays_fen -> BigInt,
+        rider_id -> Nullable<Text>,
+        rider_name -> Nullable<Text>,
+        called_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    courier_complaints (case_id) {
+        case_id -> Uuid,
+        job_id -> Uuid,
+        courier_company -> Text,
+        rider_id -> Text,
+        city -> Text,
+        text -> Text,
+        filed_at -> Timestamptz,
     }
 }
 

@@ -42,6 +42,11 @@ pub struct JobRow {
     pub extra_weight_fee_fen: i64,
     pub insurance_pays_fen: i64,
     pub buyer_pays_fen: i64,
+    /// PK-6: the rider who took the job, by real name.
+    pub rider_id: Option<String>,
+    pub rider_name: Option<String>,
+    /// PK-3: when the rider called the buyer.
+    pub called_at: Option<DateTime<Utc>>,
 }
 
 impl JobRow {
@@ -138,11 +143,14 @@ pub async fn mark_accepted(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
+    rider: &Rider,
 ) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set((
             pickup_jobs::status.eq("accepted"),
             pickup_jobs::accepted_at.eq(at),
+            pickup_jobs::rider_id.eq(&rider.id),
+            pickup_jobs::rider_name.eq(&rider.real_name),
         ))
         .execute(conn)
         .await?;
@@ -212,6 +220,31 @@ pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
 }
 
 /// PK-3: the courier is at the door (kept from the first report).
+/// PK-6: the rider a courier company names for a job.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rider {
+    pub id: String,
+    pub real_name: String,
+}
+
+/// PK-3: the rider called the buyer (the first call counts).
+pub async fn mark_called(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(
+        pickup_jobs::table
+            .find(id)
+            .filter(pickup_jobs::called_at.is_null()),
+    )
+    .set(pickup_jobs::called_at.eq(at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn mark_arrived(
     conn: &mut AsyncPgConnection,
     id: Uuid,

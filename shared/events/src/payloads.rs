@@ -143,6 +143,9 @@ pub struct PickupAccepted {
     pub job_id: Uuid,
     pub courier_company: String,
     pub accepted_at: DateTime<Utc>,
+    /// PK-6: the rider, by real name, who will call the buyer (PK-3).
+    #[serde(default)]
+    pub rider_name: String,
 }
 event!(PickupAccepted, "pickup.accepted", 1);
 
@@ -351,6 +354,7 @@ mod tests {
             job_id: Uuid::nil(),
             courier_company: "sf".into(),
             accepted_at: Utc::now(),
+            rider_name: "Li Lei".into(),
         };
         let env = Envelope::new(
             Uuid::now_v7(),

@@ -1,0 +1,76 @@
+//! PK-6: a buyer's complaint about the rider who handled the case's pickup, counted per rider
+//! and per area (city) in the service figures.
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use returns_events::payloads::RefundOrder;
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::schema::courier_complaints;
+use crate::store;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComplaintRequest {
+    buyer_id: String,
+    text: String,
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+/// `POST /cases/{id}/courier-complaint`: once per case, about the rider who took the job.
+pub async fn file(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: ComplaintRequest = parse_json(&body)?;
+    if req.text.trim().is_empty() || req.text.len() > 1000 {
+        return Err(Problem::invalid("text", "must be 1-1000 characters"));
+    }
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let job = store::by_case(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("pickup"))?;
+    let order: RefundOrder = serde_json::from_value(job.refund.clone()).map_err(db_error)?;
+    // Someone else's case answers exactly like a missing one.
+    if order.buyer_id != req.buyer_id {
+        return Err(Problem::not_found("pickup"));
+    }
+    let Some(rider) = job.rider_id.clone() else {
+        return Err(Problem::conflict(
+            "no rider has taken this pickup yet; there is no one to complain about",
+        ));
+    };
+    let n = diesel::insert_into(courier_complaints::table)
+        .values((
+            courier_complaints::case_id.eq(id),
+            courier_complaints::job_id.eq(job.job_id),
+            courier_complaints::courier_company.eq(&job.courier_company),
+            courier_complaints::rider_id.eq(&rider),
+            courier_complaints::city.eq(&job.city),
+            courier_complaints::text.eq(&req.text),
+            courier_complaints::filed_at.eq(ctx.clock.now()),
+        ))
+        .on_conflict_do_nothing()
+        .execute(&mut conn)
+        .await
+        .map_err(db_error)?;
+    if n == 0 {
+        return Err(Problem::conflict(
+            "a complaint about this pickup was already filed",
+        ));
+    }
+    tracing::info!(case_id = %id, rider = %rider, "complaint about a rider (PK-6)");
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "case_id": id, "courier_company": job.courier_company, "rider_id": rider, "rider_name": job.rider_name,
+    })))
+}

@@ -1,0 +1,108 @@
+//! PK-3 and PK-6: riders are identified by real name when they take a job, their call to the
+//! buyer is recorded, and buyers' complaints count per rider and per area.
+
+use returns_harness::cases::CaseSpec;
+use returns_harness::journey;
+use returns_harness::{Stack, StackOptions};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_area()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("couriers")).await?;
+    journey::load_ratings(&stack, &[("b-pk6".into(), 3)]).await?;
+    let case = journey::open_case(&stack, "b-pk6", "ol-pk6", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &case).await?;
+    let job_id = job["job_id"].as_str().unwrap_or_default().to_owned();
+    let company = job["courier_company"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let post = |step: &str, body: serde_json::Value| {
+        let (stack, url) = (&stack, format!("/courier/jobs/{job_id}/{step}"));
+        async move { stack.post_json("logistics", &url, &body).await }
+    };
+    let (s, b) = post(
+        "accept",
+        json!({ "courier_company": company, "rider": { "id": "r-77", "real_name": " " } }),
+    )
+    .await?;
+    assert_eq!(
+        (s, b["field"].as_str()),
+        (422, Some("rider.real_name")),
+        "{b}"
+    );
+    let (s, b) = post("call", json!({ "courier_company": company })).await?;
+    assert_eq!(s, 409, "no call before the job is taken: {b}");
+    let (s, b) = post(
+        "accept",
+        json!({ "courier_company": company, "rider": { "id": "r-77", "real_name": "Zhao Min" } }),
+    )
+    .await?;
+    assert_eq!(s, 200, "{b}");
+    let (s, _) = post("call", json!({ "courier_company": company })).await?;
+    assert_eq!(s, 200);
+    let (s, _) = post(
+        "pickup",
+        json!({ "courier_company": company, "tracking_number": "SF6000000001" }),
+    )
+    .await?;
+    assert_eq!(s, 200);
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    assert!(
+        view["timeline"].to_string().contains("rider Zhao Min"),
+        "{}",
+        view["timeline"]
+    );
+
+    let url = format!("/cases/{case}/courier-complaint");
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-other", "text": "Rude." }),
+        )
+        .await?;
+    assert_eq!(s, 404, "only the case's buyer");
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-pk6", "text": "Threw the parcel into the van." }),
+        )
+        .await?;
+    assert_eq!(
+        (s, b["rider_name"].as_str()),
+        (201, Some("Zhao Min")),
+        "{b}"
+    );
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url,
+            &json!({ "buyer_id": "b-pk6", "text": "Again." }),
+        )
+        .await?;
+    assert_eq!(s, 409, "one complaint per pickup");
+
+    let (_, report) = stack.get_json("logistics", "/reports/operator").await?;
+    let rider = report["riders"]
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["rider_id"] == "r-77"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(rider["rider_name"], "Zhao Min", "{report}");
+    assert_eq!(rider["city"], "shanghai");
+    assert_eq!(rider["complaints"], 1);
+    assert!(rider["call_seconds_p50"].is_number(), "{rider}");
+    let area = report["couriers"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|x| x["courier_company"] == company.as_str() && x["city"] == "shanghai")
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(area["complaints"], 1, "{report}");
+    stack.shutdown().await
+}
