@@ -28,6 +28,16 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
     approval::decide(facts, policy)
 }
 
+/// RV-1's 72 hours, or CARE-3's 48 (or the longer time the care service states).
+pub fn review_deadline(opened: &CaseOpened, policy: &Policy) -> DateTime<Utc> {
+    match &opened.facts.care {
+        Some(c) => {
+            returns_domain::care::review_deadline(opened.facts.requested_at, c.review_hours, policy)
+        }
+        None => approval::merchant_review_deadline(opened.facts.requested_at, policy),
+    }
+}
+
 /// Where an envelope about `case` goes and what it says.
 pub struct CaseRef<'a> {
     pub case_id: Uuid,
@@ -69,10 +79,7 @@ pub fn decision_event(
             &CaseAwaitingMerchant {
                 rule: d.rule,
                 reason: d.reason.clone(),
-                review_deadline: approval::merchant_review_deadline(
-                    opened.facts.requested_at,
-                    policy,
-                ),
+                review_deadline: review_deadline(opened, policy),
             },
         ),
     }

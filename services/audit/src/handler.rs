@@ -53,10 +53,7 @@ impl EventHandler for AuditHandler {
                     ApprovalOutcome::Approved { .. } => ("approved", None),
                     ApprovalOutcome::AwaitMerchant => (
                         "awaiting_merchant",
-                        Some(returns_domain::approval::merchant_review_deadline(
-                            opened.facts.requested_at,
-                            policy,
-                        )),
+                        Some(decide::review_deadline(&opened, policy)),
                     ),
                 };
                 store::insert(

@@ -37,8 +37,8 @@ impl Service for Audit {
         http::routes(cfg);
     }
 
-    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(review_timer::ReviewDeadline { ctx: ctx.clone() }))
+    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(review_timer::ReviewDeadline))
     }
 }
 

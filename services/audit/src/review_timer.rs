@@ -1,5 +1,5 @@
-//! RV-1: a request the merchant has not decided within `policy.merchant_review_hours` is
-//! approved by the system when the deadline passes.
+//! RV-1 (and CARE-3 for care orders): a request the merchant has not decided by its review
+//! deadline is approved by the system when the deadline passes.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -7,7 +7,6 @@ use futures::future::BoxFuture;
 use returns_bus::{HandleError, Outgoing, TimerHandler};
 use returns_domain::RuleId;
 use returns_events::payloads::CaseOpened;
-use returns_runtime::AppContext;
 use returns_store::timers::Timer;
 
 use crate::decide::{self, CaseRef};
@@ -16,9 +15,7 @@ use crate::store;
 /// The `timers.kind` of the merchant's review deadline.
 pub const KIND: &str = "rv1_merchant_review";
 
-pub struct ReviewDeadline {
-    pub ctx: AppContext,
-}
+pub struct ReviewDeadline;
 
 impl TimerHandler for ReviewDeadline {
     fn fire<'a>(
@@ -40,29 +37,34 @@ impl TimerHandler for ReviewDeadline {
             }
             let opened: CaseOpened =
                 serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
+            // RV-1 for requests, CARE-3 for care orders: silence past the deadline approves.
+            let rule = if opened.facts.care.is_some() {
+                RuleId::Care3
+            } else {
+                RuleId::Rv1
+            };
+            let hours = (timer.due_at - opened.facts.requested_at).num_hours();
             let reason = format!(
-                "The merchant did not decide within {} hours; the request is approved automatically.",
-                self.ctx.settings.policy.merchant_review_hours
+                "The merchant did not decide within {hours} hours; the request is approved automatically."
             );
             let case = CaseRef {
                 case_id: row.case_id,
                 city: &row.city,
                 shard: &row.shard,
             };
-            let out =
-                decide::approved_event(&case, &opened, RuleId::Rv1, &reason, "system", false, now)?;
+            let out = decide::approved_event(&case, &opened, rule, &reason, "system", false, now)?;
             store::record_later_decision(
                 conn,
                 row.case_id,
                 "approved",
-                RuleId::Rv1.as_str(),
+                rule.as_str(),
                 &reason,
                 "system",
                 now,
             )
             .await?;
             tracing::info!(
-                rule = RuleId::Rv1.as_str(),
+                rule = rule.as_str(),
                 "approved after the merchant's deadline"
             );
             Ok(vec![out])

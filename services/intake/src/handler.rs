@@ -73,6 +73,30 @@ impl EventHandler for IntakeHandler {
                 },
             )
             .await?;
+            if kind == CaseKind::Care
+                && let Some(line) = crate::care::on_event(conn, env.case_id, env).await?
+            {
+                store::add_timeline(
+                    conn,
+                    &NewTimelineRow {
+                        case_id: env.case_id,
+                        event_id: uuid::Uuid::now_v7(),
+                        event_type: "care.card".to_owned(),
+                        status: None,
+                        rule_id: Some(
+                            if line.contains("CARE-8") {
+                                "CARE-8"
+                            } else {
+                                "CARE-7"
+                            }
+                            .to_owned(),
+                        ),
+                        reason: line,
+                        at: env.occurred_at,
+                    },
+                )
+                .await?;
+            }
             let mut out = Vec::new();
             if closes {
                 let outcome = entry

@@ -27,6 +27,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/products/services",
             web::get().to(crate::products::services),
         )
+        .route("/service-cards", web::put().to(crate::care::import_cards))
+        .route("/service-cards/{id}", web::get().to(crate::care::view_card))
+        .route("/care-orders", web::post().to(crate::care::open))
+        .route(
+            "/care-orders/{id}/rating",
+            web::post().to(crate::care::rate),
+        )
         .route("/ratings", web::put().to(put_ratings))
         .route("/stats/cases-by-status", web::get().to(cases_by_status))
         .route(
@@ -106,6 +113,7 @@ async fn open_case(
             freight_insured: r.freight_insured,
             guarantee: r.guarantee.clone(),
             evidence: r.evidence.clone(),
+            care: None,
             completed_at: r.completed_at,
             buyer_rating: rating,
         };
@@ -137,6 +145,10 @@ async fn open_case(
             intervention_requested_at: None,
             guarantee: facts.guarantee.clone(),
             evidence: serde_json::to_value(&facts.evidence).unwrap_or_default(),
+            card_id: None,
+            care_outcome: None,
+            rating_stars: None,
+            rating_comment: None,
         };
         let opened = Envelope::new(
             Uuid::now_v7(),

@@ -72,6 +72,27 @@ pub struct Checked {
     pub door_pickup: Option<PickupAddress>,
 }
 
+/// An address a courier collects from; `prefix` names the request's field.
+pub fn check_address(d: &DoorPickup, prefix: &str) -> Result<PickupAddress, Problem> {
+    if d.address.trim().is_empty() || d.address.len() > 300 {
+        return Err(Problem::invalid(
+            format!("{prefix}.address"),
+            "must be 1-300 characters",
+        ));
+    }
+    let digits = d.contact_phone.trim_start_matches('+');
+    if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::invalid(
+            format!("{prefix}.contact_phone"),
+            "must be 6-20 digits, optionally starting with +",
+        ));
+    }
+    Ok(PickupAddress {
+        address: d.address.clone(),
+        contact_phone: d.contact_phone.clone(),
+    })
+}
+
 pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
     if v.is_empty()
         || v.len() > 64
@@ -136,6 +157,12 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             )
         })?),
     };
+    if r.kind == CaseKind::Care {
+        return Err(Problem::invalid(
+            "kind",
+            "care orders (K-5) are opened from the service card at POST /care-orders",
+        ));
+    }
     let allowed = machine::remedies(r.kind);
     let remedy = r
         .remedy
@@ -236,25 +263,7 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
                 "a refund without a return has nothing to collect",
             ));
         }
-        Some(d) => {
-            if d.address.trim().is_empty() || d.address.len() > 300 {
-                return Err(Problem::invalid(
-                    "door_pickup.address",
-                    "must be 1-300 characters",
-                ));
-            }
-            let digits = d.contact_phone.trim_start_matches('+');
-            if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Problem::invalid(
-                    "door_pickup.contact_phone",
-                    "must be 6-20 digits, optionally starting with +",
-                ));
-            }
-            Some(PickupAddress {
-                address: d.address.clone(),
-                contact_phone: d.contact_phone.clone(),
-            })
-        }
+        Some(d) => Some(check_address(d, "door_pickup")?),
     };
     Ok(Checked {
         city,

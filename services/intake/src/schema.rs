@@ -37,6 +37,10 @@ diesel::table! {
         intervention_requested_at -> Nullable<Timestamptz>,
         guarantee -> Nullable<Text>,
         evidence -> Jsonb,
+        card_id -> Nullable<Text>,
+        care_outcome -> Nullable<Text>,
+        rating_stars -> Nullable<SmallInt>,
+        rating_comment -> Nullable<Text>,
     }
 }
 
@@ -53,5 +57,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_cards (card_id) {
+        card_id -> Text,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        order_line_id -> Text,
+        category -> Text,
+        services -> Jsonb,
+        valid_until -> Timestamptz,
+        services_total -> Integer,
+        services_used -> Integer,
+        services_reserved -> Integer,
+        goods_value_fen -> BigInt,
+        review_hours -> Nullable<BigInt>,
+        merchant_courier -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(case_timeline -> cases (case_id));
-diesel::allow_tables_to_appear_in_same_query!(cases, case_timeline, buyer_ratings);
+diesel::allow_tables_to_appear_in_same_query!(cases, case_timeline, buyer_ratings, service_cards);

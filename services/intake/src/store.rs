@@ -43,6 +43,10 @@ pub struct CaseRow {
     pub intervention_requested_at: Option<DateTime<Utc>>,
     pub guarantee: Option<String>,
     pub evidence: serde_json::Value,
+    pub card_id: Option<String>,
+    pub care_outcome: Option<String>,
+    pub rating_stars: Option<i16>,
+    pub rating_comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]

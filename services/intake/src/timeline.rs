@@ -114,8 +114,10 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
         }
         GoodsSentBack::TYPE => {
             let p = env.decode::<GoodsSentBack>()?;
-            let what = match p.remedy {
-                returns_domain::Remedy::Repair => "the repaired goods",
+            let what = match (p.remedy, p.freight_payer.as_deref()) {
+                (_, Some("buyer")) => "your goods back unserviced, at your freight (CARE-6),",
+                (_, Some(_)) => "your serviced goods, at its cost (CARE-7),",
+                (returns_domain::Remedy::Repair, None) => "the repaired goods",
                 _ => "your replacement",
             };
             e(
@@ -162,6 +164,39 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
                 reason: format!(
                     "Customer service ruled on the dispute: {outcome}. {}",
                     p.reason
+                ),
+            })
+        }
+        CareProgress::TYPE => {
+            use returns_domain::care::CareStep;
+            let p = env.decode::<CareProgress>()?;
+            if p.step == CareStep::Damaged {
+                return Ok(Some(Entry {
+                    status: None,
+                    rule: Some(p.rule.as_str().to_owned()),
+                    reason: p.note,
+                }));
+            }
+            let status = match p.step {
+                CareStep::Confirmed => CaseStatus::PickupScheduled,
+                CareStep::Collected => CaseStatus::InTransit,
+                CareStep::AtCentre => CaseStatus::AtCentre,
+                CareStep::Serviced => CaseStatus::Serviced,
+                CareStep::InspectionFailed => CaseStatus::InspectionFailed,
+                CareStep::SentBack => CaseStatus::SentBack,
+                CareStep::Lost | CareStep::Damaged => CaseStatus::GoodsLost,
+            };
+            e(status, Some(p.rule), p.note)
+        }
+        CarePickupOverdue::TYPE => {
+            let p = env.decode::<CarePickupOverdue>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "{} did not confirm a pickup time by {}; customer service is following it up.",
+                    p.merchant_courier,
+                    p.confirm_by.to_rfc3339()
                 ),
             })
         }

@@ -61,7 +61,8 @@ pub async fn end_wait(
     timers::cancel(conn, &kind(company), case_id).await
 }
 
-/// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`.
+/// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`, CARE-4 (pickup
+/// time confirmed) in `care_jobs.rs`.
 pub struct LogisticsDeadlines {
     pub ctx: AppContext,
 }
@@ -75,6 +76,9 @@ impl TimerHandler for LogisticsDeadlines {
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         if timer.kind == crate::arrival::KIND {
             return crate::arrival::fire(&self.ctx, conn, timer, now);
+        }
+        if timer.kind == crate::care_jobs::KIND {
+            return Box::pin(crate::care_jobs::fire(conn, timer, now));
         }
         Box::pin(async move {
             let Some(company) = timer.kind.strip_prefix(KIND_PREFIX) else {

@@ -27,6 +27,22 @@ impl EventHandler for LogisticsHandler {
             let Some(approved) = event.payload::<CaseApproved>()? else {
                 return Ok(Vec::new());
             };
+            if let (Some(care), Some(address)) = (&approved.facts.care, &approved.door_pickup) {
+                // K-5: the merchant's own courier collects (CARE-4), not a partner's pickup.
+                let now = self.ctx.clock.now();
+                let f = &approved.facts;
+                return crate::care_jobs::create(
+                    conn,
+                    event.envelope,
+                    care,
+                    &f.buyer_id,
+                    &f.merchant_id,
+                    address,
+                    &self.ctx,
+                    now,
+                )
+                .await;
+            }
             if !approved.facts.remedy.goods_come_back() {
                 // K-1, or a K-4 refund without return: nothing to collect.
                 return Ok(Vec::new());

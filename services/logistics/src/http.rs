@@ -31,6 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(crate::self_ship::enter_tracking),
         )
         .route(
+            "/care/jobs/{id}/{step}",
+            web::post().to(crate::care_jobs::report),
+        )
+        .route(
             "/merchant/cases/{id}/send-back",
             web::post().to(crate::send_back::send_back),
         )

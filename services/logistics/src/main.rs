@@ -3,6 +3,7 @@
 
 mod accept;
 mod arrival;
+mod care_jobs;
 mod courier_complaints;
 mod dispatch;
 mod events;

@@ -70,3 +70,24 @@ diesel::table! {
         sent_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    care_jobs (case_id) {
+        case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        merchant_courier -> Text,
+        address -> Text,
+        contact_phone -> Text,
+        goods_value_fen -> BigInt,
+        confirm_by -> Timestamptz,
+        step -> Nullable<Text>,
+        pickup_at -> Nullable<Timestamptz>,
+        tracking_number -> Nullable<Text>,
+        damage_note -> Nullable<Text>,
+        traceparent -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}

@@ -154,6 +154,10 @@ pub async fn send_back(
                     carrier: carrier.clone(),
                     tracking_number: t.clone(),
                     sent_at: now,
+                    freight_payer: None,
+                    freight_fen: None,
+                    buyer_id: order.buyer_id.clone(),
+                    merchant_id: order.merchant_id.clone(),
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;

@@ -8,8 +8,8 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_domain::ledger::{fast_refund, insured_pickup_fee};
 use returns_events::payloads::{
-    CaseApproved, ParcelShipped, PickupCollected, PickupLate, RecoveryOpened, RefundOrder,
-    RefundPaid,
+    CareProgress, CaseApproved, GoodsSentBack, ParcelShipped, PickupCollected, PickupLate,
+    RecoveryOpened, RefundOrder, RefundPaid,
 };
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
@@ -39,6 +39,14 @@ impl EventHandler for PaymentHandler {
                 let now = self.ctx.clock.now();
                 return crate::compensation::record_late_courier(conn, event.envelope, &late, now)
                     .await;
+            }
+            if let Some(p) = event.payload::<CareProgress>()? {
+                let now = self.ctx.clock.now();
+                return crate::care::on_progress(conn, event.envelope, &p, now).await;
+            }
+            if let Some(s) = event.payload::<GoodsSentBack>()? {
+                let now = self.ctx.clock.now();
+                return crate::care::on_sent_back(conn, event.envelope, &s, now).await;
             }
             if let Some(approved) = event.payload::<CaseApproved>()? {
                 let now = self.ctx.clock.now();

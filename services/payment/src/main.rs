@@ -1,5 +1,6 @@
 //! payment: pays refunds and keeps the ledger. Owns the `returns_payment` database.
 
+mod care;
 mod compensation;
 mod deadlines;
 mod dispute;

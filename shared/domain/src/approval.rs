@@ -68,6 +68,7 @@ pub fn classify(reason: ReturnReason) -> ReasonClass {
         }
         ReturnReason::QualityProblem | ReturnReason::NotAsDescribed => ReasonClass::Quality,
         ReturnReason::InvoiceProblem => ReasonClass::MerchantFault,
+        ReturnReason::CareService => ReasonClass::Quality,
         ReturnReason::OutOfStock | ReturnReason::NotShippedInTime => ReasonClass::MerchantFault,
     }
 }
@@ -129,6 +130,12 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
                 policy.quality_refund_days
             ),
         };
+    }
+    if facts.kind == CaseKind::Care {
+        return wait(
+            RuleId::Care3,
+            "The merchant reviews your care order and tells you the result.".to_owned(),
+        );
     }
     if facts.kind == CaseKind::Exchange {
         return wait(

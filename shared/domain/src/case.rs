@@ -37,6 +37,8 @@ pub enum ReturnReason {
     WrongSize,
     QualityProblem,
     NotAsDescribed,
+    /// K-5: a care service under the item's service card.
+    CareService,
     /// AS-5: the invoice is missing or wrong.
     InvoiceProblem,
 }
@@ -207,8 +209,16 @@ pub enum CaseStatus {
     PickupEscalated,
     CourierAccepted,
     InTransit,
-    /// K-3, K-4: the merchant sent the replacement or the repaired goods back.
+    /// K-5: the goods reached the service centre and are inspected (CARE-6).
+    AtCentre,
+    /// K-5: inspection failed; the goods go back unserviced (CARE-6).
+    InspectionFailed,
+    /// K-5: the service was performed (CARE-7).
+    Serviced,
+    /// K-3, K-4, K-5: the merchant sent the replacement, the repaired or serviced goods back.
     SentBack,
+    /// K-5: the goods were lost after pickup; the merchant compensates their value (CARE-5).
+    GoodsLost,
     Refunded,
     Rejected,
     Closed,
@@ -227,7 +237,11 @@ impl CaseStatus {
             CaseStatus::PickupEscalated => "pickup_escalated",
             CaseStatus::CourierAccepted => "courier_accepted",
             CaseStatus::InTransit => "in_transit",
+            CaseStatus::AtCentre => "at_centre",
+            CaseStatus::InspectionFailed => "inspection_failed",
+            CaseStatus::Serviced => "serviced",
             CaseStatus::SentBack => "sent_back",
+            CaseStatus::GoodsLost => "goods_lost",
             CaseStatus::Refunded => "refunded",
             CaseStatus::Rejected => "rejected",
             CaseStatus::Closed => "closed",
@@ -239,7 +253,7 @@ impl CaseStatus {
     }
 }
 
-pub const ALL_STATUSES: [CaseStatus; 14] = [
+pub const ALL_STATUSES: [CaseStatus; 18] = [
     CaseStatus::Requested,
     CaseStatus::AwaitingMerchant,
     CaseStatus::Intervening,
@@ -250,7 +264,11 @@ pub const ALL_STATUSES: [CaseStatus; 14] = [
     CaseStatus::PickupEscalated,
     CaseStatus::CourierAccepted,
     CaseStatus::InTransit,
+    CaseStatus::AtCentre,
+    CaseStatus::InspectionFailed,
+    CaseStatus::Serviced,
     CaseStatus::SentBack,
+    CaseStatus::GoodsLost,
     CaseStatus::Refunded,
     CaseStatus::Rejected,
     CaseStatus::Closed,

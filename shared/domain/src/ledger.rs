@@ -73,6 +73,10 @@ pub enum MovementKind {
     DisputeRecoveredFromBuyer,
     /// PK-8: the buyer's freight insurance pays the pickup's first weight to the courier.
     PickupFeeInsured,
+    /// CARE-5: the merchant compensates goods lost after pickup at their value.
+    CareLossCompensated,
+    /// CARE-6, CARE-7: the freight back to the buyer, paid by the buyer or the merchant.
+    CareReturnFreight,
 }
 
 impl MovementKind {
@@ -88,6 +92,8 @@ impl MovementKind {
             MovementKind::DisputeWrittenOff => "dispute_written_off",
             MovementKind::DisputeRecoveredFromBuyer => "dispute_recovered_from_buyer",
             MovementKind::PickupFeeInsured => "pickup_fee_insured",
+            MovementKind::CareLossCompensated => "care_loss_compensated",
+            MovementKind::CareReturnFreight => "care_return_freight",
         }
     }
 }
@@ -367,6 +373,49 @@ pub fn insured_pickup_fee(courier_company: &str, amount: Fen) -> Result<Movement
             },
             Posting {
                 account: Account::CourierCompany(courier_company.to_owned()),
+                amount,
+            },
+        ],
+    )
+}
+
+/// CARE-5: the merchant pays the buyer the value of goods lost after pickup.
+pub fn care_loss(buyer_id: &str, merchant_id: &str, value: Fen) -> Result<Movement, InvalidInput> {
+    positive(value)?;
+    Movement::new(
+        MovementKind::CareLossCompensated,
+        RuleId::Care5,
+        vec![
+            Posting {
+                account: Account::Merchant(merchant_id.to_owned()),
+                amount: -value,
+            },
+            Posting {
+                account: Account::Buyer(buyer_id.to_owned()),
+                amount: value,
+            },
+        ],
+    )
+}
+
+/// CARE-6 (the buyer pays) or CARE-7 (the merchant pays): the freight back to the buyer.
+pub fn care_return_freight(
+    payer: Account,
+    courier: &str,
+    amount: Fen,
+    rule: RuleId,
+) -> Result<Movement, InvalidInput> {
+    positive(amount)?;
+    Movement::new(
+        MovementKind::CareReturnFreight,
+        rule,
+        vec![
+            Posting {
+                account: payer,
+                amount: -amount,
+            },
+            Posting {
+                account: Account::CourierCompany(courier.to_owned()),
                 amount,
             },
         ],

@@ -5,6 +5,7 @@
 
 pub mod after_sales;
 pub mod approval;
+pub mod care;
 pub mod case;
 pub mod complaint;
 pub mod guarantee;

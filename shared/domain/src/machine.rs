@@ -73,12 +73,31 @@ const AFTER_SALES: &[CaseStatus] = &[
     Closed,
 ];
 
+/// K-5 care order: reviewed by the merchant (CARE-3), collected by its courier (CARE-4),
+/// inspected at the centre, serviced or not (CARE-6, CARE-7), sent back; lost goods are
+/// compensated (CARE-5).
+const CARE: &[CaseStatus] = &[
+    Requested,
+    AwaitingMerchant,
+    Approved,
+    PickupScheduled,
+    InTransit,
+    AtCentre,
+    InspectionFailed,
+    Serviced,
+    SentBack,
+    GoodsLost,
+    Rejected,
+    Closed,
+];
+
 /// The kinds this platform version opens.
-pub const OPEN_KINDS: [CaseKind; 4] = [
+pub const OPEN_KINDS: [CaseKind; 5] = [
     CaseKind::RefundOnly,
     CaseKind::ReturnRefund,
     CaseKind::Exchange,
     CaseKind::AfterSales,
+    CaseKind::Care,
 ];
 
 /// The statuses a kind's cases may take, in order; empty for kinds not handled yet.
@@ -88,6 +107,7 @@ pub fn path(kind: CaseKind) -> &'static [CaseStatus] {
         CaseKind::ReturnRefund => RETURN_REFUND,
         CaseKind::Exchange => EXCHANGE,
         CaseKind::AfterSales => AFTER_SALES,
+        CaseKind::Care => CARE,
         _ => &[],
     }
 }
@@ -112,6 +132,7 @@ pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
             Remedy::Exchange,
             Remedy::Repair,
         ],
+        CaseKind::Care => &[Remedy::Repair],
         _ => &[],
     }
 }
@@ -121,7 +142,7 @@ pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
 /// review; only customer service's own rejection (AS-2) closes an after-sales case.
 pub fn closes(kind: CaseKind, status: CaseStatus, rule: Option<RuleId>) -> bool {
     match status {
-        Refunded | SentBack => true,
+        Refunded | SentBack | GoodsLost => true,
         Rejected => kind != CaseKind::AfterSales || rule == Some(RuleId::As2),
         _ => false,
     }

@@ -60,6 +60,14 @@ pub struct Policy {
     pub complaint_violation_points: i32,
     /// WF-2, WF-4: the category guarantees (in `config/base.toml`).
     pub guarantees: Vec<crate::guarantee::Guarantee>,
+    /// CARE-3: hours the merchant has to review a care order (longer only when stated).
+    pub care_review_hours: i64,
+    /// CARE-4: hours the merchant's courier has to confirm the pickup time with the buyer.
+    pub care_pickup_confirm_hours: i64,
+    /// CARE-6, CARE-7: the freight back to the buyer, in fen (house default 20 CNY).
+    pub care_return_freight_fen: i64,
+    /// CARE-2: the evidence each care service needs.
+    pub care_evidence: crate::care::CareEvidence,
 }
 
 impl Default for Policy {
@@ -88,6 +96,10 @@ impl Default for Policy {
             awaiting_payment_hours: 72,
             complaint_violation_points: 2,
             guarantees: Vec::new(),
+            care_review_hours: 48,
+            care_pickup_confirm_hours: 72,
+            care_return_freight_fen: 2_000,
+            care_evidence: crate::care::CareEvidence::default(),
         }
     }
 }
@@ -164,6 +176,15 @@ impl Policy {
             ("policy.quality_refund_days", self.quality_refund_days),
             ("policy.rejoin_wait_days", self.rejoin_wait_days),
             ("policy.awaiting_payment_hours", self.awaiting_payment_hours),
+            ("policy.care_review_hours", self.care_review_hours),
+            (
+                "policy.care_pickup_confirm_hours",
+                self.care_pickup_confirm_hours,
+            ),
+            (
+                "policy.care_return_freight_fen",
+                self.care_return_freight_fen,
+            ),
             (
                 "policy.complaint_violation_points",
                 i64::from(self.complaint_violation_points),

@@ -1,6 +1,7 @@
 //! Event payloads, one struct per event type. Field meanings are listed in `docs/events.md`.
 
 use chrono::{DateTime, Utc};
+use returns_domain::care::{CareService, CareStep};
 use returns_domain::guarantee::Evidence;
 use returns_domain::pickup::PickupFee;
 use returns_domain::{CaseKind, Category, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass};
@@ -49,11 +50,27 @@ pub struct CaseFacts {
     pub guarantee: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// K-5: the care order's card and service; `None` for other kinds.
+    #[serde(default)]
+    pub care: Option<CareFacts>,
     /// K-4: when the order completed (AS-1 counts from it); `None` for other kinds.
     #[serde(default)]
     pub completed_at: Option<DateTime<Utc>>,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
+}
+
+/// K-5: what a care order is about (CARE-1..CARE-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CareFacts {
+    pub card_id: String,
+    pub service: CareService,
+    /// CARE-5: what the merchant owes if the goods are lost after pickup.
+    pub goods_value_fen: Fen,
+    /// CARE-3: the longer review time the service description states, if any.
+    pub review_hours: Option<i64>,
+    /// CARE-4: the merchant's courier (SF Express or another the merchant names).
+    pub merchant_courier: String,
 }
 
 fn yes() -> bool {
@@ -222,8 +239,44 @@ pub struct GoodsSentBack {
     pub carrier: String,
     pub tracking_number: String,
     pub sent_at: DateTime<Utc>,
+    /// K-5: who pays the freight back (`buyer` under CARE-6, `merchant` under CARE-7), how
+    /// much, and the parties; absent for exchanges and repairs, whose freight is the merchant's
+    /// own business.
+    #[serde(default)]
+    pub freight_payer: Option<String>,
+    #[serde(default)]
+    pub freight_fen: Option<Fen>,
+    #[serde(default)]
+    pub buyer_id: String,
+    #[serde(default)]
+    pub merchant_id: String,
 }
 event!(GoodsSentBack, "goods.sent_back", 1);
+
+/// logistics: a step of a care job, reported by the merchant's courier or service centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CareProgress {
+    pub step: CareStep,
+    pub rule: RuleId,
+    pub note: String,
+    pub at: DateTime<Utc>,
+    pub tracking_number: Option<String>,
+    /// CARE-5: the value the merchant compensates when the goods are lost.
+    pub goods_value_fen: Option<Fen>,
+    pub buyer_id: String,
+    pub merchant_id: String,
+}
+event!(CareProgress, "care.progress", 1);
+
+/// logistics: the merchant's courier did not confirm a pickup time within CARE-4's 72 hours;
+/// customer service follows it up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CarePickupOverdue {
+    pub rule: RuleId,
+    pub merchant_courier: String,
+    pub confirm_by: DateTime<Utc>,
+}
+event!(CarePickupOverdue, "care.pickup_overdue", 1);
 
 /// intake: the buyer or the merchant asked customer service to intervene (AS-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

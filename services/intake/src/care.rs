@@ -1,0 +1,513 @@
+//! K-5 care orders at intake: the service cards the order system issues (CARE-1), opening a
+//! care order from one with the evidence its service needs (CARE-2), the card's count held
+//! while the order is open, used when the service is performed and released when review
+//! rejects it or inspection fails (CARE-8), and the buyer's rating afterwards (CARE-7).
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::{Outgoing, stage};
+use returns_domain::care::{self, CareService, CareStep, ServiceCard};
+use returns_domain::guarantee::Evidence;
+use returns_domain::{
+    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, SizeClass,
+};
+use returns_events::payloads::{CareFacts, CareProgress, CaseFacts, CaseOpened, CaseRejected};
+use returns_events::{Envelope, Event, topics};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::request::check_id;
+use crate::schema::{cases, service_cards};
+use crate::store::{self, CaseRow, NewTimelineRow};
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the case store is unavailable; retry shortly")
+}
+
+fn enum_str<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardLine {
+    card_id: String,
+    buyer_id: String,
+    merchant_id: String,
+    order_line_id: String,
+    category: Category,
+    services: Vec<CareService>,
+    valid_until: DateTime<Utc>,
+    services_total: i32,
+    goods_value_fen: i64,
+    #[serde(default)]
+    review_hours: Option<i64>,
+    merchant_courier: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardsImport {
+    cards: Vec<CardLine>,
+}
+
+/// `PUT /service-cards`: the order system's cards (CARE-1). Counts already used or held stay.
+pub async fn import_cards(
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let import: CardsImport = parse_json(&body)?;
+    if import.cards.len() > 1000 {
+        return Err(Problem::invalid("cards", "at most 1000 cards per delivery"));
+    }
+    for (i, c) in import.cards.iter().enumerate() {
+        for (f, v) in [
+            ("card_id", &c.card_id),
+            ("buyer_id", &c.buyer_id),
+            ("merchant_id", &c.merchant_id),
+            ("order_line_id", &c.order_line_id),
+            ("merchant_courier", &c.merchant_courier),
+        ] {
+            check_id(&format!("cards[{i}].{f}"), v)?;
+        }
+        if c.services.is_empty() {
+            return Err(Problem::invalid(
+                format!("cards[{i}].services"),
+                "at least one of cleaning, maintenance, repair",
+            ));
+        }
+        if !(0..=100).contains(&c.services_total) {
+            return Err(Problem::invalid(
+                format!("cards[{i}].services_total"),
+                "0 to 100 services",
+            ));
+        }
+        if c.goods_value_fen <= 0 {
+            return Err(Problem::invalid(
+                format!("cards[{i}].goods_value_fen"),
+                "the goods' value in fen, more than 0",
+            ));
+        }
+        if c.review_hours.is_some_and(|h| !(1..=720).contains(&h)) {
+            return Err(Problem::invalid(
+                format!("cards[{i}].review_hours"),
+                "1 to 720 hours",
+            ));
+        }
+    }
+    let now = ctx.clock.now();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let n = import.cards.len();
+    (*conn)
+        .transaction::<(), diesel::result::Error, _>(async move |conn| {
+            for c in &import.cards {
+                let services = serde_json::json!(c.services);
+                diesel::insert_into(service_cards::table)
+                    .values((
+                        service_cards::card_id.eq(&c.card_id),
+                        service_cards::buyer_id.eq(&c.buyer_id),
+                        service_cards::merchant_id.eq(&c.merchant_id),
+                        service_cards::order_line_id.eq(&c.order_line_id),
+                        service_cards::category.eq(enum_str(&c.category)),
+                        service_cards::services.eq(&services),
+                        service_cards::valid_until.eq(c.valid_until),
+                        service_cards::services_total.eq(c.services_total),
+                        service_cards::goods_value_fen.eq(c.goods_value_fen),
+                        service_cards::review_hours.eq(c.review_hours),
+                        service_cards::merchant_courier.eq(&c.merchant_courier),
+                        service_cards::updated_at.eq(now),
+                    ))
+                    .on_conflict(service_cards::card_id)
+                    .do_update()
+                    .set((
+                        service_cards::services.eq(&services),
+                        service_cards::valid_until.eq(c.valid_until),
+                        service_cards::services_total.eq(c.services_total),
+                        service_cards::goods_value_fen.eq(c.goods_value_fen),
+                        service_cards::review_hours.eq(c.review_hours),
+                        service_cards::merchant_courier.eq(&c.merchant_courier),
+                        service_cards::updated_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+}
+
+type CardRow = (
+    String,
+    String,
+    String,
+    serde_json::Value,
+    DateTime<Utc>,
+    i32,
+    i32,
+    i32,
+    i64,
+    Option<i64>,
+    String,
+);
+
+async fn card_for_update(conn: &mut AsyncPgConnection, id: &str) -> QueryResult<Option<CardRow>> {
+    service_cards::table
+        .find(id)
+        .select((
+            service_cards::buyer_id,
+            service_cards::merchant_id,
+            service_cards::order_line_id,
+            service_cards::services,
+            service_cards::valid_until,
+            service_cards::services_total,
+            service_cards::services_used,
+            service_cards::services_reserved,
+            service_cards::goods_value_fen,
+            service_cards::review_hours,
+            service_cards::merchant_courier,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// `GET /service-cards/{id}`.
+pub async fn view_card(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = path.into_inner();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let row: Option<(String, serde_json::Value, DateTime<Utc>, i32, i32, i32)> =
+        service_cards::table
+            .find(&id)
+            .select((
+                service_cards::buyer_id,
+                service_cards::services,
+                service_cards::valid_until,
+                service_cards::services_total,
+                service_cards::services_used,
+                service_cards::services_reserved,
+            ))
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(db_error)?;
+    let (buyer, services, valid_until, total, used, reserved) =
+        row.ok_or_else(|| Problem::not_found("service card"))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "card_id": id, "buyer_id": buyer, "services": services, "valid_until": valid_until,
+        "services_total": total, "services_used": used, "services_reserved": reserved,
+        "services_left": total - used - reserved,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CareOrderRequest {
+    buyer_id: String,
+    card_id: String,
+    service: CareService,
+    city: String,
+    pickup_address: crate::request::DoorPickup,
+    #[serde(default)]
+    evidence: Vec<Evidence>,
+}
+
+enum Opened {
+    Case(Uuid),
+    NotFound,
+    Refused(&'static str, String),
+}
+
+/// `POST /care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
+pub async fn open(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let r: CareOrderRequest = parse_json(&body)?;
+    check_id("buyer_id", &r.buyer_id)?;
+    check_id("card_id", &r.card_id)?;
+    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
+    let address = crate::request::check_address(&r.pickup_address, "pickup_address")?;
+    let missing = care::missing_evidence(r.service, &r.evidence, &ctx.settings.policy);
+    if !missing.is_empty() {
+        return Err(Problem::invalid(
+            "evidence",
+            format!(
+                "CARE-2: this service needs evidence of kind: {}",
+                missing.join(", ")
+            ),
+        ));
+    }
+    let now = ctx.clock.now();
+    let shard = ctx.cities.shard_of(city.as_str()).to_owned();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let stars = store::rating_of(&mut conn, &r.buyer_id)
+        .await
+        .map_err(db_error)?
+        .unwrap_or(1);
+    let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
+    let outcome = (*conn)
+        .transaction::<Opened, returns_bus::BusError, _>(async move |conn| {
+            let Some(card) = card_for_update(conn, &r.card_id)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Opened::NotFound);
+            };
+            let (
+                buyer,
+                merchant,
+                line,
+                services,
+                valid_until,
+                total,
+                used,
+                reserved,
+                value,
+                review_hours,
+                courier,
+            ) = card;
+            // Someone else's card answers exactly like a missing one.
+            if buyer != r.buyer_id {
+                return Ok(Opened::NotFound);
+            }
+            let sc = ServiceCard {
+                services: serde_json::from_value(services)?,
+                valid_until,
+                services_total: total,
+                services_used: used,
+                services_reserved: reserved,
+            };
+            if let Err((field, why)) = care::may_open(&sc, r.service, now) {
+                return Ok(Opened::Refused(field, why));
+            }
+            let id = Uuid::now_v7();
+            returns_runtime::tag_case(&root, &id, city.as_str(), &shard);
+            let facts = CaseFacts {
+                buyer_id: r.buyer_id.clone(),
+                merchant_id: merchant.clone(),
+                order_line_id: line.clone(),
+                kind: CaseKind::Care,
+                remedy: Remedy::Repair,
+                reason: ReturnReason::CareService,
+                category: Category::Luxury,
+                size_class: SizeClass::Small,
+                paid_amount_fen: Fen(value),
+                refund_amount_fen: Fen(value),
+                received_at: None,
+                requested_at: now,
+                merchant_shipped: false,
+                paid_online: true,
+                freight_insured: false,
+                guarantee: None,
+                evidence: r.evidence.clone(),
+                care: Some(CareFacts {
+                    card_id: r.card_id.clone(),
+                    service: r.service,
+                    goods_value_fen: Fen(value),
+                    review_hours,
+                    merchant_courier: courier,
+                }),
+                completed_at: None,
+                buyer_rating: rating,
+            };
+            let row = CaseRow {
+                id,
+                idempotency_key: None,
+                buyer_id: facts.buyer_id.clone(),
+                merchant_id: merchant,
+                order_line_id: line,
+                kind: enum_str(&CaseKind::Care),
+                reason: enum_str(&facts.reason),
+                category: enum_str(&facts.category),
+                size_class: enum_str(&facts.size_class),
+                city: city.to_string(),
+                shard: shard.clone(),
+                paid_amount_fen: value,
+                refund_amount_fen: value,
+                buyer_rating: rating.stars(),
+                door_pickup: true,
+                received_at: None,
+                merchant_shipped: false,
+                requested_at: now,
+                status: CaseStatus::Requested.as_str().to_owned(),
+                status_rank: 0,
+                updated_at: now,
+                remedy: enum_str(&Remedy::Repair),
+                completed_at: None,
+                intervention_requested_by: None,
+                intervention_requested_at: None,
+                guarantee: None,
+                evidence: serde_json::to_value(&facts.evidence)?,
+                card_id: Some(r.card_id.clone()),
+                care_outcome: None,
+                rating_stars: None,
+                rating_comment: None,
+            };
+            store::insert_case(conn, &row)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            // CARE-8: held, not used, until the service is performed.
+            diesel::update(service_cards::table.find(&r.card_id))
+                .set(service_cards::services_reserved.eq(service_cards::services_reserved + 1))
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            let opened = Envelope::new(
+                Uuid::now_v7(),
+                id,
+                city.as_str(),
+                &shard,
+                now,
+                app.service,
+                &CaseOpened {
+                    facts,
+                    door_pickup: Some(address),
+                },
+            )?;
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: id,
+                    event_id: opened.event_id,
+                    event_type: opened.event_type.clone(),
+                    status: Some(CaseStatus::Requested.as_str().to_owned()),
+                    rule_id: Some("CARE-1".to_owned()),
+                    reason: format!(
+                        "Care order received; one of {} services on your card is held for it.",
+                        total
+                    ),
+                    at: now,
+                },
+            )
+            .await
+            .map_err(returns_store::StoreError::from)?;
+            stage(conn, &app.cities, &[Outgoing::new(topics::CASES, opened)]).await?;
+            Ok(Opened::Case(id))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Opened::Case(id) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Created()
+                .insert_header(("Location", format!("/cases/{id}")))
+                .json(serde_json::json!({ "case_id": id, "status": "requested" })))
+        }
+        Opened::NotFound => Err(Problem::not_found("service card")),
+        Opened::Refused(field, why) => Err(Problem::invalid(field, why)),
+    }
+}
+
+/// CARE-8: how a care order's event changes its card: the held service is used when the
+/// service is performed, released when review rejects it or inspection fails. Answers a line
+/// for the buyer when it changes.
+pub async fn on_event(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+    env: &Envelope,
+) -> Result<Option<String>, returns_bus::HandleError> {
+    let outcome = if env.event_type == CaseRejected::TYPE {
+        "rejected"
+    } else if env.event_type == CareProgress::TYPE {
+        match env
+            .decode::<CareProgress>()
+            .map_err(returns_bus::HandleError::reject)?
+            .step
+        {
+            CareStep::Serviced => "serviced",
+            CareStep::InspectionFailed => "inspection_failed",
+            CareStep::Lost => "lost",
+            _ => return Ok(None),
+        }
+    } else {
+        return Ok(None);
+    };
+    // Once per case: the outcome is set only where none is yet.
+    let card: Option<Option<String>> = diesel::update(
+        cases::table
+            .find(case_id)
+            .filter(cases::care_outcome.is_null()),
+    )
+    .set(cases::care_outcome.eq(outcome))
+    .returning(cases::card_id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    let Some(Some(card)) = card else {
+        return Ok(None);
+    };
+    let used = i32::from(outcome == "serviced");
+    diesel::update(service_cards::table.find(&card))
+        .set((
+            service_cards::services_reserved.eq(service_cards::services_reserved - 1),
+            service_cards::services_used.eq(service_cards::services_used + used),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(Some(if used == 1 {
+        "One service on your card was used (CARE-7).".to_owned()
+    } else {
+        "Your card's service was not used (CARE-8).".to_owned()
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatingRequest {
+    buyer_id: String,
+    stars: Rating,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /care-orders/{id}/rating`: CARE-7, once the serviced goods were sent back.
+pub async fn rate(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: RatingRequest = parse_json(&body)?;
+    if req.comment.len() > 1000 {
+        return Err(Problem::invalid("comment", "at most 1000 characters"));
+    }
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let case = store::case_by_id(&mut conn, id)
+        .await
+        .map_err(db_error)?
+        .filter(|c| c.buyer_id == req.buyer_id && c.kind == "care")
+        .ok_or_else(|| Problem::not_found("care order"))?;
+    if case.care_outcome.as_deref() != Some("serviced") || case.status != "closed" {
+        return Err(Problem::conflict(
+            "CARE-7: a service is rated once it was performed and the goods were sent back",
+        ));
+    }
+    let n = diesel::update(cases::table.find(id).filter(cases::rating_stars.is_null()))
+        .set((
+            cases::rating_stars.eq(req.stars.stars()),
+            cases::rating_comment.eq(&req.comment),
+        ))
+        .execute(&mut conn)
+        .await
+        .map_err(db_error)?;
+    if n == 0 {
+        return Err(Problem::conflict("the service was already rated"));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "stars": req.stars.stars() })))
+}

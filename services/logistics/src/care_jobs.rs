@@ -1,0 +1,339 @@
+//! K-5 care jobs: once a care order is approved, the merchant's courier confirms a pickup time
+//! with the buyer within 72 hours (CARE-4, a durable timer tells customer service otherwise),
+//! collects at the buyer's address, and the service centre reports arrival, inspection (CARE-6)
+//! or service (CARE-7), loss or damage (CARE-5), and the parcel back with its freight payer.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing, stage};
+use returns_domain::care::{self, CareStep};
+use returns_domain::{Fen, Remedy, RuleId};
+use returns_events::Envelope;
+use returns_events::payloads::{
+    CareFacts, CarePickupOverdue, CareProgress, GoodsSentBack, PickupAddress,
+};
+use returns_runtime::{AppContext, RootSpan};
+use returns_store::timers::{self, NewTimer, Timer};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::events::pickup_event;
+use crate::schema::care_jobs;
+
+/// The `timers.kind` of CARE-4's confirmation window.
+pub const KIND: &str = "care4_pickup_confirm";
+
+/// An approved care order becomes a job for the merchant's courier (once).
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    care_facts: &CareFacts,
+    buyer_id: &str,
+    merchant_id: &str,
+    address: &PickupAddress,
+    ctx: &AppContext,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let confirm_by = care::confirm_by(now, &ctx.settings.policy);
+    let n = diesel::insert_into(care_jobs::table)
+        .values((
+            care_jobs::case_id.eq(env.case_id),
+            care_jobs::city.eq(&env.city),
+            care_jobs::shard.eq(&env.shard),
+            care_jobs::buyer_id.eq(buyer_id),
+            care_jobs::merchant_id.eq(merchant_id),
+            care_jobs::merchant_courier.eq(&care_facts.merchant_courier),
+            care_jobs::address.eq(&address.address),
+            care_jobs::contact_phone.eq(&address.contact_phone),
+            care_jobs::goods_value_fen.eq(care_facts.goods_value_fen.0),
+            care_jobs::confirm_by.eq(confirm_by),
+            care_jobs::traceparent.eq(returns_telemetry::current_traceparent()),
+            care_jobs::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if n == 1 {
+        timers::schedule(
+            conn,
+            &NewTimer {
+                kind: KIND.to_owned(),
+                case_id: env.case_id,
+                city: env.city.clone(),
+                shard: env.shard.clone(),
+                due_at: confirm_by,
+                payload: serde_json::Value::Null,
+                traceparent: returns_telemetry::current_traceparent(),
+                created_at: now,
+            },
+        )
+        .await?;
+        tracing::info!(case_id = %env.case_id, courier = %care_facts.merchant_courier, "care job for the merchant's courier (CARE-4)");
+    }
+    Ok(Vec::new())
+}
+
+/// CARE-4's window passed: if no pickup time was confirmed, customer service is told.
+pub async fn fire(
+    conn: &mut AsyncPgConnection,
+    timer: &Timer,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let row: Option<(Option<String>, String, DateTime<Utc>)> = care_jobs::table
+        .find(timer.case_id)
+        .select((
+            care_jobs::step,
+            care_jobs::merchant_courier,
+            care_jobs::confirm_by,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    let Some((step, courier, confirm_by)) = row else {
+        return Err(HandleError::reject(format!(
+            "no care job for case {}",
+            timer.case_id
+        )));
+    };
+    if step.is_some() {
+        return Ok(Vec::new());
+    }
+    tracing::warn!(case_id = %timer.case_id, rule = RuleId::Care4.as_str(), "pickup time not confirmed in time");
+    Ok(vec![pickup_event(
+        timer.case_id,
+        &timer.city,
+        &timer.shard,
+        now,
+        &CarePickupOverdue {
+            rule: RuleId::Care4,
+            merchant_courier: courier,
+            confirm_by,
+        },
+    )?])
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepRequest {
+    merchant_id: String,
+    #[serde(default)]
+    pickup_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    tracking_number: Option<String>,
+    #[serde(default)]
+    carrier: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+fn step_of(raw: &str) -> Result<CareStep, Problem> {
+    Ok(match raw {
+        "confirm" => CareStep::Confirmed,
+        "collect" => CareStep::Collected,
+        "arrive" => CareStep::AtCentre,
+        "serviced" => CareStep::Serviced,
+        "inspection-failed" => CareStep::InspectionFailed,
+        "send-back" => CareStep::SentBack,
+        "lost" => CareStep::Lost,
+        "damaged" => CareStep::Damaged,
+        _ => {
+            return Err(Problem::invalid(
+                "step",
+                "one of confirm, collect, arrive, serviced, inspection-failed, send-back, lost, damaged",
+            ));
+        }
+    })
+}
+
+fn stored(step: CareStep) -> String {
+    serde_json::to_value(step)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+enum Outcome {
+    Done(String),
+    NotFound,
+    Conflict(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+/// `POST /care/jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
+pub async fn report(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let (raw_id, raw_step) = path.into_inner();
+    let id = returns_web::path_uuid(&raw_id, "case")?;
+    let to = step_of(&raw_step)?;
+    let req: StepRequest = parse_json(&body)?;
+    let now = ctx.clock.now();
+    // What each step needs, checked before anything is read.
+    let tracking = match to {
+        CareStep::Collected | CareStep::SentBack => Some(crate::tracking::tracking_number(
+            req.tracking_number.as_deref().unwrap_or_default(),
+        )?),
+        _ => None,
+    };
+    if to == CareStep::Confirmed && req.pickup_at.is_none_or(|t| t <= now) {
+        return Err(Problem::invalid(
+            "pickup_at",
+            "CARE-4: the pickup time agreed with the buyer, in the future",
+        ));
+    }
+    let carrier = match to {
+        CareStep::SentBack => Some(crate::tracking::carrier(
+            req.carrier.as_deref().unwrap_or_default(),
+        )?),
+        _ => None,
+    };
+    if matches!(
+        to,
+        CareStep::InspectionFailed | CareStep::Damaged | CareStep::Lost
+    ) && (req.note.trim().is_empty() || req.note.len() > 500)
+    {
+        return Err(Problem::invalid(
+            "note",
+            "CARE-8: the buyer must be told why, 1-500 characters",
+        ));
+    }
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            type Row = (String, String, String, String, String, i64, Option<String>);
+            let row: Option<Row> = care_jobs::table
+                .find(id)
+                .select((
+                    care_jobs::city,
+                    care_jobs::shard,
+                    care_jobs::buyer_id,
+                    care_jobs::merchant_id,
+                    care_jobs::merchant_courier,
+                    care_jobs::goods_value_fen,
+                    care_jobs::step,
+                ))
+                .for_update()
+                .first(conn)
+                .await
+                .optional()
+                .map_err(returns_store::StoreError::from)?;
+            let Some((city, shard, buyer, merchant, courier, value, step)) = row else {
+                return Ok(Outcome::NotFound);
+            };
+            if merchant != req.merchant_id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &city, &shard);
+            let from: Option<CareStep> = step
+                .as_deref()
+                .and_then(|s| serde_json::from_value(serde_json::Value::String(s.to_owned())).ok());
+            if let Err(m) = care::next_step_allowed(from, to) {
+                return Ok(Outcome::Conflict(m));
+            }
+            if to == CareStep::Damaged {
+                diesel::update(care_jobs::table.find(id))
+                    .set(care_jobs::damage_note.eq(&req.note))
+                    .execute(conn)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+            } else {
+                diesel::update(care_jobs::table.find(id))
+                    .set((
+                        care_jobs::step.eq(stored(to)),
+                        care_jobs::pickup_at.eq(req.pickup_at),
+                        care_jobs::tracking_number.eq(tracking.clone()),
+                    ))
+                    .execute(conn)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
+            }
+            if to == CareStep::Confirmed {
+                timers::cancel(conn, KIND, id).await?;
+            }
+            let ev = if to == CareStep::SentBack {
+                // CARE-6: the buyer pays the freight back after a failed inspection; CARE-7:
+                // the merchant after the service.
+                let (payer, rule) = care::return_freight_payer(from == Some(CareStep::Serviced));
+                pickup_event(
+                    id,
+                    &city,
+                    &shard,
+                    now,
+                    &GoodsSentBack {
+                        rule,
+                        remedy: Remedy::Repair,
+                        carrier: carrier.clone().unwrap_or_default(),
+                        tracking_number: tracking.clone().unwrap_or_default(),
+                        sent_at: now,
+                        freight_payer: Some(payer.to_owned()),
+                        freight_fen: Some(Fen(app.settings.policy.care_return_freight_fen)),
+                        buyer_id: buyer.clone(),
+                        merchant_id: merchant.clone(),
+                    },
+                )?
+            } else {
+                let (rule, note) = match to {
+                    CareStep::Confirmed => (RuleId::Care4, format!(
+                        "{courier} will collect on {} at the address you gave.",
+                        req.pickup_at.map(|t| t.to_rfc3339()).unwrap_or_default()
+                    )),
+                    CareStep::Collected => (RuleId::Care4, "Collected by the merchant's courier.".to_owned()),
+                    CareStep::AtCentre => (RuleId::Care6, "The service centre received the goods and inspects them.".to_owned()),
+                    CareStep::Serviced => (RuleId::Care7, format!("Inspection passed; the service was performed. {}", req.note).trim().to_owned()),
+                    CareStep::InspectionFailed => (RuleId::Care6, format!(
+                        "Inspection failed: {} The goods come back at your freight and risk; the service was not used (CARE-8).",
+                        req.note
+                    )),
+                    CareStep::Lost => (RuleId::Care5, format!(
+                        "The goods were lost after pickup: {} The merchant compensates their value.",
+                        req.note
+                    )),
+                    CareStep::Damaged => (RuleId::Care5, format!(
+                        "The goods were damaged after pickup: {} The merchant cleans or repairs them free.",
+                        req.note
+                    )),
+                    CareStep::SentBack => (RuleId::Care7, String::new()),
+                };
+                pickup_event(
+                    id,
+                    &city,
+                    &shard,
+                    now,
+                    &CareProgress {
+                        step: to,
+                        rule,
+                        note,
+                        at: now,
+                        tracking_number: tracking.clone(),
+                        goods_value_fen: (to == CareStep::Lost).then_some(Fen(value)),
+                        buyer_id: buyer.clone(),
+                        merchant_id: merchant.clone(),
+                    },
+                )?
+            };
+            stage(conn, &app.cities, &[ev]).await?;
+            Ok(Outcome::Done(stored(to)))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Done(step) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "step": step })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("care job")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}
