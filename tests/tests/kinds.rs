@@ -667,3 +667,103 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
     assert_eq!(d["rule_id"], "WF-2", "{d}");
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("delivery")).await?;
+    journey::load_ratings(&stack, &[("b-k7".into(), 3)]).await?;
+    let body = |line: &str, category: &str, install: bool, days: i64| {
+        let mut b = open_case_body("b-k7", line, &CaseSpec::fast_return(), stack.now());
+        b["kind"] = json!("delivery_installation");
+        b["reason"] = json!("delivery_service");
+        b["category"] = json!(category);
+        b["size_class"] = json!("large");
+        b["delivery"] = json!({
+            "address": "9 Binjiang Road", "contact_phone": "13900139000",
+            "preferred_date": (stack.now() + chrono::Duration::days(days)).date_naive(),
+            "installation": install
+        });
+        if let Some(o) = b.as_object_mut() {
+            o.remove("received_at");
+            o.remove("door_pickup");
+        }
+        b
+    };
+    for (b, field) in [
+        (body("ol-k7-x", "apparel", true, 1), "category"),
+        (
+            body("ol-k7-x", "large_appliance", true, 40),
+            "delivery.preferred_date",
+        ),
+        (
+            {
+                let mut b = body("ol-k7-x", "large_appliance", true, 1);
+                b.as_object_mut().map(|o| o.remove("delivery"));
+                b
+            },
+            "delivery",
+        ),
+    ] {
+        let (s, v) = stack.post_json("intake", "/cases", &b).await?;
+        assert_eq!((s, v["field"].as_str()), (422, Some(field)), "{v}");
+    }
+    let case = open(&stack, &body("ol-k7-1", "large_appliance", true, 1)).await?;
+    let view = journey::wait_status(&stack, &case, "delivery_scheduled").await?;
+    assert!(
+        rules_of(&view).contains(&"WF-3".to_owned()),
+        "{:?}",
+        rules_of(&view)
+    );
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let url = |step: &str| format!("/delivery/jobs/{case}/{step}");
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url("installed"),
+            &json!({ "merchant_id": merchant }),
+        )
+        .await?;
+    assert_eq!(s, 409, "installed before delivered");
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url("delivered"),
+            &json!({ "merchant_id": merchant }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    journey::wait_status(&stack, &case, "delivered").await?;
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &url("installed"),
+            &json!({ "merchant_id": merchant, "note": "Wall-mounted and tested." }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    assert!(view["timeline"].to_string().contains("Wall-mounted"));
+
+    // Nothing to install: delivery into the home ends it (K-7).
+    let sofa = open(&stack, &body("ol-k7-22", "home_furnishing", false, 2)).await?;
+    let view = journey::wait_status(&stack, &sofa, "delivery_scheduled").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (s, _) = stack
+        .post_json(
+            "logistics",
+            &format!("/delivery/jobs/{sofa}/delivered"),
+            &json!({ "merchant_id": merchant }),
+        )
+        .await?;
+    assert_eq!(s, 200);
+    let view = journey::wait_status(&stack, &sofa, "closed").await?;
+    assert!(rules_of(&view).contains(&"K-7".to_owned()));
+    assert_eq!(ledger_len(&stack, &sofa).await?, 0, "no money moves");
+    stack.shutdown().await
+}

@@ -324,6 +324,7 @@ pub async fn open(
                     merchant_courier: courier,
                 }),
                 completed_at: None,
+                delivery: None,
                 buyer_rating: rating,
             };
             let row = CaseRow {

@@ -56,6 +56,7 @@ async fn open_case(
     let r: OpenCaseRequest = parse_json(&body)?;
     let now = ctx.clock.now();
     let Checked {
+        delivery,
         city,
         remedy,
         refund,
@@ -114,6 +115,7 @@ async fn open_case(
             guarantee: r.guarantee.clone(),
             evidence: r.evidence.clone(),
             care: None,
+            delivery,
             completed_at: r.completed_at,
             buyer_rating: rating,
         };

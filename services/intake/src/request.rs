@@ -2,12 +2,13 @@
 //! is allowed (K-1..K-4, AS-1, PAY-6's per-case part, PK-1's address).
 
 use chrono::{DateTime, Utc};
+use returns_domain::delivery;
 use returns_domain::guarantee::Evidence;
 use returns_domain::{
     CaseKind, Category, CityCode, Fen, Policy, Remedy, ReturnReason, SizeClass, after_sales,
     machine,
 };
-use returns_events::payloads::PickupAddress;
+use returns_events::payloads::{DeliveryFacts, PickupAddress};
 use returns_web::Problem;
 use serde::Deserialize;
 
@@ -49,6 +50,19 @@ pub struct OpenCaseRequest {
     pub guarantee: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// K-7: where and when to deliver, and whether to install (WF-3).
+    #[serde(default)]
+    pub delivery: Option<DeliveryRequest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryRequest {
+    pub address: String,
+    pub contact_phone: String,
+    pub preferred_date: chrono::NaiveDate,
+    #[serde(default)]
+    pub installation: bool,
 }
 
 fn yes() -> bool {
@@ -65,6 +79,7 @@ pub struct DoorPickup {
 /// A request that passed every check that needs no stored data.
 #[derive(Debug)]
 pub struct Checked {
+    pub delivery: Option<DeliveryFacts>,
     pub city: CityCode,
     pub remedy: Remedy,
     pub refund: Fen,
@@ -188,6 +203,21 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             }
             None
         }
+        CaseKind::DeliveryInstallation => {
+            if !delivery::offered_for(r.category) {
+                return Err(Problem::invalid(
+                    "category",
+                    "WF-3: delivery and installation are for home_furnishing, large_appliance and small_appliance",
+                ));
+            }
+            if r.received_at.is_some() {
+                return Err(Problem::invalid(
+                    "received_at",
+                    "delivery_installation (K-7) is for goods not yet delivered",
+                ));
+            }
+            None
+        }
         CaseKind::AfterSales => {
             let Some(completed) = r.completed_at else {
                 return Err(Problem::invalid(
@@ -255,6 +285,50 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             ),
         ));
     }
+    let delivery = match (r.kind, &r.delivery) {
+        (CaseKind::DeliveryInstallation, None) => {
+            return Err(Problem::invalid(
+                "delivery",
+                "delivery_installation (K-7) needs the address, contact_phone, preferred_date and installation",
+            ));
+        }
+        (CaseKind::DeliveryInstallation, Some(d)) => {
+            let today = now.date_naive();
+            if d.preferred_date < today || d.preferred_date > today + chrono::Duration::days(30) {
+                return Err(Problem::invalid(
+                    "delivery.preferred_date",
+                    "a day from today to 30 days ahead",
+                ));
+            }
+            if r.door_pickup.is_some() {
+                return Err(Problem::invalid(
+                    "door_pickup",
+                    "a delivery has nothing to collect; the address goes in delivery",
+                ));
+            }
+            let address = check_address(
+                &DoorPickup {
+                    address: d.address.clone(),
+                    contact_phone: d.contact_phone.clone(),
+                },
+                "delivery",
+            )?;
+            Some((
+                DeliveryFacts {
+                    preferred_date: d.preferred_date,
+                    installation: d.installation,
+                },
+                address,
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(Problem::invalid(
+                "delivery",
+                "only delivery_installation (K-7) cases are delivered",
+            ));
+        }
+        (_, None) => None,
+    };
     let door_pickup = match &r.door_pickup {
         None => None,
         Some(_) if !remedy.goods_come_back() => {
@@ -265,7 +339,12 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
         }
         Some(d) => Some(check_address(d, "door_pickup")?),
     };
+    let (delivery, door_pickup) = match delivery {
+        Some((facts, address)) => (Some(facts), Some(address)),
+        None => (None, door_pickup),
+    };
     Ok(Checked {
+        delivery,
         city,
         remedy,
         refund: Fen(refund),

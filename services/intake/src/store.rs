@@ -255,6 +255,7 @@ pub async fn order_line_refunds(
         "SELECT COALESCE(SUM(c.refund_amount_fen), 0)::BIGINT AS refunded, MIN(c.paid_amount_fen) AS min_paid \
          FROM cases c \
          WHERE c.order_line_id = $1 \
+           AND c.kind NOT IN ('care', 'delivery_installation') \
            AND NOT EXISTS (SELECT 1 FROM case_timeline t WHERE t.case_id = c.id AND t.event_type = 'case.rejected')",
     )
     .bind::<diesel::sql_types::Text, _>(order_line)

@@ -188,6 +188,32 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             };
             e(status, Some(p.rule), p.note)
         }
+        DeliveryScheduled::TYPE => {
+            let p = env.decode::<DeliveryScheduled>()?;
+            e(
+                CaseStatus::DeliveryScheduled,
+                Some(p.rule),
+                format!(
+                    "Delivery{} booked between {} and {}.",
+                    if p.installation {
+                        " and installation"
+                    } else {
+                        ""
+                    },
+                    p.slot_start.to_rfc3339(),
+                    p.slot_end.to_rfc3339()
+                ),
+            )
+        }
+        DeliveryProgress::TYPE => {
+            let p = env.decode::<DeliveryProgress>()?;
+            let status = if p.step == "installed" {
+                CaseStatus::Installed
+            } else {
+                CaseStatus::Delivered
+            };
+            e(status, Some(p.rule), p.note)
+        }
         CarePickupOverdue::TYPE => {
             let p = env.decode::<CarePickupOverdue>()?;
             Some(Entry {

@@ -43,6 +43,20 @@ impl EventHandler for LogisticsHandler {
                 )
                 .await;
             }
+            if let (Some(d), Some(address)) = (&approved.facts.delivery, &approved.door_pickup) {
+                // K-7, WF-3: a delivery slot, not a pickup.
+                let now = self.ctx.clock.now();
+                return crate::delivery_jobs::book(
+                    conn,
+                    event.envelope,
+                    d,
+                    &approved.facts.merchant_id,
+                    address,
+                    &self.ctx,
+                    now,
+                )
+                .await;
+            }
             if !approved.facts.remedy.goods_come_back() {
                 // K-1, or a K-4 refund without return: nothing to collect.
                 return Ok(Vec::new());

@@ -31,6 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(crate::self_ship::enter_tracking),
         )
         .route(
+            "/delivery/jobs/{id}/{step}",
+            web::post().to(crate::delivery_jobs::report),
+        )
+        .route(
             "/care/jobs/{id}/{step}",
             web::post().to(crate::care_jobs::report),
         )

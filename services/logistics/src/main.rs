@@ -5,6 +5,7 @@ mod accept;
 mod arrival;
 mod care_jobs;
 mod courier_complaints;
+mod delivery_jobs;
 mod dispatch;
 mod events;
 mod handler;

@@ -91,3 +91,20 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    delivery_jobs (case_id) {
+        case_id -> Uuid,
+        city -> Text,
+        shard -> Text,
+        merchant_id -> Text,
+        address -> Text,
+        contact_phone -> Text,
+        installation -> Bool,
+        slot_start -> Timestamptz,
+        slot_end -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+        installed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}

@@ -69,6 +69,7 @@ pub fn classify(reason: ReturnReason) -> ReasonClass {
         ReturnReason::QualityProblem | ReturnReason::NotAsDescribed => ReasonClass::Quality,
         ReturnReason::InvoiceProblem => ReasonClass::MerchantFault,
         ReturnReason::CareService => ReasonClass::Quality,
+        ReturnReason::DeliveryService => ReasonClass::ChangedMind,
         ReturnReason::OutOfStock | ReturnReason::NotShippedInTime => ReasonClass::MerchantFault,
     }
 }
@@ -129,6 +130,15 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
                 "Approved: a quality problem found within {} days of use is refunded.",
                 policy.quality_refund_days
             ),
+        };
+    }
+    if facts.kind == CaseKind::DeliveryInstallation {
+        return ApprovalDecision {
+            outcome: ApprovalOutcome::Approved { fast_return: false },
+            class,
+            rule: RuleId::Wf3,
+            reason: "Delivery into your home and installation are part of this product's service."
+                .to_owned(),
         };
     }
     if facts.kind == CaseKind::Care {

@@ -39,6 +39,8 @@ pub enum ReturnReason {
     NotAsDescribed,
     /// K-5: a care service under the item's service card.
     CareService,
+    /// K-7: delivery into the home and installation.
+    DeliveryService,
     /// AS-5: the invoice is missing or wrong.
     InvoiceProblem,
 }
@@ -77,12 +79,14 @@ pub enum Remedy {
     Exchange,
     /// The goods go back, are repaired, and come back.
     Repair,
+    /// K-7: the goods are delivered into the home, and installed when asked (WF-3).
+    DeliveryInstallation,
 }
 
 impl Remedy {
     /// Whether the buyer sends the goods to the merchant (a pickup or their own shipment).
     pub fn goods_come_back(self) -> bool {
-        !matches!(self, Remedy::Refund)
+        !matches!(self, Remedy::Refund | Remedy::DeliveryInstallation)
     }
 
     /// Whether the case ends with money paid to the buyer.
@@ -219,6 +223,12 @@ pub enum CaseStatus {
     SentBack,
     /// K-5: the goods were lost after pickup; the merchant compensates their value (CARE-5).
     GoodsLost,
+    /// K-7: a delivery slot is booked with the buyer (WF-3).
+    DeliveryScheduled,
+    /// K-7: delivered into the home.
+    Delivered,
+    /// K-7: installed.
+    Installed,
     Refunded,
     Rejected,
     Closed,
@@ -242,6 +252,9 @@ impl CaseStatus {
             CaseStatus::Serviced => "serviced",
             CaseStatus::SentBack => "sent_back",
             CaseStatus::GoodsLost => "goods_lost",
+            CaseStatus::DeliveryScheduled => "delivery_scheduled",
+            CaseStatus::Delivered => "delivered",
+            CaseStatus::Installed => "installed",
             CaseStatus::Refunded => "refunded",
             CaseStatus::Rejected => "rejected",
             CaseStatus::Closed => "closed",
@@ -253,7 +266,7 @@ impl CaseStatus {
     }
 }
 
-pub const ALL_STATUSES: [CaseStatus; 18] = [
+pub const ALL_STATUSES: [CaseStatus; 21] = [
     CaseStatus::Requested,
     CaseStatus::AwaitingMerchant,
     CaseStatus::Intervening,
@@ -269,6 +282,9 @@ pub const ALL_STATUSES: [CaseStatus; 18] = [
     CaseStatus::Serviced,
     CaseStatus::SentBack,
     CaseStatus::GoodsLost,
+    CaseStatus::DeliveryScheduled,
+    CaseStatus::Delivered,
+    CaseStatus::Installed,
     CaseStatus::Refunded,
     CaseStatus::Rejected,
     CaseStatus::Closed,

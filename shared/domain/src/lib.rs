@@ -8,6 +8,7 @@ pub mod approval;
 pub mod care;
 pub mod case;
 pub mod complaint;
+pub mod delivery;
 pub mod guarantee;
 pub mod ledger;
 pub mod machine;

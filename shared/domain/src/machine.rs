@@ -91,13 +91,25 @@ const CARE: &[CaseStatus] = &[
     Closed,
 ];
 
+/// K-7 delivery and installation (WF-3): booked, delivered into the home, installed. A
+/// delivery that needs no installation ends the case (its report carries K-7, not WF-3).
+const DELIVERY_INSTALLATION: &[CaseStatus] = &[
+    Requested,
+    Approved,
+    DeliveryScheduled,
+    Delivered,
+    Installed,
+    Closed,
+];
+
 /// The kinds this platform version opens.
-pub const OPEN_KINDS: [CaseKind; 5] = [
+pub const OPEN_KINDS: [CaseKind; 6] = [
     CaseKind::RefundOnly,
     CaseKind::ReturnRefund,
     CaseKind::Exchange,
     CaseKind::AfterSales,
     CaseKind::Care,
+    CaseKind::DeliveryInstallation,
 ];
 
 /// The statuses a kind's cases may take, in order; empty for kinds not handled yet.
@@ -108,7 +120,8 @@ pub fn path(kind: CaseKind) -> &'static [CaseStatus] {
         CaseKind::Exchange => EXCHANGE,
         CaseKind::AfterSales => AFTER_SALES,
         CaseKind::Care => CARE,
-        _ => &[],
+        CaseKind::DeliveryInstallation => DELIVERY_INSTALLATION,
+        CaseKind::Complaint => &[],
     }
 }
 
@@ -133,7 +146,8 @@ pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
             Remedy::Repair,
         ],
         CaseKind::Care => &[Remedy::Repair],
-        _ => &[],
+        CaseKind::DeliveryInstallation => &[Remedy::DeliveryInstallation],
+        CaseKind::Complaint => &[],
     }
 }
 
@@ -142,7 +156,8 @@ pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
 /// review; only customer service's own rejection (AS-2) closes an after-sales case.
 pub fn closes(kind: CaseKind, status: CaseStatus, rule: Option<RuleId>) -> bool {
     match status {
-        Refunded | SentBack | GoodsLost => true,
+        Refunded | SentBack | GoodsLost | Installed => true,
+        Delivered => kind == CaseKind::DeliveryInstallation && rule == Some(RuleId::K7),
         Rejected => kind != CaseKind::AfterSales || rule == Some(RuleId::As2),
         _ => false,
     }
@@ -251,6 +266,22 @@ mod tests {
             Ok(Move::Stale),
             "an intervention in a case already under way does not move it back"
         );
+    }
+
+    #[test]
+    fn k_7_wf_3_delivery_then_installation_or_delivery_alone_closes() {
+        let k = CaseKind::DeliveryInstallation;
+        assert_eq!(
+            step(k, Approved, DeliveryScheduled),
+            Ok(Move::To(DeliveryScheduled))
+        );
+        assert!(
+            !closes(k, Delivered, Some(RuleId::Wf3)),
+            "installation follows"
+        );
+        assert!(closes(k, Delivered, Some(RuleId::K7)), "nothing to install");
+        assert!(closes(k, Installed, Some(RuleId::Wf3)));
+        assert!(step(k, Delivered, InTransit).is_err());
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct CaseFacts {
     pub guarantee: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// K-7: the buyer's preferred delivery day and whether to install; `None` otherwise.
+    #[serde(default)]
+    pub delivery: Option<DeliveryFacts>,
     /// K-5: the care order's card and service; `None` for other kinds.
     #[serde(default)]
     pub care: Option<CareFacts>,
@@ -58,6 +61,13 @@ pub struct CaseFacts {
     pub completed_at: Option<DateTime<Utc>>,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
+}
+
+/// K-7: what a delivery and installation is about (WF-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryFacts {
+    pub preferred_date: chrono::NaiveDate,
+    pub installation: bool,
 }
 
 /// K-5: what a care order is about (CARE-1..CARE-4).
@@ -267,6 +277,28 @@ pub struct CareProgress {
     pub merchant_id: String,
 }
 event!(CareProgress, "care.progress", 1);
+
+/// logistics: a delivery (and installation) slot was booked on the buyer's preferred day (WF-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryScheduled {
+    pub rule: RuleId,
+    pub slot_start: DateTime<Utc>,
+    pub slot_end: DateTime<Utc>,
+    pub installation: bool,
+}
+event!(DeliveryScheduled, "delivery.scheduled", 1);
+
+/// logistics: delivered into the home (rule K-7 when nothing is to be installed, WF-3 when
+/// installation follows), or installed (WF-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryProgress {
+    /// `delivered` or `installed`.
+    pub step: String,
+    pub rule: RuleId,
+    pub at: DateTime<Utc>,
+    pub note: String,
+}
+event!(DeliveryProgress, "delivery.progress", 1);
 
 /// logistics: the merchant's courier did not confirm a pickup time within CARE-4's 72 hours;
 /// customer service follows it up.

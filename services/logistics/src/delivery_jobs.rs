@@ -1,0 +1,211 @@
+//! K-7, WF-3: an approved delivery-and-installation case is booked on the buyer's preferred
+//! day in the city's service hours; the merchant's delivery team reports delivery into the home
+//! and, when asked for, installation.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing, stage};
+use returns_domain::{RuleId, delivery};
+use returns_events::Envelope;
+use returns_events::payloads::{DeliveryFacts, DeliveryProgress, DeliveryScheduled, PickupAddress};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::events::pickup_event;
+use crate::schema::delivery_jobs;
+
+/// Books the slot (once) and announces it.
+pub async fn book(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    facts: &DeliveryFacts,
+    merchant_id: &str,
+    address: &PickupAddress,
+    ctx: &AppContext,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let city = ctx.cities.city(&env.city);
+    let (start, end) = delivery::slot(
+        facts.preferred_date,
+        city.utc_offset_minutes,
+        &ctx.settings.policy,
+    );
+    let n = diesel::insert_into(delivery_jobs::table)
+        .values((
+            delivery_jobs::case_id.eq(env.case_id),
+            delivery_jobs::city.eq(&env.city),
+            delivery_jobs::shard.eq(&env.shard),
+            delivery_jobs::merchant_id.eq(merchant_id),
+            delivery_jobs::address.eq(&address.address),
+            delivery_jobs::contact_phone.eq(&address.contact_phone),
+            delivery_jobs::installation.eq(facts.installation),
+            delivery_jobs::slot_start.eq(start),
+            delivery_jobs::slot_end.eq(end),
+            delivery_jobs::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(vec![pickup_event(
+        env.case_id,
+        &env.city,
+        &env.shard,
+        now,
+        &DeliveryScheduled {
+            rule: RuleId::Wf3,
+            slot_start: start,
+            slot_end: end,
+            installation: facts.installation,
+        },
+    )?])
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepRequest {
+    merchant_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+enum Outcome {
+    Done(&'static str),
+    NotFound,
+    Conflict(String),
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable("the pickup store is unavailable; retry shortly")
+}
+
+/// `POST /delivery/jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
+pub async fn report(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let (raw_id, step) = path.into_inner();
+    let id = returns_web::path_uuid(&raw_id, "case")?;
+    if !matches!(step.as_str(), "delivered" | "installed") {
+        return Err(Problem::invalid("step", "one of delivered, installed"));
+    }
+    let req: StepRequest = parse_json(&body)?;
+    if req.note.len() > 500 {
+        return Err(Problem::invalid("note", "at most 500 characters"));
+    }
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            type Row = (
+                String,
+                String,
+                String,
+                bool,
+                Option<DateTime<Utc>>,
+                Option<DateTime<Utc>>,
+            );
+            let row: Option<Row> = delivery_jobs::table
+                .find(id)
+                .select((
+                    delivery_jobs::city,
+                    delivery_jobs::shard,
+                    delivery_jobs::merchant_id,
+                    delivery_jobs::installation,
+                    delivery_jobs::delivered_at,
+                    delivery_jobs::installed_at,
+                ))
+                .for_update()
+                .first(conn)
+                .await
+                .optional()
+                .map_err(returns_store::StoreError::from)?;
+            let Some((city, shard, merchant, installation, delivered, installed)) = row else {
+                return Ok(Outcome::NotFound);
+            };
+            if merchant != req.merchant_id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &city, &shard);
+            let (name, rule, note) = match (step.as_str(), delivered, installed) {
+                ("delivered", None, _) => {
+                    diesel::update(delivery_jobs::table.find(id))
+                        .set(delivery_jobs::delivered_at.eq(now))
+                        .execute(conn)
+                        .await
+                        .map_err(returns_store::StoreError::from)?;
+                    // Nothing to install: the delivery ends the case (K-7).
+                    let rule = if installation {
+                        RuleId::Wf3
+                    } else {
+                        RuleId::K7
+                    };
+                    let note = if installation {
+                        "Delivered into your home; installation follows."
+                    } else {
+                        "Delivered into your home."
+                    };
+                    ("delivered", rule, note)
+                }
+                ("installed", Some(_), None) if installation => {
+                    diesel::update(delivery_jobs::table.find(id))
+                        .set(delivery_jobs::installed_at.eq(now))
+                        .execute(conn)
+                        .await
+                        .map_err(returns_store::StoreError::from)?;
+                    ("installed", RuleId::Wf3, "Installed.")
+                }
+                ("installed", _, _) if !installation => {
+                    return Ok(Outcome::Conflict(
+                        "no installation was asked for".to_owned(),
+                    ));
+                }
+                (s, d, i) => {
+                    let at = if i.is_some() {
+                        "installed"
+                    } else if d.is_some() {
+                        "delivered"
+                    } else {
+                        "booked"
+                    };
+                    return Ok(Outcome::Conflict(format!(
+                        "the job is {at}; {s} is not possible now"
+                    )));
+                }
+            };
+            let note = format!("{note} {}", req.note).trim().to_owned();
+            let ev = pickup_event(
+                id,
+                &city,
+                &shard,
+                now,
+                &DeliveryProgress {
+                    step: name.to_owned(),
+                    rule,
+                    at: now,
+                    note,
+                },
+            )?;
+            stage(conn, &app.cities, &[ev]).await?;
+            Ok(Outcome::Done(name))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Done(s) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": s })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("delivery job")),
+        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+    }
+}
