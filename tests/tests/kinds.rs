@@ -767,3 +767,106 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
     assert_eq!(ledger_len(&stack, &sofa).await?, 0, "no money moves");
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decides()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("return_check")).await?;
+    journey::load_ratings(&stack, &[("b-rv3".into(), 2), ("b-rv3-fast".into(), 3)]).await?;
+    // A reviewed return (no fast-return entitlement): the refund waits for the merchant.
+    let case = journey::open_case(&stack, "b-rv3", "ol-rv3-a", &CaseSpec::fast_return()).await?;
+    let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    journey::merchant_decides(
+        &stack,
+        &case,
+        json!({ "merchant_id": merchant, "decision": "approve" }),
+    )
+    .await?;
+    journey::courier_collects(&stack, &case, "SF9000000001").await?;
+    let refund = journey::wait_refund(&stack, &case).await?;
+    assert_eq!(refund["status"], "awaiting_merchant_receipt");
+
+    let url = format!("/merchant/cases/{case}/return-check");
+    let ok = json!({ "not_soiled": true, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true });
+    let bad = json!({ "not_soiled": true, "no_marks_of_use": true, "tags_attached": false, "accessories_complete": true });
+    let (s, b) = stack
+        .post_json(
+            "audit",
+            &url,
+            &json!({ "merchant_id": merchant, "conditions": ok }),
+        )
+        .await?;
+    assert_eq!((s, b["check"].as_str()), (200, Some("passed")), "{b}");
+    let (s, b) = stack
+        .post_json("audit", &url, &json!({ "merchant_id": merchant, "conditions": bad, "reason": "The tag was cut off." }))
+        .await?;
+    assert_eq!((s, b["field"].as_str()), (422, Some("evidence")), "{b}");
+    let (s, b) = stack
+        .post_json("audit", &url, &json!({ "merchant_id": merchant, "conditions": bad, "reason": "The tag was cut off.", "evidence": ["photo-tag"] }))
+        .await?;
+    assert_eq!((s, b["rule"].as_str()), (200, Some("RV-3")), "{b}");
+    let held = wait_for("the refund to be held", PATIENCE, || async {
+        let r = journey::wait_refund(&stack, &case).await?;
+        Ok((r["status"] == "held_by_return_check").then_some(r))
+    })
+    .await?;
+    assert_eq!(held["status"], "held_by_return_check");
+    // The merchant's receipt window passing does not pay a held refund.
+    stack.advance_clocks(8 * 86_400).await?;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        journey::wait_refund(&stack, &case).await?["status"],
+        "held_by_return_check"
+    );
+
+    // The buyer escalates at once (AS-2); customer service overrules the check; the refund pays.
+    let (s, b) = stack
+        .post_json("intake", &format!("/cases/{case}/intervention"), &json!({ "requested_by": "buyer", "party_id": "b-rv3", "note": "The tag was never attached." }))
+        .await?;
+    assert_eq!(s, 202, "{b}");
+    let ruling = format!("/cs/cases/{case}/ruling");
+    wait_for("the CS desk to know the intervention", PATIENCE, || async {
+        let (_, q) = stack.get_json("audit", "/cs/interventions").await?;
+        Ok(q.to_string().contains(&case).then_some(()))
+    })
+    .await?;
+    let (s, b) = stack
+        .post_json("audit", &ruling, &json!({ "agent_id": "cs-3", "ruling": "approve", "reason": "The listing photos show no tag." }))
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    assert!(
+        view["timeline"].to_string().contains("overruled"),
+        "{}",
+        view["timeline"]
+    );
+    assert_eq!(
+        ledger_len(&stack, &case).await?,
+        2,
+        "paid from the merchant's funds"
+    );
+
+    // An advanced refund (PAY-1): the failed check disputes the advance instead (PAY-7).
+    let fast =
+        journey::open_case(&stack, "b-rv3-fast", "ol-rv3-bb", &CaseSpec::fast_return()).await?;
+    journey::courier_collects(&stack, &fast, "SF9000000002").await?;
+    let view = journey::wait_status(&stack, &fast, "closed").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (s, b) = stack
+        .post_json("audit", &format!("/merchant/cases/{fast}/return-check"), &json!({ "merchant_id": merchant, "conditions": bad, "reason": "Worn.", "evidence": ["photo-9"] }))
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    wait_for("the dispute of the advance", PATIENCE, || async {
+        let (_, q) = stack.get_json("payment", "/cs/disputes").await?;
+        Ok(q.to_string().contains(&fast).then_some(()))
+    })
+    .await?;
+    stack.shutdown().await
+}

@@ -9,7 +9,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::RuleId;
 use returns_events::Envelope;
-use returns_events::payloads::{CaseOpened, InterventionRequested};
+use returns_events::payloads::{CaseOpened, InterventionRequested, ReturnCheckOverruled};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::{Deserialize, Serialize};
@@ -162,6 +162,28 @@ pub async fn rule(
                 shard: &row.shard,
             };
             let (ruling, event) = match (&req.ruling, row.status.as_str()) {
+                // RV-3 escalated: the check is overruled and the refund goes on ...
+                (Ruling::Approve, "return_check_failed") => {
+                    let ev = Outgoing::event(
+                        returns_events::topics::DECISIONS,
+                        "audit",
+                        id,
+                        &row.city,
+                        &row.shard,
+                        now,
+                        &ReturnCheckOverruled {
+                            rule: RuleId::As2,
+                            reason: req.reason.clone(),
+                            ruled_at: now,
+                        },
+                    )?;
+                    ("approved", Some(ev))
+                }
+                // ... or upheld, which finally rejects the request.
+                (Ruling::Reject, "return_check_failed") => {
+                    let ev = decide::rejected_event_under(&case, RuleId::As2, &req.reason, now)?;
+                    ("rejected", Some(ev))
+                }
                 (Ruling::Approve, "awaiting_merchant" | "rejected") => {
                     let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
                     let ev = decide::approved_event(

@@ -26,6 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/merchants/{id}/standing",
             web::get().to(crate::standing::view),
         )
+        .route(
+            "/merchant/cases/{id}/return-check",
+            web::post().to(crate::return_check::check),
+        )
         .route("/complaints", web::post().to(crate::complaints::file))
         .route("/complaints/{id}", web::get().to(crate::complaints::view))
         .route("/cs/complaints", web::get().to(crate::complaints::queue))

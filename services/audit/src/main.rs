@@ -6,6 +6,7 @@ mod decide;
 mod handler;
 mod http;
 mod programme;
+mod return_check;
 mod review_timer;
 mod schema;
 mod standing;

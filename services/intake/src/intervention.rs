@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 use returns_bus::{HandleError, Outgoing, TimerHandler, stage};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
-use returns_events::payloads::InterventionRequested;
+use returns_events::payloads::{InterventionRequested, ReturnCheckFailed};
 use returns_events::{Event, topics};
 use returns_runtime::{AppContext, RootSpan};
 use returns_store::timers::{NewTimer, Timer};
@@ -152,16 +152,20 @@ pub async fn request(
             if let Some(who) = case.intervention_requested_by {
                 return Ok(Outcome::AlreadyAsked(who));
             }
-            if case.kind != "after_sales" {
+            // RV-3: a failed return check may be escalated at once, whatever the kind.
+            let check_failed = store::has_event(conn, id, ReturnCheckFailed::TYPE)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            if case.kind != "after_sales" && !check_failed {
                 return Ok(Outcome::Refused(
-                    "AS-2: customer service intervenes in after-sales (K-4) cases".to_owned(),
+                    "AS-2: customer service intervenes in after-sales (K-4) cases and failed return checks (RV-3)".to_owned(),
                 ));
             }
             if case.status == CaseStatus::Closed.as_str() {
                 return Ok(Outcome::Refused("the case is closed".to_owned()));
             }
             let opens = after_sales::intervention_opens_at(case.requested_at, &app.settings.policy);
-            if now < opens {
+            if now < opens && !check_failed {
                 return Ok(Outcome::Refused(format!(
                     "AS-2: customer service can be asked from {} ({} hours after the request)",
                     opens.to_rfc3339(),

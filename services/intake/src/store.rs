@@ -191,6 +191,21 @@ pub async fn record_intervention(
     Ok(n == 1)
 }
 
+/// Whether the case's timeline holds an event of `event_type`.
+pub async fn has_event(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    event_type: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        case_timeline::table
+            .filter(case_timeline::case_id.eq(id))
+            .filter(case_timeline::event_type.eq(event_type)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// The case, locked until the transaction ends.
 pub async fn case_for_update(
     conn: &mut AsyncPgConnection,

@@ -188,6 +188,29 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             };
             e(status, Some(p.rule), p.note)
         }
+        ReturnCheckFailed::TYPE => {
+            let p = env.decode::<ReturnCheckFailed>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "The merchant's check of the returned goods failed ({}): {} You may ask customer service to intervene (AS-2).",
+                    p.failed.join(", ").replace('_', " "),
+                    p.reason
+                ),
+            })
+        }
+        ReturnCheckOverruled::TYPE => {
+            let p = env.decode::<ReturnCheckOverruled>()?;
+            Some(Entry {
+                status: None,
+                rule: Some(p.rule.as_str().to_owned()),
+                reason: format!(
+                    "Customer service overruled the merchant's check: {}",
+                    p.reason
+                ),
+            })
+        }
         DeliveryScheduled::TYPE => {
             let p = env.decode::<DeliveryScheduled>()?;
             e(

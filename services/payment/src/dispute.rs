@@ -131,35 +131,7 @@ pub async fn open(
                     r.status
                 )));
             }
-            diesel::insert_into(disputes::table)
-                .values((
-                    disputes::case_id.eq(id),
-                    disputes::merchant_id.eq(&r.merchant_id),
-                    disputes::claim.eq(enum_str(&req.claim)),
-                    disputes::evidence.eq(serde_json::json!(req.evidence)),
-                    disputes::note.eq(&req.note),
-                    disputes::opened_at.eq(now),
-                    disputes::status.eq("open"),
-                ))
-                .execute(conn)
-                .await?;
-            diesel::update(crate::schema::recoveries::table.find(id))
-                .set(crate::schema::recoveries::status.eq("disputed"))
-                .execute(conn)
-                .await?;
-            // The window no longer settles it: customer service does.
-            returns_store::timers::cancel(conn, recovery::KIND, id).await?;
-            let ev = event(
-                &r,
-                now,
-                &DisputeOpened {
-                    rule: RuleId::Pay7,
-                    merchant_id: r.merchant_id.clone(),
-                    claim: enum_str(&req.claim),
-                    amount_fen: Fen(r.amount_fen),
-                    opened_at: now,
-                },
-            )?;
+            let ev = open_in(conn, &r, &enum_str(&req.claim), &req.evidence, &req.note, now).await?;
             stage(conn, &cities, &[ev]).await?;
             tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), "advance disputed by the merchant");
             Ok(Outcome::Done("disputed"))
@@ -167,6 +139,47 @@ pub async fn open(
         .await
         .map_err(db_error)?;
     finish(&ctx, id, outcome)
+}
+
+/// Opens a dispute of the open advance `r`, in the caller's transaction: by the merchant, or
+/// by its failed return check (RV-3) on an advanced refund.
+pub async fn open_in(
+    conn: &mut diesel_async::AsyncPgConnection,
+    r: &Recovery,
+    claim: &str,
+    evidence: &[String],
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, HandleError> {
+    diesel::insert_into(disputes::table)
+        .values((
+            disputes::case_id.eq(r.case_id),
+            disputes::merchant_id.eq(&r.merchant_id),
+            disputes::claim.eq(claim),
+            disputes::evidence.eq(serde_json::json!(evidence)),
+            disputes::note.eq(note),
+            disputes::opened_at.eq(now),
+            disputes::status.eq("open"),
+        ))
+        .execute(conn)
+        .await?;
+    diesel::update(crate::schema::recoveries::table.find(r.case_id))
+        .set(crate::schema::recoveries::status.eq("disputed"))
+        .execute(conn)
+        .await?;
+    // The window no longer settles it: customer service does.
+    returns_store::timers::cancel(conn, recovery::KIND, r.case_id).await?;
+    Ok(event(
+        r,
+        now,
+        &DisputeOpened {
+            rule: RuleId::Pay7,
+            merchant_id: r.merchant_id.clone(),
+            claim: claim.to_owned(),
+            amount_fen: Fen(r.amount_fen),
+            opened_at: now,
+        },
+    )?)
 }
 
 /// `GET /cs/disputes`: the open ones, oldest first.

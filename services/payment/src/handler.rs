@@ -8,8 +8,8 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_domain::ledger::{fast_refund, insured_pickup_fee};
 use returns_events::payloads::{
-    CareProgress, CaseApproved, GoodsSentBack, ParcelShipped, PickupCollected, PickupLate,
-    RecoveryOpened, RefundOrder, RefundPaid,
+    CareProgress, CaseApproved, CaseRejected, GoodsSentBack, ParcelShipped, PickupCollected,
+    PickupLate, RecoveryOpened, RefundOrder, RefundPaid, ReturnCheckFailed, ReturnCheckOverruled,
 };
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
@@ -39,6 +39,20 @@ impl EventHandler for PaymentHandler {
                 let now = self.ctx.clock.now();
                 return crate::compensation::record_late_courier(conn, event.envelope, &late, now)
                     .await;
+            }
+            if let Some(check) = event.payload::<ReturnCheckFailed>()? {
+                let now = self.ctx.clock.now();
+                return crate::return_check::failed(conn, event.envelope, &check, now).await;
+            }
+            if event.payload::<ReturnCheckOverruled>()?.is_some() {
+                let now = self.ctx.clock.now();
+                return crate::return_check::overruled(conn, event.envelope, now).await;
+            }
+            if let Some(r) = event.payload::<CaseRejected>()? {
+                if r.rule == RuleId::As2 {
+                    crate::return_check::upheld(conn, event.envelope).await?;
+                }
+                return Ok(Vec::new());
             }
             if let Some(p) = event.payload::<CareProgress>()? {
                 let now = self.ctx.clock.now();

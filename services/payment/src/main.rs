@@ -10,6 +10,7 @@ mod ledger;
 mod on_approval;
 mod receipt;
 mod recovery;
+mod return_check;
 mod schema;
 
 use std::sync::Arc;

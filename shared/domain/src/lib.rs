@@ -17,6 +17,7 @@ pub mod pickup;
 pub mod policy;
 pub mod programme;
 pub mod refund_only;
+pub mod return_check;
 pub mod rules;
 
 pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, Remedy, ReturnReason, SizeClass};

@@ -321,6 +321,27 @@ pub struct InterventionRequested {
 }
 event!(InterventionRequested, "case.intervention_requested", 1);
 
+/// audit: the merchant's check of the returned goods failed (RV-3): which conditions, why, and
+/// the evidence. The buyer may escalate it to customer service (AS-2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnCheckFailed {
+    pub rule: RuleId,
+    pub failed: Vec<String>,
+    pub reason: String,
+    pub evidence: Vec<String>,
+    pub checked_at: DateTime<Utc>,
+}
+event!(ReturnCheckFailed, "return_check.failed", 1);
+
+/// audit: customer service overruled a failed return check (AS-2); the refund goes on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnCheckOverruled {
+    pub rule: RuleId,
+    pub reason: String,
+    pub ruled_at: DateTime<Utc>,
+}
+event!(ReturnCheckOverruled, "return_check.overruled", 1);
+
 /// audit: a buyer filed a complaint against a merchant (K-6: AS-4 or AS-5). The envelope's
 /// `case_id` is the after-sales case it follows, or the complaint's own id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
