@@ -160,3 +160,112 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     assert_eq!(tb["sum_fen"], 0);
     stack.shutdown().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_return()
+-> anyhow::Result<()> {
+    let mut options = StackOptions::for_test("rs3");
+    options.extra_env.push((
+        "RETURNS__POLICY__UNSHIPPED_REFUND_CUTOFF_MINUTES".into(),
+        "30".into(),
+    ));
+    let stack = Stack::start(options).await?;
+    journey::load_ratings(&stack, &[("b-rs3".into(), 3)]).await?;
+    let open = |line: &'static str, reason: &'static str| {
+        let stack = &stack;
+        async move {
+            let (s, v) = stack
+                .post_json(
+                    "intake",
+                    "/cases",
+                    &refund_only_body(stack, "b-rs3", line, reason),
+                )
+                .await?;
+            anyhow::ensure!(s == 201, "{s} {v}");
+            anyhow::Ok(v["case_id"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    // Out of stock (RS-1), but the merchant ships within the cut-off.
+    let shipped = open("ol-rs3-1", "out_of_stock").await?;
+    let view = journey::wait_status(&stack, &shipped, "approved").await?;
+    let merchant = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (s, _) = stack
+        .get_json("payment", &format!("/cases/{shipped}/refund"))
+        .await?;
+    assert_eq!(s, 404, "not paid before the cut-off");
+    let url = format!("/merchant/cases/{shipped}/shipped");
+    let (s, b) = stack
+        .post_json(
+            "audit",
+            &url,
+            &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "12" }),
+        )
+        .await?;
+    assert_eq!(
+        (s, b["field"].as_str()),
+        (422, Some("tracking_number")),
+        "{b}"
+    );
+    let (s, b) = stack
+        .post_json("audit", &url, &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SF7000000001" }))
+        .await?;
+    assert_eq!((s, b["rule"].as_str()), (200, Some("RS-3")), "{b}");
+    let view = journey::wait_status(&stack, &shipped, "awaiting_buyer_shipment").await?;
+    assert_eq!(view["case"]["kind"], "return_refund");
+
+    // Another one the merchant does not ship: paid when the cut-off passes (RS-2).
+    let unshipped = open("ol-rs3-22", "did_not_like").await?;
+    let view = journey::wait_status(&stack, &unshipped, "approved").await?;
+    let other = view["case"]["merchant_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    stack.advance_clocks(31 * 60).await?;
+    journey::wait_status(&stack, &unshipped, "closed").await?;
+    let (s, _) = stack
+        .post_json(
+            "audit",
+            &format!("/merchant/cases/{unshipped}/shipped"),
+            &json!({ "merchant_id": other, "carrier": "sf-express", "tracking_number": "SF7000000002" }),
+        )
+        .await?;
+    assert_eq!(s, 409, "too late: the refund completed");
+
+    // The converted case is never paid as a refund before shipment, nor RS-1's compensation:
+    // the buyer sends the goods back and the merchant's receipt pays (PAY-3).
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (s, _) = stack
+        .get_json("payment", &format!("/cases/{shipped}/refund"))
+        .await?;
+    assert_eq!(s, 404, "the cut-off did not pay the converted case");
+    let (s, b) = stack
+        .post_json(
+            "logistics",
+            &format!("/cases/{shipped}/shipment"),
+            &json!({ "buyer_id": "b-rs3", "carrier": "sf-express", "tracking_number": "SF7000000003" }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let refund = journey::wait_refund(&stack, &shipped).await?;
+    assert_eq!(refund["status"], "awaiting_merchant_receipt");
+    stack
+        .post_json(
+            "payment",
+            &format!("/merchant/cases/{shipped}/receipt"),
+            &json!({ "merchant_id": merchant }),
+        )
+        .await?;
+    journey::wait_status(&stack, &shipped, "closed").await?;
+    let (_, l) = stack
+        .get_json("payment", &format!("/cases/{shipped}/ledger"))
+        .await?;
+    assert_eq!(
+        l["entries"].as_array().map(Vec::len),
+        Some(2),
+        "no RS-1 compensation: {l}"
+    );
+    stack.shutdown().await
+}

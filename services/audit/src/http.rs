@@ -27,6 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(crate::standing::view),
         )
         .route(
+            "/merchant/cases/{id}/shipped",
+            web::post().to(crate::shipment::shipped),
+        )
+        .route(
             "/merchant/cases/{id}/return-check",
             web::post().to(crate::return_check::check),
         )

@@ -9,6 +9,7 @@ mod programme;
 mod return_check;
 mod review_timer;
 mod schema;
+mod shipment;
 mod standing;
 mod store;
 

@@ -6,7 +6,8 @@ use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId};
-use returns_events::payloads::CaseClosed;
+use returns_events::Event;
+use returns_events::payloads::{CaseClosed, CaseConverted};
 use returns_events::topics;
 use returns_runtime::AppContext;
 
@@ -36,8 +37,13 @@ impl EventHandler for IntakeHandler {
                     env.case_id
                 )));
             };
-            let kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
+            let mut kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
                 .map_err(HandleError::reject)?;
+            if env.event_type == CaseConverted::TYPE && kind == CaseKind::RefundOnly {
+                // RS-3: the refund before shipment becomes a return and refund (K-2).
+                store::convert_to_return(conn, env.case_id, now).await?;
+                kind = CaseKind::ReturnRefund;
+            }
             let from = CaseStatus::parse(&status).ok_or_else(|| {
                 HandleError::reject(format!("case {} has unknown status {status}", env.case_id))
             })?;

@@ -191,6 +191,24 @@ pub async fn record_intervention(
     Ok(n == 1)
 }
 
+/// RS-3: the case becomes a return and refund; its goods were shipped.
+pub async fn convert_to_return(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::kind.eq("return_refund"),
+            cases::remedy.eq("return_refund"),
+            cases::merchant_shipped.eq(true),
+            cases::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether the case's timeline holds an event of `event_type`.
 pub async fn has_event(
     conn: &mut AsyncPgConnection,

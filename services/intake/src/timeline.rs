@@ -188,6 +188,17 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             };
             e(status, Some(p.rule), p.note)
         }
+        CaseConverted::TYPE => {
+            let p = env.decode::<CaseConverted>()?;
+            e(
+                CaseStatus::AwaitingBuyerShipment,
+                Some(p.rule),
+                format!(
+                    "The merchant shipped ({} {}) before your refund completed, so your request continues as a return without RS-1's compensation: when the parcel arrives, send it back and enter its tracking number.",
+                    p.carrier, p.tracking_number
+                ),
+            )
+        }
         ReturnCheckFailed::TYPE => {
             let p = env.decode::<ReturnCheckFailed>()?;
             Some(Entry {

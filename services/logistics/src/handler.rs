@@ -4,7 +4,9 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
-use returns_events::payloads::{CaseApproved, PickupDispatched, PickupNotOffered, PickupScheduled};
+use returns_events::payloads::{
+    CaseApproved, CaseConverted, PickupDispatched, PickupNotOffered, PickupScheduled,
+};
 use returns_runtime::AppContext;
 use tracing::Instrument;
 use uuid::Uuid;
@@ -24,6 +26,30 @@ impl EventHandler for LogisticsHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            if let Some(c) = event.payload::<CaseConverted>()? {
+                // RS-3: the buyer sends the shipped goods back with their own tracking number.
+                let env = event.envelope;
+                let f = &c.facts;
+                let refund = returns_events::payloads::RefundOrder {
+                    buyer_id: f.buyer_id.clone(),
+                    merchant_id: f.merchant_id.clone(),
+                    order_line_id: f.order_line_id.clone(),
+                    amount_fen: f.refund_amount_fen,
+                    fast_return: false,
+                    remedy: f.remedy,
+                };
+                let now = self.ctx.clock.now();
+                crate::self_ship::await_buyer(
+                    conn,
+                    env.case_id,
+                    &env.city,
+                    &env.shard,
+                    &refund,
+                    now,
+                )
+                .await?;
+                return Ok(Vec::new());
+            }
             let Some(approved) = event.payload::<CaseApproved>()? else {
                 return Ok(Vec::new());
             };

@@ -1,5 +1,6 @@
 //! payment's durable deadlines, by timer kind: PAY-3's receipt window for a refund that waits
-//! for the merchant, PAY-2's window before an advance is recovered from the merchant.
+//! for the merchant, PAY-2's window before an advance is recovered from the merchant, RS-3's
+//! shipping cut-off before a refund before shipment is paid.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -9,7 +10,9 @@ use returns_store::timers::Timer;
 
 use crate::receipt::{self, Paid};
 
-pub struct PaymentDeadlines;
+pub struct PaymentDeadlines {
+    pub policy: returns_domain::Policy,
+}
 
 impl TimerHandler for PaymentDeadlines {
     fn fire<'a>(
@@ -33,6 +36,9 @@ impl TimerHandler for PaymentDeadlines {
                         Paid::Now(out) => out,
                         _ => Vec::new(),
                     })
+                }
+                crate::on_approval::CUTOFF_KIND => {
+                    crate::on_approval::cutoff_passed(conn, timer, &self.policy, now).await
                 }
                 crate::recovery::KIND => {
                     crate::recovery::settle(

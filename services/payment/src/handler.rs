@@ -8,8 +8,9 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_domain::ledger::{fast_refund, insured_pickup_fee};
 use returns_events::payloads::{
-    CareProgress, CaseApproved, CaseRejected, GoodsSentBack, ParcelShipped, PickupCollected,
-    PickupLate, RecoveryOpened, RefundOrder, RefundPaid, ReturnCheckFailed, ReturnCheckOverruled,
+    CareProgress, CaseApproved, CaseConverted, CaseRejected, GoodsSentBack, ParcelShipped,
+    PickupCollected, PickupLate, RecoveryOpened, RefundOrder, RefundPaid, ReturnCheckFailed,
+    ReturnCheckOverruled,
 };
 use returns_events::{Envelope, Event, topics};
 use returns_runtime::AppContext;
@@ -39,6 +40,16 @@ impl EventHandler for PaymentHandler {
                 let now = self.ctx.clock.now();
                 return crate::compensation::record_late_courier(conn, event.envelope, &late, now)
                     .await;
+            }
+            if event.payload::<CaseConverted>()?.is_some() {
+                // RS-3: the merchant shipped in time; the refund before shipment is not paid.
+                returns_store::timers::cancel(
+                    conn,
+                    crate::on_approval::CUTOFF_KIND,
+                    event.envelope.case_id,
+                )
+                .await?;
+                return Ok(Vec::new());
             }
             if let Some(check) = event.payload::<ReturnCheckFailed>()? {
                 let now = self.ctx.clock.now();

@@ -39,8 +39,10 @@ impl Service for Payment {
         http::routes(cfg);
     }
 
-    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(deadlines::PaymentDeadlines))
+    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
+        Some(Arc::new(deadlines::PaymentDeadlines {
+            policy: ctx.settings.policy.clone(),
+        }))
     }
 }
 

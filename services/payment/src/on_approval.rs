@@ -27,23 +27,83 @@ pub async fn settle(
     let f = &approved.facts;
     let span = tracing::info_span!("payment.on_approval", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = approved.rule.as_str());
     async {
-        let mut out = Vec::new();
-        if f.remedy == Remedy::Refund {
-            out.extend(pay_refund(conn, env, approved, now).await?);
+        // RS-3: with a shipping cut-off, a refund before shipment (and RS-1's compensation)
+        // waits for it; a shipment reported meanwhile cancels the wait.
+        if f.kind == CaseKind::RefundOnly
+            && matches!(approved.rule, RuleId::Rs1 | RuleId::Rs2)
+            && let Some(due) = returns_domain::refund_only::payable_at(f.requested_at, policy)
+        {
+            returns_store::timers::schedule(
+                conn,
+                &returns_store::timers::NewTimer {
+                    kind: CUTOFF_KIND.to_owned(),
+                    case_id: env.case_id,
+                    city: env.city.clone(),
+                    shard: env.shard.clone(),
+                    due_at: due,
+                    payload: serde_json::to_value(approved).map_err(HandleError::reject)?,
+                    traceparent: returns_telemetry::current_traceparent(),
+                    created_at: now,
+                },
+            )
+            .await?;
+            tracing::info!(due = %due, rule = RuleId::Rs3.as_str(), "refund before shipment waits for the shipping cut-off");
+            return Ok(Vec::new());
         }
-        if let Some((rule, amount)) = compensation_owed(approved, policy) {
-            let owed = Owed {
-                buyer_id: &f.buyer_id,
-                charged_to: &f.merchant_id,
-                owed_under: rule,
-                amount,
-            };
-            out.extend(compensation::record_owed(conn, env, owed, now).await?);
-        }
-        Ok(out)
+        pay_now(conn, env, approved, policy, now).await
     }
     .instrument(span)
     .await
+}
+
+/// The `timers.kind` of RS-3's shipping cut-off.
+pub const CUTOFF_KIND: &str = "rs3_shipping_cutoff";
+
+/// RS-3's cut-off passed without a shipment: the refund before shipment is paid now.
+pub async fn cutoff_passed(
+    conn: &mut AsyncPgConnection,
+    timer: &returns_store::timers::Timer,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let approved: CaseApproved =
+        serde_json::from_value(timer.payload.clone()).map_err(HandleError::reject)?;
+    let env = Envelope::new(
+        uuid::Uuid::now_v7(),
+        timer.case_id,
+        &timer.city,
+        &timer.shard,
+        now,
+        "payment",
+        &approved,
+    )
+    .map_err(HandleError::reject)?;
+    pay_now(conn, &env, &approved, policy, now).await
+}
+
+/// The refund without return and the compensation owed, settled now.
+async fn pay_now(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    approved: &CaseApproved,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let f = &approved.facts;
+    let mut out = Vec::new();
+    if f.remedy == Remedy::Refund {
+        out.extend(pay_refund(conn, env, approved, now).await?);
+    }
+    if let Some((rule, amount)) = compensation_owed(approved, policy) {
+        let owed = Owed {
+            buyer_id: &f.buyer_id,
+            charged_to: &f.merchant_id,
+            owed_under: rule,
+            amount,
+        };
+        out.extend(compensation::record_owed(conn, env, owed, now).await?);
+    }
+    Ok(out)
 }
 
 /// RS-1 (an unshipped order refunded for the merchant's fault) or AS-3 (an after-sales reason

@@ -68,6 +68,10 @@ pub struct Policy {
     pub care_return_freight_fen: i64,
     /// CARE-2: the evidence each care service needs.
     pub care_evidence: crate::care::CareEvidence,
+    /// RS-3: minutes a refund before shipment waits before it is paid, during which the
+    /// merchant may still ship (the case then becomes a return). 0 pays at once (RS-2's
+    /// instant refund), which leaves RS-3 no time to arise.
+    pub unshipped_refund_cutoff_minutes: i64,
 }
 
 impl Default for Policy {
@@ -100,6 +104,7 @@ impl Default for Policy {
             care_pickup_confirm_hours: 72,
             care_return_freight_fen: 2_000,
             care_evidence: crate::care::CareEvidence::default(),
+            unshipped_refund_cutoff_minutes: 0,
         }
     }
 }
@@ -141,6 +146,12 @@ impl Policy {
                     format!("{}: the id is used twice", g.id),
                 ));
             }
+        }
+        if !(0..=10_080).contains(&self.unshipped_refund_cutoff_minutes) {
+            return Err(InvalidInput::new(
+                "policy.unshipped_refund_cutoff_minutes",
+                "must be 0 to 10080 minutes (a week)",
+            ));
         }
         if self.pickup_large_extra_fee_fen < 0 {
             return Err(InvalidInput::new(

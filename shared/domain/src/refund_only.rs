@@ -2,7 +2,40 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::{Fen, Policy, ReturnReason, RuleId};
+
+/// RS-3: when a refund before shipment is paid; `None` when it is paid at once. The minute
+/// after the cut-off lets a shipment reported just before it reach payment first.
+pub fn payable_at(requested_at: DateTime<Utc>, policy: &Policy) -> Option<DateTime<Utc>> {
+    (policy.unshipped_refund_cutoff_minutes > 0).then(|| {
+        requested_at
+            + Duration::minutes(policy.unshipped_refund_cutoff_minutes)
+            + Duration::minutes(1)
+    })
+}
+
+/// RS-3: may a shipment reported at `now` turn the refund request (approved under `rule`) into
+/// a return? Only before the refund completes, i.e. within the cut-off.
+pub fn shipment_converts(
+    rule: RuleId,
+    requested_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<(), String> {
+    if !matches!(rule, RuleId::Rs1 | RuleId::Rs2) {
+        return Err("RS-3 applies to a refund before shipment (RS-1, RS-2)".to_owned());
+    }
+    let cutoff = requested_at + Duration::minutes(policy.unshipped_refund_cutoff_minutes);
+    if now >= cutoff {
+        return Err(format!(
+            "RS-3: the refund completed at {}; a later shipment does not change it",
+            cutoff.to_rfc3339()
+        ));
+    }
+    Ok(())
+}
 
 /// What a refund-only request before shipment gets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +75,22 @@ pub fn unshipped(reason: ReturnReason, paid: Fen, policy: &Policy) -> UnshippedR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rs_3_shipping_before_the_refund_completes_converts_the_case() {
+        use chrono::TimeZone;
+        let t = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let p = Policy {
+            unshipped_refund_cutoff_minutes: 30,
+            ..Policy::default()
+        };
+        assert!(shipment_converts(RuleId::Rs1, t, t + Duration::minutes(29), &p).is_ok());
+        assert!(shipment_converts(RuleId::Rs1, t, t + Duration::minutes(30), &p).is_err());
+        assert!(shipment_converts(RuleId::Rv1, t, t, &p).is_err());
+        assert_eq!(payable_at(t, &p), Some(t + Duration::minutes(31)));
+        assert_eq!(payable_at(t, &Policy::default()), None, "0 pays at once");
+        assert!(shipment_converts(RuleId::Rs2, t, t, &Policy::default()).is_err());
+    }
 
     #[test]
     fn rs_1_out_of_stock_or_late_shipping_owes_thirty_percent() {

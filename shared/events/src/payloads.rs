@@ -321,6 +321,19 @@ pub struct InterventionRequested {
 }
 event!(InterventionRequested, "case.intervention_requested", 1);
 
+/// audit: the merchant shipped before a refund before shipment completed; the case becomes a
+/// return and refund (K-2) and RS-1 no longer applies (RS-3). `facts` are the case's facts as
+/// a return.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseConverted {
+    pub rule: RuleId,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub converted_at: DateTime<Utc>,
+    pub facts: CaseFacts,
+}
+event!(CaseConverted, "case.converted", 1);
+
 /// audit: the merchant's check of the returned goods failed (RV-3): which conditions, why, and
 /// the evidence. The buyer may escalate it to customer service (AS-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
