@@ -212,3 +212,210 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
     }
     stack.shutdown().await
 }
+
+/// Every operation the full rulebook added answers a bad body with a 4xx problem naming the
+/// field (and, for enums, the allowed values), and writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("bad_input_rulebook")).await?;
+    let case = uuid::Uuid::now_v7();
+    let cases: Vec<(&str, String, reqwest::Method, Value, u16, &str)> = vec![
+        // intake
+        (
+            "intake",
+            format!("/cases/{case}/intervention"),
+            reqwest::Method::POST,
+            json!({ "requested_by": "neighbour", "party_id": "b-1" }),
+            400,
+            "requested_by",
+        ),
+        (
+            "intake",
+            "/service-cards".into(),
+            reqwest::Method::PUT,
+            json!({ "cards": [{ "card_id": "c-1", "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1",
+                "category": "luxury", "services": [], "valid_until": "2030-01-01T00:00:00Z", "services_total": 1,
+                "goods_value_fen": 100, "merchant_courier": "sf-express" }] }),
+            422,
+            "cards[0].services",
+        ),
+        (
+            "intake",
+            "/care-orders".into(),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "card_id": "c-1", "service": "polishing", "city": "shanghai",
+                "pickup_address": { "address": "x", "contact_phone": "13800138000" } }),
+            400,
+            "service",
+        ),
+        (
+            "intake",
+            "/care-orders".into(),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "card_id": "c-1", "service": "cleaning", "city": "shanghai",
+                "pickup_address": { "address": "x", "contact_phone": "call me" } }),
+            422,
+            "pickup_address.contact_phone",
+        ),
+        (
+            "intake",
+            format!("/care-orders/{case}/rating"),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "stars": 9 }),
+            400,
+            "stars",
+        ),
+        // audit
+        (
+            "audit",
+            "/merchants/m-1/programme".into(),
+            reqwest::Method::POST,
+            json!({ "action": "join", "left_freight_insurance": true }),
+            422,
+            "left_freight_insurance",
+        ),
+        (
+            "audit",
+            "/complaints".into(),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "rudeness", "text": "x" }),
+            400,
+            "grounds",
+        ),
+        (
+            "audit",
+            "/complaints".into(),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "broken_promise", "text": "x" }),
+            422,
+            "order_placed_at",
+        ),
+        (
+            "audit",
+            format!("/cs/cases/{case}/ruling"),
+            reqwest::Method::POST,
+            json!({ "agent_id": "cs-1", "ruling": "maybe", "reason": "x" }),
+            400,
+            "ruling",
+        ),
+        (
+            "audit",
+            format!("/cs/complaints/{case}/ruling"),
+            reqwest::Method::POST,
+            json!({ "agent_id": "cs-1", "uphold": true, "reason": "" }),
+            422,
+            "reason",
+        ),
+        (
+            "audit",
+            format!("/merchant/cases/{case}/return-check"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1", "conditions": { "not_soiled": false, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
+            422,
+            "reason",
+        ),
+        (
+            "audit",
+            format!("/merchant/cases/{case}/shipped"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1", "carrier": "sf", "tracking_number": "1" }),
+            422,
+            "tracking_number",
+        ),
+        // logistics
+        (
+            "logistics",
+            format!("/cases/{case}/shipment"),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "carrier": "", "tracking_number": "EMS0000001" }),
+            422,
+            "carrier",
+        ),
+        (
+            "logistics",
+            format!("/merchant/cases/{case}/send-back"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1", "carrier": "sf", "tracking_number": "no!" }),
+            422,
+            "tracking_number",
+        ),
+        (
+            "logistics",
+            format!("/cases/{case}/courier-complaint"),
+            reqwest::Method::POST,
+            json!({ "buyer_id": "b-1", "text": "" }),
+            422,
+            "text",
+        ),
+        (
+            "logistics",
+            format!("/care/jobs/{case}/polish"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1" }),
+            422,
+            "step",
+        ),
+        (
+            "logistics",
+            format!("/care/jobs/{case}/confirm"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1" }),
+            422,
+            "pickup_at",
+        ),
+        (
+            "logistics",
+            format!("/delivery/jobs/{case}/assembled"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1" }),
+            422,
+            "step",
+        ),
+        // payment
+        (
+            "payment",
+            format!("/merchant/cases/{case}/dispute"),
+            reqwest::Method::POST,
+            json!({ "merchant_id": "m-1", "claim": "empty_parcel", "evidence": ["x"], "note": "n".repeat(1001) }),
+            422,
+            "note",
+        ),
+        (
+            "payment",
+            format!("/cs/disputes/{case}/ruling"),
+            reqwest::Method::POST,
+            json!({ "agent_id": "cs-1", "ruling": "split", "reason": "x" }),
+            400,
+            "ruling",
+        ),
+    ];
+    for (svc, path, method, body, status, field) in cases {
+        let (s, ct, problem) =
+            send_raw(&stack, method.clone(), svc, &path, &body.to_string()).await?;
+        assert_eq!(s, status, "{svc} {path} {body} -> {problem}");
+        assert_eq!(ct, "application/problem+json", "{svc} {path}");
+        assert_eq!(
+            problem["field"].as_str(),
+            Some(field),
+            "{svc} {path} -> {problem}"
+        );
+        let (s, _, problem) = send_raw(
+            &stack,
+            reqwest::Method::POST,
+            svc,
+            &path,
+            &json!({ "surprise": 1 }).to_string(),
+        )
+        .await?;
+        assert!(
+            (400..500).contains(&s),
+            "{svc} {path}: unknown fields are refused: {problem}"
+        );
+    }
+    // Nothing was written by the refused requests.
+    let (s, _) = stack.get_json("intake", "/service-cards/c-1").await?;
+    assert_eq!(s, 404);
+    let (_, q) = stack.get_json("audit", "/cs/complaints").await?;
+    assert_eq!(q["complaints"].as_array().map(Vec::len), Some(0));
+    stack.shutdown().await
+}
