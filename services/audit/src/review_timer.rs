@@ -43,7 +43,8 @@ impl TimerHandler for ReviewDeadline {
             } else {
                 RuleId::Rv1
             };
-            let hours = (timer.due_at - opened.facts.requested_at).num_hours();
+            // Rounded: the stored deadline carries microseconds, the event nanoseconds.
+            let hours = ((timer.due_at - opened.facts.requested_at).num_seconds() + 1800) / 3600;
             let reason = format!(
                 "The merchant did not decide within {hours} hours; the request is approved automatically."
             );
