@@ -11,12 +11,14 @@
 pub mod admin;
 pub mod client;
 pub mod consumer;
+pub mod inbox_pruner;
 pub mod outbox;
 pub mod relay;
 pub mod shutdown;
 pub mod timer;
 
 pub use consumer::{ConsumerHandle, EventHandler, HandleError, Incoming, spawn_consumer};
+pub use inbox_pruner::InboxPruner;
 pub use outbox::{Outgoing, stage};
 pub use relay::{OutboxRelay, RelayHandle};
 pub use shutdown::Shutdown;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use actix::Actor;
 use actix_web::{App, HttpServer, web};
 use returns_bus::consumer::ConsumerSpec;
-use returns_bus::{OutboxRelay, Shutdown, TimerActor, spawn_consumer};
+use returns_bus::{InboxPruner, OutboxRelay, Shutdown, TimerActor, spawn_consumer};
 use returns_clock::Clock;
 use returns_settings::Settings;
 use tracing_actix_web::TracingLogger;
@@ -79,6 +79,12 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
             }
             .start();
         }
+        InboxPruner {
+            pool: ctx.pool.clone(),
+            settings: settings.inbox.clone(),
+            shutdown: consumers_down.clone(),
+        }
+        .start();
         S::start_actors(&ctx, consumers_down);
 
         let data = web::Data::new(ctx);

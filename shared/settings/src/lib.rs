@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 pub use cities::{CityInfo, CityMap, ShardInfo};
 pub use sections::{
-    ClockSettings, DatabaseSettings, HttpSettings, KafkaSettings, OutboxSettings, ShutdownSettings,
-    TelemetrySettings,
+    ClockSettings, DatabaseSettings, HttpSettings, InboxSettings, KafkaSettings, OutboxSettings,
+    ShutdownSettings, TelemetrySettings,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,9 @@ pub struct Settings {
     pub shutdown: ShutdownSettings,
     #[serde(default)]
     pub outbox: OutboxSettings,
+    /// The inbox's retention (idempotency records of consumed events).
+    #[serde(default)]
+    pub inbox: InboxSettings,
     #[serde(default)]
     pub policy: Policy,
     pub shards: BTreeMap<String, ShardInfo>,
@@ -103,6 +106,12 @@ impl Settings {
             return Err(SettingsError::invalid(
                 "kafka.fetch_wait_max_ms",
                 "must be at least 1 ms",
+            ));
+        }
+        if self.inbox.retention_hours < 1 || self.inbox.prune_batch < 1 {
+            return Err(SettingsError::invalid(
+                "inbox.retention_hours",
+                "retention must be at least 1 hour and prune_batch at least 1",
             ));
         }
         if self.kafka.batch_max == 0 {

@@ -89,6 +89,28 @@ pub struct OutboxSettings {
     pub poll_ms: u64,
 }
 
+/// The inbox's retention job.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InboxSettings {
+    /// Rows older than this are deleted (redeliveries come within seconds).
+    pub retention_hours: i64,
+    /// How often the job runs.
+    pub prune_every_seconds: u64,
+    /// Rows deleted per statement.
+    pub prune_batch: i64,
+}
+
+impl Default for InboxSettings {
+    fn default() -> Self {
+        InboxSettings {
+            retention_hours: 168,
+            prune_every_seconds: 600,
+            prune_batch: 5_000,
+        }
+    }
+}
+
 impl Default for OutboxSettings {
     fn default() -> Self {
         OutboxSettings {

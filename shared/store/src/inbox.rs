@@ -55,3 +55,24 @@ pub async fn first_deliveries(
         .await?;
     Ok(new.into_iter().collect())
 }
+
+/// Deletes up to `batch` inbox rows processed more than `retention_hours` ago (by the
+/// database's clock, which wrote them); answers how many. Redeliveries come within seconds of
+/// the first delivery (an uncommitted slice, a producer retry), so rows older than the
+/// retention only cost space.
+pub async fn prune(
+    conn: &mut AsyncPgConnection,
+    retention_hours: i64,
+    batch: i64,
+) -> Result<usize, StoreError> {
+    Ok(diesel::sql_query(
+        "DELETE FROM inbox WHERE event_id IN ( \
+           SELECT event_id FROM inbox \
+           WHERE processed_at < now() - make_interval(hours => $1::int) \
+           ORDER BY processed_at LIMIT $2)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(retention_hours)
+    .bind::<diesel::sql_types::BigInt, _>(batch)
+    .execute(conn)
+    .await?)
+}
