@@ -3,6 +3,7 @@
 //! described, once customer service was asked to intervene (AS-5). Customer service upholds or
 //! dismisses it once; upholding costs the merchant violation points, shown on its standing.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use returns_domain::{CityCode, RuleId};
 use returns_events::payloads::{CaseOpened, ComplaintFiled, ComplaintRuled};
 use returns_events::topics;
 use returns_runtime::AppContext;
-use returns_web::{Problem, parse_json};
+use returns_web::{Problem, check_id, parse_json};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -65,26 +66,6 @@ enum Outcome {
     Done(serde_json::Value),
     NotFound,
     Refused(String),
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
-}
-
-fn check_id(field: &str, v: &str) -> Result<(), Problem> {
-    if v.is_empty()
-        || v.len() > 64
-        || !v
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Problem::invalid(
-            field,
-            "must be 1-64 characters of letters, digits, '-' or '_'",
-        ));
-    }
-    Ok(())
 }
 
 fn outgoing<E: returns_events::Event>(

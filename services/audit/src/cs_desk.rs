@@ -2,6 +2,7 @@
 //! intake, over the cases topic) wait here; an agent's ruling approves the request or finally
 //! rejects it, with a reason the buyer reads, and is announced like any other decision.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -67,11 +68,6 @@ pub async fn enqueue(
         .await?;
     tracing::info!(case_id = %env.case_id, rule = RuleId::As2.as_str(), "intervention queued for customer service");
     Ok(Vec::new())
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
 }
 
 /// `GET /cs/interventions`: the open ones, oldest first.

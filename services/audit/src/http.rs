@@ -48,9 +48,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
+/// A database failure, as every route of this service answers it.
+pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
+    returns_web::store_unavailable(e, "the decision store")
 }
 
 async fn get_decision(

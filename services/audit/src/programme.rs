@@ -1,6 +1,7 @@
 //! MP-1, MP-2: the worry-free programme's registry. `POST /merchants/{id}/programme` joins or
 //! leaves; AUTO-1 reads membership from here when it decides.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -50,11 +51,6 @@ struct ProgrammeRequest {
     /// MP-2: leaving also ends the seller-paid freight insurance of its agreement.
     #[serde(default)]
     left_freight_insurance: bool,
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
 }
 
 /// `POST /merchants/{id}/programme`.

@@ -2,6 +2,7 @@
 //! and evidence, announced so that payment holds the refund and the buyer may ask customer
 //! service to intervene (AS-2), whose ruling is taken at the CS desk.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use returns_bus::{Outgoing, stage};
@@ -31,11 +32,6 @@ enum Outcome {
     Failed(Vec<&'static str>),
     NotFound,
     Conflict(String),
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
 }
 
 /// `POST /merchant/cases/{id}/return-check`.

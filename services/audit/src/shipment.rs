@@ -2,6 +2,7 @@
 //! completes (within `policy.unshipped_refund_cutoff_minutes`), turns the case into a return
 //! and refund; RS-1's compensation no longer applies.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use returns_bus::{Outgoing, stage};
@@ -29,11 +30,6 @@ enum Outcome {
     Conflict(String),
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
-}
-
 /// `POST /merchant/cases/{id}/shipped`.
 pub async fn shipped(
     ctx: web::Data<AppContext>,
@@ -43,16 +39,8 @@ pub async fn shipped(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: ShippedRequest = parse_json(&body)?;
-    let t = req.tracking_number.trim().to_owned();
-    if t.len() < 6 || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Problem::invalid(
-            "tracking_number",
-            "must be 6-40 letters and digits",
-        ));
-    }
-    if req.carrier.trim().is_empty() || req.carrier.len() > 40 {
-        return Err(Problem::invalid("carrier", "must be 1-40 characters"));
-    }
+    let t = returns_web::tracking_number(&req.tracking_number)?;
+    let carrier = returns_web::carrier(&req.carrier)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
@@ -98,7 +86,7 @@ pub async fn shipped(
                 now,
                 &CaseConverted {
                     rule: RuleId::Rs3,
-                    carrier: req.carrier.trim().to_owned(),
+                    carrier: carrier.clone(),
                     tracking_number: t.clone(),
                     converted_at: now,
                     facts,

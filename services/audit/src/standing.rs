@@ -4,6 +4,7 @@
 //! joined to the merchant of each case by audit's own decisions. Each event is applied once
 //! (the consumer's inbox).
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -126,11 +127,6 @@ struct StandingView {
     disputed_recovery_fen: i64,
     refunds: i64,
     average_refund_hours: Option<f64>,
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the decision store is unavailable; retry shortly")
 }
 
 /// `GET /merchants/{id}/standing`.

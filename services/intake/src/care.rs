@@ -3,6 +3,7 @@
 //! while the order is open, used when the service is performed and released when review
 //! rejects it or inspection fails (CARE-8), and the buyer's rating afterwards (CARE-7).
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -23,11 +24,6 @@ use uuid::Uuid;
 use crate::request::check_id;
 use crate::schema::{cases, service_cards};
 use crate::store::{self, CaseRow, NewTimelineRow};
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the case store is unavailable; retry shortly")
-}
 
 fn enum_str<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)

@@ -2,6 +2,7 @@
 //! either may ask customer service to intervene. The opening is a durable timer in intake's
 //! database (it tells the buyer once); the request goes to audit's CS desk over the cases topic.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -109,11 +110,6 @@ enum Outcome {
     AlreadyAsked(String),
     NotFound,
     Refused(String),
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the case store is unavailable; retry shortly")
 }
 
 /// `POST /cases/{id}/intervention`: the buyer or the merchant asks customer service.

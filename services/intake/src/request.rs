@@ -108,20 +108,7 @@ pub fn check_address(d: &DoorPickup, prefix: &str) -> Result<PickupAddress, Prob
     })
 }
 
-pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
-    if v.is_empty()
-        || v.len() > 64
-        || !v
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Problem::invalid(
-            field,
-            format!("{field} must be 1-64 characters of letters, digits, '-' or '_'"),
-        ));
-    }
-    Ok(())
-}
+pub use returns_web::check_id;
 
 fn names<T: serde::Serialize>(items: &[T]) -> String {
     items

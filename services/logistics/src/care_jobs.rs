@@ -3,6 +3,7 @@
 //! collects at the buyer's address, and the service centre reports arrival, inspection (CARE-6)
 //! or service (CARE-7), loss or damage (CARE-5), and the parcel back with its freight payer.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -162,11 +163,6 @@ enum Outcome {
     Conflict(String),
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
-}
-
 /// `POST /care/jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
 pub async fn report(
     ctx: web::Data<AppContext>,
@@ -181,7 +177,7 @@ pub async fn report(
     let now = ctx.clock.now();
     // What each step needs, checked before anything is read.
     let tracking = match to {
-        CareStep::Collected | CareStep::SentBack => Some(crate::tracking::tracking_number(
+        CareStep::Collected | CareStep::SentBack => Some(returns_web::tracking_number(
             req.tracking_number.as_deref().unwrap_or_default(),
         )?),
         _ => None,
@@ -193,7 +189,7 @@ pub async fn report(
         ));
     }
     let carrier = match to {
-        CareStep::SentBack => Some(crate::tracking::carrier(
+        CareStep::SentBack => Some(returns_web::carrier(
             req.carrier.as_deref().unwrap_or_default(),
         )?),
         _ => None,

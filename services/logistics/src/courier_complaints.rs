@@ -1,6 +1,7 @@
 //! PK-6: a buyer's complaint about the rider who handled the case's pickup, counted per rider
 //! and per area (city) in the service figures.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -17,11 +18,6 @@ use crate::store;
 struct ComplaintRequest {
     buyer_id: String,
     text: String,
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
 }
 
 /// `POST /cases/{id}/courier-complaint`: once per case, about the rider who took the job.

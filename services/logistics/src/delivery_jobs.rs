@@ -2,6 +2,7 @@
 //! day in the city's service hours; the merchant's delivery team reports delivery into the home
 //! and, when asked for, installation.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -78,11 +79,6 @@ enum Outcome {
     Done(&'static str),
     NotFound,
     Conflict(String),
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
 }
 
 /// `POST /delivery/jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.

@@ -48,9 +48,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
+/// A database failure, as every route of this service answers it.
+pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
+    returns_web::store_unavailable(e, "the pickup store")
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,7 +212,7 @@ async fn pickup(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "job")?;
     let req: PickupRequest = parse_json(&body)?;
-    let t = crate::tracking::tracking_number(&req.tracking_number)?;
+    let t = returns_web::tracking_number(&req.tracking_number)?;
     courier_step(ctx, root, id, req.courier_company, Action::Pickup(t)).await
 }
 

@@ -16,7 +16,6 @@ mod self_ship;
 mod send_back;
 mod store;
 mod timer;
-mod tracking;
 
 use std::sync::Arc;
 

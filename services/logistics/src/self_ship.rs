@@ -2,6 +2,7 @@
 //! ships the parcel and enters its tracking number; from then on the case goes on as if a
 //! courier had collected it (PAY-1 or PAY-3 in payment).
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -70,11 +71,6 @@ enum Outcome {
     Conflict(String),
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
-}
-
 /// `POST /cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as the
 /// first time did; a different number once shipped is a 409.
 pub async fn enter_tracking(
@@ -85,8 +81,8 @@ pub async fn enter_tracking(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: ShipmentRequest = parse_json(&body)?;
-    let tracking = crate::tracking::tracking_number(&req.tracking_number)?;
-    let carrier = crate::tracking::carrier(&req.carrier)?;
+    let tracking = returns_web::tracking_number(&req.tracking_number)?;
+    let carrier = returns_web::carrier(&req.carrier)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;

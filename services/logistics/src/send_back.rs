@@ -1,6 +1,7 @@
 //! K-3 and K-4: once the buyer's parcel is on its way, the merchant sends the replacement (an
 //! exchange) or the repaired goods (a repair) back, with the tracking number of that parcel.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -63,11 +64,6 @@ async fn parcel_of(
     Ok(own.map(|(city, shard, status, order)| (city, shard, status == "shipped", order)))
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the pickup store is unavailable; retry shortly")
-}
-
 /// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
 /// as the first time did.
 pub async fn send_back(
@@ -78,8 +74,8 @@ pub async fn send_back(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: SendBackRequest = parse_json(&body)?;
-    let tracking = crate::tracking::tracking_number(&req.tracking_number)?;
-    let carrier = crate::tracking::carrier(&req.carrier)?;
+    let tracking = returns_web::tracking_number(&req.tracking_number)?;
+    let carrier = returns_web::carrier(&req.carrier)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let t = tracking.clone();

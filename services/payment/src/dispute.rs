@@ -2,6 +2,7 @@
 //! the advanced refund instead of repaying it; customer service rules, and the ruling's money
 //! movement records who bears the advance: the merchant, the buyer, or the platform's loss.
 
+use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -56,11 +57,6 @@ enum Outcome {
     Done(&'static str),
     NotFound,
     Conflict(String),
-}
-
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the ledger is unavailable; retry shortly")
 }
 
 fn enum_str<T: Serialize>(v: &T) -> String {

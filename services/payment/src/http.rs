@@ -33,9 +33,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ledger/trial-balance", web::get().to(trial_balance));
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable("the ledger is unavailable; retry shortly")
+/// A database failure, as every route of this service answers it.
+pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
+    returns_web::store_unavailable(e, "the ledger")
 }
 
 async fn case_ledger(

@@ -1,8 +1,10 @@
 //! The HTTP edge every service shares: errors as RFC 9457 `application/problem+json` naming the
 //! field at fault, and JSON bodies parsed strictly (unknown fields refused).
 
+mod fields;
 mod json;
 mod problem;
 
+pub use fields::{carrier, check_id, store_unavailable, tracking_number};
 pub use json::{json_config, parse_json, path_config, path_uuid, query_config};
 pub use problem::Problem;

@@ -1,0 +1,75 @@
+//! Checks of the fields many routes share, each refusing with the field's name and what is
+//! allowed, and the one answer for a database that does not respond.
+
+use crate::Problem;
+
+/// An id as the platform's systems write them: 1-64 letters, digits, '-' or '_'.
+pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
+    if v.is_empty()
+        || v.len() > 64
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            field,
+            format!("{field} must be 1-64 characters of letters, digits, '-' or '_'"),
+        ));
+    }
+    Ok(())
+}
+
+/// A parcel's tracking number: 6-40 letters and digits (surrounding spaces dropped).
+pub fn tracking_number(raw: &str) -> Result<String, Problem> {
+    let t = raw.trim();
+    if t.len() < 6 || t.len() > 40 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Problem::invalid(
+            "tracking_number",
+            "must be 6-40 letters and digits",
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+/// A carrier's name, e.g. `sf-express`.
+pub fn carrier(raw: &str) -> Result<String, Problem> {
+    let c = raw.trim();
+    if c.is_empty()
+        || c.len() > 40
+        || !c
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b' ' || b == b'_')
+    {
+        return Err(Problem::invalid(
+            "carrier",
+            "must be 1-40 letters, digits, spaces, '-' or '_' (e.g. \"sf-express\")",
+        ));
+    }
+    Ok(c.to_owned())
+}
+
+/// A database failure: logged with its cause, answered 503 naming what is unavailable.
+pub fn store_unavailable(e: impl std::fmt::Display, store: &str) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::unavailable(format!("{store} is unavailable; retry shortly"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ct_2_tracking_numbers_and_carriers_are_checked() {
+        assert_eq!(
+            tracking_number(" SF123456 ").ok().as_deref(),
+            Some("SF123456")
+        );
+        assert!(tracking_number("12345").is_err());
+        assert!(tracking_number("SF-123456").is_err());
+        assert!(carrier("sf-express").is_ok());
+        assert!(carrier("").is_err());
+        assert!(carrier("a;b").is_err());
+        assert!(check_id("buyer_id", "b-1").is_ok());
+        assert!(check_id("buyer_id", "b 1").is_err());
+    }
+}
