@@ -12,7 +12,6 @@ use returns_bus::{Outgoing, stage};
 use returns_domain::complaint::{self, ComplaintState, Grounds};
 use returns_domain::{CityCode, RuleId};
 use returns_events::payloads::{CaseOpened, ComplaintFiled, ComplaintRuled};
-use returns_events::topics;
 use returns_runtime::AppContext;
 use returns_web::{Problem, check_id, parse_json};
 use serde::{Deserialize, Serialize};
@@ -75,7 +74,13 @@ fn outgoing<E: returns_events::Event>(
     now: DateTime<Utc>,
     e: &E,
 ) -> Result<Outgoing, returns_bus::BusError> {
-    Outgoing::event(topics::DECISIONS, "audit", key, city, shard, now, e)
+    // Keyed by the after-sales case, or by the complaint itself (AS-4 has no case).
+    let c = crate::decide::CaseRef {
+        case_id: key,
+        city,
+        shard,
+    };
+    crate::decide::envelope(&c, now, e)
 }
 
 /// `POST /complaints`.

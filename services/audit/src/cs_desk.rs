@@ -160,12 +160,8 @@ pub async fn rule(
             let (ruling, event) = match (&req.ruling, row.status.as_str()) {
                 // RV-3 escalated: the check is overruled and the refund goes on ...
                 (Ruling::Approve, "return_check_failed") => {
-                    let ev = Outgoing::event(
-                        returns_events::topics::DECISIONS,
-                        "audit",
-                        id,
-                        &row.city,
-                        &row.shard,
+                    let ev = decide::envelope(
+                        &case,
                         now,
                         &ReturnCheckOverruled {
                             rule: RuleId::As2,

@@ -45,7 +45,8 @@ pub struct CaseRef<'a> {
     pub shard: &'a str,
 }
 
-fn envelope<E: returns_events::Event>(
+/// Every event audit announces goes on the decisions topic, keyed by the case.
+pub fn envelope<E: returns_events::Event>(
     c: &CaseRef<'_>,
     now: DateTime<Utc>,
     payload: &E,

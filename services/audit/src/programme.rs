@@ -60,17 +60,7 @@ pub async fn change(
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let merchant = path.into_inner();
-    if merchant.is_empty()
-        || merchant.len() > 64
-        || !merchant
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Problem::invalid(
-            "merchant_id",
-            "must be 1-64 characters of letters, digits, '-' or '_'",
-        ));
-    }
+    returns_web::check_id("merchant_id", &merchant)?;
     let req: ProgrammeRequest = parse_json(&body)?;
     if matches!(req.action, Action::Join) && req.left_freight_insurance {
         return Err(Problem::invalid(

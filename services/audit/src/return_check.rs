@@ -5,15 +5,15 @@
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
-use returns_bus::{Outgoing, stage};
+use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_domain::return_check::{self, ReturnConditions};
 use returns_events::payloads::ReturnCheckFailed;
-use returns_events::topics;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
+use crate::decide::{self, CaseRef};
 use crate::store;
 
 #[derive(Debug, Deserialize)]
@@ -96,12 +96,13 @@ pub async fn check(
             )
             .await
             .map_err(returns_store::StoreError::from)?;
-            let ev = Outgoing::event(
-                topics::DECISIONS,
-                "audit",
-                id,
-                &row.city,
-                &row.shard,
+            let case = CaseRef {
+                case_id: id,
+                city: &row.city,
+                shard: &row.shard,
+            };
+            let ev = decide::envelope(
+                &case,
                 now,
                 &ReturnCheckFailed {
                     rule: RuleId::Rv3,

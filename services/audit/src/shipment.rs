@@ -5,15 +5,15 @@
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
-use returns_bus::{Outgoing, stage};
+use returns_bus::stage;
 use returns_domain::refund_only::shipment_converts;
 use returns_domain::{CaseKind, Remedy, RuleId};
 use returns_events::payloads::{CaseConverted, CaseOpened};
-use returns_events::topics;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
+use crate::decide::{self, CaseRef};
 use crate::store;
 
 #[derive(Debug, Deserialize)]
@@ -77,12 +77,13 @@ pub async fn shipped(
             facts.kind = CaseKind::ReturnRefund;
             facts.remedy = Remedy::ReturnRefund;
             facts.merchant_shipped = true;
-            let ev = Outgoing::event(
-                topics::DECISIONS,
-                "audit",
-                id,
-                &row.city,
-                &row.shard,
+            let case = CaseRef {
+                case_id: id,
+                city: &row.city,
+                shard: &row.shard,
+            };
+            let ev = decide::envelope(
+                &case,
                 now,
                 &CaseConverted {
                     rule: RuleId::Rs3,

@@ -12,7 +12,7 @@ use returns_bus::{Outgoing, stage};
 use returns_domain::care::{self, CareService, CareStep, ServiceCard};
 use returns_domain::guarantee::Evidence;
 use returns_domain::{
-    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, SizeClass,
+    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass,
 };
 use returns_events::payloads::{CareFacts, CareProgress, CaseFacts, CaseOpened, CaseRejected};
 use returns_events::{Envelope, Event, topics};
@@ -21,16 +21,10 @@ use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::http::enum_str;
 use crate::request::check_id;
 use crate::schema::{cases, service_cards};
 use crate::store::{self, CaseRow, NewTimelineRow};
-
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -418,7 +412,7 @@ pub async fn on_event(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     env: &Envelope,
-) -> Result<Option<String>, returns_bus::HandleError> {
+) -> Result<Option<(RuleId, String)>, returns_bus::HandleError> {
     let outcome = if env.event_type == CaseRejected::TYPE {
         "rejected"
     } else if env.event_type == CareProgress::TYPE {
@@ -458,9 +452,15 @@ pub async fn on_event(
         .execute(conn)
         .await?;
     Ok(Some(if used == 1 {
-        "One service on your card was used (CARE-7).".to_owned()
+        (
+            RuleId::Care7,
+            "One service on your card was used (CARE-7).".to_owned(),
+        )
     } else {
-        "Your card's service was not used (CARE-8).".to_owned()
+        (
+            RuleId::Care8,
+            "Your card's service was not used (CARE-8).".to_owned(),
+        )
     }))
 }
 

@@ -80,7 +80,7 @@ impl EventHandler for IntakeHandler {
             )
             .await?;
             if kind == CaseKind::Care
-                && let Some(line) = crate::care::on_event(conn, env.case_id, env).await?
+                && let Some((rule, line)) = crate::care::on_event(conn, env.case_id, env).await?
             {
                 store::add_timeline(
                     conn,
@@ -89,14 +89,7 @@ impl EventHandler for IntakeHandler {
                         event_id: uuid::Uuid::now_v7(),
                         event_type: "care.card".to_owned(),
                         status: None,
-                        rule_id: Some(
-                            if line.contains("CARE-8") {
-                                "CARE-8"
-                            } else {
-                                "CARE-7"
-                            }
-                            .to_owned(),
-                        ),
+                        rule_id: Some(rule.as_str().to_owned()),
                         reason: line,
                         at: env.occurred_at,
                     },

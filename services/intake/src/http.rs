@@ -234,7 +234,8 @@ async fn open_case(
     .await
 }
 
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
+/// The wire name of an enum value (as stored in text columns).
+pub(crate) fn enum_str<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -145,18 +145,7 @@ async fn accept(
     let id = returns_web::path_uuid(&path, "job")?;
     let req: AcceptRequest = parse_json(&body)?;
     let r = &req.rider;
-    if r.id.is_empty()
-        || r.id.len() > 64
-        || !r
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Problem::invalid(
-            "rider.id",
-            "must be 1-64 characters of letters, digits, '-' or '_'",
-        ));
-    }
+    returns_web::check_id("rider.id", &r.id)?;
     if r.real_name.trim().chars().count() < 2 || r.real_name.len() > 100 {
         return Err(Problem::invalid(
             "rider.real_name",
