@@ -41,3 +41,16 @@ lint:
 # Throughput and latency at a fixed arrival rate, both broker storages; writes docs/benchmarks.md.
 bench rate="200" seconds="20": build
     {{platform}} bench --rate {{rate}} --seconds {{seconds}} --record docs/benchmarks.md
+
+# A development bearer token for the public API (roles: buyer, merchant, courier, cs, operator).
+token role id minutes="60":
+    @cargo run --quiet -p returns-harness --bin platform -- token {{role}} {{id}} --minutes {{minutes}}
+
+# Regenerate the checked-in OpenAPI documents (docs/openapi/) from the services' code.
+openapi: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    for svc in intake audit logistics payment; do
+        "{{CARGO_TARGET_DIR}}/debug/$svc" --print-openapi > "docs/openapi/$svc.json"
+    done
+    echo "docs/openapi/ regenerated"

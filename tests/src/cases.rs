@@ -36,15 +36,10 @@ impl CaseSpec {
     }
 }
 
-/// The JSON body of `POST /cases` for `spec`, as buyer `buyer_id`, at service time `now`.
-pub fn open_case_body(
-    buyer_id: &str,
-    order_line: &str,
-    spec: &CaseSpec,
-    now: DateTime<Utc>,
-) -> Value {
+/// The JSON body of `POST /buyer/cases` for `spec` at service time `now` (the buyer is the
+/// caller, named by its token).
+pub fn open_case_body(order_line: &str, spec: &CaseSpec, now: DateTime<Utc>) -> Value {
     let mut body = json!({
-        "buyer_id": buyer_id,
         "merchant_id": format!("m-{}", order_line.len() % 7 + 1),
         "order_line_id": order_line,
         "kind": spec.kind,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::{Stack, StackOptions, Storage, repo_root};
 
-const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform report | platform demo [--cases N] [--storage sqlite|memory] | platform bench [--rate R] [--seconds S] [--storage sqlite|memory|both] [--record FILE]";
+const USAGE: &str = "usage: platform up [--storage sqlite|memory] | platform down | platform report | platform token ROLE ID [--minutes M] | platform demo [--cases N] [--storage sqlite|memory] | platform bench [--rate R] [--seconds S] [--storage sqlite|memory|both] [--record FILE]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
@@ -12,7 +12,31 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
         Some("down") => down(),
         Some("report") => {
             let client = reqwest::Client::new();
-            crate::op_report::print(&client, "http://127.0.0.1:8081", "http://127.0.0.1:8083").await
+            let token = dev_token(returns_auth::Role::Operator, crate::api::OPERATOR, 60)?;
+            crate::op_report::print(
+                &client,
+                &token,
+                "http://127.0.0.1:8081",
+                "http://127.0.0.1:8083",
+            )
+            .await
+        }
+        Some("token") => {
+            let (role, id) = match (args.get(1), args.get(2)) {
+                (Some(r), Some(id)) => (r.as_str(), id.as_str()),
+                _ => anyhow::bail!("usage: platform token ROLE ID [--minutes M]"),
+            };
+            let role = returns_auth::Role::parse(role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown role {role:?}; roles: buyer, merchant, courier, cs, operator"
+                )
+            })?;
+            let minutes = flag(args, "--minutes")
+                .unwrap_or("60")
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--minutes takes a whole number"))?;
+            println!("{}", dev_token(role, id, minutes)?);
+            Ok(())
         }
         Some("demo") => {
             let cases = flag(args, "--cases")
@@ -50,6 +74,24 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
+}
+
+/// A token signed with the key of the local settings (`config/`, `RETURNS_ENV`, overrides),
+/// valid from now: what `just token ROLE ID` prints for development.
+fn dev_token(role: returns_auth::Role, id: &str, minutes: i64) -> anyhow::Result<String> {
+    returns_web::check_id("ID", id).map_err(|p| anyhow::anyhow!(p.detail))?;
+    let dir = std::env::var("RETURNS_CONFIG_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("config"));
+    let env = std::env::var("RETURNS_ENV").unwrap_or_else(|_| "development".to_owned());
+    let settings = returns_settings::Settings::load_from(&dir, &env, true)?;
+    let tokens = crate::api::tokens(&settings);
+    Ok(tokens.mint_at(
+        role,
+        id,
+        chrono::Utc::now(),
+        chrono::Duration::minutes(minutes),
+    )?)
 }
 
 fn run_dir() -> std::path::PathBuf {

@@ -44,7 +44,14 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
     .await?;
     summarise(&stack, &out).await?;
     println!("\nOperator figures (OP), from the services' own reports:");
-    crate::op_report::print(&stack.client, &stack.url("intake"), &stack.url("logistics")).await?;
+    let token = stack.token(returns_auth::Role::Operator, crate::api::OPERATOR);
+    crate::op_report::print(
+        &stack.client,
+        &token,
+        &stack.url("intake"),
+        &stack.url("logistics"),
+    )
+    .await?;
     let result = show_one_trace(&stack, &out.views).await;
     println!("\nLogs of this run: {}", stack.options.run_dir.display());
     stack.shutdown().await?;
@@ -116,9 +123,12 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
         .iter()
         .filter(|v| v["case"]["kind"] == "return_refund")
         .count();
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
-    let (_, advance) = stack
-        .get_json("payment", "/accounts/platform:advance/balance")
+    let operator = stack.operator();
+    let (_, tb) = operator
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
+    let (_, advance) = operator
+        .get("payment", "/operator/accounts/platform:advance/balance")
         .await?;
     println!(
         "\nRefunds paid: {} cases, ¥{}.{:02} in all; {} at tracking upload from the platform's advance (PAY-1; platform:advance balance {} fen), {} before shipment from the merchants (RS-1/RS-2).",

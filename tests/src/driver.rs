@@ -46,7 +46,10 @@ pub struct Outcome {
 }
 
 async fn settled_count(stack: &Stack) -> anyhow::Result<(i64, Value)> {
-    let (_, v) = stack.get_json("intake", "/stats/cases-by-status").await?;
+    let (_, v) = stack
+        .operator()
+        .get("intake", "/operator/stats/cases-by-status")
+        .await?;
     let n = SETTLED
         .iter()
         .map(|s| v["by_status"][s].as_i64().unwrap_or(0))
@@ -71,6 +74,13 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
         "yto-express".into(),
         "zto-express".into(),
     ];
+    let companies = companies
+        .into_iter()
+        .map(|c: String| {
+            let token = stack.token(returns_auth::Role::Courier, &c);
+            (c, token)
+        })
+        .collect();
     let couriers = tokio::spawn(run_couriers(
         stack.client.clone(),
         stack.url("logistics"),
@@ -97,16 +107,23 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     let mut sends = Vec::with_capacity(d.cases);
     for (i, spec) in specs.iter().enumerate() {
         let at = start + Duration::from_secs_f64(i as f64 / d.rate);
-        let body = open_case_body(&format!("b-{i}"), &format!("ol-{i}"), spec, now);
+        let body = open_case_body(&format!("ol-{i}"), spec, now);
+        let token = stack.token(returns_auth::Role::Buyer, &format!("b-{i}"));
         let (client, url, opened) = (
             stack.client.clone(),
-            format!("{}/cases", stack.url("intake")),
+            format!("{}/buyer/cases", stack.url("intake")),
             opened.clone(),
         );
         sends.push(tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
             let t = Instant::now();
-            let r = client.post(&url).json(&body).send().await.ok()?;
+            let r = client
+                .post(&url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .ok()?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let v: Value = r.json().await.ok()?;
             opened.fetch_add(1, Ordering::Relaxed);

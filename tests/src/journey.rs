@@ -17,12 +17,8 @@ pub async fn load_ratings(stack: &Stack, ratings: &[(String, i16)]) -> anyhow::R
             .map(|(b, s)| json!({ "buyer_id": b, "stars": s }))
             .collect();
         let (status, body) = stack
-            .send_json(
-                reqwest::Method::PUT,
-                "intake",
-                "/ratings",
-                &json!({ "ratings": lines }),
-            )
+            .operator()
+            .put("intake", "/operator/ratings", &json!({ "ratings": lines }))
             .await?;
         anyhow::ensure!(status == 200, "ratings refused: {status} {body}");
     }
@@ -36,8 +32,11 @@ pub async fn open_case(
     order_line: &str,
     spec: &CaseSpec,
 ) -> anyhow::Result<String> {
-    let body = open_case_body(buyer, order_line, spec, stack.now());
-    let (status, resp) = stack.post_json("intake", "/cases", &body).await?;
+    let body = open_case_body(order_line, spec, stack.now());
+    let (status, resp) = stack
+        .buyer(buyer)
+        .post("intake", "/buyer/cases", &body)
+        .await?;
     anyhow::ensure!(status == 201, "case not opened: {status} {resp}");
     resp["case_id"]
         .as_str()
@@ -45,10 +44,11 @@ pub async fn open_case(
         .ok_or_else(|| anyhow::anyhow!("no case_id in {resp}"))
 }
 
-/// The buyer's view: `{case, timeline}`.
+/// The case as customer service reads it: `{case, timeline}`.
 pub async fn case_view(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
     let (status, body) = stack
-        .get_json("intake", &format!("/cases/{case_id}"))
+        .cs()
+        .get("intake", &format!("/cs/cases/{case_id}"))
         .await?;
     anyhow::ensure!(status == 200, "GET case: {status} {body}");
     Ok(body)
@@ -74,7 +74,8 @@ pub async fn wait_job(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
         PATIENCE,
         || async move {
             let (status, body) = stack
-                .get_json("logistics", &format!("/cases/{case_id}/pickup"))
+                .cs()
+                .get("logistics", &format!("/cs/cases/{case_id}/pickup"))
                 .await?;
             Ok((status == 200).then_some(body))
         },
@@ -94,19 +95,20 @@ pub async fn courier_collects(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let (s, b) = stack
-        .post_json(
+    let courier = stack.courier(&company);
+    let (s, b) = courier
+        .post(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": company, "rider": { "id": "r-001", "real_name": "Wang Fang" } }),
+            &json!({ "rider": { "id": "r-001", "real_name": "Wang Fang" } }),
         )
         .await?;
     anyhow::ensure!(s == 200, "accept: {s} {b}");
-    let (s, b) = stack
-        .post_json(
+    let (s, b) = courier
+        .post(
             "logistics",
             &format!("/courier/jobs/{job_id}/pickup"),
-            &json!({ "courier_company": company, "tracking_number": tracking }),
+            &json!({ "tracking_number": tracking }),
         )
         .await?;
     anyhow::ensure!(s == 200, "pickup: {s} {b}");
@@ -120,7 +122,8 @@ pub async fn wait_refund(stack: &Stack, case_id: &str) -> anyhow::Result<Value> 
         PATIENCE,
         || async move {
             let (status, body) = stack
-                .get_json("payment", &format!("/cases/{case_id}/refund"))
+                .cs()
+                .get("payment", &format!("/cs/cases/{case_id}/refund"))
                 .await?;
             Ok((status == 200).then_some(body))
         },
@@ -128,17 +131,28 @@ pub async fn wait_refund(stack: &Stack, case_id: &str) -> anyhow::Result<Value> 
     .await
 }
 
-/// The merchant decides a case waiting for it (`approve`, or `reject` with a reason).
+/// The case's merchant decides it while it waits (`approve`, or `reject` with a reason).
 pub async fn merchant_decides(
     stack: &Stack,
     case_id: &str,
     body: Value,
 ) -> anyhow::Result<(u16, Value)> {
+    let merchant = merchant_of(stack, case_id).await?;
     stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "audit",
             &format!("/merchant/cases/{case_id}/decision"),
             &body,
         )
         .await
+}
+
+/// The shop a case belongs to, as customer service reads it.
+pub async fn merchant_of(stack: &Stack, case_id: &str) -> anyhow::Result<String> {
+    let v = case_view(stack, case_id).await?;
+    v["case"]["merchant_id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no merchant_id in {v}"))
 }

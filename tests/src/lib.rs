@@ -3,6 +3,7 @@
 //! services as real processes against them, and talks to them over HTTP and Kafka.
 //! The demo and the benchmark (`platform` binary) drive the same system.
 
+pub mod api;
 pub mod bench;
 pub mod broker;
 pub mod cases;
@@ -18,6 +19,7 @@ pub mod otlp;
 pub mod ports;
 pub mod process;
 pub mod report;
+pub mod routes;
 pub mod stack;
 pub mod wait;
 

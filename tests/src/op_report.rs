@@ -9,16 +9,24 @@ fn num(v: &Value, digits: usize) -> String {
         .unwrap_or_else(|| "-".to_owned())
 }
 
-/// Fetches and prints the report of the services at `intake` and `logistics`.
-pub async fn print(client: &reqwest::Client, intake: &str, logistics: &str) -> anyhow::Result<()> {
+/// Fetches and prints the report of the services at `intake` and `logistics`, as the operator
+/// holding `token`.
+pub async fn print(
+    client: &reqwest::Client,
+    token: &str,
+    intake: &str,
+    logistics: &str,
+) -> anyhow::Result<()> {
     let i: Value = client
-        .get(format!("{intake}/reports/operator"))
+        .get(format!("{intake}/operator/reports/operator"))
+        .bearer_auth(token)
         .send()
         .await?
         .json()
         .await?;
     let l: Value = client
-        .get(format!("{logistics}/reports/operator"))
+        .get(format!("{logistics}/operator/reports/operator"))
+        .bearer_auth(token)
         .send()
         .await?
         .json()

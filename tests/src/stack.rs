@@ -71,6 +71,7 @@ pub struct Stack {
     /// Seconds the services' clocks were moved forward since the start (`advance_clocks`).
     advanced_seconds: std::sync::atomic::AtomicI64,
     env: HashMap<String, Vec<(String, String)>>,
+    tokens: returns_auth::Tokens,
 }
 
 /// The shift that makes the services' clocks read 10:00 in China (UTC+8) today, so that
@@ -171,6 +172,7 @@ impl Stack {
             shift_seconds: shift,
             advanced_seconds: std::sync::atomic::AtomicI64::new(0),
             env,
+            tokens: crate::api::tokens(&settings),
         };
         for (i, svc) in SERVICES.iter().enumerate() {
             let proc = stack.spawn_service(svc)?;
@@ -180,9 +182,10 @@ impl Stack {
         stack.wait_ready(Duration::from_secs(60)).await?;
         for m in stack.options.programme_merchants.clone() {
             let (status, body) = stack
-                .post_json(
+                .merchant(&m)
+                .post(
                     "audit",
-                    &format!("/merchants/{m}/programme"),
+                    "/merchant/programme",
                     &serde_json::json!({ "action": "join" }),
                 )
                 .await?;
@@ -259,44 +262,65 @@ impl Stack {
         Ok(())
     }
 
-    pub async fn get_json(
-        &self,
-        svc: &str,
-        path: &str,
-    ) -> anyhow::Result<(u16, serde_json::Value)> {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.url(svc)))
-            .send()
-            .await?;
-        let status = r.status().as_u16();
-        Ok((status, r.json().await.unwrap_or(serde_json::Value::Null)))
+    /// The development key's token minter (tests mint expired or odd tokens with it).
+    pub fn tokens(&self) -> &returns_auth::Tokens {
+        &self.tokens
     }
 
-    pub async fn send_json(
+    /// A bearer token for `id` in `role`, valid for a day from the platform's now.
+    pub fn token(&self, role: returns_auth::Role, id: &str) -> String {
+        self.tokens
+            .mint_at(role, id, self.now(), chrono::Duration::hours(24))
+            .unwrap_or_default()
+    }
+
+    /// The public API as `id` in `role`.
+    pub fn as_role(&self, role: returns_auth::Role, id: &str) -> crate::api::Api<'_> {
+        crate::api::Api {
+            stack: self,
+            role,
+            id: id.to_owned(),
+        }
+    }
+
+    pub fn buyer(&self, id: &str) -> crate::api::Api<'_> {
+        self.as_role(returns_auth::Role::Buyer, id)
+    }
+
+    pub fn merchant(&self, id: &str) -> crate::api::Api<'_> {
+        self.as_role(returns_auth::Role::Merchant, id)
+    }
+
+    pub fn courier(&self, company: &str) -> crate::api::Api<'_> {
+        self.as_role(returns_auth::Role::Courier, company)
+    }
+
+    /// Customer service, as agent [`crate::api::AGENT`].
+    pub fn cs(&self) -> crate::api::Api<'_> {
+        self.as_role(returns_auth::Role::Cs, crate::api::AGENT)
+    }
+
+    pub fn operator(&self) -> crate::api::Api<'_> {
+        self.as_role(returns_auth::Role::Operator, crate::api::OPERATOR)
+    }
+
+    /// Unauthenticated requests (health, and checks that the API refuses them).
+    pub async fn anonymous(
         &self,
         method: reqwest::Method,
         svc: &str,
         path: &str,
-        body: &serde_json::Value,
+        body: Option<&serde_json::Value>,
     ) -> anyhow::Result<(u16, serde_json::Value)> {
-        let r = self
+        let mut req = self
             .client
-            .request(method, format!("{}{path}", self.url(svc)))
-            .json(body)
-            .send()
-            .await?;
+            .request(method, format!("{}{path}", self.url(svc)));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let r = req.send().await?;
         let status = r.status().as_u16();
         Ok((status, r.json().await.unwrap_or(serde_json::Value::Null)))
-    }
-
-    pub async fn post_json(
-        &self,
-        svc: &str,
-        path: &str,
-        body: &serde_json::Value,
-    ) -> anyhow::Result<(u16, serde_json::Value)> {
-        self.send_json(reqwest::Method::POST, svc, path, body).await
     }
 
     /// Outbox rows not yet published, over all services (read from their databases: the harness
@@ -323,9 +347,10 @@ impl Stack {
     pub async fn advance_clocks(&self, seconds: i64) -> anyhow::Result<()> {
         for svc in SERVICES {
             let (status, body) = self
-                .post_json(
+                .operator()
+                .post(
                     svc,
-                    "/admin/clock/advance",
+                    "/operator/clock/advance",
                     &serde_json::json!({ "seconds": seconds }),
                 )
                 .await?;

@@ -17,6 +17,17 @@ async fn post_raw(
     send_raw(stack, reqwest::Method::POST, svc, path, body).await
 }
 
+/// The caller a route's front expects (`/buyer/...` as buyer b-1, and so on).
+fn caller<'a>(stack: &'a Stack, path: &str) -> returns_harness::api::Api<'a> {
+    match path.split('/').nth(1) {
+        Some("merchant") => stack.merchant("m-1"),
+        Some("courier") => stack.courier("sf-express"),
+        Some("cs") => stack.cs(),
+        Some("operator") => stack.operator(),
+        _ => stack.buyer("b-1"),
+    }
+}
+
 async fn send_raw(
     stack: &Stack,
     method: reqwest::Method,
@@ -27,6 +38,7 @@ async fn send_raw(
     let r = stack
         .client
         .request(method, format!("{}{path}", stack.url(svc)))
+        .bearer_auth(caller(stack, path).token())
         .header("content-type", "application/json")
         .body(body.to_owned())
         .send()
@@ -46,7 +58,7 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("bad_input")).await?;
     journey::load_ratings(&stack, &[("b-5".into(), 5)]).await?;
-    let good = open_case_body("b-5", "ol-4001", &CaseSpec::fast_return(), stack.now());
+    let good = open_case_body("ol-4001", &CaseSpec::fast_return(), stack.now());
     let with = |key: &str, v: Value| {
         let mut b = good.clone();
         b[key] = v;
@@ -84,7 +96,8 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
             422,
             Some("received_at"),
         ),
-        (with("buyer_id", json!("")), 422, Some("buyer_id")),
+        // No mass assignment: the buyer is the caller, never a field of the body.
+        (with("buyer_id", json!("b-other")), 400, None),
         (
             with(
                 "door_pickup",
@@ -108,7 +121,7 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
         ),
     ];
     for (body, status, field) in &cases {
-        let (s, ct, problem) = post_raw(&stack, "intake", "/cases", body).await?;
+        let (s, ct, problem) = post_raw(&stack, "intake", "/buyer/cases", body).await?;
         assert_eq!(s, *status, "{body} -> {problem}");
         assert_eq!(ct, "application/problem+json", "{body}");
         assert!(
@@ -119,28 +132,27 @@ async fn bad_requests_get_4xx_naming_the_field_and_bad_events_go_to_dead_letter(
             assert_eq!(problem["field"].as_str(), Some(*f), "{body} -> {problem}");
         }
     }
-    let (s, problem) = stack.get_json("intake", "/cases/not-a-uuid").await?;
+    let buyer = stack.buyer("b-5");
+    let (s, problem) = buyer.get("intake", "/buyer/cases/not-a-uuid").await?;
     assert_eq!((s, problem["field"].as_str()), (400, Some("id")));
-    let (s, _) = stack
-        .get_json("intake", &format!("/cases/{}", uuid::Uuid::now_v7()))
+    let (s, _) = buyer
+        .get("intake", &format!("/buyer/cases/{}", uuid::Uuid::now_v7()))
         .await?;
     assert_eq!(s, 404);
-    let (s, _) = stack.get_json("payment", "/no/such/route").await?;
+    let (s, _) = buyer.get("payment", "/no/such/route").await?;
     assert_eq!(s, 404);
     let (s, p) = stack
-        .get_json(
-            "logistics",
-            "/courier/jobs?courier_company=sf-express&status=lost",
-        )
+        .courier("sf-express")
+        .get("logistics", "/courier/jobs?status=lost")
         .await?;
     assert_eq!((s, p["field"].as_str()), (422, Some("status")));
-    let (s, _, p) = post_raw(&stack, "intake", "/cases", &"x".repeat(300 * 1024)).await?;
+    let (s, _, p) = post_raw(&stack, "intake", "/buyer/cases", &"x".repeat(300 * 1024)).await?;
     assert_eq!(s, 413, "{p}");
     let (s, _, p) = send_raw(
         &stack,
         reqwest::Method::PUT,
         "intake",
-        "/ratings",
+        "/operator/ratings",
         r#"{"ratings":[{"buyer_id":"b","stars":9}]}"#,
     )
     .await?;
@@ -223,15 +235,15 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
         // intake
         (
             "intake",
-            format!("/cases/{case}/intervention"),
+            format!("/buyer/cases/{case}/intervention"),
             reqwest::Method::POST,
-            json!({ "requested_by": "neighbour", "party_id": "b-1" }),
+            json!({ "note": 5 }),
             400,
-            "requested_by",
+            "note",
         ),
         (
             "intake",
-            "/service-cards".into(),
+            "/operator/service-cards".into(),
             reqwest::Method::PUT,
             json!({ "cards": [{ "card_id": "c-1", "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1",
                 "category": "luxury", "services": [], "valid_until": "2030-01-01T00:00:00Z", "services_total": 1,
@@ -241,34 +253,34 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
         ),
         (
             "intake",
-            "/care-orders".into(),
+            "/buyer/care-orders".into(),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "card_id": "c-1", "service": "polishing", "city": "shanghai",
+            json!({ "card_id": "c-1", "service": "polishing", "city": "shanghai",
                 "pickup_address": { "address": "x", "contact_phone": "13800138000" } }),
             400,
             "service",
         ),
         (
             "intake",
-            "/care-orders".into(),
+            "/buyer/care-orders".into(),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "card_id": "c-1", "service": "cleaning", "city": "shanghai",
+            json!({ "card_id": "c-1", "service": "cleaning", "city": "shanghai",
                 "pickup_address": { "address": "x", "contact_phone": "call me" } }),
             422,
             "pickup_address.contact_phone",
         ),
         (
             "intake",
-            format!("/care-orders/{case}/rating"),
+            format!("/buyer/care-orders/{case}/rating"),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "stars": 9 }),
+            json!({ "stars": 9 }),
             400,
             "stars",
         ),
         // audit
         (
             "audit",
-            "/merchants/m-1/programme".into(),
+            "/merchant/programme".into(),
             reqwest::Method::POST,
             json!({ "action": "join", "left_freight_insurance": true }),
             422,
@@ -276,17 +288,17 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
         ),
         (
             "audit",
-            "/complaints".into(),
+            "/buyer/complaints".into(),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "rudeness", "text": "x" }),
+            json!({ "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "rudeness", "text": "x" }),
             400,
             "grounds",
         ),
         (
             "audit",
-            "/complaints".into(),
+            "/buyer/complaints".into(),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "broken_promise", "text": "x" }),
+            json!({ "merchant_id": "m-1", "order_line_id": "ol-1", "grounds": "broken_promise", "text": "x" }),
             422,
             "order_placed_at",
         ),
@@ -294,7 +306,7 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "audit",
             format!("/cs/cases/{case}/ruling"),
             reqwest::Method::POST,
-            json!({ "agent_id": "cs-1", "ruling": "maybe", "reason": "x" }),
+            json!({ "ruling": "maybe", "reason": "x" }),
             400,
             "ruling",
         ),
@@ -302,7 +314,7 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "audit",
             format!("/cs/complaints/{case}/ruling"),
             reqwest::Method::POST,
-            json!({ "agent_id": "cs-1", "uphold": true, "reason": "" }),
+            json!({ "uphold": true, "reason": "" }),
             422,
             "reason",
         ),
@@ -310,7 +322,7 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "audit",
             format!("/merchant/cases/{case}/return-check"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1", "conditions": { "not_soiled": false, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
+            json!({ "conditions": { "not_soiled": false, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
             422,
             "reason",
         ),
@@ -318,16 +330,16 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "audit",
             format!("/merchant/cases/{case}/shipped"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1", "carrier": "sf", "tracking_number": "1" }),
+            json!({ "carrier": "sf", "tracking_number": "1" }),
             422,
             "tracking_number",
         ),
         // logistics
         (
             "logistics",
-            format!("/cases/{case}/shipment"),
+            format!("/buyer/cases/{case}/shipment"),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "carrier": "", "tracking_number": "EMS0000001" }),
+            json!({ "carrier": "", "tracking_number": "EMS0000001" }),
             422,
             "carrier",
         ),
@@ -335,39 +347,39 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "logistics",
             format!("/merchant/cases/{case}/send-back"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1", "carrier": "sf", "tracking_number": "no!" }),
+            json!({ "carrier": "sf", "tracking_number": "no!" }),
             422,
             "tracking_number",
         ),
         (
             "logistics",
-            format!("/cases/{case}/courier-complaint"),
+            format!("/buyer/cases/{case}/courier-complaint"),
             reqwest::Method::POST,
-            json!({ "buyer_id": "b-1", "text": "" }),
+            json!({ "text": "" }),
             422,
             "text",
         ),
         (
             "logistics",
-            format!("/care/jobs/{case}/polish"),
+            format!("/merchant/care-jobs/{case}/polish"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1" }),
+            json!({}),
             422,
             "step",
         ),
         (
             "logistics",
-            format!("/care/jobs/{case}/confirm"),
+            format!("/merchant/care-jobs/{case}/confirm"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1" }),
+            json!({}),
             422,
             "pickup_at",
         ),
         (
             "logistics",
-            format!("/delivery/jobs/{case}/assembled"),
+            format!("/merchant/delivery-jobs/{case}/assembled"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1" }),
+            json!({}),
             422,
             "step",
         ),
@@ -376,7 +388,7 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "payment",
             format!("/merchant/cases/{case}/dispute"),
             reqwest::Method::POST,
-            json!({ "merchant_id": "m-1", "claim": "empty_parcel", "evidence": ["x"], "note": "n".repeat(1001) }),
+            json!({ "claim": "empty_parcel", "evidence": ["x"], "note": "n".repeat(1001) }),
             422,
             "note",
         ),
@@ -384,7 +396,7 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
             "payment",
             format!("/cs/disputes/{case}/ruling"),
             reqwest::Method::POST,
-            json!({ "agent_id": "cs-1", "ruling": "split", "reason": "x" }),
+            json!({ "ruling": "split", "reason": "x" }),
             400,
             "ruling",
         ),
@@ -413,9 +425,12 @@ async fn rulebook_operations_refuse_bad_input_naming_the_field() -> anyhow::Resu
         );
     }
     // Nothing was written by the refused requests.
-    let (s, _) = stack.get_json("intake", "/service-cards/c-1").await?;
+    let (s, _) = stack
+        .buyer("b-1")
+        .get("intake", "/buyer/service-cards/c-1")
+        .await?;
     assert_eq!(s, 404);
-    let (_, q) = stack.get_json("audit", "/cs/complaints").await?;
+    let (_, q) = stack.cs().get("audit", "/cs/complaints").await?;
     assert_eq!(q["complaints"].as_array().map(Vec::len), Some(0));
     stack.shutdown().await
 }

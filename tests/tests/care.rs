@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 async fn card(stack: &Stack, id: &str) -> anyhow::Result<Value> {
     let (s, v) = stack
-        .get_json("intake", &format!("/service-cards/{id}"))
+        .buyer("b-care")
+        .get("intake", &format!("/buyer/service-cards/{id}"))
         .await?;
     anyhow::ensure!(s == 200, "{s} {v}");
     Ok(v)
@@ -15,7 +16,12 @@ async fn card(stack: &Stack, id: &str) -> anyhow::Result<Value> {
 
 async fn step(stack: &Stack, case: &str, step: &str, body: Value) -> anyhow::Result<(u16, Value)> {
     stack
-        .post_json("logistics", &format!("/care/jobs/{case}/{step}"), &body)
+        .merchant("m-2")
+        .post(
+            "logistics",
+            &format!("/merchant/care-jobs/{case}/{step}"),
+            &body,
+        )
         .await
 }
 
@@ -23,13 +29,7 @@ async fn step(stack: &Stack, case: &str, step: &str, body: Value) -> anyhow::Res
 async fn to_centre(stack: &Stack, case: &str) -> anyhow::Result<()> {
     let tomorrow = (stack.now() + chrono::Duration::days(1)).to_rfc3339();
     let (s, b) = wait_for("the care job", PATIENCE, || async {
-        let r = step(
-            stack,
-            case,
-            "confirm",
-            json!({ "merchant_id": "m-2", "pickup_at": tomorrow }),
-        )
-        .await?;
+        let r = step(stack, case, "confirm", json!({ "pickup_at": tomorrow })).await?;
         Ok((r.0 != 404).then_some(r))
     })
     .await?;
@@ -38,11 +38,11 @@ async fn to_centre(stack: &Stack, case: &str) -> anyhow::Result<()> {
         stack,
         case,
         "collect",
-        json!({ "merchant_id": "m-2", "tracking_number": "SFC000000001" }),
+        json!({ "tracking_number": "SFC000000001" }),
     )
     .await?;
     anyhow::ensure!(s == 200, "collect: {s} {b}");
-    let (s, b) = step(stack, case, "arrive", json!({ "merchant_id": "m-2" })).await?;
+    let (s, b) = step(stack, case, "arrive", json!({})).await?;
     anyhow::ensure!(s == 200, "arrive: {s} {b}");
     Ok(())
 }
@@ -61,7 +61,8 @@ async fn ledger(stack: &Stack, case: &str, n: usize) -> anyhow::Result<Vec<Value
         PATIENCE,
         || async {
             let (_, l) = stack
-                .get_json("payment", &format!("/cases/{case}/ledger"))
+                .operator()
+                .get("payment", &format!("/operator/cases/{case}/ledger"))
                 .await?;
             let e = l["entries"].as_array().cloned().unwrap_or_default();
             Ok((e.len() >= n).then_some(e))
@@ -81,14 +82,15 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
                 "services_total": total, "goods_value_fen": 500_000, "merchant_courier": "sf-express" })
     };
     let (s, b) = stack
-        .send_json(reqwest::Method::PUT, "intake", "/service-cards", &json!({ "cards": [
+        .operator()
+        .put("intake", "/operator/service-cards", &json!({ "cards": [
             line("card-a", 3, until(300)), line("card-b", 1, until(300)), line("card-old", 1, until(-1))
         ]}))
         .await?;
     assert_eq!(s, 200, "{b}");
 
     let order = |card: &str, service: &str, evidence: Value| {
-        json!({ "buyer_id": "b-care", "card_id": card, "service": service, "city": "shanghai",
+        json!({ "card_id": card, "service": service, "city": "shanghai",
                 "pickup_address": { "address": "1 Huaihai Road", "contact_phone": "13800138000" },
                 "evidence": evidence })
     };
@@ -119,11 +121,14 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
             "card_id",
         ),
     ] {
-        let (s, b) = stack.post_json("intake", "/care-orders", &body).await?;
+        let (s, b) = stack
+            .buyer("b-care")
+            .post("intake", "/buyer/care-orders", &body)
+            .await?;
         assert_eq!((s, b["field"].as_str()), (status, Some(field)), "{b}");
     }
     let (s, _) = stack
-        .post_json("intake", "/care-orders", &json!({ "buyer_id": "b-other", "card_id": "card-a", "service": "cleaning", "city": "shanghai",
+        .buyer("b-other").post("intake", "/buyer/care-orders", &json!({ "card_id": "card-a", "service": "cleaning", "city": "shanghai",
             "pickup_address": { "address": "x", "contact_phone": "13800138000" }, "evidence": photos }))
         .await?;
     assert_eq!(s, 404, "someone else's card");
@@ -131,9 +136,10 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
     // CARE-3, CARE-4, CARE-7: reviewed, collected by the merchant's courier, serviced, back at
     // the merchant's cost; one service used; the buyer rates it.
     let (s, b) = stack
-        .post_json(
+        .buyer("b-care")
+        .post(
             "intake",
-            "/care-orders",
+            "/buyer/care-orders",
             &order("card-a", "cleaning", photos.clone()),
         )
         .await?;
@@ -146,18 +152,13 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         "{}",
         view["timeline"]
     );
-    journey::merchant_decides(
-        &stack,
-        &served,
-        json!({ "merchant_id": "m-2", "decision": "approve" }),
-    )
-    .await?;
+    journey::merchant_decides(&stack, &served, json!({ "decision": "approve" })).await?;
     to_centre(&stack, &served).await?;
     let (s, b) = step(
         &stack,
         &served,
         "send-back",
-        json!({ "merchant_id": "m-2", "carrier": "sf-express", "tracking_number": "SFB000000001" }),
+        json!({ "carrier": "sf-express", "tracking_number": "SFB000000001" }),
     )
     .await?;
     assert_eq!(s, 409, "not before the service: {b}");
@@ -165,7 +166,7 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         &stack,
         &served,
         "serviced",
-        json!({ "merchant_id": "m-2", "note": "Cleaned and conditioned." }),
+        json!({ "note": "Cleaned and conditioned." }),
     )
     .await?;
     assert_eq!(s, 200);
@@ -173,7 +174,7 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         &stack,
         &served,
         "send-back",
-        json!({ "merchant_id": "m-2", "carrier": "sf-express", "tracking_number": "SFB000000001" }),
+        json!({ "carrier": "sf-express", "tracking_number": "SFB000000001" }),
     )
     .await?;
     assert_eq!(s, 200);
@@ -190,49 +191,37 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         (json!(1), json!(0)),
         "{c}"
     );
-    let rate = format!("/care-orders/{served}/rating");
+    let rate = format!("/buyer/care-orders/{served}/rating");
     let (s, b) = stack
-        .post_json(
+        .buyer("b-care")
+        .post(
             "intake",
             &rate,
-            &json!({ "buyer_id": "b-care", "stars": 5, "comment": "Like new." }),
+            &json!({ "stars": 5, "comment": "Like new." }),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
     let (s, _) = stack
-        .post_json(
-            "intake",
-            &rate,
-            &json!({ "buyer_id": "b-care", "stars": 1 }),
-        )
+        .buyer("b-care")
+        .post("intake", &rate, &json!({ "stars": 1 }))
         .await?;
     assert_eq!(s, 409, "rated once");
 
     // CARE-6, CARE-8: a failed inspection comes back at the buyer's freight and uses nothing.
     let (s, b) = stack
-        .post_json(
+        .buyer("b-care")
+        .post(
             "intake",
-            "/care-orders",
+            "/buyer/care-orders",
             &order("card-b", "cleaning", photos.clone()),
         )
         .await?;
     assert_eq!(s, 201, "{b}");
     let failed = b["case_id"].as_str().unwrap_or_default().to_owned();
     journey::wait_status(&stack, &failed, "awaiting_merchant").await?;
-    journey::merchant_decides(
-        &stack,
-        &failed,
-        json!({ "merchant_id": "m-2", "decision": "approve" }),
-    )
-    .await?;
+    journey::merchant_decides(&stack, &failed, json!({ "decision": "approve" })).await?;
     to_centre(&stack, &failed).await?;
-    let (s, b) = step(
-        &stack,
-        &failed,
-        "inspection-failed",
-        json!({ "merchant_id": "m-2" }),
-    )
-    .await?;
+    let (s, b) = step(&stack, &failed, "inspection-failed", json!({})).await?;
     assert_eq!(
         (s, b["field"].as_str()),
         (422, Some("note")),
@@ -242,7 +231,7 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         &stack,
         &failed,
         "inspection-failed",
-        json!({ "merchant_id": "m-2", "note": "The leather is cracked beyond repair." }),
+        json!({ "note": "The leather is cracked beyond repair." }),
     )
     .await?;
     assert_eq!(s, 200);
@@ -256,7 +245,7 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         &stack,
         &failed,
         "send-back",
-        json!({ "merchant_id": "m-2", "carrier": "sf-express", "tracking_number": "SFB000000002" }),
+        json!({ "carrier": "sf-express", "tracking_number": "SFB000000002" }),
     )
     .await?;
     assert_eq!(s, 200);
@@ -276,14 +265,15 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
 
     // CARE-3's 48 hours pass: approved by the system; CARE-4's 72 hours pass with no pickup
     // time: customer service is told; then the goods are lost and the merchant pays their value.
-    let (s, b) = stack.post_json("intake", "/care-orders", &order("card-a", "repair", json!([{ "kind": "photo_of_item", "ref": "p1" }, { "kind": "photo_of_damage", "ref": "p3" }]))).await?;
+    let (s, b) = stack.buyer("b-care").post("intake", "/buyer/care-orders", &order("card-a", "repair", json!([{ "kind": "photo_of_item", "ref": "p1" }, { "kind": "photo_of_damage", "ref": "p3" }]))).await?;
     assert_eq!(s, 201, "{b}");
     let lost = b["case_id"].as_str().unwrap_or_default().to_owned();
     journey::wait_status(&stack, &lost, "awaiting_merchant").await?;
     stack.advance_clocks(49 * 3600).await?;
     let (_, d) = wait_for("CARE-3's approval", PATIENCE, || async {
         let (s, d) = stack
-            .get_json("audit", &format!("/cases/{lost}/decision"))
+            .cs()
+            .get("audit", &format!("/cs/cases/{lost}/decision"))
             .await?;
         Ok((d["status"] == "approved").then_some((s, d)))
     })
@@ -300,25 +290,19 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
     })
     .await?;
     let tomorrow = (stack.now() + chrono::Duration::days(1)).to_rfc3339();
-    step(
-        &stack,
-        &lost,
-        "confirm",
-        json!({ "merchant_id": "m-2", "pickup_at": tomorrow }),
-    )
-    .await?;
+    step(&stack, &lost, "confirm", json!({ "pickup_at": tomorrow })).await?;
     step(
         &stack,
         &lost,
         "collect",
-        json!({ "merchant_id": "m-2", "tracking_number": "SFC000000003" }),
+        json!({ "tracking_number": "SFC000000003" }),
     )
     .await?;
     let (s, _) = step(
         &stack,
         &lost,
         "lost",
-        json!({ "merchant_id": "m-2", "note": "The parcel never reached the centre." }),
+        json!({ "note": "The parcel never reached the centre." }),
     )
     .await?;
     assert_eq!(s, 200);

@@ -20,11 +20,12 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
         .to_owned();
     let post = |step: &str, body: serde_json::Value| {
         let (stack, url) = (&stack, format!("/courier/jobs/{job_id}/{step}"));
-        async move { stack.post_json("logistics", &url, &body).await }
+        let company = company.clone();
+        async move { stack.courier(&company).post("logistics", &url, &body).await }
     };
     let (s, b) = post(
         "accept",
-        json!({ "courier_company": company, "rider": { "id": "r-77", "real_name": " " } }),
+        json!({ "rider": { "id": "r-77", "real_name": " " } }),
     )
     .await?;
     assert_eq!(
@@ -32,21 +33,17 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
         (422, Some("rider.real_name")),
         "{b}"
     );
-    let (s, b) = post("call", json!({ "courier_company": company })).await?;
+    let (s, b) = post("call", json!({})).await?;
     assert_eq!(s, 409, "no call before the job is taken: {b}");
     let (s, b) = post(
         "accept",
-        json!({ "courier_company": company, "rider": { "id": "r-77", "real_name": "Zhao Min" } }),
+        json!({ "rider": { "id": "r-77", "real_name": "Zhao Min" } }),
     )
     .await?;
     assert_eq!(s, 200, "{b}");
-    let (s, _) = post("call", json!({ "courier_company": company })).await?;
+    let (s, _) = post("call", json!({})).await?;
     assert_eq!(s, 200);
-    let (s, _) = post(
-        "pickup",
-        json!({ "courier_company": company, "tracking_number": "SF6000000001" }),
-    )
-    .await?;
+    let (s, _) = post("pickup", json!({ "tracking_number": "SF6000000001" })).await?;
     assert_eq!(s, 200);
     let view = journey::wait_status(&stack, &case, "closed").await?;
     assert!(
@@ -55,20 +52,18 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
         view["timeline"]
     );
 
-    let url = format!("/cases/{case}/courier-complaint");
+    let url = format!("/buyer/cases/{case}/courier-complaint");
     let (s, _) = stack
-        .post_json(
-            "logistics",
-            &url,
-            &json!({ "buyer_id": "b-other", "text": "Rude." }),
-        )
+        .buyer("b-other")
+        .post("logistics", &url, &json!({ "text": "Rude." }))
         .await?;
     assert_eq!(s, 404, "only the case's buyer");
     let (s, b) = stack
-        .post_json(
+        .buyer("b-pk6")
+        .post(
             "logistics",
             &url,
-            &json!({ "buyer_id": "b-pk6", "text": "Threw the parcel into the van." }),
+            &json!({ "text": "Threw the parcel into the van." }),
         )
         .await?;
     assert_eq!(
@@ -77,15 +72,15 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
         "{b}"
     );
     let (s, _) = stack
-        .post_json(
-            "logistics",
-            &url,
-            &json!({ "buyer_id": "b-pk6", "text": "Again." }),
-        )
+        .buyer("b-pk6")
+        .post("logistics", &url, &json!({ "text": "Again." }))
         .await?;
     assert_eq!(s, 409, "one complaint per pickup");
 
-    let (_, report) = stack.get_json("logistics", "/reports/operator").await?;
+    let (_, report) = stack
+        .operator()
+        .get("logistics", "/operator/reports/operator")
+        .await?;
     let rider = report["riders"]
         .as_array()
         .and_then(|r| r.iter().find(|x| x["rider_id"] == "r-77"))

@@ -57,7 +57,8 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
         "{approval}"
     );
     let (_, decision) = stack
-        .get_json("audit", &format!("/cases/{case_id}/decision"))
+        .cs()
+        .get("audit", &format!("/cs/cases/{case_id}/decision"))
         .await?;
     assert_eq!(
         (decision["status"].as_str(), decision["decided_by"].as_str()),
@@ -67,10 +68,11 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
     // Too late for the merchant now.
     let merchant = view["case"]["merchant_id"].as_str().unwrap();
     let (s, _) = stack
-        .post_json(
+        .merchant(merchant)
+        .post(
             "audit",
             &format!("/merchant/cases/{case_id}/decision"),
-            &json!({ "merchant_id": merchant, "decision": "reject", "reason": "late" }),
+            &json!({ "decision": "reject", "reason": "late" }),
         )
         .await?;
     assert_eq!(s, 409);
@@ -101,7 +103,8 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
         ["case.awaiting_merchant", "case.approved"]
     );
     let (_, ledger) = stack
-        .get_json("payment", &format!("/cases/{case_id}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case_id}/ledger"))
         .await?;
     assert_eq!(
         ledger["entries"].as_array().map(Vec::len),
@@ -129,7 +132,8 @@ async fn pk_2_pk_9_unaccepted_job_goes_to_the_next_partner_then_to_customer_serv
         let (stack, case_id) = (&stack, case_id.clone());
         async move {
             let (_, j) = stack
-                .get_json("logistics", &format!("/cases/{case_id}/pickup"))
+                .cs()
+                .get("logistics", &format!("/cs/cases/{case_id}/pickup"))
                 .await?;
             Ok((j["courier_company"] == "jd-logistics").then_some(j))
         }
@@ -139,10 +143,11 @@ async fn pk_2_pk_9_unaccepted_job_goes_to_the_next_partner_then_to_customer_serv
     let job_id = job["job_id"].as_str().unwrap().to_owned();
     // The first company can no longer take it.
     let (s, _) = stack
-        .post_json(
+        .courier("sf-express")
+        .post(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": "sf-express", "rider": { "id": "r-7", "real_name": "Chen Jing" } }),
+            &json!({ "rider": { "id": "r-7", "real_name": "Chen Jing" } }),
         )
         .await?;
     assert_eq!(s, 404);
@@ -181,10 +186,11 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
         job["courier_company"].as_str().unwrap().to_owned(),
     );
     let (s, _) = stack
-        .post_json(
+        .courier(&company)
+        .post(
             "logistics",
             &format!("/courier/jobs/{job_id}/accept"),
-            &json!({ "courier_company": company, "rider": { "id": "r-8", "real_name": "Liu Yang" } }),
+            &json!({ "rider": { "id": "r-8", "real_name": "Liu Yang" } }),
         )
         .await?;
     assert_eq!(s, 200);
@@ -211,19 +217,21 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
     // PK-3: the rider calls the buyer, then arrives.
     for step in ["call", "arrive"] {
         let (s, _) = stack
-            .post_json(
+            .courier(&company)
+            .post(
                 "logistics",
                 &format!("/courier/jobs/{job_id}/{step}"),
-                &json!({ "courier_company": company }),
+                &json!({}),
             )
             .await?;
         assert_eq!(s, 200, "{step}");
     }
     let (s, _) = stack
-        .post_json(
+        .courier(&company)
+        .post(
             "logistics",
             &format!("/courier/jobs/{job_id}/pickup"),
-            &json!({ "courier_company": company, "tracking_number": "SFLATE000001" }),
+            &json!({ "tracking_number": "SFLATE000001" }),
         )
         .await?;
     assert_eq!(s, 200);
@@ -252,7 +260,8 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
         let stack = &stack;
         async move {
             let (_, b) = stack
-                .get_json("payment", &format!("/accounts/{account}/balance"))
+                .operator()
+                .get("payment", &format!("/operator/accounts/{account}/balance"))
                 .await?;
             anyhow::Ok(b["balance_fen"].as_i64().unwrap_or(i64::MIN))
         }
@@ -272,7 +281,10 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
         0,
         "the platform advanced it and recovered it"
     );
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(
         (tb["transactions"].as_i64(), tb["sum_fen"].as_i64()),
         (Some(4), Some(0))

@@ -31,7 +31,8 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
     assert!(rules.contains(&"AUTO-1"), "timeline rules: {rules:?}");
     assert!(rules.contains(&"PK-1"), "timeline rules: {rules:?}");
     let (s, decision) = stack
-        .get_json("audit", &format!("/cases/{case_id}/decision"))
+        .cs()
+        .get("audit", &format!("/cs/cases/{case_id}/decision"))
         .await?;
     assert_eq!(s, 200);
     assert_eq!(decision["rule_id"], "AUTO-1");
@@ -65,7 +66,8 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
 
     // PAY-1, PAY-2, PAY-5: two balanced ledger transactions.
     let (_, ledger) = stack
-        .get_json("payment", &format!("/cases/{case_id}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case_id}/ledger"))
         .await?;
     let entries = ledger["entries"].as_array().unwrap();
     let amount = spec.paid_amount_fen;
@@ -89,12 +91,18 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
         .filter_map(|e| e["rule_id"].as_str())
         .collect();
     assert_eq!(rules, HashSet::from(["PAY-1", "PAY-2"]));
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(tb["sum_fen"], 0);
     assert_eq!(tb["transactions"], 2);
 
     // OP: the operator's figures come from the services' own data.
-    let (_, op) = stack.get_json("intake", "/reports/operator").await?;
+    let (_, op) = stack
+        .operator()
+        .get("intake", "/operator/reports/operator")
+        .await?;
     let shanghai = op["cities"]
         .as_array()
         .unwrap()
@@ -119,7 +127,10 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
             "{k}: {shanghai}"
         );
     }
-    let (_, op) = stack.get_json("logistics", "/reports/operator").await?;
+    let (_, op) = stack
+        .operator()
+        .get("logistics", "/operator/reports/operator")
+        .await?;
     let sf = &op["couriers"][0];
     assert_eq!(
         (sf["courier_company"].as_str(), sf["city"].as_str()),
@@ -219,7 +230,9 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
         .filter(|s| &s.trace_id == root_trace)
         .collect();
     assert!(
-        in_trace.iter().any(|s| s.name.contains("POST /cases")),
+        in_trace
+            .iter()
+            .any(|s| s.name.contains("POST /buyer/cases")),
         "the request's root span is in the trace"
     );
     for s in &in_trace {

@@ -18,29 +18,26 @@ fn rules_of(view: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn open(stack: &Stack, body: &Value) -> anyhow::Result<String> {
-    let (s, v) = stack.post_json("intake", "/cases", body).await?;
+async fn open(stack: &Stack, buyer: &str, body: &Value) -> anyhow::Result<String> {
+    let (s, v) = stack
+        .buyer(buyer)
+        .post("intake", "/buyer/cases", body)
+        .await?;
     anyhow::ensure!(s == 201, "case not opened: {s} {v}");
     Ok(v["case_id"].as_str().unwrap_or_default().to_owned())
 }
 
 async fn ledger_len(stack: &Stack, case: &str) -> anyhow::Result<usize> {
     let (_, l) = stack
-        .get_json("payment", &format!("/cases/{case}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case}/ledger"))
         .await?;
     Ok(l["entries"].as_array().map(Vec::len).unwrap_or(0))
 }
 
 /// An after-sales request (K-4) for an order completed `days_ago`.
-fn after_sales_body(
-    stack: &Stack,
-    buyer: &str,
-    line: &str,
-    reason: &str,
-    remedy: &str,
-    days_ago: i64,
-) -> Value {
-    let mut body = open_case_body(buyer, line, &CaseSpec::fast_return(), stack.now());
+fn after_sales_body(stack: &Stack, line: &str, reason: &str, remedy: &str, days_ago: i64) -> Value {
+    let mut body = open_case_body(line, &CaseSpec::fast_return(), stack.now());
     body["kind"] = json!("after_sales");
     body["reason"] = json!(reason);
     body["remedy"] = json!(remedy);
@@ -60,11 +57,12 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("exchange")).await?;
     journey::load_ratings(&stack, &[("b-k3".into(), 5)]).await?;
-    let mut body = open_case_body("b-k3", "ol-k3", &CaseSpec::fast_return(), stack.now());
+    let mut body = open_case_body("ol-k3", &CaseSpec::fast_return(), stack.now());
     body["kind"] = json!("exchange");
     body["reason"] = json!("wrong_size");
     let (s, v) = stack
-        .post_json("intake", "/cases", &{
+        .buyer("b-k3")
+        .post("intake", "/buyer/cases", &{
             let mut b = body.clone();
             b["remedy"] = json!("refund");
             b
@@ -75,25 +73,21 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
         (422, Some("remedy")),
         "K-3 is an exchange only: {v}"
     );
-    let case = open(&stack, &body).await?;
+    let case = open(&stack, "b-k3", &body).await?;
     let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
     let merchant = view["case"]["merchant_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert_eq!(view["case"]["remedy"], "exchange");
-    let (s, b) = journey::merchant_decides(
-        &stack,
-        &case,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    let (s, b) = journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
     assert_eq!(s, 200, "{b}");
     // Nothing to send back before the buyer's parcel has left.
     journey::wait_job(&stack, &case).await?;
-    let send_back = json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SFX0001234" });
+    let send_back = json!({ "carrier": "sf-express", "tracking_number": "SFX0001234" });
     let (s, b) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
             &format!("/merchant/cases/{case}/send-back"),
             &send_back,
@@ -103,15 +97,17 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
     journey::courier_collects(&stack, &case, "SF3000000001").await?;
     journey::wait_status(&stack, &case, "in_transit").await?;
     let (s, _) = stack
-        .post_json(
+        .merchant("m-other")
+        .post(
             "logistics",
             &format!("/merchant/cases/{case}/send-back"),
-            &json!({ "merchant_id": "m-other", "carrier": "sf-express", "tracking_number": "SFX0001234" }),
+            &json!({ "carrier": "sf-express", "tracking_number": "SFX0001234" }),
         )
         .await?;
     assert_eq!(s, 404, "another merchant's case is not found");
     let (s, b) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
             &format!("/merchant/cases/{case}/send-back"),
             &send_back,
@@ -119,7 +115,8 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
         .await?;
     assert_eq!(s, 200, "{b}");
     let (s, _) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
             &format!("/merchant/cases/{case}/send-back"),
             &send_back,
@@ -130,7 +127,8 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
     let rules = rules_of(&view);
     assert!(rules.contains(&"K-3".to_owned()), "{rules:?}");
     let (s, _) = stack
-        .get_json("payment", &format!("/cases/{case}/refund"))
+        .cs()
+        .get("payment", &format!("/cs/cases/{case}/refund"))
         .await?;
     assert_eq!(s, 404, "an exchange pays no refund");
     assert_eq!(ledger_len(&stack, &case).await?, 0);
@@ -151,19 +149,15 @@ async fn ct_2_buyer_ships_enters_tracking_and_pay_3_merchant_receipt_pays() -> a
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    journey::merchant_decides(
-        &stack,
-        &case,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
     journey::wait_status(&stack, &case, "awaiting_buyer_shipment").await?;
-    let url = format!("/cases/{case}/shipment");
+    let url = format!("/buyer/cases/{case}/shipment");
     let (s, b) = stack
-        .post_json(
+        .buyer("b-ct2")
+        .post(
             "logistics",
             &url,
-            &json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "12-34" }),
+            &json!({ "carrier": "ems", "tracking_number": "12-34" }),
         )
         .await?;
     assert_eq!(
@@ -172,23 +166,25 @@ async fn ct_2_buyer_ships_enters_tracking_and_pay_3_merchant_receipt_pays() -> a
         "{b}"
     );
     let (s, _) = stack
-        .post_json(
+        .buyer("b-other")
+        .post(
             "logistics",
             &url,
-            &json!({ "buyer_id": "b-other", "carrier": "ems", "tracking_number": "EMS0000000001" }),
+            &json!({ "carrier": "ems", "tracking_number": "EMS0000000001" }),
         )
         .await?;
     assert_eq!(s, 404, "another buyer's case is not found");
-    let ship = json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "EMS0000000001" });
-    let (s, b) = stack.post_json("logistics", &url, &ship).await?;
+    let ship = json!({ "carrier": "ems", "tracking_number": "EMS0000000001" });
+    let (s, b) = stack.buyer("b-ct2").post("logistics", &url, &ship).await?;
     assert_eq!(s, 200, "{b}");
-    let (s, _) = stack.post_json("logistics", &url, &ship).await?;
+    let (s, _) = stack.buyer("b-ct2").post("logistics", &url, &ship).await?;
     assert_eq!(s, 200, "the same tracking number again answers the same");
     let (s, _) = stack
-        .post_json(
+        .buyer("b-ct2")
+        .post(
             "logistics",
             &url,
-            &json!({ "buyer_id": "b-ct2", "carrier": "ems", "tracking_number": "EMS0000000002" }),
+            &json!({ "carrier": "ems", "tracking_number": "EMS0000000002" }),
         )
         .await?;
     assert_eq!(s, 409, "a different tracking number once shipped");
@@ -199,10 +195,11 @@ async fn ct_2_buyer_ships_enters_tracking_and_pay_3_merchant_receipt_pays() -> a
     assert_eq!(refund["status"], "awaiting_merchant_receipt", "{refund}");
     assert_eq!(refund["tracking_number"], "EMS0000000001");
     let (s, b) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "payment",
             &format!("/merchant/cases/{case}/receipt"),
-            &json!({ "merchant_id": merchant }),
+            &json!({}),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
@@ -218,17 +215,11 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     journey::load_ratings(&stack, &[("b-k4".into(), 4)]).await?;
     // AS-1: day 16 after completion is too late, and the field says so.
     let (s, v) = stack
-        .post_json(
+        .buyer("b-k4")
+        .post(
             "intake",
-            "/cases",
-            &after_sales_body(
-                &stack,
-                "b-k4",
-                "ol-k4-late",
-                "not_shipped_in_time",
-                "refund",
-                16,
-            ),
+            "/buyer/cases",
+            &after_sales_body(&stack, "ol-k4-late", "not_shipped_in_time", "refund", 16),
         )
         .await?;
     assert_eq!((s, v["field"].as_str()), (422, Some("completed_at")), "{v}");
@@ -237,15 +228,9 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
         "{v}"
     );
     let (s, v) = stack
-        .post_json("intake", "/cases", &{
-            let mut b = after_sales_body(
-                &stack,
-                "b-k4",
-                "ol-k4-x",
-                "not_shipped_in_time",
-                "refund",
-                2,
-            );
+        .buyer("b-k4")
+        .post("intake", "/buyer/cases", &{
+            let mut b = after_sales_body(&stack, "ol-k4-x", "not_shipped_in_time", "refund", 2);
             b["door_pickup"] = json!({ "address": "1 Road", "contact_phone": "13800138000" });
             b
         })
@@ -255,7 +240,8 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     // Day 10: a refund for late shipping (AS-3 carries compensation); the merchant says no.
     let case = open(
         &stack,
-        &after_sales_body(&stack, "b-k4", "ol-k4", "not_shipped_in_time", "refund", 10),
+        "b-k4",
+        &after_sales_body(&stack, "ol-k4", "not_shipped_in_time", "refund", 10),
     )
     .await?;
     let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
@@ -266,15 +252,14 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     journey::merchant_decides(
         &stack,
         &case,
-        json!({ "merchant_id": merchant, "decision": "reject", "reason": "It shipped on time." }),
+        json!({ "decision": "reject", "reason": "It shipped on time." }),
     )
     .await?;
     // AS-2: the merchant's no is not the end of an after-sales case.
     journey::wait_status(&stack, &case, "rejected").await?;
-    let ask =
-        json!({ "requested_by": "buyer", "party_id": "b-k4", "note": "It came 9 days late." });
-    let url = format!("/cases/{case}/intervention");
-    let (s, b) = stack.post_json("intake", &url, &ask).await?;
+    let ask = json!({ "note": "It came 9 days late." });
+    let url = format!("/buyer/cases/{case}/intervention");
+    let (s, b) = stack.buyer("b-k4").post("intake", &url, &ask).await?;
     assert_eq!(s, 409, "too early: {b}");
     assert!(
         b["detail"].as_str().unwrap_or_default().contains("AS-2"),
@@ -292,20 +277,21 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     })
     .await?;
     let (s, _) = stack
-        .post_json(
+        .merchant("m-nobody")
+        .post(
             "intake",
-            &url,
-            &json!({ "requested_by": "merchant", "party_id": "m-nobody" }),
+            &format!("/merchant/cases/{case}/intervention"),
+            &json!({}),
         )
         .await?;
     assert_eq!(s, 404, "only the case's own parties may ask");
-    let (s, b) = stack.post_json("intake", &url, &ask).await?;
+    let (s, b) = stack.buyer("b-k4").post("intake", &url, &ask).await?;
     assert_eq!(s, 202, "{b}");
-    let (s, _) = stack.post_json("intake", &url, &ask).await?;
+    let (s, _) = stack.buyer("b-k4").post("intake", &url, &ask).await?;
     assert_eq!(s, 200, "asking again answers the first request");
     journey::wait_status(&stack, &case, "intervening").await?;
     let queue = wait_for("the CS desk to list the case", PATIENCE, || async {
-        let (_, q) = stack.get_json("audit", "/cs/interventions").await?;
+        let (_, q) = stack.cs().get("audit", "/cs/interventions").await?;
         Ok(q["interventions"]
             .as_array()
             .is_some_and(|a| a.iter().any(|i| i["case_id"] == case.as_str()))
@@ -315,26 +301,29 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     assert!(queue.to_string().contains("9 days late"));
     let ruling = format!("/cs/cases/{case}/ruling");
     let (s, b) = stack
-        .post_json(
+        .cs()
+        .post(
             "audit",
             &ruling,
-            &json!({ "agent_id": "cs-7", "ruling": "approve", "reason": "" }),
+            &json!({ "ruling": "approve", "reason": "" }),
         )
         .await?;
     assert_eq!((s, b["field"].as_str()), (422, Some("reason")), "{b}");
     let (s, b) = stack
-        .post_json(
+        .cs()
+        .post(
             "audit",
             &ruling,
-            &json!({ "agent_id": "cs-7", "ruling": "approve", "reason": "The courier scan shows 9 days." }),
+            &json!({ "ruling": "approve", "reason": "The courier scan shows 9 days." }),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
     let (s, _) = stack
-        .post_json(
+        .cs()
+        .post(
             "audit",
             &ruling,
-            &json!({ "agent_id": "cs-7", "ruling": "reject", "reason": "Changed my mind." }),
+            &json!({ "ruling": "reject", "reason": "Changed my mind." }),
         )
         .await?;
     assert_eq!(s, 409, "a ruling is given once");
@@ -346,7 +335,8 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
         assert!(rules.contains(&r.to_owned()), "{r} in {rules:?}");
     }
     let (_, l) = stack
-        .get_json("payment", &format!("/cases/{case}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case}/ledger"))
         .await?;
     let entries = l["entries"].as_array().cloned().unwrap_or_default();
     let has = |account: String, amount: i64| {
@@ -371,19 +361,14 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
     // RV-4: a quality problem 3 days into use is refunded without the merchant's review.
     let quality = open(
         &stack,
-        &after_sales_body(
-            &stack,
-            "b-rv4",
-            "ol-rv4-q",
-            "quality_problem",
-            "return_refund",
-            3,
-        ),
+        "b-rv4",
+        &after_sales_body(&stack, "ol-rv4-q", "quality_problem", "return_refund", 3),
     )
     .await?;
     journey::wait_job(&stack, &quality).await?;
     let (_, d) = stack
-        .get_json("audit", &format!("/cases/{quality}/decision"))
+        .cs()
+        .get("audit", &format!("/cs/cases/{quality}/decision"))
         .await?;
     assert_eq!(
         (d["rule_id"].as_str(), d["status"].as_str()),
@@ -395,7 +380,8 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
     // A repair: the merchant reviews, the courier collects, the repaired goods come back.
     let repair = open(
         &stack,
-        &after_sales_body(&stack, "b-rv4", "ol-rv4-r", "quality_problem", "repair", 3),
+        "b-rv4",
+        &after_sales_body(&stack, "ol-rv4-r", "quality_problem", "repair", 3),
     )
     .await?;
     let view = journey::wait_status(&stack, &repair, "awaiting_merchant").await?;
@@ -403,19 +389,15 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    journey::merchant_decides(
-        &stack,
-        &repair,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    journey::merchant_decides(&stack, &repair, json!({ "decision": "approve" })).await?;
     journey::courier_collects(&stack, &repair, "SF4000000001").await?;
     journey::wait_status(&stack, &repair, "in_transit").await?;
     let (s, b) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
             &format!("/merchant/cases/{repair}/send-back"),
-            &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SFR0000001" }),
+            &json!({ "carrier": "sf-express", "tracking_number": "SFR0000001" }),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
@@ -443,9 +425,9 @@ async fn pk_8_freight_insurance_pays_the_first_weight_and_the_buyer_the_rest() -
         size: "large",
         ..CaseSpec::fast_return()
     };
-    let mut body = open_case_body("b-pk8", "ol-pk8", &spec, stack.now());
+    let mut body = open_case_body("ol-pk8", &spec, stack.now());
     body["freight_insured"] = json!(true);
-    let insured = open(&stack, &body).await?;
+    let insured = open(&stack, "b-pk8", &body).await?;
     let job = journey::wait_job(&stack, &insured).await?;
     assert_eq!(job["fee"]["insurance_pays_fen"], 1_200, "{job}");
     assert_eq!(
@@ -456,7 +438,8 @@ async fn pk_8_freight_insurance_pays_the_first_weight_and_the_buyer_the_rest() -
     journey::wait_status(&stack, &insured, "closed").await?;
     let e = wait_for("the insurance's posting", PATIENCE, || async {
         let (_, l) = stack
-            .get_json("payment", &format!("/cases/{insured}/ledger"))
+            .operator()
+            .get("payment", &format!("/operator/cases/{insured}/ledger"))
             .await?;
         let e = l["entries"].as_array().cloned().unwrap_or_default();
         Ok(e.iter().any(|x| x["account"] == "insurance").then_some(e))
@@ -487,14 +470,15 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
     let hours_ago = |h: i64| (stack.now() - chrono::Duration::hours(h)).to_rfc3339();
     let as4 = |placed: String| {
         json!({
-            "buyer_id": "b-k6", "merchant_id": "m-6", "order_line_id": "ol-k6-a",
+            "merchant_id": "m-6", "order_line_id": "ol-k6-a",
             "grounds": "broken_promise", "text": "Promised a gift with the order; the page changed.",
             "order_placed_at": placed, "order_awaiting_payment": true, "city": "shanghai"
         })
     };
     // AS-4: only while the order awaits payment (72 hours).
     let (s, b) = stack
-        .post_json("audit", "/complaints", &as4(hours_ago(80)))
+        .buyer("b-k6")
+        .post("audit", "/buyer/complaints", &as4(hours_ago(80)))
         .await?;
     assert_eq!(
         (s, b["field"].as_str()),
@@ -502,20 +486,27 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
         "{b}"
     );
     let (s, b) = stack
-        .post_json("audit", "/complaints", &as4(hours_ago(10)))
+        .buyer("b-k6")
+        .post("audit", "/buyer/complaints", &as4(hours_ago(10)))
         .await?;
     assert_eq!((s, b["rule"].as_str()), (201, Some("AS-4")), "{b}");
     let first = b["complaint_id"].as_str().unwrap_or_default().to_owned();
     let ruling = |c: &str| format!("/cs/complaints/{c}/ruling");
     let (s, b) = stack
-        .post_json("audit", &ruling(&first), &json!({ "agent_id": "cs-2", "uphold": false, "reason": "The promise was not on the page when ordered." }))
+        .cs()
+        .post(
+            "audit",
+            &ruling(&first),
+            &json!({ "uphold": false, "reason": "The promise was not on the page when ordered." }),
+        )
         .await?;
     assert_eq!((s, b["state"].as_str()), (200, Some("dismissed")), "{b}");
     let (s, _) = stack
-        .post_json(
+        .cs()
+        .post(
             "audit",
             &ruling(&first),
-            &json!({ "agent_id": "cs-2", "uphold": true, "reason": "again" }),
+            &json!({ "uphold": true, "reason": "again" }),
         )
         .await?;
     assert_eq!(s, 409, "K-6: a complaint is ruled once");
@@ -523,14 +514,8 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
     // AS-5: a not-as-described after-sales case; the complaint needs CS's intervention first.
     let case = open(
         &stack,
-        &after_sales_body(
-            &stack,
-            "b-k6",
-            "ol-k6-b",
-            "not_as_described",
-            "return_refund",
-            10,
-        ),
+        "b-k6",
+        &after_sales_body(&stack, "ol-k6-b", "not_as_described", "return_refund", 10),
     )
     .await?;
     let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
@@ -539,11 +524,14 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
         .unwrap_or_default()
         .to_owned();
     let as5 = json!({
-        "buyer_id": "b-k6", "merchant_id": merchant, "order_line_id": "ol-k6-b",
+        "merchant_id": merchant, "order_line_id": "ol-k6-b",
         "grounds": "not_as_described", "text": "Listed as leather; it is plastic.",
         "evidence": ["photo-7"], "case_id": case
     });
-    let (s, b) = stack.post_json("audit", "/complaints", &as5).await?;
+    let (s, b) = stack
+        .buyer("b-k6")
+        .post("audit", "/buyer/complaints", &as5)
+        .await?;
     assert_eq!(s, 409, "no intervention yet: {b}");
     assert!(
         b["detail"].as_str().unwrap_or_default().contains("AS-5"),
@@ -551,26 +539,36 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
     );
     stack.advance_clocks(73 * 3600).await?;
     let (s, b) = stack
-        .post_json(
+        .buyer("b-k6")
+        .post(
             "intake",
-            &format!("/cases/{case}/intervention"),
-            &json!({ "requested_by": "buyer", "party_id": "b-k6" }),
+            &format!("/buyer/cases/{case}/intervention"),
+            &json!({}),
         )
         .await?;
     assert_eq!(s, 202, "{b}");
     let (s, b) = wait_for("the CS desk to know the intervention", PATIENCE, || async {
-        let (s, b) = stack.post_json("audit", "/complaints", &as5).await?;
+        let (s, b) = stack
+            .buyer("b-k6")
+            .post("audit", "/buyer/complaints", &as5)
+            .await?;
         Ok((s != 409).then_some((s, b)))
     })
     .await?;
     assert_eq!((s, b["rule"].as_str()), (201, Some("AS-5")), "{b}");
     let complaint = b["complaint_id"].as_str().unwrap_or_default().to_owned();
     let (s, b) = stack
-        .post_json("audit", &ruling(&complaint), &json!({ "agent_id": "cs-2", "uphold": true, "reason": "The material test shows plastic." }))
+        .cs()
+        .post(
+            "audit",
+            &ruling(&complaint),
+            &json!({ "uphold": true, "reason": "The material test shows plastic." }),
+        )
         .await?;
     assert_eq!((s, b["violation_points"].as_i64()), (200, Some(2)), "{b}");
     let (_, standing) = stack
-        .get_json("audit", &format!("/merchants/{merchant}/standing"))
+        .operator()
+        .get("audit", &format!("/operator/merchants/{merchant}/standing"))
         .await?;
     assert_eq!(
         standing["violation_points"], 2,
@@ -586,9 +584,10 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
     journey::load_ratings(&stack, &[("b-wf".into(), 2)]).await?;
     // WF-1: the product page's services come from the same settings.
     let (s, page) = stack
-        .get_json(
+        .buyer("b-wf")
+        .get(
             "intake",
-            "/products/services?category=fresh_food&city=shanghai",
+            "/buyer/products/services?category=fresh_food&city=shanghai",
         )
         .await?;
     assert_eq!(s, 200, "{page}");
@@ -603,12 +602,13 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
         "{page}"
     );
     let (s, _) = stack
-        .get_json("intake", "/products/services?category=spaceship")
+        .buyer("b-wf")
+        .get("intake", "/buyer/products/services?category=spaceship")
         .await?;
     assert_eq!(s, 422);
 
     let claim = |guarantee: &str, category: &str, evidence: Value| {
-        let mut b = after_sales_body(&stack, "b-wf", "ol-wf-1", "quality_problem", "refund", 1);
+        let mut b = after_sales_body(&stack, "ol-wf-1", "quality_problem", "refund", 1);
         b["category"] = json!(category);
         b["guarantee"] = json!(guarantee);
         b["evidence"] = evidence;
@@ -629,12 +629,20 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
             "category",
         ),
     ] {
-        let (s, b) = stack.post_json("intake", "/cases", &body).await?;
+        let (s, b) = stack
+            .buyer("b-wf")
+            .post("intake", "/buyer/cases", &body)
+            .await?;
         assert_eq!((s, b["field"].as_str()), (422, Some(field)), "{b}");
     }
 
     // Spoiled fresh food: refunded at once, nothing comes back (WF-2), from the merchant's funds.
-    let spoiled = open(&stack, &claim("fresh_food_spoiled", "fresh_food", photo)).await?;
+    let spoiled = open(
+        &stack,
+        "b-wf",
+        &claim("fresh_food_spoiled", "fresh_food", photo),
+    )
+    .await?;
     let view = journey::wait_status(&stack, &spoiled, "closed").await?;
     assert!(
         rules_of(&view).contains(&"WF-2".to_owned()),
@@ -643,26 +651,21 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
     );
     assert_eq!(view["case"]["guarantee"], "fresh_food_spoiled");
     let (s, _) = stack
-        .get_json("logistics", &format!("/cases/{spoiled}/pickup"))
+        .cs()
+        .get("logistics", &format!("/cs/cases/{spoiled}/pickup"))
         .await?;
     assert_eq!(s, 404, "no return needed");
     assert_eq!(ledger_len(&stack, &spoiled).await?, 2);
 
     // Clothing's 30-day warranty reaches past AS-1's 15 days; the goods come back by courier.
-    let mut body = after_sales_body(
-        &stack,
-        "b-wf",
-        "ol-wf-22",
-        "quality_problem",
-        "return_refund",
-        20,
-    );
+    let mut body = after_sales_body(&stack, "ol-wf-22", "quality_problem", "return_refund", 20);
     body["guarantee"] = json!("apparel_quality_30_days");
     body["evidence"] = json!([{ "kind": "photo_of_defect", "ref": "img-777" }]);
-    let apparel = open(&stack, &body).await?;
+    let apparel = open(&stack, "b-wf", &body).await?;
     journey::wait_job(&stack, &apparel).await?;
     let (_, d) = stack
-        .get_json("audit", &format!("/cases/{apparel}/decision"))
+        .cs()
+        .get("audit", &format!("/cs/cases/{apparel}/decision"))
         .await?;
     assert_eq!(d["rule_id"], "WF-2", "{d}");
     stack.shutdown().await
@@ -673,7 +676,7 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
     let stack = Stack::start(StackOptions::for_test("delivery")).await?;
     journey::load_ratings(&stack, &[("b-k7".into(), 3)]).await?;
     let body = |line: &str, category: &str, install: bool, days: i64| {
-        let mut b = open_case_body("b-k7", line, &CaseSpec::fast_return(), stack.now());
+        let mut b = open_case_body(line, &CaseSpec::fast_return(), stack.now());
         b["kind"] = json!("delivery_installation");
         b["reason"] = json!("delivery_service");
         b["category"] = json!(category);
@@ -704,10 +707,13 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
             "delivery",
         ),
     ] {
-        let (s, v) = stack.post_json("intake", "/cases", &b).await?;
+        let (s, v) = stack
+            .buyer("b-k7")
+            .post("intake", "/buyer/cases", &b)
+            .await?;
         assert_eq!((s, v["field"].as_str()), (422, Some(field)), "{v}");
     }
-    let case = open(&stack, &body("ol-k7-1", "large_appliance", true, 1)).await?;
+    let case = open(&stack, "b-k7", &body("ol-k7-1", "large_appliance", true, 1)).await?;
     let view = journey::wait_status(&stack, &case, "delivery_scheduled").await?;
     assert!(
         rules_of(&view).contains(&"WF-3".to_owned()),
@@ -718,29 +724,24 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let url = |step: &str| format!("/delivery/jobs/{case}/{step}");
+    let url = |step: &str| format!("/merchant/delivery-jobs/{case}/{step}");
     let (s, _) = stack
-        .post_json(
-            "logistics",
-            &url("installed"),
-            &json!({ "merchant_id": merchant }),
-        )
+        .merchant(&merchant)
+        .post("logistics", &url("installed"), &json!({}))
         .await?;
     assert_eq!(s, 409, "installed before delivered");
     let (s, _) = stack
-        .post_json(
-            "logistics",
-            &url("delivered"),
-            &json!({ "merchant_id": merchant }),
-        )
+        .merchant(&merchant)
+        .post("logistics", &url("delivered"), &json!({}))
         .await?;
     assert_eq!(s, 200);
     journey::wait_status(&stack, &case, "delivered").await?;
     let (s, _) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
             &url("installed"),
-            &json!({ "merchant_id": merchant, "note": "Wall-mounted and tested." }),
+            &json!({ "note": "Wall-mounted and tested." }),
         )
         .await?;
     assert_eq!(s, 200);
@@ -748,17 +749,23 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
     assert!(view["timeline"].to_string().contains("Wall-mounted"));
 
     // Nothing to install: delivery into the home ends it (K-7).
-    let sofa = open(&stack, &body("ol-k7-22", "home_furnishing", false, 2)).await?;
+    let sofa = open(
+        &stack,
+        "b-k7",
+        &body("ol-k7-22", "home_furnishing", false, 2),
+    )
+    .await?;
     let view = journey::wait_status(&stack, &sofa, "delivery_scheduled").await?;
     let merchant = view["case"]["merchant_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     let (s, _) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "logistics",
-            &format!("/delivery/jobs/{sofa}/delivered"),
-            &json!({ "merchant_id": merchant }),
+            &format!("/merchant/delivery-jobs/{sofa}/delivered"),
+            &json!({}),
         )
         .await?;
     assert_eq!(s, 200);
@@ -780,12 +787,7 @@ async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decide
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    journey::merchant_decides(
-        &stack,
-        &case,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
     journey::courier_collects(&stack, &case, "SF9000000001").await?;
     let refund = journey::wait_refund(&stack, &case).await?;
     assert_eq!(refund["status"], "awaiting_merchant_receipt");
@@ -794,19 +796,21 @@ async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decide
     let ok = json!({ "not_soiled": true, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true });
     let bad = json!({ "not_soiled": true, "no_marks_of_use": true, "tags_attached": false, "accessories_complete": true });
     let (s, b) = stack
-        .post_json(
-            "audit",
-            &url,
-            &json!({ "merchant_id": merchant, "conditions": ok }),
-        )
+        .merchant(&merchant)
+        .post("audit", &url, &json!({ "conditions": ok }))
         .await?;
     assert_eq!((s, b["check"].as_str()), (200, Some("passed")), "{b}");
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "merchant_id": merchant, "conditions": bad, "reason": "The tag was cut off." }))
+        .merchant(&merchant)
+        .post(
+            "audit",
+            &url,
+            &json!({ "conditions": bad, "reason": "The tag was cut off." }),
+        )
         .await?;
     assert_eq!((s, b["field"].as_str()), (422, Some("evidence")), "{b}");
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "merchant_id": merchant, "conditions": bad, "reason": "The tag was cut off.", "evidence": ["photo-tag"] }))
+        .merchant(&merchant).post("audit", &url, &json!({ "conditions": bad, "reason": "The tag was cut off.", "evidence": ["photo-tag"] }))
         .await?;
     assert_eq!((s, b["rule"].as_str()), (200, Some("RV-3")), "{b}");
     let held = wait_for("the refund to be held", PATIENCE, || async {
@@ -825,17 +829,27 @@ async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decide
 
     // The buyer escalates at once (AS-2); customer service overrules the check; the refund pays.
     let (s, b) = stack
-        .post_json("intake", &format!("/cases/{case}/intervention"), &json!({ "requested_by": "buyer", "party_id": "b-rv3", "note": "The tag was never attached." }))
+        .buyer("b-rv3")
+        .post(
+            "intake",
+            &format!("/buyer/cases/{case}/intervention"),
+            &json!({ "note": "The tag was never attached." }),
+        )
         .await?;
     assert_eq!(s, 202, "{b}");
     let ruling = format!("/cs/cases/{case}/ruling");
     wait_for("the CS desk to know the intervention", PATIENCE, || async {
-        let (_, q) = stack.get_json("audit", "/cs/interventions").await?;
+        let (_, q) = stack.cs().get("audit", "/cs/interventions").await?;
         Ok(q.to_string().contains(&case).then_some(()))
     })
     .await?;
     let (s, b) = stack
-        .post_json("audit", &ruling, &json!({ "agent_id": "cs-3", "ruling": "approve", "reason": "The listing photos show no tag." }))
+        .cs()
+        .post(
+            "audit",
+            &ruling,
+            &json!({ "ruling": "approve", "reason": "The listing photos show no tag." }),
+        )
         .await?;
     assert_eq!(s, 200, "{b}");
     let view = journey::wait_status(&stack, &case, "closed").await?;
@@ -860,11 +874,16 @@ async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decide
         .unwrap_or_default()
         .to_owned();
     let (s, b) = stack
-        .post_json("audit", &format!("/merchant/cases/{fast}/return-check"), &json!({ "merchant_id": merchant, "conditions": bad, "reason": "Worn.", "evidence": ["photo-9"] }))
+        .merchant(&merchant)
+        .post(
+            "audit",
+            &format!("/merchant/cases/{fast}/return-check"),
+            &json!({ "conditions": bad, "reason": "Worn.", "evidence": ["photo-9"] }),
+        )
         .await?;
     assert_eq!(s, 200, "{b}");
     wait_for("the dispute of the advance", PATIENCE, || async {
-        let (_, q) = stack.get_json("payment", "/cs/disputes").await?;
+        let (_, q) = stack.cs().get("payment", "/cs/disputes").await?;
         Ok(q.to_string().contains(&fast).then_some(()))
     })
     .await?;

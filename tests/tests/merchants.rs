@@ -13,19 +13,22 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
     journey::load_ratings(&stack, &[("b-mp".into(), 5)]).await?;
     // Order lines of 7 characters belong to merchant m-1 (see `cases::open_case_body`).
     let m = "m-1";
-    let url = format!("/merchants/{m}/programme");
+    let url = "/merchant/programme";
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "action": "join" }))
+        .merchant(m)
+        .post("audit", url, &json!({ "action": "join" }))
         .await?;
     assert_eq!(s, 409, "already a member: {b}");
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "action": "pause" }))
+        .merchant(m)
+        .post("audit", url, &json!({ "action": "pause" }))
         .await?;
     assert_eq!((s, b["field"].as_str()), (400, Some("action")), "{b}");
     let (s, b) = stack
-        .post_json(
+        .merchant(m)
+        .post(
             "audit",
-            &url,
+            url,
             &json!({ "action": "leave", "left_freight_insurance": true }),
         )
         .await?;
@@ -39,7 +42,8 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
 
     // MP-2: rejoining waits 45 days after leaving the freight insurance.
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "action": "join" }))
+        .merchant(m)
+        .post("audit", url, &json!({ "action": "join" }))
         .await?;
     assert_eq!(s, 409, "{b}");
     assert!(
@@ -48,7 +52,8 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
     );
     stack.advance_clocks(46 * 86_400).await?;
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "action": "join" }))
+        .merchant(m)
+        .post("audit", url, &json!({ "action": "join" }))
         .await?;
     assert_eq!(s, 200, "{b}");
 
@@ -58,7 +63,8 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
     journey::wait_status(&stack, &fast, "closed").await?;
     let standing = wait_for("the standing to show the advance", PATIENCE, || async {
         let (_, v) = stack
-            .get_json("audit", &format!("/merchants/{m}/standing"))
+            .operator()
+            .get("audit", &format!("/operator/merchants/{m}/standing"))
             .await?;
         Ok((v["outstanding_recovery_fen"] == 19_900).then_some(v))
     })
@@ -67,10 +73,11 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
     assert!(standing["refunds"].as_i64() >= Some(1), "{standing}");
     assert!(standing["average_refund_hours"].is_number(), "{standing}");
     let (s, b) = stack
-        .post_json(
+        .merchant(m)
+        .post(
             "payment",
             &format!("/merchant/cases/{fast}/receipt"),
-            &json!({ "merchant_id": m }),
+            &json!({}),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
@@ -79,14 +86,16 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
         PATIENCE,
         || async {
             let (_, v) = stack
-                .get_json("audit", &format!("/merchants/{m}/standing"))
+                .operator()
+                .get("audit", &format!("/operator/merchants/{m}/standing"))
                 .await?;
             Ok((v["outstanding_recovery_fen"] == 0).then_some(()))
         },
     )
     .await?;
     let (s, _) = stack
-        .get_json("audit", "/merchants/m-unknown/standing")
+        .operator()
+        .get("audit", "/operator/merchants/m-unknown/standing")
         .await?;
     assert_eq!(s, 404);
     stack.shutdown().await

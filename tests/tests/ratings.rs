@@ -34,7 +34,8 @@ async fn cr_1_cr_3_rating_change_applies_only_to_cases_opened_after_it() -> anyh
         async move {
             let r = stack
                 .client
-                .put(format!("{}/ratings", stack.url("intake")))
+                .put(format!("{}/operator/ratings", stack.url("intake")))
+                .bearer_auth(stack.operator().token())
                 .header("content-type", "text/csv")
                 .body(csv)
                 .send()

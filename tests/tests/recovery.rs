@@ -23,7 +23,8 @@ async fn fast_refund(stack: &Stack, line: &str) -> anyhow::Result<(String, Strin
 
 async fn entries(stack: &Stack, case: &str) -> anyhow::Result<Vec<Value>> {
     let (_, l) = stack
-        .get_json("payment", &format!("/cases/{case}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case}/ledger"))
         .await?;
     Ok(l["entries"].as_array().cloned().unwrap_or_default())
 }
@@ -61,10 +62,11 @@ async fn pay_2_pay_7_advance_is_recovered_on_receipt_or_window_and_disputes_reco
 
     // PAY-2: the merchant confirms receipt: its funds repay the advance.
     let (s, b) = stack
-        .post_json(
+        .merchant(&m1)
+        .post(
             "payment",
             &format!("/merchant/cases/{received}/receipt"),
-            &json!({ "merchant_id": m1 }),
+            &json!({}),
         )
         .await?;
     assert_eq!((s, b["rule"].as_str()), (200, Some("PAY-2")), "{b}");
@@ -80,40 +82,49 @@ async fn pay_2_pay_7_advance_is_recovered_on_receipt_or_window_and_disputes_reco
     // PAY-7: bad disputes are refused naming the field; another merchant's is not found.
     let url = |c: &str| format!("/merchant/cases/{c}/dispute");
     let (s, b) = stack
-        .post_json(
+        .merchant(&m3)
+        .post(
             "payment",
             &url(&absorbed),
-            &json!({ "merchant_id": m3, "claim": "empty_parcel", "evidence": [] }),
+            &json!({ "claim": "empty_parcel", "evidence": [] }),
         )
         .await?;
     assert_eq!((s, b["field"].as_str()), (422, Some("evidence")), "{b}");
     let (s, b) = stack
-        .post_json(
+        .merchant(&m3)
+        .post(
             "payment",
             &url(&absorbed),
-            &json!({ "merchant_id": m3, "claim": "too_heavy", "evidence": ["p"] }),
+            &json!({ "claim": "too_heavy", "evidence": ["p"] }),
         )
         .await?;
     assert_eq!((s, b["field"].as_str()), (400, Some("claim")), "{b}");
     let (s, _) = stack
-        .post_json(
+        .merchant("m-other")
+        .post(
             "payment",
             &url(&absorbed),
-            &json!({ "merchant_id": "m-other", "claim": "empty_parcel", "evidence": ["photo-1"] }),
+            &json!({ "claim": "empty_parcel", "evidence": ["photo-1"] }),
         )
         .await?;
     assert_eq!(s, 404);
     for (case, m) in [(&absorbed, &m3), (&repaid, &m4)] {
         let (s, b) = stack
-            .post_json("payment", &url(case), &json!({ "merchant_id": m, "claim": "empty_parcel", "evidence": ["photo-1", "scale-ticket-2"] }))
+            .merchant(m)
+            .post(
+                "payment",
+                &url(case),
+                &json!({ "claim": "empty_parcel", "evidence": ["photo-1", "scale-ticket-2"] }),
+            )
             .await?;
         assert_eq!(s, 200, "{b}");
     }
     let (s, _) = stack
-        .post_json(
+        .merchant(&m1)
+        .post(
             "payment",
             &url(&received),
-            &json!({ "merchant_id": m1, "claim": "wrong_item", "evidence": ["photo"] }),
+            &json!({ "claim": "wrong_item", "evidence": ["photo"] }),
         )
         .await?;
     assert_eq!(s, 409, "a repaid advance cannot be disputed");
@@ -128,19 +139,20 @@ async fn pay_2_pay_7_advance_is_recovered_on_receipt_or_window_and_disputes_reco
         4,
         "held by the dispute"
     );
-    let (_, q) = stack.get_json("payment", "/cs/disputes").await?;
+    let (_, q) = stack.cs().get("payment", "/cs/disputes").await?;
     assert_eq!(q["disputes"].as_array().map(Vec::len), Some(2), "{q}");
 
     let rule = |c: &str| format!("/cs/disputes/{c}/ruling");
     let (s, b) = stack
-        .post_json("payment", &rule(&absorbed), &json!({ "agent_id": "cs-1", "ruling": "platform_absorbs", "reason": "The scale ticket shows an empty box; the courier cannot say." }))
+        .cs().post("payment", &rule(&absorbed), &json!({ "ruling": "platform_absorbs", "reason": "The scale ticket shows an empty box; the courier cannot say." }))
         .await?;
     assert_eq!(s, 200, "{b}");
     let (s, _) = stack
-        .post_json(
+        .cs()
+        .post(
             "payment",
             &rule(&absorbed),
-            &json!({ "agent_id": "cs-1", "ruling": "merchant_pays", "reason": "again" }),
+            &json!({ "ruling": "merchant_pays", "reason": "again" }),
         )
         .await?;
     assert_eq!(s, 409, "a ruling is given once");
@@ -158,7 +170,7 @@ async fn pay_2_pay_7_advance_is_recovered_on_receipt_or_window_and_disputes_reco
     );
 
     let (s, b) = stack
-        .post_json("payment", &rule(&repaid), &json!({ "agent_id": "cs-1", "ruling": "buyer_repays", "reason": "The buyer's own photo shows the box empty." }))
+        .cs().post("payment", &rule(&repaid), &json!({ "ruling": "buyer_repays", "reason": "The buyer's own photo shows the box empty." }))
         .await?;
     assert_eq!(s, 200, "{b}");
     let e = wait_entries(&stack, &repaid, 8).await?;
@@ -179,7 +191,10 @@ async fn pay_2_pay_7_advance_is_recovered_on_receipt_or_window_and_disputes_reco
     })
     .await?;
     assert!(view["timeline"].to_string().contains("empty parcel"));
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(tb["sum_fen"], 0, "{tb}");
     stack.shutdown().await
 }

@@ -73,7 +73,8 @@ async fn pay_5_redelivered_events_pay_once_dispatch_once_post_once() -> anyhow::
     wait_quiet(&stack).await?;
     let before = counts(&stack)?;
     let (_, ledger_before) = stack
-        .get_json("payment", &format!("/cases/{case_id}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case_id}/ledger"))
         .await?;
     assert_eq!(ledger_before["entries"].as_array().map(Vec::len), Some(4));
 
@@ -113,16 +114,21 @@ async fn pay_5_redelivered_events_pay_once_dispatch_once_post_once() -> anyhow::
 
     // No second refund, courier job or ledger entry; the buyer's timeline is unchanged.
     let (_, ledger_after) = stack
-        .get_json("payment", &format!("/cases/{case_id}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{case_id}/ledger"))
         .await?;
     assert_eq!(ledger_after, ledger_before);
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(
         (tb["transactions"].as_i64(), tb["sum_fen"].as_i64()),
         (Some(2), Some(0))
     );
     let (_, balance) = stack
-        .get_json("payment", "/accounts/buyer:b-4star/balance")
+        .operator()
+        .get("payment", "/operator/accounts/buyer:b-4star/balance")
         .await?;
     assert_eq!(
         balance["balance_fen"].as_i64(),
@@ -131,10 +137,8 @@ async fn pay_5_redelivered_events_pay_once_dispatch_once_post_once() -> anyhow::
     let after_view = journey::case_view(&stack, &case_id).await?;
     assert_eq!(after_view["timeline"], before_view["timeline"]);
     let (s, jobs) = stack
-        .get_json(
-            "logistics",
-            "/courier/jobs?courier_company=sf-express&status=collected",
-        )
+        .courier("sf-express")
+        .get("logistics", "/courier/jobs?status=collected")
         .await?;
     assert_eq!(s, 200);
     assert_eq!(

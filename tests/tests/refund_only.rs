@@ -6,8 +6,8 @@ use returns_harness::journey::{self, PATIENCE};
 use returns_harness::{Stack, StackOptions, kafka, wait_for};
 use serde_json::{Value, json};
 
-fn refund_only_body(stack: &Stack, buyer: &str, line: &str, reason: &str) -> Value {
-    let mut body = open_case_body(buyer, line, &CaseSpec::fast_return(), stack.now());
+fn refund_only_body(stack: &Stack, line: &str, reason: &str) -> Value {
+    let mut body = open_case_body(line, &CaseSpec::fast_return(), stack.now());
     body["kind"] = json!("refund_only");
     body["reason"] = json!(reason);
     body["paid_amount_fen"] = json!(10_000);
@@ -28,10 +28,11 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
         let stack = &stack;
         async move {
             let (s, v) = stack
-                .post_json(
+                .buyer("b-k1")
+                .post(
                     "intake",
-                    "/cases",
-                    &refund_only_body(stack, "b-k1", line, reason),
+                    "/buyer/cases",
+                    &refund_only_body(stack, line, reason),
                 )
                 .await?;
             anyhow::ensure!(s == 201, "{s} {v}");
@@ -51,14 +52,16 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
         .collect();
     assert!(rules.contains(&"RS-1"), "{rules:?}");
     let (s, _) = stack
-        .get_json("logistics", &format!("/cases/{rs1}/pickup"))
+        .cs()
+        .get("logistics", &format!("/cs/cases/{rs1}/pickup"))
         .await?;
     assert_eq!(s, 404, "nothing to collect");
     let ledger = wait_for("the RS-1 compensation", PATIENCE, || {
         let (stack, rs1) = (&stack, rs1.clone());
         async move {
             let (_, l) = stack
-                .get_json("payment", &format!("/cases/{rs1}/ledger"))
+                .operator()
+                .get("payment", &format!("/operator/cases/{rs1}/ledger"))
                 .await?;
             Ok((l["entries"].as_array().map(Vec::len) == Some(4)).then_some(l))
         }
@@ -88,7 +91,8 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
             .any(|e| e["rule_id"] == "RS-2")
     );
     let (_, ledger) = stack
-        .get_json("payment", &format!("/cases/{rs2}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{rs2}/ledger"))
         .await?;
     assert_eq!(ledger["entries"].as_array().map(Vec::len), Some(2));
 
@@ -140,23 +144,35 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     );
 
     // Shipped already: the merchant reviews.
-    let mut shipped = refund_only_body(&stack, "b-k1", "ol-k1-3", "did_not_like");
+    let mut shipped = refund_only_body(&stack, "ol-k1-3", "did_not_like");
     shipped["merchant_shipped"] = json!(true);
-    let (s, v) = stack.post_json("intake", "/cases", &shipped).await?;
+    let (s, v) = stack
+        .buyer("b-k1")
+        .post("intake", "/buyer/cases", &shipped)
+        .await?;
     assert_eq!(s, 201);
     journey::wait_status(&stack, v["case_id"].as_str().unwrap(), "awaiting_merchant").await?;
 
     // A refund-only request has nothing received and nothing to collect.
-    let mut bad = refund_only_body(&stack, "b-k1", "ol-k1-4", "out_of_stock");
+    let mut bad = refund_only_body(&stack, "ol-k1-4", "out_of_stock");
     bad["received_at"] = json!(stack.now().to_rfc3339());
-    let (s, p) = stack.post_json("intake", "/cases", &bad).await?;
+    let (s, p) = stack
+        .buyer("b-k1")
+        .post("intake", "/buyer/cases", &bad)
+        .await?;
     assert_eq!((s, p["field"].as_str()), (422, Some("received_at")));
-    let mut bad = refund_only_body(&stack, "b-k1", "ol-k1-5", "out_of_stock");
+    let mut bad = refund_only_body(&stack, "ol-k1-5", "out_of_stock");
     bad["door_pickup"] = json!({ "address": "x", "contact_phone": "13800000000" });
-    let (s, p) = stack.post_json("intake", "/cases", &bad).await?;
+    let (s, p) = stack
+        .buyer("b-k1")
+        .post("intake", "/buyer/cases", &bad)
+        .await?;
     assert_eq!((s, p["field"].as_str()), (422, Some("door_pickup")));
 
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(tb["sum_fen"], 0);
     stack.shutdown().await
 }
@@ -175,10 +191,11 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
         let stack = &stack;
         async move {
             let (s, v) = stack
-                .post_json(
+                .buyer("b-rs3")
+                .post(
                     "intake",
-                    "/cases",
-                    &refund_only_body(stack, "b-rs3", line, reason),
+                    "/buyer/cases",
+                    &refund_only_body(stack, line, reason),
                 )
                 .await?;
             anyhow::ensure!(s == 201, "{s} {v}");
@@ -193,15 +210,17 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
         .unwrap_or_default()
         .to_owned();
     let (s, _) = stack
-        .get_json("payment", &format!("/cases/{shipped}/refund"))
+        .cs()
+        .get("payment", &format!("/cs/cases/{shipped}/refund"))
         .await?;
     assert_eq!(s, 404, "not paid before the cut-off");
     let url = format!("/merchant/cases/{shipped}/shipped");
     let (s, b) = stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "audit",
             &url,
-            &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "12" }),
+            &json!({ "carrier": "sf-express", "tracking_number": "12" }),
         )
         .await?;
     assert_eq!(
@@ -210,7 +229,12 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
         "{b}"
     );
     let (s, b) = stack
-        .post_json("audit", &url, &json!({ "merchant_id": merchant, "carrier": "sf-express", "tracking_number": "SF7000000001" }))
+        .merchant(&merchant)
+        .post(
+            "audit",
+            &url,
+            &json!({ "carrier": "sf-express", "tracking_number": "SF7000000001" }),
+        )
         .await?;
     assert_eq!((s, b["rule"].as_str()), (200, Some("RS-3")), "{b}");
     let view = journey::wait_status(&stack, &shipped, "awaiting_buyer_shipment").await?;
@@ -226,10 +250,11 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
     stack.advance_clocks(31 * 60).await?;
     journey::wait_status(&stack, &unshipped, "closed").await?;
     let (s, _) = stack
-        .post_json(
+        .merchant(&other)
+        .post(
             "audit",
             &format!("/merchant/cases/{unshipped}/shipped"),
-            &json!({ "merchant_id": other, "carrier": "sf-express", "tracking_number": "SF7000000002" }),
+            &json!({ "carrier": "sf-express", "tracking_number": "SF7000000002" }),
         )
         .await?;
     assert_eq!(s, 409, "too late: the refund completed");
@@ -238,29 +263,33 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
     // the buyer sends the goods back and the merchant's receipt pays (PAY-3).
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let (s, _) = stack
-        .get_json("payment", &format!("/cases/{shipped}/refund"))
+        .cs()
+        .get("payment", &format!("/cs/cases/{shipped}/refund"))
         .await?;
     assert_eq!(s, 404, "the cut-off did not pay the converted case");
     let (s, b) = stack
-        .post_json(
+        .buyer("b-rs3")
+        .post(
             "logistics",
-            &format!("/cases/{shipped}/shipment"),
-            &json!({ "buyer_id": "b-rs3", "carrier": "sf-express", "tracking_number": "SF7000000003" }),
+            &format!("/buyer/cases/{shipped}/shipment"),
+            &json!({ "carrier": "sf-express", "tracking_number": "SF7000000003" }),
         )
         .await?;
     assert_eq!(s, 200, "{b}");
     let refund = journey::wait_refund(&stack, &shipped).await?;
     assert_eq!(refund["status"], "awaiting_merchant_receipt");
     stack
-        .post_json(
+        .merchant(&merchant)
+        .post(
             "payment",
             &format!("/merchant/cases/{shipped}/receipt"),
-            &json!({ "merchant_id": merchant }),
+            &json!({}),
         )
         .await?;
     journey::wait_status(&stack, &shipped, "closed").await?;
     let (_, l) = stack
-        .get_json("payment", &format!("/cases/{shipped}/ledger"))
+        .operator()
+        .get("payment", &format!("/operator/cases/{shipped}/ledger"))
         .await?;
     assert_eq!(
         l["entries"].as_array().map(Vec::len),

@@ -31,7 +31,8 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
         "{last}"
     );
     let (_, decision) = stack
-        .get_json("audit", &format!("/cases/{two_star}/decision"))
+        .cs()
+        .get("audit", &format!("/cs/cases/{two_star}/decision"))
         .await?;
     assert_eq!(decision["status"], "awaiting_merchant");
     let requested =
@@ -44,7 +45,8 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
         "RV-1: 72 hours"
     );
     let (s, _) = stack
-        .get_json("logistics", &format!("/cases/{two_star}/pickup"))
+        .cs()
+        .get("logistics", &format!("/cs/cases/{two_star}/pickup"))
         .await?;
     assert_eq!(s, 404, "no courier job while the merchant reviews");
 
@@ -63,47 +65,33 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
     );
 
     // ... and when the merchant approves, there is still no door pickup: the buyer ships it.
-    let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
-    let (s, body) = journey::merchant_decides(
-        &stack,
-        &lhasa,
-        json!({ "merchant_id": "someone-else", "decision": "approve" }),
-    )
-    .await?;
+    let (s, body) = stack
+        .merchant("m-other")
+        .post(
+            "audit",
+            &format!("/merchant/cases/{lhasa}/decision"),
+            &json!({ "decision": "approve" }),
+        )
+        .await?;
     assert_eq!(s, 404, "another merchant's case is not found: {body}");
-    let (s, body) = journey::merchant_decides(
-        &stack,
-        &lhasa,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    let (s, body) =
+        journey::merchant_decides(&stack, &lhasa, json!({ "decision": "approve" })).await?;
     assert_eq!(s, 200, "{body}");
     let view = journey::wait_status(&stack, &lhasa, "awaiting_buyer_shipment").await?;
     let last = view["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["rule_id"], "CT-2");
     let (s, _) = stack
-        .get_json("logistics", &format!("/cases/{lhasa}/pickup"))
+        .cs()
+        .get("logistics", &format!("/cs/cases/{lhasa}/pickup"))
         .await?;
     assert_eq!(s, 404, "CT-2: no courier job outside coverage");
-    let (s, body) = journey::merchant_decides(
-        &stack,
-        &lhasa,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    let (s, body) =
+        journey::merchant_decides(&stack, &lhasa, json!({ "decision": "approve" })).await?;
     assert_eq!(s, 409, "a decided case cannot be decided again: {body}");
 
     // RV-2: the merchant rejects the 2-star case with a reason; the buyer reads it; no refund.
-    let merchant = journey::case_view(&stack, &two_star).await?["case"]["merchant_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (s, body) = journey::merchant_decides(
-        &stack,
-        &two_star,
-        json!({ "merchant_id": merchant, "decision": "reject" }),
-    )
-    .await?;
+    let (s, body) =
+        journey::merchant_decides(&stack, &two_star, json!({ "decision": "reject" })).await?;
     assert_eq!(
         (s, body["field"].as_str()),
         (422, Some("reason")),
@@ -112,7 +100,7 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
     let (s, _) = journey::merchant_decides(
         &stack,
         &two_star,
-        json!({ "merchant_id": merchant, "decision": "reject", "reason": "The tag was removed." }),
+        json!({ "decision": "reject", "reason": "The tag was removed." }),
     )
     .await?;
     assert_eq!(s, 200);
@@ -126,7 +114,10 @@ async fn rv_1_rv_2_two_star_buyer_waits_for_merchant_and_ct_2_uncovered_city_get
     assert!(reasons.contains(&"The tag was removed."), "{reasons:?}");
 
     // Neither case moved money.
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(tb["transactions"], 0);
     assert!(
         kafka::read_all(
@@ -155,12 +146,8 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
     .await?;
     let view = journey::wait_status(&stack, &case_id, "awaiting_merchant").await?;
     let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
-    let (s, _) = journey::merchant_decides(
-        &stack,
-        &case_id,
-        json!({ "merchant_id": merchant, "decision": "approve" }),
-    )
-    .await?;
+    let (s, _) =
+        journey::merchant_decides(&stack, &case_id, json!({ "decision": "approve" })).await?;
     assert_eq!(s, 200);
     journey::courier_collects(&stack, &case_id, "ZT7000000001").await?;
     let path = format!("/merchant/cases/{case_id}/receipt");
@@ -168,15 +155,18 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
     assert_eq!(refund["status"], "awaiting_merchant_receipt");
 
     let (s, _) = stack
-        .post_json("payment", &path, &json!({ "merchant_id": "m-other" }))
+        .merchant("m-other")
+        .post("payment", &path, &json!({}))
         .await?;
     assert_eq!(s, 404, "another merchant cannot confirm");
     let (s, body) = stack
-        .post_json("payment", &path, &json!({ "merchant_id": merchant }))
+        .merchant(&merchant)
+        .post("payment", &path, &json!({}))
         .await?;
     assert_eq!((s, body["rule"].as_str()), (200, Some("PAY-3")));
     let (s, _) = stack
-        .post_json("payment", &path, &json!({ "merchant_id": merchant }))
+        .merchant(&merchant)
+        .post("payment", &path, &json!({}))
         .await?;
     assert_eq!(s, 409, "paid once");
 
@@ -189,13 +179,20 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
             .any(|e| e["rule_id"] == "PAY-3")
     );
     let (_, balance) = stack
-        .get_json("payment", &format!("/accounts/merchant:{merchant}/balance"))
+        .operator()
+        .get(
+            "payment",
+            &format!("/operator/accounts/merchant:{merchant}/balance"),
+        )
         .await?;
     assert_eq!(
         balance["balance_fen"].as_i64(),
         Some(-CaseSpec::fast_return().paid_amount_fen)
     );
-    let (_, tb) = stack.get_json("payment", "/ledger/trial-balance").await?;
+    let (_, tb) = stack
+        .operator()
+        .get("payment", "/operator/ledger/trial-balance")
+        .await?;
     assert_eq!(
         (tb["transactions"].as_i64(), tb["sum_fen"].as_i64()),
         (Some(1), Some(0))
@@ -211,14 +208,16 @@ async fn pay_6_refunds_on_one_order_line_never_exceed_what_was_paid() -> anyhow:
         let stack = &stack;
         async move {
             let mut body = returns_harness::cases::open_case_body(
-                "b-cap",
                 "ol-cap-1",
                 &CaseSpec::fast_return(),
                 stack.now(),
             );
             body["paid_amount_fen"] = json!(10_000);
             body["refund_amount_fen"] = json!(refund);
-            stack.post_json("intake", "/cases", &body).await
+            stack
+                .buyer("b-cap")
+                .post("intake", "/buyer/cases", &body)
+                .await
         }
     };
     assert_eq!(open(6_000).await?.0, 201);

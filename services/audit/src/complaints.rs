@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use returns_auth::{As, Buyer, Cs};
 use returns_bus::{Outgoing, stage};
 use returns_domain::complaint::{self, ComplaintState, Grounds};
 use returns_domain::{CityCode, RuleId};
@@ -21,10 +22,9 @@ use crate::schema::{complaints, interventions};
 use crate::standing::{self, Delta};
 use crate::store;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FileRequest {
-    buyer_id: String,
     merchant_id: String,
     order_line_id: String,
     grounds: Grounds,
@@ -84,10 +84,15 @@ fn outgoing<E: returns_events::Event>(
 }
 
 /// `POST /complaints`.
-pub async fn file(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpResponse, Problem> {
+#[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = serde_json::Value)))]
+pub async fn file(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let buyer_id = buyer.id;
     let req: FileRequest = parse_json(&body)?;
     for (f, v) in [
-        ("buyer_id", &req.buyer_id),
         ("merchant_id", &req.merchant_id),
         ("order_line_id", &req.order_line_id),
     ] {
@@ -157,7 +162,7 @@ pub async fn file(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpRe
                     };
                     let opened: CaseOpened = serde_json::from_value(d.opened.clone())?;
                     // Someone else's case answers exactly like a missing one.
-                    if opened.facts.buyer_id != req.buyer_id || d.merchant_id != req.merchant_id {
+                    if opened.facts.buyer_id != buyer_id || d.merchant_id != req.merchant_id {
                         return Ok(Outcome::NotFound);
                     }
                     if opened.facts.kind != returns_domain::CaseKind::AfterSales {
@@ -189,7 +194,7 @@ pub async fn file(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpRe
             let n = diesel::insert_into(complaints::table)
                 .values((
                     complaints::id.eq(id),
-                    complaints::buyer_id.eq(&req.buyer_id),
+                    complaints::buyer_id.eq(&buyer_id),
                     complaints::merchant_id.eq(&req.merchant_id),
                     complaints::order_line_id.eq(&req.order_line_id),
                     complaints::case_id.eq(req.case_id),
@@ -242,8 +247,10 @@ pub async fn file(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpRe
     }
 }
 
-/// `GET /complaints/{id}`.
+/// `GET /buyer/complaints/{id}`: one of the buyer's complaints.
+#[utoipa::path(get, path = "/buyer/complaints/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The complaint", body = serde_json::Value)))]
 pub async fn view(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -256,17 +263,24 @@ pub async fn view(
         .await
         .optional()
         .map_err(db_error)?
+        .filter(|c| c.buyer_id == buyer.id)
         .ok_or_else(|| Problem::not_found("complaint"))?;
     Ok(HttpResponse::Ok().json(c))
 }
 
 /// `GET /cs/complaints`: the filed ones, oldest first.
-pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/cs/complaints", tag = "cs", params(crate::cs_desk::QueueQuery), responses((status = 200, description = "Filed complaints, oldest first", body = serde_json::Value)))]
+pub async fn queue(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<crate::cs_desk::QueueQuery>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let rows: Vec<ComplaintView> = complaints::table
         .filter(complaints::state.eq(ComplaintState::Filed.as_str()))
         .order(complaints::filed_at.asc())
-        .limit(500)
+        .limit(limit)
         .select(ComplaintView::as_select())
         .load(&mut conn)
         .await
@@ -274,23 +288,23 @@ pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> 
     Ok(HttpResponse::Ok().json(serde_json::json!({ "complaints": rows })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RulingRequest {
-    agent_id: String,
     uphold: bool,
     reason: String,
 }
 
 /// `POST /cs/complaints/{id}/ruling`.
+#[utoipa::path(post, path = "/cs/complaints/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-4, AS-5)", body = serde_json::Value)))]
 pub async fn rule(
+    agent: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "complaint")?;
     let req: RulingRequest = parse_json(&body)?;
-    check_id("agent_id", &req.agent_id)?;
     if req.reason.trim().is_empty() || req.reason.len() > 500 {
         return Err(Problem::invalid(
             "reason",
@@ -323,7 +337,7 @@ pub async fn rule(
                 .set((
                     complaints::state.eq(to.as_str()),
                     complaints::ruling_reason.eq(&req.reason),
-                    complaints::ruled_by.eq(&req.agent_id),
+                    complaints::ruled_by.eq(&agent.id),
                     complaints::ruled_at.eq(now),
                     complaints::violation_points.eq(points),
                 ))

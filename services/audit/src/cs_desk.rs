@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Cs};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::RuleId;
 use returns_events::Envelope;
@@ -70,13 +71,28 @@ pub async fn enqueue(
     Ok(Vec::new())
 }
 
+/// A work queue's page: its oldest `limit` items (they leave the queue once ruled).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
 /// `GET /cs/interventions`: the open ones, oldest first.
-pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/cs/interventions", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open interventions, oldest first", body = serde_json::Value)))]
+pub async fn queue(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let rows: Vec<InterventionRow> = interventions::table
         .filter(interventions::status.eq("open"))
         .order(interventions::requested_at.asc())
-        .limit(500)
+        .limit(limit)
         .select(InterventionRow::as_select())
         .load(&mut conn)
         .await
@@ -84,17 +100,16 @@ pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> 
     Ok(HttpResponse::Ok().json(serde_json::json!({ "interventions": rows })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Ruling {
     Approve,
     Reject,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RulingRequest {
-    agent_id: String,
     ruling: Ruling,
     reason: String,
 }
@@ -106,7 +121,9 @@ enum Outcome {
 }
 
 /// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
+#[utoipa::path(post, path = "/cs/cases/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-2, RV-3)", body = serde_json::Value)))]
 pub async fn rule(
+    agent: As<Cs>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -114,9 +131,6 @@ pub async fn rule(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: RulingRequest = parse_json(&body)?;
-    if req.agent_id.trim().is_empty() || req.agent_id.len() > 64 {
-        return Err(Problem::invalid("agent_id", "must be 1-64 characters"));
-    }
     if req.reason.trim().is_empty() || req.reason.len() > 500 {
         return Err(Problem::invalid(
             "reason",
@@ -219,7 +233,7 @@ pub async fn rule(
                     interventions::status.eq("ruled"),
                     interventions::ruling.eq(ruling),
                     interventions::ruling_reason.eq(&req.reason),
-                    interventions::ruled_by.eq(&req.agent_id),
+                    interventions::ruled_by.eq(&agent.id),
                     interventions::ruled_at.eq(now),
                 ))
                 .execute(conn)

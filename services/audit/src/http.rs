@@ -1,7 +1,11 @@
-//! audit's HTTP API: a case's decision, and the merchant's approve/reject (RV-1, RV-2).
+//! audit's HTTP API, one front per role: the merchant's review queue and approve/reject
+//! (RV-1, RV-2), shipment (RS-3), return check (RV-3), programme (MP-1/2) and standing (MP-3);
+//! the buyer's complaints (K-6); customer service's interventions, rulings and complaints;
+//! the operator's view of any merchant's standing.
 
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Cs, Merchant};
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_events::payloads::CaseOpened;
@@ -13,38 +17,39 @@ use crate::decide::{self, CaseRef};
 use crate::store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/cases/{id}/decision", web::get().to(get_decision))
+    use crate::{complaints, cs_desk, programme, return_check, shipment, standing};
+    cfg.route("/buyer/complaints", web::post().to(complaints::file))
+        .route("/buyer/complaints/{id}", web::get().to(complaints::view))
+        .route("/merchant/cases", web::get().to(review_queue))
+        .route(
+            "/merchant/cases/{id}/decision",
+            web::get().to(merchant_decision),
+        )
         .route(
             "/merchant/cases/{id}/decision",
             web::post().to(merchant_decides),
         )
         .route(
-            "/merchants/{id}/programme",
-            web::post().to(crate::programme::change),
-        )
-        .route(
-            "/merchants/{id}/standing",
-            web::get().to(crate::standing::view),
-        )
-        .route(
             "/merchant/cases/{id}/shipped",
-            web::post().to(crate::shipment::shipped),
+            web::post().to(shipment::shipped),
         )
         .route(
             "/merchant/cases/{id}/return-check",
-            web::post().to(crate::return_check::check),
+            web::post().to(return_check::check),
         )
-        .route("/complaints", web::post().to(crate::complaints::file))
-        .route("/complaints/{id}", web::get().to(crate::complaints::view))
-        .route("/cs/complaints", web::get().to(crate::complaints::queue))
+        .route("/merchant/programme", web::post().to(programme::change))
+        .route("/merchant/standing", web::get().to(standing::own))
+        .route("/cs/cases/{id}/decision", web::get().to(cs_decision))
+        .route("/cs/cases/{id}/ruling", web::post().to(cs_desk::rule))
+        .route("/cs/interventions", web::get().to(cs_desk::queue))
+        .route("/cs/complaints", web::get().to(complaints::queue))
         .route(
             "/cs/complaints/{id}/ruling",
-            web::post().to(crate::complaints::rule),
+            web::post().to(complaints::rule),
         )
-        .route("/cs/interventions", web::get().to(crate::cs_desk::queue))
         .route(
-            "/cs/cases/{id}/ruling",
-            web::post().to(crate::cs_desk::rule),
+            "/operator/merchants/{id}/standing",
+            web::get().to(standing::any),
         );
 }
 
@@ -53,30 +58,79 @@ pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
     returns_web::store_unavailable(e, "the decision store")
 }
 
-async fn get_decision(
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct QueuePage {
+    /// Cases after this one (the `next` of the previous page).
+    #[serde(default)]
+    after: Option<uuid::Uuid>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /merchant/cases`: the shop's review queue (RV-1), oldest first.
+#[utoipa::path(get, path = "/merchant/cases", tag = "merchant", params(QueuePage), responses((status = 200, description = "The shop's review queue (RV-1), oldest first", body = serde_json::Value)))]
+async fn review_queue(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<QueuePage>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows = store::awaiting_merchant(&mut conn, &merchant.id, q.after, limit)
+        .await
+        .map_err(db_error)?;
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| r.case_id))
+        .flatten();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
+}
+
+#[utoipa::path(get, path = "/merchant/cases/{id}/decision", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
+async fn merchant_decision(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    read_decision(ctx, path, |merchant_id| merchant_id == merchant.id).await
+}
+
+#[utoipa::path(get, path = "/cs/cases/{id}/decision", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
+async fn cs_decision(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    read_decision(ctx, path, |_| true).await
+}
+
+/// A case's decision, if its merchant passes `owns`; another shop's answers like a missing one.
+async fn read_decision(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    owns: impl Fn(&str) -> bool,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let row = store::find(&mut conn, id)
         .await
         .map_err(db_error)?
-        .ok_or_else(|| Problem::not_found("decision"))?;
+        .filter(|r| owns(&r.merchant_id))
+        .ok_or_else(|| Problem::not_found("case"))?;
     Ok(HttpResponse::Ok().json(row))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Verdict {
     Approve,
     Reject,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MerchantDecision {
-    merchant_id: String,
     decision: Verdict,
     #[serde(default)]
     reason: Option<String>,
@@ -88,7 +142,9 @@ enum Outcome {
     NotWaiting(String),
 }
 
+#[utoipa::path(post, path = "/merchant/cases/{id}/decision", tag = "merchant", request_body = MerchantDecision, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The decision (RV-1, RV-2)", body = serde_json::Value)))]
 async fn merchant_decides(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -118,7 +174,7 @@ async fn merchant_decides(
                 return Ok(Outcome::NotFound);
             };
             // Another merchant's case answers exactly like a missing one.
-            if row.merchant_id != req.merchant_id {
+            if row.merchant_id != merchant.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);

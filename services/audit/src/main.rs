@@ -5,6 +5,7 @@ mod cs_desk;
 mod decide;
 mod handler;
 mod http;
+mod openapi;
 mod programme;
 mod return_check;
 mod review_timer;
@@ -37,6 +38,10 @@ impl Service for Audit {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn openapi() -> utoipa::openapi::OpenApi {
+        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {

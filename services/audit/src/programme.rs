@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant};
 use returns_domain::programme::{self, Membership};
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
@@ -37,14 +38,14 @@ pub async fn membership(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Action {
     Join,
     Leave,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ProgrammeRequest {
     action: Action,
@@ -53,14 +54,14 @@ struct ProgrammeRequest {
     left_freight_insurance: bool,
 }
 
-/// `POST /merchants/{id}/programme`.
+/// `POST /merchant/programme`: the shop joins or leaves the programme.
+#[utoipa::path(post, path = "/merchant/programme", tag = "merchant", request_body = ProgrammeRequest, responses((status = 200, description = "The shop's membership (MP-1, MP-2)", body = serde_json::Value)))]
 pub async fn change(
+    caller: As<Merchant>,
     ctx: web::Data<AppContext>,
-    path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    let merchant = path.into_inner();
-    returns_web::check_id("merchant_id", &merchant)?;
+    let merchant = caller.id;
     let req: ProgrammeRequest = parse_json(&body)?;
     if matches!(req.action, Action::Join) && req.left_freight_insurance {
         return Err(Problem::invalid(

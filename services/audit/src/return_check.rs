@@ -5,6 +5,7 @@
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_domain::return_check::{self, ReturnConditions};
@@ -16,10 +17,9 @@ use serde::Deserialize;
 use crate::decide::{self, CaseRef};
 use crate::store;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CheckRequest {
-    merchant_id: String,
     conditions: ReturnConditions,
     #[serde(default)]
     reason: String,
@@ -35,7 +35,9 @@ enum Outcome {
 }
 
 /// `POST /merchant/cases/{id}/return-check`.
+#[utoipa::path(post, path = "/merchant/cases/{id}/return-check", tag = "merchant", request_body = CheckRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The return check (RV-3)", body = serde_json::Value)))]
 pub async fn check(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -72,7 +74,7 @@ pub async fn check(
             else {
                 return Ok(Outcome::NotFound);
             };
-            if row.merchant_id != req.merchant_id {
+            if row.merchant_id != merchant.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);

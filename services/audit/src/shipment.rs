@@ -5,6 +5,7 @@
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::refund_only::shipment_converts;
 use returns_domain::{CaseKind, Remedy, RuleId};
@@ -16,10 +17,9 @@ use serde::Deserialize;
 use crate::decide::{self, CaseRef};
 use crate::store;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ShippedRequest {
-    merchant_id: String,
     carrier: String,
     tracking_number: String,
 }
@@ -31,7 +31,9 @@ enum Outcome {
 }
 
 /// `POST /merchant/cases/{id}/shipped`.
+#[utoipa::path(post, path = "/merchant/cases/{id}/shipped", tag = "merchant", request_body = ShippedRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case continues as a return (RS-3)", body = serde_json::Value)))]
 pub async fn shipped(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -52,7 +54,7 @@ pub async fn shipped(
             else {
                 return Ok(Outcome::NotFound);
             };
-            if row.merchant_id != req.merchant_id {
+            if row.merchant_id != merchant.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);

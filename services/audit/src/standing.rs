@@ -8,6 +8,7 @@ use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant, Operator};
 use returns_bus::{HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::{
@@ -129,12 +130,28 @@ struct StandingView {
     average_refund_hours: Option<f64>,
 }
 
-/// `GET /merchants/{id}/standing`.
-pub async fn view(
+/// `GET /merchant/standing`: the shop's own figures (violations, deposit, recovery).
+#[utoipa::path(get, path = "/merchant/standing", tag = "merchant", responses((status = 200, description = "The shop's standing (MP-3)", body = serde_json::Value)))]
+pub async fn own(
+    caller: As<Merchant>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
+    view(ctx, caller.id).await
+}
+
+/// `GET /operator/merchants/{id}/standing`.
+#[utoipa::path(get, path = "/operator/merchants/{id}/standing", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
+pub async fn any(
+    _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let merchant = path.into_inner();
+    returns_web::check_id("merchant_id", &merchant)?;
+    view(ctx, merchant).await
+}
+
+async fn view(ctx: web::Data<AppContext>, merchant: String) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let member = crate::programme::membership(&mut conn, &merchant)
         .await

@@ -45,6 +45,26 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
         .optional()
 }
 
+/// One page of a shop's review queue (RV-1), oldest first, after the cursor `after`.
+pub async fn awaiting_merchant(
+    conn: &mut AsyncPgConnection,
+    merchant: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<DecisionRow>> {
+    let mut q = decisions::table
+        .filter(decisions::merchant_id.eq(merchant))
+        .filter(decisions::status.eq("awaiting_merchant"))
+        .select(DecisionRow::as_select())
+        .order(decisions::case_id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(decisions::case_id.gt(after));
+    }
+    q.load(conn).await
+}
+
 pub async fn find_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Buyer, Merchant, Operator};
 use returns_bus::{Outgoing, stage};
 use returns_domain::care::{self, CareService, CareStep, ServiceCard};
 use returns_domain::guarantee::Evidence;
@@ -26,7 +27,7 @@ use crate::request::check_id;
 use crate::schema::{cases, service_cards};
 use crate::store::{self, CaseRow, NewTimelineRow};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CardLine {
     card_id: String,
@@ -43,14 +44,17 @@ struct CardLine {
     merchant_courier: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CardsImport {
     cards: Vec<CardLine>,
 }
 
-/// `PUT /service-cards`: the order system's cards (CARE-1). Counts already used or held stay.
+/// `PUT /operator/service-cards`: the order system's cards (CARE-1). Counts already used or
+/// held stay.
+#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = serde_json::Value)))]
 pub async fn import_cards(
+    _: As<Operator>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
@@ -172,30 +176,62 @@ async fn card_for_update(conn: &mut AsyncPgConnection, id: &str) -> QueryResult<
         .optional()
 }
 
-/// `GET /service-cards/{id}`.
-pub async fn view_card(
+/// `GET /buyer/service-cards/{id}`: one of the buyer's cards.
+#[utoipa::path(get, path = "/buyer/service-cards/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
+pub async fn buyer_card(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
+    view_card(ctx, path, |b, _| b == buyer.id).await
+}
+
+/// `GET /merchant/service-cards/{id}`: a card the shop sold.
+#[utoipa::path(get, path = "/merchant/service-cards/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
+pub async fn merchant_card(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    view_card(ctx, path, |_, m| m == merchant.id).await
+}
+
+/// A card, if `owns(buyer, merchant)`; someone else's answers exactly like a missing one.
+async fn view_card(
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+    owns: impl Fn(&str, &str) -> bool,
+) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
+    check_id("card_id", &id)?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let row: Option<(String, serde_json::Value, DateTime<Utc>, i32, i32, i32)> =
-        service_cards::table
-            .find(&id)
-            .select((
-                service_cards::buyer_id,
-                service_cards::services,
-                service_cards::valid_until,
-                service_cards::services_total,
-                service_cards::services_used,
-                service_cards::services_reserved,
-            ))
-            .first(&mut conn)
-            .await
-            .optional()
-            .map_err(db_error)?;
-    let (buyer, services, valid_until, total, used, reserved) =
-        row.ok_or_else(|| Problem::not_found("service card"))?;
+    type Card = (
+        String,
+        String,
+        serde_json::Value,
+        DateTime<Utc>,
+        i32,
+        i32,
+        i32,
+    );
+    let row: Option<Card> = service_cards::table
+        .find(&id)
+        .select((
+            service_cards::buyer_id,
+            service_cards::merchant_id,
+            service_cards::services,
+            service_cards::valid_until,
+            service_cards::services_total,
+            service_cards::services_used,
+            service_cards::services_reserved,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?;
+    let (buyer, _, services, valid_until, total, used, reserved) = row
+        .filter(|(b, m, ..)| owns(b, m))
+        .ok_or_else(|| Problem::not_found("service card"))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "card_id": id, "buyer_id": buyer, "services": services, "valid_until": valid_until,
         "services_total": total, "services_used": used, "services_reserved": reserved,
@@ -203,10 +239,9 @@ pub async fn view_card(
     })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CareOrderRequest {
-    buyer_id: String,
     card_id: String,
     service: CareService,
     city: String,
@@ -221,14 +256,16 @@ enum Opened {
     Refused(&'static str, String),
 }
 
-/// `POST /care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
+/// `POST /buyer/care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
+#[utoipa::path(post, path = "/buyer/care-orders", tag = "buyer", request_body = CareOrderRequest, responses((status = 201, description = "The care order, opened", body = serde_json::Value)))]
 pub async fn open(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let r: CareOrderRequest = parse_json(&body)?;
-    check_id("buyer_id", &r.buyer_id)?;
+    let buyer_id = buyer.id;
     check_id("card_id", &r.card_id)?;
     let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
     let address = crate::request::check_address(&r.pickup_address, "pickup_address")?;
@@ -246,7 +283,7 @@ pub async fn open(
     let shard = ctx.cities.shard_of(city.as_str()).to_owned();
     let app = ctx.get_ref().clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let stars = store::rating_of(&mut conn, &r.buyer_id)
+    let stars = store::rating_of(&mut conn, &buyer_id)
         .await
         .map_err(db_error)?
         .unwrap_or(1);
@@ -273,7 +310,7 @@ pub async fn open(
                 courier,
             ) = card;
             // Someone else's card answers exactly like a missing one.
-            if buyer != r.buyer_id {
+            if buyer != buyer_id {
                 return Ok(Opened::NotFound);
             }
             let sc = ServiceCard {
@@ -289,7 +326,7 @@ pub async fn open(
             let id = Uuid::now_v7();
             returns_runtime::tag_case(&root, &id, city.as_str(), &shard);
             let facts = CaseFacts {
-                buyer_id: r.buyer_id.clone(),
+                buyer_id: buyer_id.clone(),
                 merchant_id: merchant.clone(),
                 order_line_id: line.clone(),
                 kind: CaseKind::Care,
@@ -319,7 +356,6 @@ pub async fn open(
             };
             let row = CaseRow {
                 id,
-                idempotency_key: None,
                 buyer_id: facts.buyer_id.clone(),
                 merchant_id: merchant,
                 order_line_id: line,
@@ -464,17 +500,18 @@ pub async fn on_event(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RatingRequest {
-    buyer_id: String,
     stars: Rating,
     #[serde(default)]
     comment: String,
 }
 
-/// `POST /care-orders/{id}/rating`: CARE-7, once the serviced goods were sent back.
+/// `POST /buyer/care-orders/{id}/rating`: CARE-7, once the serviced goods were sent back.
+#[utoipa::path(post, path = "/buyer/care-orders/{id}/rating", tag = "buyer", request_body = RatingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The rating, kept", body = serde_json::Value)))]
 pub async fn rate(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     body: web::Bytes,
@@ -488,7 +525,7 @@ pub async fn rate(
     let case = store::case_by_id(&mut conn, id)
         .await
         .map_err(db_error)?
-        .filter(|c| c.buyer_id == req.buyer_id && c.kind == "care")
+        .filter(|c| c.buyer_id == buyer.id && c.kind == "care")
         .ok_or_else(|| Problem::not_found("care order"))?;
     if case.care_outcome.as_deref() != Some("serviced") || case.status != "closed" {
         return Err(Problem::conflict(

@@ -1,7 +1,10 @@
-//! intake's HTTP API: open a case, read it with its timeline, load ratings.
+//! intake's HTTP API, one front per role: buyers open, list and read their cases (with the
+//! timeline) and care orders; merchants read their shop's cases; operators load ratings and
+//! service cards and read the figures and the policies in force.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Buyer, Cs, Merchant, Operator};
 use returns_bus::{Outgoing, stage};
 use returns_domain::ledger::refund_fits;
 use returns_domain::{CaseStatus, Fen, Rating};
@@ -17,29 +20,42 @@ use crate::request::{Checked, OpenCaseRequest, check_id};
 use crate::store::{self, CaseRow, NewTimelineRow};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/cases", web::post().to(open_case))
-        .route("/cases/{id}", web::get().to(get_case))
+    use crate::{care, intervention, products, report};
+    cfg.route("/buyer/cases", web::post().to(open_case))
+        .route("/buyer/cases", web::get().to(buyer_cases))
+        .route("/buyer/cases/{id}", web::get().to(buyer_case))
         .route(
-            "/cases/{id}/intervention",
-            web::post().to(crate::intervention::request),
+            "/buyer/cases/{id}/intervention",
+            web::post().to(intervention::by_buyer),
         )
         .route(
-            "/products/services",
-            web::get().to(crate::products::services),
+            "/buyer/products/services",
+            web::get().to(products::services),
         )
-        .route("/service-cards", web::put().to(crate::care::import_cards))
-        .route("/service-cards/{id}", web::get().to(crate::care::view_card))
-        .route("/care-orders", web::post().to(crate::care::open))
+        .route("/buyer/service-cards/{id}", web::get().to(care::buyer_card))
+        .route("/buyer/care-orders", web::post().to(care::open))
+        .route("/buyer/care-orders/{id}/rating", web::post().to(care::rate))
+        .route("/merchant/cases/{id}", web::get().to(merchant_case))
+        .route("/cs/cases/{id}", web::get().to(cs_case))
         .route(
-            "/care-orders/{id}/rating",
-            web::post().to(crate::care::rate),
+            "/merchant/cases/{id}/intervention",
+            web::post().to(intervention::by_merchant),
         )
-        .route("/ratings", web::put().to(put_ratings))
-        .route("/stats/cases-by-status", web::get().to(cases_by_status))
         .route(
-            "/reports/operator",
-            web::get().to(crate::report::operator_report),
-        );
+            "/merchant/service-cards/{id}",
+            web::get().to(care::merchant_card),
+        )
+        .route("/operator/ratings", web::put().to(put_ratings))
+        .route("/operator/service-cards", web::put().to(care::import_cards))
+        .route(
+            "/operator/stats/cases-by-status",
+            web::get().to(cases_by_status),
+        )
+        .route(
+            "/operator/reports/operator",
+            web::get().to(report::operator_report),
+        )
+        .route("/operator/policies", web::get().to(policies));
 }
 
 /// A database failure, as every route of this service answers it.
@@ -47,10 +63,11 @@ pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
     returns_web::store_unavailable(e, "the case store")
 }
 
+#[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
 async fn open_case(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
-    req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let r: OpenCaseRequest = parse_json(&body)?;
@@ -63,19 +80,6 @@ async fn open_case(
         received_at,
         door_pickup,
     } = crate::request::check(&r, now, &ctx.settings.policy)?;
-    let idempotency_key = match req.headers().get("Idempotency-Key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|s| !s.is_empty() && s.len() <= 128)
-                .ok_or_else(|| {
-                    Problem::invalid("Idempotency-Key", "must be 1-128 visible ASCII characters")
-                })?
-                .to_owned(),
-        ),
-    };
-
     let case_id = Uuid::now_v7();
     let shard = ctx.cities.shard_of(city.as_str()).to_owned();
     returns_runtime::tag_case(&root, &case_id, city.as_str(), &shard);
@@ -83,21 +87,15 @@ async fn open_case(
         tracing::info_span!("intake.open_case", case_id = %case_id, city = %city, shard = %shard);
     async move {
         let mut conn = ctx.pool.get().await.map_err(db_error)?;
-        if let Some(key) = &idempotency_key
-            && let Some(existing) = store::case_by_key(&mut conn, key).await.map_err(db_error)?
-        {
-            return Ok(HttpResponse::Ok()
-                .json(serde_json::json!({ "case_id": existing.id, "status": existing.status })));
-        }
         // CR-1 / CR-3: the rating on file now is the one the case keeps; a buyer the rating
         // job has not rated yet has no privileges (1 star).
-        let stars = store::rating_of(&mut conn, &r.buyer_id)
+        let stars = store::rating_of(&mut conn, &buyer.id)
             .await
             .map_err(db_error)?
             .unwrap_or(1);
         let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
         let facts = CaseFacts {
-            buyer_id: r.buyer_id,
+            buyer_id: buyer.id,
             merchant_id: r.merchant_id,
             order_line_id: r.order_line_id,
             kind: r.kind,
@@ -121,7 +119,6 @@ async fn open_case(
         };
         let row = CaseRow {
             id: case_id,
-            idempotency_key: idempotency_key.clone(),
             buyer_id: facts.buyer_id.clone(),
             merchant_id: facts.merchant_id.clone(),
             order_line_id: facts.order_line_id.clone(),
@@ -208,24 +205,12 @@ async fn open_case(
                     ),
                 ));
             }
-            Err(returns_bus::BusError::Store(returns_store::StoreError::Query(e)))
-                if returns_store::is_unique_violation(&e) && idempotency_key.is_some() =>
-            {
-                // A concurrent retry with the same key won: answer with its case.
-                let key = idempotency_key.as_deref().unwrap_or_default();
-                let existing = store::case_by_key(&mut conn, key).await.map_err(db_error)?;
-                if let Some(c) = existing {
-                    return Ok(HttpResponse::Ok()
-                        .json(serde_json::json!({ "case_id": c.id, "status": c.status })));
-                }
-                return Err(db_error(e));
-            }
             Err(e) => return Err(db_error(e)),
         }
         ctx.relay.wake();
         tracing::info!("case opened");
         Ok(HttpResponse::Created()
-            .insert_header(("Location", format!("/cases/{case_id}")))
+            .insert_header(("Location", format!("/buyer/cases/{case_id}")))
             .json(
                 serde_json::json!({ "case_id": case_id, "status": CaseStatus::Requested.as_str() }),
             ))
@@ -242,29 +227,92 @@ pub(crate) fn enum_str<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-async fn get_case(
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct CasesPage {
+    /// Cases after this one (the `next` of the previous page).
+    #[serde(default)]
+    after: Option<Uuid>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /buyer/cases`: the buyer's own cases, newest first, a page at a time.
+#[utoipa::path(get, path = "/buyer/cases", tag = "buyer", params(CasesPage), responses((status = 200, description = "A page of the buyer's cases, newest first", body = serde_json::Value)))]
+async fn buyer_cases(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<CasesPage>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows = store::cases_of_buyer(&mut conn, &buyer.id, q.after, limit)
+        .await
+        .map_err(db_error)?;
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|c| c.id))
+        .flatten();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
+}
+
+#[utoipa::path(get, path = "/buyer/cases/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+async fn buyer_case(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    read_case(ctx, root, path, |c| c.buyer_id == buyer.id).await
+}
+
+#[utoipa::path(get, path = "/merchant/cases/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+async fn merchant_case(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    read_case(ctx, root, path, |c| c.merchant_id == merchant.id).await
+}
+
+/// Customer service reads any case to rule on it (AS-2, K-6).
+#[utoipa::path(get, path = "/cs/cases/{id}", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+async fn cs_case(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    read_case(ctx, root, path, |_| true).await
+}
+
+/// A case with its timeline, if `owns` it; someone else's case answers exactly like a missing one.
+async fn read_case(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    owns: impl Fn(&CaseRow) -> bool,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let case = store::case_by_id(&mut conn, id)
         .await
         .map_err(db_error)?
+        .filter(|c| owns(c))
         .ok_or_else(|| Problem::not_found("case"))?;
     returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
     let timeline = store::timeline(&mut conn, id).await.map_err(db_error)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case": case, "timeline": timeline })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RatingsImport {
     ratings: Vec<RatingLine>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RatingLine {
     buyer_id: String,
@@ -272,7 +320,9 @@ struct RatingLine {
 }
 
 /// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
+#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = serde_json::Value)))]
 async fn put_ratings(
+    _: As<Operator>,
     ctx: web::Data<AppContext>,
     req: HttpRequest,
     body: web::Bytes,
@@ -360,7 +410,17 @@ fn ratings_from_csv(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {
         .collect()
 }
 
-async fn cases_by_status(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+/// `GET /operator/policies`: the rule parameters in force, as this service loaded them.
+#[utoipa::path(get, path = "/operator/policies", tag = "operator", responses((status = 200, description = "The policy in force", body = serde_json::Value)))]
+async fn policies(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
+    HttpResponse::Ok().json(&ctx.settings.policy)
+}
+
+#[utoipa::path(get, path = "/operator/stats/cases-by-status", tag = "operator", responses((status = 200, description = "Cases by status", body = serde_json::Value)))]
+async fn cases_by_status(
+    _: As<Operator>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let rows = store::count_by_status(&mut conn).await.map_err(db_error)?;
     let total: i64 = rows.iter().map(|(_, n)| n).sum();

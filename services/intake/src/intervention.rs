@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures::future::BoxFuture;
+use returns_auth::{As, Buyer, Merchant};
 use returns_bus::{HandleError, Outgoing, TimerHandler, stage};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
@@ -88,19 +89,14 @@ impl TimerHandler for InterventionOpens {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
 enum Party {
     Buyer,
     Merchant,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct InterventionRequest {
-    requested_by: Party,
-    /// The buyer's or the merchant's id; it must be the case's.
-    party_id: String,
     #[serde(default)]
     note: String,
 }
@@ -112,16 +108,40 @@ enum Outcome {
     Refused(String),
 }
 
-/// `POST /cases/{id}/intervention`: the buyer or the merchant asks customer service.
-pub async fn request(
+/// `POST /buyer/cases/{id}/intervention`: the buyer asks customer service (AS-2).
+#[utoipa::path(post, path = "/buyer/cases/{id}/intervention", tag = "buyer", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
+pub async fn by_buyer(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
+    request(ctx, root, path, body, Party::Buyer, buyer.id).await
+}
+
+/// `POST /merchant/cases/{id}/intervention`: the merchant asks customer service (AS-2).
+#[utoipa::path(post, path = "/merchant/cases/{id}/intervention", tag = "merchant", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
+pub async fn by_merchant(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    request(ctx, root, path, body, Party::Merchant, merchant.id).await
+}
+
+async fn request(
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+    party: Party,
+    party_id: String,
+) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: InterventionRequest = parse_json(&body)?;
-    crate::request::check_id("party_id", &req.party_id)?;
     if req.note.len() > 1000 {
         return Err(Problem::invalid("note", "at most 1000 characters"));
     }
@@ -136,12 +156,12 @@ pub async fn request(
             else {
                 return Ok(Outcome::NotFound);
             };
-            let (by, party) = match req.requested_by {
+            let (by, owner) = match party {
                 Party::Buyer => ("buyer", &case.buyer_id),
                 Party::Merchant => ("merchant", &case.merchant_id),
             };
             // Someone else's case answers exactly like a missing one.
-            if *party != req.party_id {
+            if *owner != party_id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);

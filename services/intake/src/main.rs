@@ -4,6 +4,7 @@ mod care;
 mod handler;
 mod http;
 mod intervention;
+mod openapi;
 mod products;
 mod report;
 mod request;
@@ -35,6 +36,10 @@ impl Service for Intake {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn openapi() -> utoipa::openapi::OpenApi {
+        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {

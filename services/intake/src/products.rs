@@ -8,7 +8,8 @@ use returns_runtime::AppContext;
 use returns_web::Problem;
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesQuery {
     category: String,
@@ -17,8 +18,10 @@ pub struct ServicesQuery {
     city: Option<String>,
 }
 
-/// `GET /products/services?category=…&city=…`.
+/// `GET /buyer/products/services?category=…&city=…`.
+#[utoipa::path(get, path = "/buyer/products/services", tag = "buyer", params(ServicesQuery), responses((status = 200, description = "The product's worry-free services (WF-1)", body = serde_json::Value)))]
 pub async fn services(
+    _: returns_auth::As<returns_auth::Buyer>,
     ctx: web::Data<AppContext>,
     q: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, Problem> {

@@ -60,7 +60,11 @@ fn unavailable(e: impl std::fmt::Display) -> Problem {
     Problem::unavailable("the report could not be produced; retry shortly")
 }
 
-pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "The operator's figures (OP)", body = serde_json::Value)))]
+pub async fn operator_report(
+    _: returns_auth::As<returns_auth::Operator>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(unavailable)?;
     let cities_sql = format!(
         "{MOMENTS} SELECT city, count(*) AS cases, count(*) FILTER (WHERE auto) AS approved_at_once, \

@@ -12,10 +12,9 @@ use returns_events::payloads::{DeliveryFacts, PickupAddress};
 use returns_web::Problem;
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
-    pub buyer_id: String,
     pub merchant_id: String,
     pub order_line_id: String,
     pub kind: CaseKind,
@@ -55,7 +54,7 @@ pub struct OpenCaseRequest {
     pub delivery: Option<DeliveryRequest>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryRequest {
     pub address: String,
@@ -69,7 +68,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoorPickup {
     pub address: String,
@@ -121,7 +120,6 @@ fn names<T: serde::Serialize>(items: &[T]) -> String {
 
 pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result<Checked, Problem> {
     for (field, v) in [
-        ("buyer_id", &r.buyer_id),
         ("merchant_id", &r.merchant_id),
         ("order_line_id", &r.order_line_id),
     ] {

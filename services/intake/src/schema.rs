@@ -11,7 +11,6 @@ diesel::table! {
 diesel::table! {
     cases (id) {
         id -> Uuid,
-        idempotency_key -> Nullable<Text>,
         buyer_id -> Text,
         merchant_id -> Text,
         order_line_id -> Text,

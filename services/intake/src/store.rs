@@ -16,7 +16,6 @@ use crate::schema::{buyer_ratings, case_timeline, cases};
 pub struct CaseRow {
     pub id: Uuid,
     #[serde(skip)]
-    pub idempotency_key: Option<String>,
     pub buyer_id: String,
     pub merchant_id: String,
     pub order_line_id: String,
@@ -118,13 +117,23 @@ pub async fn insert_case(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryRe
     Ok(())
 }
 
-pub async fn case_by_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<CaseRow>> {
-    cases::table
-        .filter(cases::idempotency_key.eq(key))
+/// One page of a buyer's cases, newest first, after the cursor `after` (a case id).
+pub async fn cases_of_buyer(
+    conn: &mut AsyncPgConnection,
+    buyer: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    let mut q = cases::table
+        .filter(cases::buyer_id.eq(buyer))
         .select(CaseRow::as_select())
-        .first(conn)
-        .await
-        .optional()
+        .order(cases::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(cases::id.lt(after));
+    }
+    q.load(conn).await
 }
 
 pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<CaseRow>> {

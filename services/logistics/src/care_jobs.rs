@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::care::{self, CareStep};
 use returns_domain::{Fen, Remedy, RuleId};
@@ -117,10 +118,9 @@ pub async fn fire(
     )?])
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StepRequest {
-    merchant_id: String,
     #[serde(default)]
     pickup_at: Option<DateTime<Utc>>,
     #[serde(default)]
@@ -163,8 +163,10 @@ enum Outcome {
     Conflict(String),
 }
 
-/// `POST /care/jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
+/// `POST /merchant/care-jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
+#[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = serde_json::Value)))]
 pub async fn report(
+    caller: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<(String, String)>,
@@ -228,7 +230,7 @@ pub async fn report(
             let Some((city, shard, buyer, merchant, courier, value, step)) = row else {
                 return Ok(Outcome::NotFound);
             };
-            if merchant != req.merchant_id {
+            if merchant != caller.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);

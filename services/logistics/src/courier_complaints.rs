@@ -5,6 +5,7 @@ use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use returns_auth::{As, Buyer};
 use returns_events::payloads::RefundOrder;
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
@@ -13,15 +14,16 @@ use serde::Deserialize;
 use crate::schema::courier_complaints;
 use crate::store;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ComplaintRequest {
-    buyer_id: String,
     text: String,
 }
 
-/// `POST /cases/{id}/courier-complaint`: once per case, about the rider who took the job.
+/// `POST /buyer/cases/{id}/courier-complaint`: once per case, about the rider who took the job.
+#[utoipa::path(post, path = "/buyer/cases/{id}/courier-complaint", tag = "buyer", request_body = ComplaintRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 201, description = "The complaint about the rider (PK-6)", body = serde_json::Value)))]
 pub async fn file(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     body: web::Bytes,
@@ -38,7 +40,7 @@ pub async fn file(
         .ok_or_else(|| Problem::not_found("pickup"))?;
     let order: RefundOrder = serde_json::from_value(job.refund.clone()).map_err(db_error)?;
     // Someone else's case answers exactly like a missing one.
-    if order.buyer_id != req.buyer_id {
+    if order.buyer_id != buyer.id {
         return Err(Problem::not_found("pickup"));
     }
     let Some(rider) = job.rider_id.clone() else {

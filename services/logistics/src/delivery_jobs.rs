@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::{RuleId, delivery};
 use returns_events::Envelope;
@@ -67,10 +68,9 @@ pub async fn book(
     )?])
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StepRequest {
-    merchant_id: String,
     #[serde(default)]
     note: String,
 }
@@ -81,8 +81,10 @@ enum Outcome {
     Conflict(String),
 }
 
-/// `POST /delivery/jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
+/// `POST /merchant/delivery-jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
+#[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = serde_json::Value)))]
 pub async fn report(
+    caller: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<(String, String)>,
@@ -128,7 +130,7 @@ pub async fn report(
             let Some((city, shard, merchant, installation, delivered, installed)) = row else {
                 return Ok(Outcome::NotFound);
             };
-            if merchant != req.merchant_id {
+            if merchant != caller.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);

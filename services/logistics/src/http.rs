@@ -1,7 +1,12 @@
-//! The courier companies' API: their jobs, accept (PK-2), pickup with tracking number (PK-4).
+//! logistics' HTTP API, one front per role: courier companies list the jobs dispatched to them
+//! and report accept (PK-2), call and arrival (PK-3) and pickup with the tracking number (PK-4);
+//! buyers read their pickup, enter their own tracking number (CT-2) and complain about a rider
+//! (PK-6); merchants send goods back and report care (CARE-4) and delivery (WF-3) steps;
+//! operators read coverage (CT-1) and the figures per courier and rider.
 
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Buyer, Courier, Cs, Operator};
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_events::payloads::{PickupAccepted, PickupCollected, RefundOrder};
@@ -16,35 +21,38 @@ use crate::events::pickup_event;
 use crate::store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    use crate::{care_jobs, courier_complaints, delivery_jobs, report, self_ship, send_back};
     cfg.route("/courier/jobs", web::get().to(list_jobs))
         .route("/courier/jobs/{id}/accept", web::post().to(accept))
         .route("/courier/jobs/{id}/call", web::post().to(call))
         .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
-        .route(
-            "/cases/{id}/courier-complaint",
-            web::post().to(crate::courier_complaints::file),
-        )
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
-        .route("/cases/{id}/pickup", web::get().to(job_of_case))
+        .route("/buyer/cases/{id}/pickup", web::get().to(buyer_pickup))
+        .route("/cs/cases/{id}/pickup", web::get().to(cs_pickup))
         .route(
-            "/cases/{id}/shipment",
-            web::post().to(crate::self_ship::enter_tracking),
+            "/buyer/cases/{id}/shipment",
+            web::post().to(self_ship::enter_tracking),
         )
         .route(
-            "/delivery/jobs/{id}/{step}",
-            web::post().to(crate::delivery_jobs::report),
-        )
-        .route(
-            "/care/jobs/{id}/{step}",
-            web::post().to(crate::care_jobs::report),
+            "/buyer/cases/{id}/courier-complaint",
+            web::post().to(courier_complaints::file),
         )
         .route(
             "/merchant/cases/{id}/send-back",
-            web::post().to(crate::send_back::send_back),
+            web::post().to(send_back::send_back),
         )
         .route(
-            "/reports/operator",
-            web::get().to(crate::report::operator_report),
+            "/merchant/care-jobs/{id}/{step}",
+            web::post().to(care_jobs::report),
+        )
+        .route(
+            "/merchant/delivery-jobs/{id}/{step}",
+            web::post().to(delivery_jobs::report),
+        )
+        .route("/operator/coverage", web::get().to(coverage))
+        .route(
+            "/operator/reports/operator",
+            web::get().to(report::operator_report),
         );
 }
 
@@ -53,25 +61,46 @@ pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
     returns_web::store_unavailable(e, "the pickup store")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct JobsQuery {
-    courier_company: String,
     #[serde(default = "dispatched")]
     status: String,
-    #[serde(default = "page")]
-    limit: i64,
+    #[serde(default)]
+    limit: Option<i64>,
 }
 
 fn dispatched() -> String {
     "dispatched".to_owned()
 }
 
-fn page() -> i64 {
-    100
+/// `GET /operator/coverage`: CT-1's cities, their shard and partner couriers (PK-9's order).
+#[utoipa::path(get, path = "/operator/coverage", tag = "operator", responses((status = 200, description = "Cities, their shards and partner couriers (CT-1)", body = serde_json::Value)))]
+async fn coverage(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
+    let cities: serde_json::Map<String, serde_json::Value> = ctx
+        .settings
+        .cities
+        .iter()
+        .map(|(name, c)| {
+            (
+                name.clone(),
+                serde_json::json!({
+                    "covered": c.covered, "shard": c.shard, "couriers": c.couriers,
+                    "utc_offset_minutes": c.utc_offset_minutes,
+                }),
+            )
+        })
+        .collect();
+    HttpResponse::Ok().json(serde_json::json!({
+        "cities": cities, "default_shard": ctx.settings.default_shard,
+    }))
 }
 
+/// `GET /courier/jobs`: the jobs dispatched to the calling company, oldest first.
+#[utoipa::path(get, path = "/courier/jobs", tag = "courier", params(JobsQuery), responses((status = 200, description = "Jobs dispatched to the company", body = serde_json::Value)))]
 async fn list_jobs(
+    company: As<Courier>,
     ctx: web::Data<AppContext>,
     q: web::Query<JobsQuery>,
 ) -> Result<HttpResponse, Problem> {
@@ -82,25 +111,46 @@ async fn list_jobs(
             format!("allowed: {}", STATUSES.join(", ")),
         ));
     }
-    if !(1..=500).contains(&q.limit) {
-        return Err(Problem::invalid("limit", "allowed: 1 to 500"));
-    }
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let jobs = store::for_courier(&mut conn, &q.courier_company, &q.status, q.limit)
+    let jobs = store::for_courier(&mut conn, &company.id, &q.status, limit)
         .await
         .map_err(db_error)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "jobs": jobs })))
 }
 
+/// `GET /buyer/cases/{id}/pickup`: the pickup of one of the buyer's cases.
+#[utoipa::path(get, path = "/buyer/cases/{id}/pickup", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's pickup", body = serde_json::Value)))]
+async fn buyer_pickup(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    job_of_case(ctx, path, |o| o.buyer_id == buyer.id).await
+}
+
+/// `GET /cs/cases/{id}/pickup`: customer service reads any case's pickup (PK-6 complaints).
+#[utoipa::path(get, path = "/cs/cases/{id}/pickup", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's pickup", body = serde_json::Value)))]
+async fn cs_pickup(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    job_of_case(ctx, path, |_| true).await
+}
+
+/// A case's pickup, if `owns` its order; someone else's answers exactly like a missing one.
 async fn job_of_case(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
+    owns: impl Fn(&RefundOrder) -> bool,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let job = store::by_case(&mut conn, id)
         .await
         .map_err(db_error)?
+        .filter(|j| serde_json::from_value::<RefundOrder>(j.refund.clone()).is_ok_and(|o| owns(&o)))
         .ok_or_else(|| Problem::not_found("pickup job"))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "job_id": job.job_id, "status": job.status, "courier_company": job.courier_company,
@@ -109,24 +159,16 @@ async fn job_of_case(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CompanyRequest {
-    courier_company: String,
-}
-
 /// PK-2, PK-6: a company takes a job by naming the rider, by real name.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AcceptRequest {
-    courier_company: String,
     rider: store::Rider,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PickupRequest {
-    courier_company: String,
     tracking_number: String,
 }
 
@@ -136,7 +178,9 @@ enum Step {
     Conflict(String),
 }
 
+#[utoipa::path(post, path = "/courier/jobs/{id}/accept", tag = "courier", request_body = AcceptRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The job, accepted (PK-2, PK-6)", body = serde_json::Value)))]
 async fn accept(
+    company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -152,48 +196,36 @@ async fn accept(
             "PK-6: riders are identified by their real name (2-100 characters)",
         ));
     }
-    courier_step(
-        ctx,
-        root,
-        id,
-        req.courier_company,
-        Action::Accept(req.rider),
-    )
-    .await
+    courier_step(ctx, root, id, company.id, Action::Accept(req.rider)).await
 }
 
+/// PK-3: the rider called the buyer. No body.
+#[utoipa::path(post, path = "/courier/jobs/{id}/call", tag = "courier", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The call, recorded (PK-3)", body = serde_json::Value)))]
 async fn call(
+    company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    company_report(ctx, root, &path, &body, Action::Call).await
+    let id = returns_web::path_uuid(&path, "job")?;
+    courier_step(ctx, root, id, company.id, Action::Call).await
 }
 
+/// PK-3: the rider is at the door. No body.
+#[utoipa::path(post, path = "/courier/jobs/{id}/arrive", tag = "courier", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The arrival, recorded (PK-3)", body = serde_json::Value)))]
 async fn arrive(
+    company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
-    company_report(ctx, root, &path, &body, Action::Arrive).await
+    let id = returns_web::path_uuid(&path, "job")?;
+    courier_step(ctx, root, id, company.id, Action::Arrive).await
 }
 
-/// A report whose body only names the courier company (call, arrive).
-async fn company_report(
-    ctx: web::Data<AppContext>,
-    root: RootSpan,
-    path: &str,
-    body: &[u8],
-    action: Action,
-) -> Result<HttpResponse, Problem> {
-    let id = returns_web::path_uuid(path, "job")?;
-    let req: CompanyRequest = parse_json(body)?;
-    courier_step(ctx, root, id, req.courier_company, action).await
-}
-
+#[utoipa::path(post, path = "/courier/jobs/{id}/pickup", tag = "courier", request_body = PickupRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The parcel, collected (PK-4)", body = serde_json::Value)))]
 async fn pickup(
+    company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -202,7 +234,7 @@ async fn pickup(
     let id = returns_web::path_uuid(&path, "job")?;
     let req: PickupRequest = parse_json(&body)?;
     let t = returns_web::tracking_number(&req.tracking_number)?;
-    courier_step(ctx, root, id, req.courier_company, Action::Pickup(t)).await
+    courier_step(ctx, root, id, company.id, Action::Pickup(t)).await
 }
 
 /// What the courier company reports.

@@ -10,6 +10,7 @@ mod dispatch;
 mod events;
 mod handler;
 mod http;
+mod openapi;
 mod report;
 mod schema;
 mod self_ship;
@@ -42,6 +43,10 @@ impl Service for Logistics {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn openapi() -> utoipa::openapi::OpenApi {
+        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {

@@ -61,7 +61,11 @@ fn unavailable(e: impl std::fmt::Display) -> Problem {
     Problem::unavailable("the report could not be produced; retry shortly")
 }
 
-pub async fn operator_report(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "Figures per courier, city and rider (OP, PK-6)", body = serde_json::Value)))]
+pub async fn operator_report(
+    _: returns_auth::As<returns_auth::Operator>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(unavailable)?;
     let rows: Vec<CourierFigures> = diesel::sql_query(
         "SELECT courier_company, city, count(*) AS jobs, count(accepted_at) AS accepted, \

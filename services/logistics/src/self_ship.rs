@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Buyer};
 use returns_bus::stage;
 use returns_domain::RuleId;
 use returns_events::payloads::{ParcelShipped, RefundOrder};
@@ -46,10 +47,9 @@ pub async fn await_buyer(
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ShipmentRequest {
-    buyer_id: String,
     carrier: String,
     tracking_number: String,
 }
@@ -71,9 +71,11 @@ enum Outcome {
     Conflict(String),
 }
 
-/// `POST /cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as the
-/// first time did; a different number once shipped is a 409.
+/// `POST /buyer/cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as
+/// the first time did; a different number once shipped is a 409.
+#[utoipa::path(post, path = "/buyer/cases/{id}/shipment", tag = "buyer", request_body = ShipmentRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The buyer's shipment (CT-2)", body = serde_json::Value)))]
 pub async fn enter_tracking(
+    buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -107,7 +109,7 @@ pub async fn enter_tracking(
                 .map_err(returns_store::StoreError::from)?;
             // Someone else's case answers exactly like a missing one.
             let Some((city, shard, buyer, status, entered, refund, traceparent)) =
-                row.filter(|r| r.2 == req.buyer_id)
+                row.filter(|r| r.2 == buyer.id)
             else {
                 return Ok(Outcome::NotFound);
             };

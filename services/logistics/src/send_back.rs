@@ -5,6 +5,7 @@ use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::{Remedy, RuleId};
 use returns_events::payloads::{GoodsSentBack, RefundOrder};
@@ -16,10 +17,9 @@ use uuid::Uuid;
 use crate::events::pickup_event;
 use crate::schema::{buyer_shipments, pickup_jobs, send_backs};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SendBackRequest {
-    merchant_id: String,
     carrier: String,
     tracking_number: String,
 }
@@ -66,7 +66,9 @@ async fn parcel_of(
 
 /// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
 /// as the first time did.
+#[utoipa::path(post, path = "/merchant/cases/{id}/send-back", tag = "merchant", request_body = SendBackRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The goods, sent back", body = serde_json::Value)))]
 pub async fn send_back(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -90,7 +92,7 @@ pub async fn send_back(
             };
             let order: RefundOrder = serde_json::from_value(order)?;
             // Another merchant's case answers exactly like a missing one.
-            if order.merchant_id != req.merchant_id {
+            if order.merchant_id != merchant.id {
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);

@@ -221,7 +221,7 @@ pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
 
 /// PK-3: the courier is at the door (kept from the first report).
 /// PK-6: the rider a courier company names for a job.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rider {
     pub id: String,

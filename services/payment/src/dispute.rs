@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use returns_auth::{As, Cs, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::ledger::{DisputeRuling, dispute_settlement};
 use returns_domain::{Fen, RuleId};
@@ -20,7 +21,7 @@ use uuid::Uuid;
 use crate::recovery::{self, Recovery};
 use crate::schema::disputes;
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum Claim {
     EmptyParcel,
@@ -28,10 +29,9 @@ enum Claim {
     NotAsDescribed,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DisputeRequest {
-    merchant_id: String,
     claim: Claim,
     /// References to photos or documents (1 to 10).
     evidence: Vec<String>,
@@ -84,7 +84,9 @@ fn event<E: returns_events::Event>(
 
 /// `POST /merchant/cases/{id}/dispute`: only while the advance is still owed (before the
 /// merchant's window closes); the recovery then waits for customer service.
+#[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 201, description = "The dispute, opened (PAY-7)", body = serde_json::Value)))]
 pub async fn open(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     body: web::Bytes,
@@ -118,7 +120,7 @@ pub async fn open(
             let Some(r) = recovery::for_update(conn, id).await? else {
                 return Ok(Outcome::NotFound);
             };
-            if r.merchant_id != req.merchant_id {
+            if r.merchant_id != merchant.id {
                 return Ok(Outcome::NotFound);
             }
             if r.status != "open" {
@@ -178,13 +180,27 @@ pub async fn open_in(
     )?)
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
 /// `GET /cs/disputes`: the open ones, oldest first.
-pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/cs/disputes", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open disputes, oldest first", body = serde_json::Value)))]
+pub async fn queue(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let rows: Vec<DisputeView> = disputes::table
         .filter(disputes::status.eq("open"))
         .order(disputes::opened_at.asc())
-        .limit(500)
+        .limit(limit)
         .select((
             disputes::case_id,
             disputes::merchant_id,
@@ -202,25 +218,23 @@ pub async fn queue(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> 
     Ok(HttpResponse::Ok().json(serde_json::json!({ "disputes": rows })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RulingRequest {
-    agent_id: String,
     ruling: DisputeRuling,
     reason: String,
 }
 
 /// `POST /cs/disputes/{id}/ruling`: once per dispute.
+#[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (PAY-7)", body = serde_json::Value)))]
 pub async fn rule(
+    agent: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: RulingRequest = parse_json(&body)?;
-    if req.agent_id.trim().is_empty() || req.agent_id.len() > 64 {
-        return Err(Problem::invalid("agent_id", "must be 1-64 characters"));
-    }
     if req.reason.trim().is_empty() || req.reason.len() > 500 {
         return Err(Problem::invalid(
             "reason",
@@ -257,7 +271,7 @@ pub async fn rule(
                     disputes::status.eq("ruled"),
                     disputes::ruling.eq(enum_str(&req.ruling)),
                     disputes::ruling_reason.eq(&req.reason),
-                    disputes::ruled_by.eq(&req.agent_id),
+                    disputes::ruled_by.eq(&agent.id),
                     disputes::ruled_at.eq(now),
                 ))
                 .execute(conn)

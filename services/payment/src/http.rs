@@ -1,7 +1,10 @@
-//! payment's read API: a case's ledger postings, an account's balance, the trial balance.
+//! payment's HTTP API, one front per role: the buyer's refund; the merchant's receipt (PAY-3),
+//! dispute (PAY-7) and statement (deposit, balance, recoveries); customer service's dispute
+//! desk; the operator's ledger (a case's postings, any balance, the trial balance).
 
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use returns_auth::{As, Buyer, Cs, Merchant, Operator};
 use returns_bus::HandleError;
 use returns_runtime::AppContext;
 use returns_web::Problem;
@@ -11,26 +14,29 @@ use crate::receipt::{self, Paid};
 use crate::ledger;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/cases/{id}/ledger", web::get().to(case_ledger))
-        .route("/cases/{id}/refund", web::get().to(case_refund))
+    use crate::{dispute, statement};
+    cfg.route("/buyer/cases/{id}/refund", web::get().to(buyer_refund))
+        .route("/cs/cases/{id}/refund", web::get().to(cs_refund))
         .route(
             "/merchant/cases/{id}/receipt",
             web::post().to(confirm_receipt),
         )
         .route(
             "/merchant/cases/{id}/dispute",
-            web::post().to(crate::dispute::open),
+            web::post().to(dispute::open),
         )
-        .route("/cs/disputes", web::get().to(crate::dispute::queue))
+        .route("/merchant/statement", web::get().to(statement::view))
+        .route("/cs/disputes", web::get().to(dispute::queue))
+        .route("/cs/disputes/{id}/ruling", web::post().to(dispute::rule))
+        .route("/operator/cases/{id}/ledger", web::get().to(case_ledger))
         .route(
-            "/cs/disputes/{id}/ruling",
-            web::post().to(crate::dispute::rule),
-        )
-        .route(
-            "/accounts/{account}/balance",
+            "/operator/accounts/{account}/balance",
             web::get().to(account_balance),
         )
-        .route("/ledger/trial-balance", web::get().to(trial_balance));
+        .route(
+            "/operator/ledger/trial-balance",
+            web::get().to(trial_balance),
+        );
 }
 
 /// A database failure, as every route of this service answers it.
@@ -38,7 +44,9 @@ pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
     returns_web::store_unavailable(e, "the ledger")
 }
 
+#[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's postings", body = serde_json::Value)))]
 async fn case_ledger(
+    _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -50,20 +58,45 @@ async fn case_ledger(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "entries": entries })))
 }
 
+/// `GET /buyer/cases/{id}/refund`: the refund of one of the buyer's cases.
+#[utoipa::path(get, path = "/buyer/cases/{id}/refund", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = serde_json::Value)))]
+async fn buyer_refund(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    case_refund(ctx, path, |r| r.buyer_id == buyer.id).await
+}
+
+/// `GET /cs/cases/{id}/refund`: customer service reads any case's refund.
+#[utoipa::path(get, path = "/cs/cases/{id}/refund", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = serde_json::Value)))]
+async fn cs_refund(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    case_refund(ctx, path, |_| true).await
+}
+
+/// A case's refund, if `owns` it; someone else's answers exactly like a missing one.
 async fn case_refund(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
+    owns: impl Fn(&ledger::RefundView) -> bool,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let refund = ledger::refund_of_case(&mut conn, id)
         .await
         .map_err(db_error)?
+        .filter(|r| owns(r))
         .ok_or_else(|| Problem::not_found("refund"))?;
     Ok(HttpResponse::Ok().json(refund))
 }
 
+#[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1")), responses((status = 200, description = "The account's balance", body = serde_json::Value)))]
 async fn account_balance(
+    _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
@@ -81,26 +114,24 @@ async fn account_balance(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "account": account, "balance_fen": balance })))
 }
 
-async fn trial_balance(ctx: web::Data<AppContext>) -> Result<HttpResponse, Problem> {
+#[utoipa::path(get, path = "/operator/ledger/trial-balance", tag = "operator", responses((status = 200, description = "Every account's balance; they sum to zero", body = serde_json::Value)))]
+async fn trial_balance(
+    _: As<Operator>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let tb = ledger::trial_balance(&mut conn).await.map_err(db_error)?;
     Ok(HttpResponse::Ok().json(tb))
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReceiptRequest {
-    merchant_id: String,
-}
-
-/// PAY-3: the merchant has the parcel; its funds pay the refund now.
+/// PAY-3: the merchant has the parcel; its funds pay the refund now. No body.
+#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = serde_json::Value)))]
 async fn confirm_receipt(
+    merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
-    let req: ReceiptRequest = returns_web::parse_json(&body)?;
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
@@ -109,7 +140,7 @@ async fn confirm_receipt(
             let paid = receipt::pay_from_merchant(
                 conn,
                 id,
-                Some(&req.merchant_id),
+                Some(&merchant.id),
                 "merchant confirmed receipt",
                 now,
             )

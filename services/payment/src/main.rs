@@ -8,10 +8,12 @@ mod handler;
 mod http;
 mod ledger;
 mod on_approval;
+mod openapi;
 mod receipt;
 mod recovery;
 mod return_check;
 mod schema;
+mod statement;
 
 use std::sync::Arc;
 
@@ -37,6 +39,10 @@ impl Service for Payment {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn openapi() -> utoipa::openapi::OpenApi {
+        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {

@@ -1,6 +1,7 @@
 //! The inbox retention job: every `inbox.prune_every_seconds` it deletes inbox rows older than
 //! `inbox.retention_hours`, a batch per statement, so the idempotency records of consumed
-//! events do not grow without end.
+//! events do not grow without end. Each round also deletes the public API's idempotency keys
+//! that expired by the service's clock.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use crate::Shutdown;
 
 pub struct InboxPruner {
     pub pool: Pool,
+    pub clock: returns_clock::Clock,
     pub settings: InboxSettings,
     pub shutdown: Shutdown,
 }
@@ -20,8 +22,9 @@ impl Actor for InboxPruner {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        let (pool, s, mut shutdown) = (
+        let (pool, clock, s, mut shutdown) = (
             self.pool.clone(),
+            self.clock.clone(),
             self.settings.clone(),
             self.shutdown.clone(),
         );
@@ -30,6 +33,22 @@ impl Actor for InboxPruner {
                 tokio::select! {
                     _ = shutdown.recv() => break,
                     _ = tokio::time::sleep(Duration::from_secs(s.prune_every_seconds.max(1))) => {}
+                }
+                match pool.get().await {
+                    Ok(mut conn) => {
+                        let pruned = returns_store::idempotency::prune(
+                            &mut conn,
+                            clock.now(),
+                            s.prune_batch,
+                        )
+                        .await;
+                        match pruned {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(deleted = n, "expired idempotency keys pruned"),
+                            Err(e) => tracing::warn!(error = %e, "idempotency key pruning failed"),
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "idempotency key pruning failed"),
                 }
                 // Batch by batch until nothing old is left, between shutdown checks.
                 loop {

@@ -8,7 +8,7 @@ use crate::guarantee::Evidence;
 use crate::{Policy, RuleId};
 
 /// What a care service does (CARE-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CareService {
     Cleaning,

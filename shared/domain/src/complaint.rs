@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Policy, ReturnReason, RuleId};
 
 /// What the merchant is accused of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grounds {
     /// AS-4: a promise broken while the order awaits payment.

@@ -301,7 +301,7 @@ pub fn settle_recovery(merchant_id: &str, amount: Fen) -> Result<Movement, Inval
 }
 
 /// How customer service settles a disputed advance (PAY-7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DisputeRuling {
     /// The merchant's claim fails: it repays the advance as under PAY-2.

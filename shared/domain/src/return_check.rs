@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What the merchant found when it opened the parcel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnConditions {
     pub not_soiled: bool,

@@ -1,29 +1,40 @@
-//! `/admin/clock`: read the service's clock, and in development and tests move it forward.
+//! `/operator/clock`: read the service's clock, and in development and tests move it forward.
 //! Production's system clock refuses to move (409).
 
 use actix_web::{HttpResponse, web};
+use returns_auth::{As, Operator};
 use returns_web::Problem;
 use serde::Deserialize;
 
 use crate::AppContext;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/clock", web::get().to(now))
-        .route("/admin/clock/advance", web::post().to(advance));
+    cfg.route("/operator/clock", web::get().to(now))
+        .route("/operator/clock/advance", web::post().to(advance));
 }
 
-async fn now(ctx: web::Data<AppContext>) -> HttpResponse {
+/// The service's clock, and whether it can be moved (development and tests only).
+#[utoipa::path(get, path = "/operator/clock", tag = "operator",
+    responses((status = 200, description = "The clock", body = serde_json::Value)))]
+pub(crate) async fn now(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
     HttpResponse::Ok()
         .json(serde_json::json!({ "now": ctx.clock.now(), "movable": ctx.clock.is_movable() }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Advance {
+pub(crate) struct Advance {
     seconds: i64,
 }
 
-async fn advance(ctx: web::Data<AppContext>, body: web::Bytes) -> Result<HttpResponse, Problem> {
+/// Moves a development clock forward; production's clock refuses (409).
+#[utoipa::path(post, path = "/operator/clock/advance", tag = "operator", request_body = Advance,
+    responses((status = 200, description = "The clock after the move", body = serde_json::Value)))]
+pub(crate) async fn advance(
+    _: As<Operator>,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
     let req: Advance = returns_web::parse_json(&body)?;
     if req.seconds < 0 {
         return Err(Problem::invalid(

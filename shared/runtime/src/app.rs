@@ -29,6 +29,9 @@ pub trait Service: 'static {
     fn topics() -> Vec<&'static str>;
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler>;
     fn routes(cfg: &mut web::ServiceConfig);
+    /// The service's routes as OpenAPI paths (its `#[derive(utoipa::OpenApi)]`); the runtime
+    /// adds what every route shares and serves it at `/openapi.json`.
+    fn openapi() -> utoipa::openapi::OpenApi;
     /// The service's reaction to its durable deadlines, if it has any.
     fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
         None

@@ -5,12 +5,14 @@
 
 mod admin;
 mod app;
+mod edge;
 mod health;
 mod lifecycle;
+mod openapi;
 mod root_span;
 
 pub use app::{AppContext, Service};
-pub use lifecycle::run;
+pub use lifecycle::{run, spec_json};
 pub use root_span::tag_case;
 pub use tracing_actix_web::RootSpan;
 

@@ -14,11 +14,13 @@ use tracing_actix_web::TracingLogger;
 use crate::root_span::CaseRootSpan;
 use crate::{AppContext, RuntimeError, Service, admin, health};
 
-/// Request bodies larger than this are refused with 413.
-const BODY_LIMIT: usize = 256 * 1024;
-
 /// Runs service `S` until SIGTERM or SIGINT, then drains and returns.
 pub fn run<S: Service>() -> Result<(), RuntimeError> {
+    // `SERVICE --print-openapi` writes the OpenAPI document and exits (`just openapi`).
+    if std::env::args().any(|a| a == "--print-openapi") {
+        print!("{}", spec_json::<S>());
+        return Ok(());
+    }
     let settings = Arc::new(Settings::load()?);
     let section = settings.service(S::NAME)?.clone();
     let telemetry = returns_telemetry::init(S::NAME, &settings.telemetry)?;
@@ -81,24 +83,40 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         }
         InboxPruner {
             pool: ctx.pool.clone(),
+            clock: ctx.clock.clone(),
             settings: settings.inbox.clone(),
             shutdown: consumers_down.clone(),
         }
         .start();
         S::start_actors(&ctx, consumers_down);
 
+        let tokens = web::Data::new(returns_auth::Tokens::new(&settings.api, ctx.clock.clone()));
+        let body_limit = settings.api.body_limit_bytes;
+        let buckets = web::Data::new(crate::edge::rate_limit::Buckets::default());
+        let spec = web::Data::new(spec_json::<S>());
         let data = web::Data::new(ctx);
         let consumer_data = web::Data::new(consumer.clone());
         let server = HttpServer::new(move || {
+            use actix_web::middleware::from_fn;
+            // `wrap` puts each layer outside the previous one: tracing sees everything, then
+            // problems, rate limit, body cap, idempotency, then the route.
             App::new()
+                .wrap(from_fn(crate::edge::idempotency::idempotency))
+                .wrap(from_fn(crate::edge::body_cap::body_cap))
+                .wrap(from_fn(crate::edge::rate_limit::rate_limit))
+                .wrap(from_fn(crate::edge::problems::problems))
                 .wrap(TracingLogger::<CaseRootSpan>::new())
                 .app_data(data.clone())
                 .app_data(consumer_data.clone())
-                .app_data(web::PayloadConfig::new(BODY_LIMIT))
-                .app_data(returns_web::json_config(BODY_LIMIT))
+                .app_data(tokens.clone())
+                .app_data(buckets.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(returns_web::json_config(body_limit))
                 .app_data(returns_web::path_config())
                 .app_data(returns_web::query_config())
                 .configure(health::routes)
+                .app_data(spec.clone())
+                .route("/openapi.json", web::get().to(serve_spec))
                 .configure(admin::routes)
                 .configure(S::routes)
                 .default_service(web::to(|| async {
@@ -142,6 +160,20 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
     tracing::info!(service = S::NAME, "stopped");
     telemetry.shutdown();
     result
+}
+
+/// The service's OpenAPI document as served and checked in (pretty, with a final newline).
+pub fn spec_json<S: Service>() -> String {
+    let doc = crate::openapi::document(S::openapi(), S::NAME);
+    let mut json = doc.to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+async fn serve_spec(spec: web::Data<String>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.get_ref().clone())
 }
 
 async fn wait_for_signal() {

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 pub use cities::{CityInfo, CityMap, ShardInfo};
 pub use sections::{
-    ClockSettings, DatabaseSettings, HttpSettings, InboxSettings, KafkaSettings, OutboxSettings,
-    ShutdownSettings, TelemetrySettings,
+    ApiSettings, ClockSettings, DatabaseSettings, HttpSettings, InboxSettings, KafkaSettings,
+    OutboxSettings, ShutdownSettings, TelemetrySettings,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +60,9 @@ pub struct Settings {
     pub inbox: InboxSettings,
     #[serde(default)]
     pub policy: Policy,
+    /// The public HTTP API: token keys, body cap, rate limits, idempotency, page size.
+    #[serde(default)]
+    pub api: ApiSettings,
     pub shards: BTreeMap<String, ShardInfo>,
     pub default_shard: String,
     pub cities: BTreeMap<String, CityInfo>,
@@ -114,6 +117,7 @@ impl Settings {
                 "retention must be at least 1 hour and prune_batch at least 1",
             ));
         }
+        self.validate_api()?;
         if self.kafka.batch_max == 0 {
             return Err(SettingsError::invalid(
                 "kafka.batch_max",
@@ -127,6 +131,28 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    fn validate_api(&self) -> Result<(), SettingsError> {
+        let api = &self.api;
+        if api.signing_key.len() < 32 || api.previous_keys.iter().any(|k| k.len() < 32) {
+            return Err(SettingsError::invalid(
+                "api.signing_key",
+                "bearer-token keys must be at least 32 bytes (set RETURNS__API__SIGNING_KEY)",
+            ));
+        }
+        let positive = [
+            ("api.token_minutes", api.token_minutes),
+            ("api.idempotency_hours", api.idempotency_hours),
+            ("api.max_page", api.max_page),
+            ("api.body_limit_bytes", api.body_limit_bytes as i64),
+            ("api.rate_per_second", i64::from(api.rate_per_second)),
+            ("api.rate_burst", i64::from(api.rate_burst)),
+        ];
+        match positive.iter().find(|(_, v)| *v < 1) {
+            Some((key, _)) => Err(SettingsError::invalid(*key, "must be at least 1")),
+            None => Ok(()),
+        }
     }
 
     /// The checked city → shard → partitions map.

@@ -61,7 +61,7 @@ pub struct TelemetrySettings {
 #[serde(deny_unknown_fields)]
 pub struct ClockSettings {
     /// Development and tests only: seconds added to the real clock. Every service of one
-    /// deployment gets the same value, so their clocks agree; `POST /admin/clock/advance`
+    /// deployment gets the same value, so their clocks agree; `POST /operator/clock/advance`
     /// moves it forward. Absent means the real clock, which cannot move.
     #[serde(default)]
     pub shift_seconds: Option<i64>,
@@ -116,6 +116,47 @@ impl Default for OutboxSettings {
         OutboxSettings {
             batch: 500,
             poll_ms: 200,
+        }
+    }
+}
+
+/// The public HTTP API's edge: bearer-token keys, caps and limits (issue 4).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSettings {
+    /// HS256 key that signs and verifies bearer tokens (at least 32 bytes). Deployments set it
+    /// from a secret (`RETURNS__API__SIGNING_KEY`); the checked-in one is for development.
+    pub signing_key: String,
+    /// Keys still accepted for verification while tokens signed with them expire (rotation).
+    #[serde(default)]
+    pub previous_keys: Vec<String>,
+    /// The `iss` claim minted into and required of every token.
+    pub issuer: String,
+    /// Lifetime of a token minted by `just token`.
+    pub token_minutes: i64,
+    /// Request bodies larger than this are refused with 413.
+    pub body_limit_bytes: usize,
+    /// Per-caller token bucket: sustained requests per second and the burst above it.
+    pub rate_per_second: u32,
+    pub rate_burst: u32,
+    /// How long a POST's `Idempotency-Key` is remembered.
+    pub idempotency_hours: i64,
+    /// The largest page a list route returns.
+    pub max_page: i64,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            signing_key: String::new(),
+            previous_keys: Vec::new(),
+            issuer: "returns-platform".to_owned(),
+            token_minutes: 60,
+            body_limit_bytes: 256 * 1024,
+            rate_per_second: 200,
+            rate_burst: 400,
+            idempotency_hours: 24,
+            max_page: 100,
         }
     }
 }

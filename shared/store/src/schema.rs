@@ -38,3 +38,16 @@ diesel::table! {
         fired_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        request -> Text,
+        status -> Nullable<SmallInt>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 /// An error answer: a stable `type`, what was wrong, and which field.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -14,6 +14,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Response headers the answer needs (`WWW-Authenticate`, `Retry-After`).
+    #[serde(skip)]
+    pub headers: Box<[(&'static str, String)]>,
 }
 
 impl Problem {
@@ -24,11 +27,19 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
+            headers: Box::default(),
         }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        let mut headers = std::mem::take(&mut self.headers).into_vec();
+        headers.push((name, value.into()));
+        self.headers = headers.into_boxed_slice();
         self
     }
 
@@ -99,8 +110,10 @@ impl ResponseError for Problem {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .content_type("application/problem+json")
-            .json(self)
+        let mut answer = HttpResponse::build(self.status_code());
+        for (name, value) in self.headers.iter() {
+            answer.insert_header((*name, value.as_str()));
+        }
+        answer.content_type("application/problem+json").json(self)
     }
 }

@@ -1,0 +1,1 @@
+DROP INDEX decisions_awaiting_by_merchant;

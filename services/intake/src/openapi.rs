@@ -1,0 +1,25 @@
+//! intake's routes as an OpenAPI document (the runtime completes and serves it).
+
+use crate::{care, http, intervention, products, report};
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    http::open_case,
+    http::buyer_cases,
+    http::buyer_case,
+    http::merchant_case,
+    http::cs_case,
+    http::put_ratings,
+    http::policies,
+    http::cases_by_status,
+    intervention::by_buyer,
+    intervention::by_merchant,
+    products::services,
+    care::import_cards,
+    care::buyer_card,
+    care::merchant_card,
+    care::open,
+    care::rate,
+    report::operator_report,
+))]
+pub struct ApiDoc;

@@ -1,0 +1,82 @@
+//! The merchant's statement: what its deposit and account hold, and its recoveries (PAY-2),
+//! newest first, a page at a time.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use returns_auth::{As, Merchant};
+use returns_domain::ledger::Account;
+use returns_runtime::AppContext;
+use returns_web::Problem;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::http::db_error;
+use crate::ledger;
+use crate::schema::recoveries;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StatementQuery {
+    /// Recoveries before this case (the `next` of the previous page).
+    #[serde(default)]
+    after: Option<Uuid>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Queryable)]
+struct RecoveryLine {
+    case_id: Uuid,
+    amount_fen: i64,
+    status: String,
+    opened_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /merchant/statement`.
+#[utoipa::path(get, path = "/merchant/statement", tag = "merchant", params(StatementQuery), responses((status = 200, description = "Deposit, account balance and recoveries", body = serde_json::Value)))]
+pub async fn view(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<StatementQuery>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let deposit = Account::MerchantDeposit(merchant.id.clone()).key();
+    let account = Account::Merchant(merchant.id.clone()).key();
+    let deposit_fen = ledger::balance(&mut conn, &deposit)
+        .await
+        .map_err(db_error)?;
+    let balance_fen = ledger::balance(&mut conn, &account)
+        .await
+        .map_err(db_error)?;
+    let mut lines = recoveries::table
+        .filter(recoveries::merchant_id.eq(&merchant.id))
+        .select((
+            recoveries::case_id,
+            recoveries::amount_fen,
+            recoveries::status,
+            recoveries::opened_at,
+            recoveries::closed_at,
+        ))
+        .order(recoveries::case_id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = q.after {
+        lines = lines.filter(recoveries::case_id.lt(after));
+    }
+    let lines: Vec<RecoveryLine> = lines.load(&mut conn).await.map_err(db_error)?;
+    let next = (lines.len() as i64 == limit)
+        .then(|| lines.last().map(|l| l.case_id))
+        .flatten();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "merchant_id": merchant.id,
+        "deposit_balance_fen": deposit_fen,
+        "account_balance_fen": balance_fen,
+        "recoveries": lines,
+        "next": next,
+    })))
+}

@@ -1,0 +1,28 @@
+//! Pagination: every list route returns at most `api.max_page` items a page.
+
+use crate::Problem;
+
+/// The page size a caller asked for (`limit`), or the maximum when it asked for none.
+pub fn page_size(asked: Option<i64>, max: i64) -> Result<i64, Problem> {
+    match asked {
+        None => Ok(max),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(Problem::invalid(
+            "limit",
+            format!("a page holds 1 to {max} items"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_capped() {
+        assert_eq!(page_size(None, 100).ok(), Some(100));
+        assert_eq!(page_size(Some(5), 100).ok(), Some(5));
+        assert!(page_size(Some(101), 100).is_err());
+        assert!(page_size(Some(0), 100).is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! Every public route of the platform, as the access tests walk them and as the OpenAPI
+//! documents must list them (`tests/tests/openapi.rs` compares the two).
+
+use returns_auth::Role;
+
+/// Every public route: method, service, path (`{id}` is an object of the route's kind), role.
+pub const ROUTES: &[(&str, &str, &str, Role)] = &[
+    // intake
+    ("POST", "intake", "/buyer/cases", Role::Buyer),
+    ("GET", "intake", "/buyer/cases", Role::Buyer),
+    ("GET", "intake", "/buyer/cases/{id}", Role::Buyer),
+    (
+        "POST",
+        "intake",
+        "/buyer/cases/{id}/intervention",
+        Role::Buyer,
+    ),
+    ("GET", "intake", "/buyer/products/services", Role::Buyer),
+    ("GET", "intake", "/buyer/service-cards/{id}", Role::Buyer),
+    ("POST", "intake", "/buyer/care-orders", Role::Buyer),
+    (
+        "POST",
+        "intake",
+        "/buyer/care-orders/{id}/rating",
+        Role::Buyer,
+    ),
+    ("GET", "intake", "/merchant/cases/{id}", Role::Merchant),
+    (
+        "POST",
+        "intake",
+        "/merchant/cases/{id}/intervention",
+        Role::Merchant,
+    ),
+    (
+        "GET",
+        "intake",
+        "/merchant/service-cards/{id}",
+        Role::Merchant,
+    ),
+    ("GET", "intake", "/cs/cases/{id}", Role::Cs),
+    ("PUT", "intake", "/operator/ratings", Role::Operator),
+    ("PUT", "intake", "/operator/service-cards", Role::Operator),
+    (
+        "GET",
+        "intake",
+        "/operator/stats/cases-by-status",
+        Role::Operator,
+    ),
+    (
+        "GET",
+        "intake",
+        "/operator/reports/operator",
+        Role::Operator,
+    ),
+    ("GET", "intake", "/operator/policies", Role::Operator),
+    // audit
+    ("POST", "audit", "/buyer/complaints", Role::Buyer),
+    ("GET", "audit", "/buyer/complaints/{id}", Role::Buyer),
+    ("GET", "audit", "/merchant/cases", Role::Merchant),
+    (
+        "GET",
+        "audit",
+        "/merchant/cases/{id}/decision",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "audit",
+        "/merchant/cases/{id}/decision",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "audit",
+        "/merchant/cases/{id}/shipped",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "audit",
+        "/merchant/cases/{id}/return-check",
+        Role::Merchant,
+    ),
+    ("POST", "audit", "/merchant/programme", Role::Merchant),
+    ("GET", "audit", "/merchant/standing", Role::Merchant),
+    ("GET", "audit", "/cs/cases/{id}/decision", Role::Cs),
+    ("POST", "audit", "/cs/cases/{id}/ruling", Role::Cs),
+    ("GET", "audit", "/cs/interventions", Role::Cs),
+    ("GET", "audit", "/cs/complaints", Role::Cs),
+    ("POST", "audit", "/cs/complaints/{id}/ruling", Role::Cs),
+    (
+        "GET",
+        "audit",
+        "/operator/merchants/{id}/standing",
+        Role::Operator,
+    ),
+    // logistics
+    ("GET", "logistics", "/courier/jobs", Role::Courier),
+    (
+        "POST",
+        "logistics",
+        "/courier/jobs/{id}/accept",
+        Role::Courier,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/courier/jobs/{id}/call",
+        Role::Courier,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/courier/jobs/{id}/arrive",
+        Role::Courier,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/courier/jobs/{id}/pickup",
+        Role::Courier,
+    ),
+    ("GET", "logistics", "/buyer/cases/{id}/pickup", Role::Buyer),
+    (
+        "POST",
+        "logistics",
+        "/buyer/cases/{id}/shipment",
+        Role::Buyer,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/buyer/cases/{id}/courier-complaint",
+        Role::Buyer,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/merchant/cases/{id}/send-back",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/merchant/care-jobs/{id}/{step}",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "logistics",
+        "/merchant/delivery-jobs/{id}/{step}",
+        Role::Merchant,
+    ),
+    ("GET", "logistics", "/cs/cases/{id}/pickup", Role::Cs),
+    ("GET", "logistics", "/operator/coverage", Role::Operator),
+    (
+        "GET",
+        "logistics",
+        "/operator/reports/operator",
+        Role::Operator,
+    ),
+    // payment
+    ("GET", "payment", "/buyer/cases/{id}/refund", Role::Buyer),
+    (
+        "POST",
+        "payment",
+        "/merchant/cases/{id}/receipt",
+        Role::Merchant,
+    ),
+    (
+        "POST",
+        "payment",
+        "/merchant/cases/{id}/dispute",
+        Role::Merchant,
+    ),
+    ("GET", "payment", "/merchant/statement", Role::Merchant),
+    ("GET", "payment", "/cs/cases/{id}/refund", Role::Cs),
+    ("GET", "payment", "/cs/disputes", Role::Cs),
+    ("POST", "payment", "/cs/disputes/{id}/ruling", Role::Cs),
+    (
+        "GET",
+        "payment",
+        "/operator/cases/{id}/ledger",
+        Role::Operator,
+    ),
+    (
+        "GET",
+        "payment",
+        "/operator/accounts/{account}/balance",
+        Role::Operator,
+    ),
+    (
+        "GET",
+        "payment",
+        "/operator/ledger/trial-balance",
+        Role::Operator,
+    ),
+];

@@ -1,0 +1,365 @@
+//! Issue 4, points 1-4: every route belongs to one role's front and refuses anyone else; a
+//! caller reaches only its own objects, and another tenant's object answers exactly like one
+//! that does not exist.
+
+use reqwest::Method;
+use returns_auth::Role;
+use returns_harness::api::Api;
+use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::journey::{self, PATIENCE};
+use returns_harness::routes::ROUTES;
+use returns_harness::{Stack, StackOptions, wait_for};
+use serde_json::{Value, json};
+
+fn method(m: &str) -> Method {
+    Method::from_bytes(m.as_bytes()).unwrap_or(Method::GET)
+}
+
+async fn call(
+    stack: &Stack,
+    token: Option<&str>,
+    (m, svc, path): (&str, &str, &str),
+    body: Option<&Value>,
+) -> anyhow::Result<(u16, Value)> {
+    let mut req = stack
+        .client
+        .request(method(m), format!("{}{path}", stack.url(svc)));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let r = req.send().await?;
+    let status = r.status().as_u16();
+    Ok((status, r.json().await.unwrap_or(Value::Null)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_refuses_missing_forged_expired_and_other_roles_tokens() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_auth")).await?;
+    let forged = {
+        let other = returns_settings::ApiSettings {
+            signing_key: "someone-elses-key-that-is-long-enough-1234".into(),
+            ..returns_settings::ApiSettings::default()
+        };
+        returns_auth::Tokens::new(&other, returns_clock::Clock::system())
+    };
+    let any_id = uuid::Uuid::now_v7().to_string();
+    for &(m, svc, template, role) in ROUTES {
+        let path = template
+            .replace("{id}", &any_id)
+            .replace("{step}", "confirm")
+            .replace("{account}", "buyer:b-1");
+        let route = (m, svc, path.as_str());
+        let (s, p) = call(&stack, None, route, Some(&json!({}))).await?;
+        assert_eq!(
+            (s, p["type"].as_str().unwrap_or_default().rsplit('/').next()),
+            (401, Some("unauthenticated")),
+            "{m} {template}: {p}"
+        );
+        let fake = forged.mint(role, "someone")?;
+        let (s, p) = call(&stack, Some(&fake), route, Some(&json!({}))).await?;
+        assert_eq!(s, 401, "forged token on {m} {template}: {p}");
+        let expired = stack.tokens().mint_at(
+            role,
+            "someone",
+            stack.now() - chrono::Duration::hours(3),
+            chrono::Duration::hours(1),
+        )?;
+        let (s, p) = call(&stack, Some(&expired), route, Some(&json!({}))).await?;
+        assert_eq!(s, 401, "expired token on {m} {template}: {p}");
+        for other in Role::ALL.into_iter().filter(|r| *r != role) {
+            let t = stack.token(other, "someone");
+            let (s, p) = call(&stack, Some(&t), route, Some(&json!({}))).await?;
+            assert_eq!(s, 403, "{other} on {m} {template}: {p}");
+        }
+    }
+    stack.shutdown().await
+}
+
+/// What tenant A owns once its journeys ran: every kind of object a route can name.
+struct Owned {
+    case: String,
+    job: String,
+    company: String,
+    merchant: String,
+    card: String,
+    care_order: String,
+    delivery: String,
+    complaint: String,
+}
+
+async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
+    journey::load_ratings(stack, &[("b-a".into(), 5)]).await?;
+    // A fast return: approved at once, a pickup job, collected, refunded from the advance.
+    let case = journey::open_case(stack, "b-a", "ol-a-0001", &CaseSpec::fast_return()).await?;
+    let job = journey::courier_collects(stack, &case, "SF0000000777").await?;
+    journey::wait_refund(stack, &case).await?;
+    let merchant = journey::merchant_of(stack, &case).await?;
+    let company = job["courier_company"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let job = job["job_id"].as_str().unwrap_or_default().to_owned();
+    // A service card and a care order on it (K-5).
+    let until = (stack.now() + chrono::Duration::days(300)).to_rfc3339();
+    let (s, b) = stack
+        .operator()
+        .put("intake", "/operator/service-cards", &json!({ "cards": [{
+            "card_id": "card-a", "buyer_id": "b-a", "merchant_id": merchant, "order_line_id": "ol-card-a",
+            "category": "luxury", "services": ["cleaning"], "valid_until": until, "services_total": 2,
+            "goods_value_fen": 100_000, "merchant_courier": "sf-express" }] }))
+        .await?;
+    anyhow::ensure!(s == 200, "cards: {s} {b}");
+    let (s, b) = stack
+        .buyer("b-a")
+        .post("intake", "/buyer/care-orders", &json!({
+            "card_id": "card-a", "service": "cleaning", "city": "shanghai",
+            "pickup_address": { "address": "1 Huaihai Road", "contact_phone": "13800138000" },
+            "evidence": [{ "kind": "photo_of_item", "ref": "p1" }, { "kind": "photo_of_stain", "ref": "p2" }] }))
+        .await?;
+    anyhow::ensure!(s == 201, "care order: {s} {b}");
+    let care_order = b["case_id"].as_str().unwrap_or_default().to_owned();
+    journey::wait_status(stack, &care_order, "awaiting_merchant").await?;
+    let (s, b) =
+        journey::merchant_decides(stack, &care_order, json!({ "decision": "approve" })).await?;
+    anyhow::ensure!(s == 200, "care review: {s} {b}");
+    journey::wait_status(stack, &care_order, "approved").await?;
+    // A delivery with installation (K-7), scheduled at once.
+    let mut k7 = open_case_body("ol-a-0003", &CaseSpec::fast_return(), stack.now());
+    k7["kind"] = json!("delivery_installation");
+    k7["reason"] = json!("delivery_service");
+    k7["category"] = json!("large_appliance");
+    k7["size_class"] = json!("large");
+    k7["delivery"] = json!({ "address": "9 Binjiang Road", "contact_phone": "13900139000",
+        "preferred_date": (stack.now() + chrono::Duration::days(1)).date_naive(), "installation": true });
+    if let Some(o) = k7.as_object_mut() {
+        o.remove("received_at");
+        o.remove("door_pickup");
+    }
+    let (s, b) = stack
+        .buyer("b-a")
+        .post("intake", "/buyer/cases", &k7)
+        .await?;
+    anyhow::ensure!(s == 201, "delivery: {s} {b}");
+    let delivery = b["case_id"].as_str().unwrap_or_default().to_owned();
+    journey::wait_status(stack, &delivery, "delivery_scheduled").await?;
+    // A complaint (K-6).
+    let (s, b) = stack
+        .buyer("b-a")
+        .post(
+            "audit",
+            "/buyer/complaints",
+            &json!({
+            "merchant_id": merchant, "order_line_id": "ol-a-0001", "grounds": "not_as_described",
+            "text": "Not as described.", "evidence": ["photo-1"], "case_id": case }),
+        )
+        .await?;
+    // Without an intervention AS-5 refuses it (409); a broken promise needs a fresh order.
+    let complaint = if s == 201 {
+        b["complaint_id"].as_str().unwrap_or_default().to_owned()
+    } else {
+        let placed = (stack.now() - chrono::Duration::hours(1)).to_rfc3339();
+        let (s, b) = stack
+            .buyer("b-a")
+            .post(
+                "audit",
+                "/buyer/complaints",
+                &json!({
+                "merchant_id": merchant, "order_line_id": "ol-a-0002", "grounds": "broken_promise",
+                "text": "The gift was missing.", "order_placed_at": placed,
+                "order_awaiting_payment": true, "city": "shanghai" }),
+            )
+            .await?;
+        anyhow::ensure!(s == 201, "complaint: {s} {b}");
+        b["complaint_id"].as_str().unwrap_or_default().to_owned()
+    };
+    Ok(Owned {
+        case,
+        job,
+        company,
+        merchant,
+        card: "card-a".into(),
+        care_order,
+        delivery,
+        complaint,
+    })
+}
+
+/// The object a route names, and a body that passes the route's own checks, so that only the
+/// owner check can refuse it.
+fn target(route: &str, a: &Owned) -> (String, Value) {
+    let case = a.case.clone();
+    match route {
+        "/buyer/service-cards/{id}" | "/merchant/service-cards/{id}" => {
+            (a.card.clone(), json!(null))
+        }
+        "/buyer/care-orders/{id}/rating" => (a.care_order.clone(), json!({ "stars": 5 })),
+        "/buyer/complaints/{id}" => (a.complaint.clone(), json!(null)),
+        "/courier/jobs/{id}/accept" => (
+            a.job.clone(),
+            json!({ "rider": { "id": "r-1", "real_name": "Li Lei" } }),
+        ),
+        "/courier/jobs/{id}/pickup" => {
+            (a.job.clone(), json!({ "tracking_number": "SF0000000888" }))
+        }
+        "/courier/jobs/{id}/call" | "/courier/jobs/{id}/arrive" => (a.job.clone(), json!({})),
+        "/buyer/cases/{id}/intervention" | "/merchant/cases/{id}/intervention" => {
+            (case, json!({ "note": "help" }))
+        }
+        "/merchant/cases/{id}/decision" => (case, json!({ "decision": "approve" })),
+        "/merchant/cases/{id}/shipped"
+        | "/merchant/cases/{id}/send-back"
+        | "/buyer/cases/{id}/shipment" => (
+            case,
+            json!({ "carrier": "sf-express", "tracking_number": "SF0000000999" }),
+        ),
+        "/merchant/cases/{id}/return-check" => (
+            case,
+            json!({ "conditions": {
+            "not_soiled": true, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
+        ),
+        "/buyer/cases/{id}/courier-complaint" => (case, json!({ "text": "Rude." })),
+        "/merchant/care-jobs/{id}/{step}" => (
+            a.care_order.clone(),
+            json!({ "pickup_at": "2030-01-01T10:00:00Z" }),
+        ),
+        "/merchant/delivery-jobs/{id}/{step}" => (a.delivery.clone(), json!({})),
+        "/merchant/cases/{id}/dispute" => {
+            (case, json!({ "claim": "empty_parcel", "evidence": ["x"] }))
+        }
+        _ => (case, json!({})),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_refuses_another_tenants_object_as_if_it_did_not_exist() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_tenants")).await?;
+    let a = tenant_a(&stack).await?;
+    // Tenant B of each role: another buyer, shop and courier company.
+    let other_shop = if a.merchant == "m-7" { "m-6" } else { "m-7" };
+    let other_company = if a.company == "sf-express" {
+        "jd-logistics"
+    } else {
+        "sf-express"
+    };
+    let b_of = |role: Role| -> Api<'_> {
+        match role {
+            Role::Buyer => stack.buyer("b-b"),
+            Role::Merchant => stack.merchant(other_shop),
+            Role::Courier => stack.courier(other_company),
+            Role::Cs => stack.cs(),
+            Role::Operator => stack.operator(),
+        }
+    };
+    let mut checked = 0;
+    for &(m, svc, template, role) in ROUTES {
+        // CS and operators see every tenant's objects by design; their routes are not tenant's.
+        if !template.contains("{id}") || matches!(role, Role::Cs | Role::Operator) {
+            continue;
+        }
+        let (id, body) = target(template, &a);
+        let body = (!body.is_null()).then_some(body);
+        let caller = b_of(role);
+        let step = if template.contains("delivery") {
+            "delivered"
+        } else {
+            "confirm"
+        };
+        let template_with_step = template.replace("{step}", step);
+        let template = template_with_step.as_str();
+        let foreign = template.replace("{id}", &id);
+        let (s, theirs) = caller.send(method(m), svc, &foreign, body.as_ref()).await?;
+        let missing = template.replace(
+            "{id}",
+            &if id.contains('-') && id.len() == 36 {
+                uuid::Uuid::now_v7().to_string()
+            } else {
+                "card-none".into()
+            },
+        );
+        let (s2, nobodys) = caller.send(method(m), svc, &missing, body.as_ref()).await?;
+        assert_eq!(s, 404, "{m} {template} as another {role}: {theirs}");
+        assert_eq!(
+            (s2, &nobodys["type"], &nobodys["detail"]),
+            (404, &theirs["type"], &theirs["detail"]),
+            "{m} {template}: a foreign object must answer like a missing one"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 25, "{checked} object routes checked");
+
+    // Lists show only the caller's own objects.
+    let (_, mine) = stack.buyer("b-b").get("intake", "/buyer/cases").await?;
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(0), "{mine}");
+    let (_, mine) = stack.buyer("b-a").get("intake", "/buyer/cases").await?;
+    // The fast return, the care order and the delivery.
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(3), "{mine}");
+    let (_, jobs) = stack
+        .courier(other_company)
+        .get("logistics", "/courier/jobs?status=collected")
+        .await?;
+    assert!(!jobs.to_string().contains(&a.job), "{jobs}");
+    let (_, jobs) = stack
+        .courier(&a.company)
+        .get("logistics", "/courier/jobs?status=collected")
+        .await?;
+    assert!(jobs.to_string().contains(&a.job), "{jobs}");
+    let (_, statement) = stack
+        .merchant(other_shop)
+        .get("payment", "/merchant/statement")
+        .await?;
+    assert!(!statement.to_string().contains(&a.case), "{statement}");
+    let (_, statement) = stack
+        .merchant(&a.merchant)
+        .get("payment", "/merchant/statement")
+        .await?;
+    assert!(statement.to_string().contains(&a.case), "{statement}");
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_are_paged_with_a_capped_page_size() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_pages")).await?;
+    journey::load_ratings(&stack, &[("b-p".into(), 5)]).await?;
+    let buyer = stack.buyer("b-p");
+    for i in 0..5 {
+        let body = open_case_body(&format!("ol-p-{i}"), &CaseSpec::fast_return(), stack.now());
+        let (s, b) = buyer.post("intake", "/buyer/cases", &body).await?;
+        assert_eq!(s, 201, "{b}");
+    }
+    let (s, p) = buyer.get("intake", "/buyer/cases?limit=101").await?;
+    assert_eq!((s, p["field"].as_str()), (422, Some("limit")), "{p}");
+    let mut seen = Vec::new();
+    let mut path = "/buyer/cases?limit=2".to_owned();
+    loop {
+        let (s, page) = buyer.get("intake", &path).await?;
+        assert_eq!(s, 200, "{page}");
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .filter_map(|c| c["id"].as_str().map(str::to_owned)),
+        );
+        match page["next"].as_str() {
+            Some(next) => path = format!("/buyer/cases?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        (seen.len(), unique.len()),
+        (5, 5),
+        "every case once: {seen:?}"
+    );
+    wait_for("the cases to be decided", PATIENCE, || async {
+        let (_, q) = stack.cs().get("audit", "/cs/interventions?limit=0").await?;
+        Ok((q["field"] == "limit").then_some(()))
+    })
+    .await?;
+    stack.shutdown().await
+}
