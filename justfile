@@ -28,10 +28,11 @@ report:
 demo cases="300": build
     {{platform}} demo --cases {{cases}}
 
-# Formatting, lints, unit tests and the end-to-end harness.
+# Formatting, lints, unit tests, the end-to-end harness and the API fuzzer.
 test: lint build
     cargo test --workspace --exclude returns-harness --quiet
     cargo test -p returns-harness --quiet -- --test-threads=1
+    bash scripts/fuzz-api.sh 25
 
 # Formatting and clippy with warnings as errors.
 lint:
@@ -54,3 +55,7 @@ openapi: build
         "{{CARGO_TARGET_DIR}}/debug/$svc" --print-openapi > "docs/openapi/$svc.json"
     done
     echo "docs/openapi/ regenerated"
+
+# Schemathesis against every service's OpenAPI document, per role (no 5xx, answers as documented).
+fuzz-api examples="25": build
+    bash scripts/fuzz-api.sh {{examples}}

@@ -7,6 +7,13 @@ use crate::Problem;
 
 /// Parses `body` as `T`; on failure says which field and why.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    if has_escaped_nul(body) {
+        // No text the platform keeps may hold a NUL character (PostgreSQL refuses them).
+        return Err(Problem::invalid(
+            "body",
+            "text may not contain the NUL character (\\u0000)",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -20,6 +27,22 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
         };
         Problem::malformed(field, detail)
     })
+}
+
+/// Whether a JSON text holds the escape `\u0000` (a raw NUL byte is not JSON at all).
+fn has_escaped_nul(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1..i + 6) == Some(b"u0000".as_slice()) {
+                return true;
+            }
+            i += 2; // skip the escaped character, so `\\u0000` (a backslash, then text) passes
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// An id in the path (`/cases/{id}`); `what` names it in the error ("case", "job").
@@ -60,6 +83,18 @@ mod tests {
     #[allow(dead_code)]
     struct Inner {
         count: u8,
+    }
+
+    #[test]
+    fn nul_characters_are_refused_but_an_escaped_backslash_is_not_one() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Note {
+            note: String,
+        }
+        let p = parse_json::<Note>(br#"{"note": "a\u0000b"}"#).unwrap_err();
+        assert_eq!((p.status, p.field.as_deref()), (422, Some("body")));
+        assert!(parse_json::<Note>(br#"{"note": "a\\u0000b"}"#).is_ok());
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn valid_key(k: &str) -> bool {
 fn canonical(method: &Method, uri: &str, body: &[u8]) -> String {
     let body = serde_json::from_slice::<serde_json::Value>(body)
         .map(|v| v.to_string())
-        .unwrap_or_else(|_| String::from_utf8_lossy(body).into_owned());
+        .unwrap_or_else(|_| body.escape_ascii().to_string());
     format!("{method} {uri}\n{body}")
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `just fuzz-api [examples]`: schemathesis (from PyPI, in a virtualenv of its own) against every
+# service's OpenAPI document, once per role with that role's token, for a bounded number of
+# examples per operation. Fails on any 5xx and on any answer that breaks the documents (status,
+# content type, body schema, headers). The platform runs on the memory broker for the duration.
+set -euo pipefail
+
+EXAMPLES="${1:-25}"
+SCHEMATHESIS_VERSION=4.32.5
+VENV="${RETURNS_VENV:-$HOME/.cache/returns-venv}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PLATFORM="${CARGO_TARGET_DIR:-$HOME/.cache/returns-target}/debug/platform"
+REPORTS="$ROOT/target/fuzz-api"
+
+log() { printf '\033[1m[fuzz-api]\033[0m %s\n' "$*" >&2; }
+
+if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV (once)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+# The fuzzer is not a user: lift the per-caller rate limit so that every example is served.
+export RETURNS__API__RATE_PER_SECOND=100000 RETURNS__API__RATE_BURST=100000
+cd "$ROOT"
+"$PLATFORM" up --storage memory
+trap '"$PLATFORM" down >/dev/null 2>&1 || true' EXIT
+
+mkdir -p "$REPORTS"
+status=0
+declare -A PORT=([intake]=8081 [audit]=8082 [logistics]=8083 [payment]=8084)
+for svc in intake audit logistics payment; do
+  for role in buyer merchant courier cs operator; do
+    # Only roles with routes on this service.
+    if ! grep -q "\"/$role/" "docs/openapi/$svc.json"; then continue; fi
+    token="$("$PLATFORM" token "$role" "fuzz-$role" --minutes 120)"
+    log "$svc as $role: $EXAMPLES examples per operation"
+    if ! "$VENV/bin/st" run "http://127.0.0.1:${PORT[$svc]}/openapi.json" \
+        --header "Authorization: Bearer $token" \
+        --include-path-regex "^/$role/" \
+        --exclude-path-regex '^/operator/clock' \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+        --phases examples,coverage,fuzzing \
+        --max-examples "$EXAMPLES" \
+        --generation-deterministic \
+        --workers 2 \
+        --request-timeout 10 \
+        --no-color \
+        --report junit --report-junit-path "$REPORTS/$svc-$role.xml" \
+        > "$REPORTS/$svc-$role.log" 2>&1; then
+      log "FAILED: $svc as $role (see $REPORTS/$svc-$role.log)"
+      tail -n 60 "$REPORTS/$svc-$role.log" >&2
+      status=1
+    fi
+  done
+done
+if [ "$status" -eq 0 ]; then log "no 5xx and no answer outside the documents"; fi
+exit "$status"
