@@ -12,6 +12,7 @@ pub mod courier;
 pub mod databases;
 pub mod demo;
 pub mod driver;
+pub mod hook_receiver;
 pub mod journey;
 pub mod kafka;
 pub mod op_report;

@@ -15,6 +15,7 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/buyer/cases/{id}/intervention",
         Role::Buyer,
     ),
+    ("POST", "intake", "/buyer/cases/{id}/evidence", Role::Buyer),
     ("GET", "intake", "/buyer/products/services", Role::Buyer),
     ("GET", "intake", "/buyer/service-cards/{id}", Role::Buyer),
     ("POST", "intake", "/buyer/care-orders", Role::Buyer),
@@ -94,6 +95,20 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/operator/merchants/{id}/standing",
         Role::Operator,
     ),
+    ("PUT", "audit", "/merchant/webhook", Role::Merchant),
+    ("GET", "audit", "/merchant/webhook", Role::Merchant),
+    (
+        "GET",
+        "audit",
+        "/merchant/webhook/deliveries",
+        Role::Merchant,
+    ),
+    (
+        "GET",
+        "audit",
+        "/operator/webhooks/deliveries",
+        Role::Operator,
+    ),
     // logistics
     ("GET", "logistics", "/courier/jobs", Role::Courier),
     (
@@ -140,6 +155,12 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         Role::Merchant,
     ),
     (
+        "GET",
+        "logistics",
+        "/merchant/care-jobs/{id}",
+        Role::Merchant,
+    ),
+    (
         "POST",
         "logistics",
         "/merchant/care-jobs/{id}/{step}",
@@ -157,6 +178,20 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "GET",
         "logistics",
         "/operator/reports/operator",
+        Role::Operator,
+    ),
+    ("PUT", "logistics", "/courier/webhook", Role::Courier),
+    ("GET", "logistics", "/courier/webhook", Role::Courier),
+    (
+        "GET",
+        "logistics",
+        "/courier/webhook/deliveries",
+        Role::Courier,
+    ),
+    (
+        "GET",
+        "logistics",
+        "/operator/webhooks/deliveries",
         Role::Operator,
     ),
     // payment

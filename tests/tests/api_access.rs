@@ -221,6 +221,11 @@ fn target(route: &str, a: &Owned) -> (String, Value) {
             "not_soiled": true, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
         ),
         "/buyer/cases/{id}/courier-complaint" => (case, json!({ "text": "Rude." })),
+        "/buyer/cases/{id}/evidence" => (
+            a.care_order.clone(),
+            json!({ "evidence": [{ "kind": "photo", "ref": "img-1" }] }),
+        ),
+        "/merchant/care-jobs/{id}" => (a.care_order.clone(), json!(null)),
         "/merchant/care-jobs/{id}/{step}" => (
             a.care_order.clone(),
             json!({ "pickup_at": "2030-01-01T10:00:00Z" }),
@@ -361,5 +366,40 @@ async fn lists_are_paged_with_a_capped_page_size() -> anyhow::Result<()> {
         Ok((q["field"] == "limit").then_some(()))
     })
     .await?;
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buyers_attach_evidence_that_the_merchant_reads() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_evidence")).await?;
+    // A 1-star buyer: the merchant reviews (RV-1), so the case stays open.
+    journey::load_ratings(&stack, &[("b-ev".into(), 1)]).await?;
+    let case = journey::open_case(&stack, "b-ev", "ol-ev-0001", &CaseSpec::fast_return()).await?;
+    journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let url = format!("/buyer/cases/{case}/evidence");
+    let photo = json!({ "evidence": [{ "kind": "photo_of_defect", "ref": "img-9" }] });
+    let (s, b) = stack.buyer("b-ev").post("intake", &url, &photo).await?;
+    assert_eq!(s, 200, "{b}");
+    let (s, p) = stack
+        .buyer("b-ev")
+        .post("intake", &url, &json!({ "evidence": [] }))
+        .await?;
+    assert_eq!((s, p["field"].as_str()), (422, Some("evidence")), "{p}");
+    let (s, _) = stack.buyer("b-other").post("intake", &url, &photo).await?;
+    assert_eq!(s, 404, "another buyer's case");
+    let merchant = journey::merchant_of(&stack, &case).await?;
+    let (s, view) = stack
+        .merchant(&merchant)
+        .get("intake", &format!("/merchant/cases/{case}"))
+        .await?;
+    assert_eq!(s, 200, "{view}");
+    assert!(
+        view["case"]["evidence"].to_string().contains("img-9"),
+        "{view}"
+    );
+    assert!(
+        view["timeline"].to_string().contains("evidence reference"),
+        "{view}"
+    );
     stack.shutdown().await
 }

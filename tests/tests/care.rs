@@ -280,6 +280,19 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
     .await?;
     assert_eq!(d["rule_id"], "CARE-3", "{d}");
     journey::wait_status(&stack, &lost, "approved").await?;
+    // The care job exists (its CARE-4 clock runs) once logistics has the courier job.
+    let job = wait_for("the care job", PATIENCE, || async {
+        let (s, j) = stack
+            .merchant("m-2")
+            .get("logistics", &format!("/merchant/care-jobs/{lost}"))
+            .await?;
+        Ok((s == 200).then_some(j))
+    })
+    .await?;
+    assert_eq!(
+        job["contact_phone"], "13800138000",
+        "the merchant's courier knows where"
+    );
     stack.advance_clocks(73 * 3600).await?;
     wait_for("CARE-4's overdue line", PATIENCE, || async {
         let v = journey::case_view(&stack, &lost).await?;

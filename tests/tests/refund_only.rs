@@ -106,6 +106,7 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     let mut forged = opened.json();
     forged["event_id"] = json!(uuid::Uuid::now_v7());
     forged["event_type"] = json!("pickup.dispatched");
+    forged["schema_version"] = json!(1);
     forged["producer"] = json!("logistics");
     forged["payload"] = json!({
         "job_id": uuid::Uuid::now_v7(), "courier_company": "sf-express", "rule": "PK-1",

@@ -105,7 +105,7 @@ pub fn approved_event(
             fast_return,
             approved_at: now,
             facts: opened.facts.clone(),
-            door_pickup: opened.door_pickup.clone(),
+            door_pickup: opened.door_pickup,
         },
     )
 }

@@ -5,6 +5,7 @@ use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::approval::ApprovalOutcome;
 use returns_events::payloads::{CaseOpened, InterventionRequested};
+use returns_events::topics;
 use returns_runtime::AppContext;
 use tracing::Instrument;
 
@@ -22,6 +23,13 @@ impl EventHandler for AuditHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            // Merchants' webhooks read the decisions and payments of their cases.
+            if event.topic == topics::DECISIONS || event.topic == topics::PAYMENTS {
+                crate::webhooks::fan_out(conn, &event, self.ctx.clock.now()).await?;
+            }
+            if event.topic == topics::DECISIONS {
+                return Ok(Vec::new());
+            }
             if let Some(req) = event.payload::<InterventionRequested>()? {
                 return crate::cs_desk::enqueue(conn, event.envelope, &req).await;
             }

@@ -13,6 +13,7 @@ mod schema;
 mod shipment;
 mod standing;
 mod store;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ impl Service for Audit {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::CASES, topics::PAYMENTS]
+        vec![topics::CASES, topics::PAYMENTS, topics::DECISIONS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
@@ -38,6 +39,13 @@ impl Service for Audit {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn webhooks() -> Option<returns_runtime::Webhooks> {
+        Some(returns_runtime::Webhooks {
+            role: returns_auth::Role::Merchant,
+            events: webhooks::EVENTS,
+        })
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {

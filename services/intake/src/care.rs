@@ -404,9 +404,12 @@ pub async fn open(
                 app.service,
                 &CaseOpened {
                     facts,
-                    door_pickup: Some(address),
+                    door_pickup: true,
                 },
             )?;
+            crate::contacts::keep(conn, id, &address)
+                .await
+                .map_err(returns_store::StoreError::from)?;
             store::add_timeline(
                 conn,
                 &NewTimelineRow {

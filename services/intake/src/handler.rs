@@ -7,7 +7,7 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId};
 use returns_events::Event;
-use returns_events::payloads::{CaseClosed, CaseConverted};
+use returns_events::payloads::{CaseApproved, CaseClosed, CaseConverted};
 use returns_events::topics;
 use returns_runtime::AppContext;
 
@@ -97,7 +97,16 @@ impl EventHandler for IntakeHandler {
                 .await?;
             }
             let mut out = Vec::new();
+            if env.event_type == CaseApproved::TYPE
+                && let Some(approved) = event.payload::<CaseApproved>()?
+                && let Some(job) =
+                    crate::contacts::order_courier_job(conn, self.ctx.service, env, approved, now)
+                        .await?
+            {
+                out.push(job);
+            }
             if closes {
+                crate::contacts::forget(conn, env.case_id).await?;
                 let outcome = entry
                     .status
                     .map(CaseStatus::as_str)

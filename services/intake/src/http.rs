@@ -25,6 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/buyer/cases", web::get().to(buyer_cases))
         .route("/buyer/cases/{id}", web::get().to(buyer_case))
         .route(
+            "/buyer/cases/{id}/evidence",
+            web::post().to(crate::evidence::add),
+        )
+        .route(
             "/buyer/cases/{id}/intervention",
             web::post().to(intervention::by_buyer),
         )
@@ -156,7 +160,10 @@ async fn open_case(
             &shard,
             now,
             ctx.service,
-            &CaseOpened { facts, door_pickup },
+            &CaseOpened {
+                facts,
+                door_pickup: door_pickup.is_some(),
+            },
         )
         .map_err(|e| Problem::unavailable(e.to_string()))?;
         let timeline = NewTimelineRow {
@@ -186,6 +193,11 @@ async fn open_case(
                 store::add_timeline(conn, &timeline)
                     .await
                     .map_err(returns_store::StoreError::from)?;
+                if let Some(contact) = &door_pickup {
+                    crate::contacts::keep(conn, row.id, contact)
+                        .await
+                        .map_err(returns_store::StoreError::from)?;
+                }
                 if row.kind == "after_sales" {
                     // AS-2: customer service may be asked 72 hours from now.
                     crate::intervention::start_wait(conn, &row, &app).await?;

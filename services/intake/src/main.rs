@@ -1,6 +1,8 @@
 //! intake: buyers open cases and follow them. Owns the `returns_intake` database.
 
 mod care;
+mod contacts;
+mod evidence;
 mod handler;
 mod http;
 mod intervention;

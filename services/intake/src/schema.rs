@@ -76,4 +76,18 @@ diesel::table! {
 }
 
 diesel::joinable!(case_timeline -> cases (case_id));
-diesel::allow_tables_to_appear_in_same_query!(cases, case_timeline, buyer_ratings, service_cards);
+diesel::allow_tables_to_appear_in_same_query!(
+    cases,
+    case_timeline,
+    buyer_ratings,
+    service_cards,
+    case_contacts
+);
+
+diesel::table! {
+    case_contacts (case_id) {
+        case_id -> Uuid,
+        address -> Text,
+        contact_phone -> Text,
+    }
+}

@@ -335,3 +335,47 @@ pub async fn report(
         Outcome::Conflict(m) => Err(Problem::conflict(m)),
     }
 }
+
+#[derive(Debug, serde::Serialize, Queryable)]
+struct CareJobView {
+    case_id: uuid::Uuid,
+    merchant_courier: String,
+    address: String,
+    contact_phone: String,
+    confirm_by: DateTime<Utc>,
+    step: Option<String>,
+    pickup_at: Option<DateTime<Utc>>,
+    tracking_number: Option<String>,
+}
+
+/// `GET /merchant/care-jobs/{case_id}`: the shop's care job, with where its courier collects.
+#[utoipa::path(get, path = "/merchant/care-jobs/{id}", tag = "merchant",
+    params(("id" = String, Path, description = "The care order's case id")),
+    responses((status = 200, description = "The care job (CARE-4)", body = serde_json::Value)))]
+pub async fn view(
+    caller: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let job: CareJobView = care_jobs::table
+        .find(id)
+        .filter(care_jobs::merchant_id.eq(&caller.id))
+        .select((
+            care_jobs::case_id,
+            care_jobs::merchant_courier,
+            care_jobs::address,
+            care_jobs::contact_phone,
+            care_jobs::confirm_by,
+            care_jobs::step,
+            care_jobs::pickup_at,
+            care_jobs::tracking_number,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("care job"))?;
+    Ok(HttpResponse::Ok().json(job))
+}

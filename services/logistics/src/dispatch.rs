@@ -25,6 +25,7 @@ pub enum PickupDecision {
 
 pub fn decide(
     approved: &CaseApproved,
+    address: Option<PickupAddress>,
     city: &CityInfo,
     now: DateTime<Utc>,
     policy: &Policy,
@@ -38,7 +39,7 @@ pub fn decide(
         fast_return: approved.fast_return,
         remedy: f.remedy,
     };
-    let Some(address) = approved.door_pickup.clone() else {
+    let Some(address) = address else {
         return PickupDecision::BuyerShips {
             refund,
             rule: None,

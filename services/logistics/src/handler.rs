@@ -1,11 +1,15 @@
-//! logistics reacts to `case.approved`: a door-pickup job (PK-1..PK-3) or self-shipping (CT-2).
+//! logistics reacts to `case.approved`: self-shipping (CT-2) or nothing to collect; and to
+//! `courier_job.ordered`, the approval of a case with the buyer's address (sent separately, on
+//! the courier-jobs topic, so that no other event carries it): a door-pickup job (PK-1..PK-3),
+//! the merchant's courier for a care order (CARE-4) or a delivery slot (K-7, WF-3).
 
 use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::{
-    CaseApproved, CaseConverted, PickupDispatched, PickupNotOffered, PickupScheduled,
+    CaseApproved, CaseConverted, CourierJobOrdered, PickupDispatched, PickupNotOffered,
+    PickupScheduled,
 };
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -26,6 +30,11 @@ impl EventHandler for LogisticsHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            // Courier companies' webhooks read the pickups of their jobs; nothing else to do.
+            if event.topic == returns_events::topics::PICKUPS {
+                crate::webhooks::fan_out(conn, &event, self.ctx.clock.now()).await?;
+                return Ok(Vec::new());
+            }
             if let Some(c) = event.payload::<CaseConverted>()? {
                 // RS-3: the buyer sends the shipped goods back with their own tracking number.
                 let env = event.envelope;
@@ -50,10 +59,24 @@ impl EventHandler for LogisticsHandler {
                 .await?;
                 return Ok(Vec::new());
             }
-            let Some(approved) = event.payload::<CaseApproved>()? else {
+            let (approved, address) = if let Some(job) = event.payload::<CourierJobOrdered>()? {
+                tracing::info!(
+                    case_id = %event.envelope.case_id,
+                    phone = %returns_web::pii::mask_phone(&job.contact.contact_phone),
+                    address = %returns_web::pii::mask_address(&job.contact.address),
+                    "courier job ordered"
+                );
+                (job.approved, Some(job.contact))
+            } else if let Some(approved) = event.payload::<CaseApproved>()? {
+                if approved.door_pickup {
+                    // Its courier job, with the address, follows from intake.
+                    return Ok(Vec::new());
+                }
+                (approved, None)
+            } else {
                 return Ok(Vec::new());
             };
-            if let (Some(care), Some(address)) = (&approved.facts.care, &approved.door_pickup) {
+            if let (Some(care), Some(address)) = (&approved.facts.care, &address) {
                 // K-5: the merchant's own courier collects (CARE-4), not a partner's pickup.
                 let now = self.ctx.clock.now();
                 let f = &approved.facts;
@@ -69,7 +92,7 @@ impl EventHandler for LogisticsHandler {
                 )
                 .await;
             }
-            if let (Some(d), Some(address)) = (&approved.facts.delivery, &approved.door_pickup) {
+            if let (Some(d), Some(address)) = (&approved.facts.delivery, &address) {
                 // K-7, WF-3: a delivery slot, not a pickup.
                 let now = self.ctx.clock.now();
                 return crate::delivery_jobs::book(
@@ -92,7 +115,8 @@ impl EventHandler for LogisticsHandler {
             async {
                 let now = self.ctx.clock.now();
                 let city = self.ctx.cities.city(&env.city);
-                let decision = dispatch::decide(&approved, city, now, &self.ctx.settings.policy);
+                let decision =
+                    dispatch::decide(&approved, address, city, now, &self.ctx.settings.policy);
                 let (c, ci, sh) = (env.case_id, env.city.as_str(), env.shard.as_str());
                 match decision {
                     PickupDecision::BuyerShips { rule, reason, refund } => {

@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/merchant/cases/{id}/send-back",
             web::post().to(send_back::send_back),
         )
+        .route("/merchant/care-jobs/{id}", web::get().to(care_jobs::view))
         .route(
             "/merchant/care-jobs/{id}/{step}",
             web::post().to(care_jobs::report),

@@ -17,6 +17,7 @@ mod self_ship;
 mod send_back;
 mod store;
 mod timer;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ impl Service for Logistics {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::DECISIONS]
+        vec![topics::DECISIONS, topics::COURIER_JOBS, topics::PICKUPS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
@@ -43,6 +44,13 @@ impl Service for Logistics {
 
     fn routes(cfg: &mut web::ServiceConfig) {
         http::routes(cfg);
+    }
+
+    fn webhooks() -> Option<returns_runtime::Webhooks> {
+        Some(returns_runtime::Webhooks {
+            role: returns_auth::Role::Courier,
+            events: webhooks::EVENTS,
+        })
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {

@@ -15,6 +15,7 @@ use crate::{care_jobs, courier_complaints, delivery_jobs, http, report, self_shi
     self_ship::enter_tracking,
     courier_complaints::file,
     send_back::send_back,
+    care_jobs::view,
     care_jobs::report,
     delivery_jobs::report,
     report::operator_report,

@@ -87,7 +87,8 @@ fn yes() -> bool {
     true
 }
 
-/// Where the courier collects. Personal data: only logistics needs it.
+/// Where the courier collects, or delivers (K-7). Personal data: it travels only in
+/// [`CourierJobOrdered`], on the courier-jobs topic that logistics alone reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PickupAddress {
     pub address: String,
@@ -98,10 +99,12 @@ pub struct PickupAddress {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseOpened {
     pub facts: CaseFacts,
-    /// PK-1: door pickup asked for in the same step; `None` when the buyer ships it.
-    pub door_pickup: Option<PickupAddress>,
+    /// PK-1: door pickup asked for (or, for K-5 and K-7, a pickup or delivery address given);
+    /// false when the buyer ships it. The address itself stays with intake until approval.
+    pub door_pickup: bool,
 }
-event!(CaseOpened, "case.opened", 1);
+// v2: `door_pickup` is a flag; the address left the event (issue 4, PII).
+event!(CaseOpened, "case.opened", 2);
 
 /// audit: the request is approved, by the system (AUTO-1, RV-1 timeout) or by the merchant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,9 +117,21 @@ pub struct CaseApproved {
     pub fast_return: bool,
     pub approved_at: DateTime<Utc>,
     pub facts: CaseFacts,
-    pub door_pickup: Option<PickupAddress>,
+    /// The buyer gave an address: its courier job follows as [`CourierJobOrdered`].
+    pub door_pickup: bool,
 }
-event!(CaseApproved, "case.approved", 1);
+// v2: `door_pickup` is a flag; the address left the event (issue 4, PII).
+event!(CaseApproved, "case.approved", 2);
+
+/// intake: an approved case needs the buyer's address at the door: a pickup (PK-1), the
+/// merchant's courier for a care order (CARE-4), or a delivery (K-7). The only event that
+/// carries an address and a phone number; only logistics reads its topic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourierJobOrdered {
+    pub approved: CaseApproved,
+    pub contact: PickupAddress,
+}
+event!(CourierJobOrdered, "courier_job.ordered", 1);
 
 /// audit: the request waits for the merchant (RV-1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,9 @@
 pub const CASES: &str = "returns.cases.v1";
 /// audit → logistics, intake: `case.approved`, `case.awaiting_merchant`, `case.rejected`.
 pub const DECISIONS: &str = "returns.decisions.v1";
+/// intake → logistics only: `courier_job.ordered`, the one event with an address and a phone
+/// number (issue 4, PII). Shorter retention than the others belongs here in production.
+pub const COURIER_JOBS: &str = "returns.courier-jobs.v1";
 /// logistics → payment, intake: `pickup.*`.
 pub const PICKUPS: &str = "returns.pickups.v1";
 /// payment → intake: `refund.paid`, `recovery.opened`.
@@ -12,4 +15,11 @@ pub const PAYMENTS: &str = "returns.payments.v1";
 pub const DEAD_LETTER: &str = "returns.dead-letter.v1";
 
 /// Every topic the platform owns, for provisioning.
-pub const ALL: [&str; 5] = [CASES, DECISIONS, PICKUPS, PAYMENTS, DEAD_LETTER];
+pub const ALL: [&str; 6] = [
+    CASES,
+    DECISIONS,
+    COURIER_JOBS,
+    PICKUPS,
+    PAYMENTS,
+    DEAD_LETTER,
+];

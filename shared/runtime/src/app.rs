@@ -36,6 +36,11 @@ pub trait Service: 'static {
     fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
         None
     }
+    /// The role whose subscribers this service sends webhooks to, and the event types they may
+    /// choose; the runtime then serves the webhook routes and runs the deliverer.
+    fn webhooks() -> Option<crate::Webhooks> {
+        None
+    }
     /// Starts the service's own actors on the System; they stop when `shutdown` fires.
     fn start_actors(_ctx: &AppContext, _shutdown: Shutdown) {}
 }

@@ -10,11 +10,13 @@ mod health;
 mod lifecycle;
 mod openapi;
 mod root_span;
+mod webhooks_api;
 
 pub use app::{AppContext, Service};
 pub use lifecycle::{run, spec_json};
 pub use root_span::tag_case;
 pub use tracing_actix_web::RootSpan;
+pub use webhooks_api::Webhooks;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {

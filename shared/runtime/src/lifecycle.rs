@@ -88,12 +88,26 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
             shutdown: consumers_down.clone(),
         }
         .start();
+        if S::webhooks().is_some() {
+            returns_webhooks::Deliverer {
+                pool: ctx.pool.clone(),
+                clock: ctx.clock.clone(),
+                settings: settings.webhooks.clone(),
+                shutdown: consumers_down.clone(),
+            }
+            .start();
+        }
         S::start_actors(&ctx, consumers_down);
 
         let tokens = web::Data::new(returns_auth::Tokens::new(&settings.api, ctx.clock.clone()));
         let body_limit = settings.api.body_limit_bytes;
         let buckets = web::Data::new(crate::edge::rate_limit::Buckets::default());
         let spec = web::Data::new(spec_json::<S>());
+        let hooks = S::webhooks();
+        let hooks_data = web::Data::new(hooks.unwrap_or(crate::Webhooks {
+            role: returns_auth::Role::Operator,
+            events: &[],
+        }));
         let data = web::Data::new(ctx);
         let consumer_data = web::Data::new(consumer.clone());
         let server = HttpServer::new(move || {
@@ -119,6 +133,8 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
                 .route("/openapi.json", web::get().to(serve_spec))
                 .configure(admin::routes)
                 .configure(S::routes)
+                .app_data(hooks_data.clone())
+                .configure(|cfg| crate::webhooks_api::routes(hooks, cfg))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(returns_web::Problem::not_found("route"))
                 }))
@@ -164,7 +180,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
 
 /// The service's OpenAPI document as served and checked in (pretty, with a final newline).
 pub fn spec_json<S: Service>() -> String {
-    let doc = crate::openapi::document(S::openapi(), S::NAME);
+    let doc = crate::openapi::document(S::openapi(), S::NAME, S::webhooks());
     let mut json = doc.to_pretty_json().unwrap_or_default();
     json.push('\n');
     json

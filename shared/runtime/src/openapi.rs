@@ -41,8 +41,11 @@ const POST_PROBLEMS: [(&str, &str); 1] = [(
 struct Shared;
 
 /// `doc`, the service's own paths, completed with what every route shares.
-pub fn document(mut doc: OpenApi, service: &str) -> OpenApi {
+pub fn document(mut doc: OpenApi, service: &str, webhooks: Option<crate::Webhooks>) -> OpenApi {
     doc.merge(Shared::openapi());
+    if let Some(hooks) = crate::webhooks_api::doc(webhooks) {
+        doc.merge(hooks);
+    }
     doc.info.title = format!("returns platform: {service}");
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     doc.info.description = Some(format!(

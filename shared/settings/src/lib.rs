@@ -14,7 +14,7 @@ use serde::Deserialize;
 pub use cities::{CityInfo, CityMap, ShardInfo};
 pub use sections::{
     ApiSettings, ClockSettings, DatabaseSettings, HttpSettings, InboxSettings, KafkaSettings,
-    OutboxSettings, ShutdownSettings, TelemetrySettings,
+    OutboxSettings, ShutdownSettings, TelemetrySettings, WebhookSettings,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,9 @@ pub struct Settings {
     /// The public HTTP API: token keys, body cap, rate limits, idempotency, page size.
     #[serde(default)]
     pub api: ApiSettings,
+    /// Webhook deliveries' retry schedule.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
     pub shards: BTreeMap<String, ShardInfo>,
     pub default_shard: String,
     pub cities: BTreeMap<String, CityInfo>,

@@ -160,3 +160,31 @@ impl Default for ApiSettings {
         }
     }
 }
+
+/// Webhooks to merchants and courier companies (issue 4): the retry schedule of the delivery log.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Seconds before the first retry; each further retry waits twice as long.
+    pub first_retry_seconds: i64,
+    /// The longest wait between two attempts.
+    pub max_retry_seconds: i64,
+    /// Attempts before a delivery is given up (`failed`).
+    pub max_attempts: i32,
+    /// How often the delivery log is read for due deliveries.
+    pub poll_ms: u64,
+    /// How long a subscriber has to answer one attempt.
+    pub timeout_ms: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            first_retry_seconds: 5,
+            max_retry_seconds: 3600,
+            max_attempts: 10,
+            poll_ms: 200,
+            timeout_ms: 5000,
+        }
+    }
+}

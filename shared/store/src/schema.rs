@@ -51,3 +51,31 @@ diesel::table! {
         expires_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    webhook_subscriptions (owner) {
+        owner -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Array<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        owner -> Text,
+        event_id -> Uuid,
+        event_type -> Text,
+        body -> Bytea,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamptz,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}

@@ -4,6 +4,7 @@
 mod fields;
 mod json;
 mod page;
+pub mod pii;
 mod problem;
 
 pub use fields::{carrier, check_id, store_unavailable, tracking_number};

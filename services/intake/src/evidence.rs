@@ -1,0 +1,121 @@
+//! The buyer attaches more evidence references (photos, documents) to an open case, for the
+//! merchant's review or customer service: `POST /buyer/cases/{id}/evidence`. The merchant reads
+//! them on `GET /merchant/cases/{id}`; the timeline says how many were added.
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use returns_auth::{As, Buyer};
+use returns_domain::CaseStatus;
+use returns_domain::guarantee::Evidence;
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::http::db_error;
+use crate::schema::cases;
+use crate::store::{self, NewTimelineRow};
+
+/// A case holds at most this many evidence references in all.
+const MOST: usize = 20;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddEvidence {
+    /// 1 to 10 references, each a kind (1-60 characters) and a ref (1-300 characters).
+    evidence: Vec<Evidence>,
+}
+
+enum Outcome {
+    Added(serde_json::Value),
+    NotFound,
+    Closed(String),
+    TooMany(usize),
+}
+
+#[utoipa::path(post, path = "/buyer/cases/{id}/evidence", tag = "buyer", request_body = AddEvidence,
+    params(("id" = String, Path, description = "The case's id")),
+    responses((status = 200, description = "The case's evidence, with the new references", body = serde_json::Value)))]
+pub async fn add(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let req: AddEvidence = parse_json(&body)?;
+    if req.evidence.is_empty()
+        || req.evidence.len() > 10
+        || req.evidence.iter().any(|e| {
+            e.kind.trim().is_empty()
+                || e.kind.len() > 60
+                || e.reference.trim().is_empty()
+                || e.reference.len() > 300
+        })
+    {
+        return Err(Problem::invalid(
+            "evidence",
+            "1 to 10 items, each a kind (1-60 characters) and a ref (1-300 characters)",
+        ));
+    }
+    let now = ctx.clock.now();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, diesel::result::Error, _>(async move |conn| {
+            let Some(case) = store::case_for_update(conn, id).await? else {
+                return Ok(Outcome::NotFound);
+            };
+            // Someone else's case answers exactly like a missing one.
+            if case.buyer_id != buyer.id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
+            if case.status == CaseStatus::Closed.as_str() {
+                return Ok(Outcome::Closed(case.status));
+            }
+            let mut all: Vec<Evidence> =
+                serde_json::from_value(case.evidence.clone()).unwrap_or_default();
+            if all.len() + req.evidence.len() > MOST {
+                return Ok(Outcome::TooMany(MOST.saturating_sub(all.len())));
+            }
+            all.extend(req.evidence.iter().cloned());
+            let value = serde_json::to_value(&all).unwrap_or_default();
+            diesel::update(cases::table.find(id))
+                .set((cases::evidence.eq(&value), cases::updated_at.eq(now)))
+                .execute(conn)
+                .await?;
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: id,
+                    event_id: uuid::Uuid::now_v7(),
+                    event_type: "case.evidence_added".to_owned(),
+                    status: None,
+                    rule_id: None,
+                    reason: format!(
+                        "You added {} evidence reference(s); the merchant and customer service see them.",
+                        req.evidence.len()
+                    ),
+                    at: now,
+                },
+            )
+            .await?;
+            Ok(Outcome::Added(value))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Added(evidence) => {
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "evidence": evidence })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::Closed(s) => Err(Problem::conflict(format!(
+            "the case is {s}; evidence is added to an open case"
+        ))),
+        Outcome::TooMany(left) => Err(Problem::invalid(
+            "evidence",
+            format!("a case holds at most {MOST} references; {left} more can be added"),
+        )),
+    }
+}

@@ -1,0 +1,242 @@
+//! The webhook routes of the service that sends a role's events (merchants: audit; courier
+//! companies: logistics): subscribe (`PUT /{role}/webhook`), read the subscription and its
+//! delivery log; and the operator's view of the whole log (`GET /operator/webhooks/deliveries`).
+
+use actix_web::{HttpResponse, web};
+use returns_auth::{As, Courier, Merchant, Operator, Role, RoleOf};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::AppContext;
+
+/// Which role's subscribers a service serves, and the event types they may choose.
+#[derive(Debug, Clone, Copy)]
+pub struct Webhooks {
+    pub role: Role,
+    pub events: &'static [&'static str],
+}
+
+/// A subscriber's request: where to deliver and which event types.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeRequest {
+    /// An `https://` (or, in development, `http://`) URL that accepts POSTs.
+    pub url: String,
+    /// Event types to receive; see the route's description for those allowed.
+    pub events: Vec<String>,
+    /// Issue a new signing secret (the old one stops signing at once).
+    #[serde(default)]
+    pub rotate_secret: bool,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    /// Only this subscriber's deliveries (`merchant:m-1`, `courier:sf-express`).
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+fn owner<R: RoleOf>(caller: &As<R>) -> String {
+    format!("{}:{}", R::ROLE, caller.id)
+}
+
+fn db_error(e: impl std::fmt::Display) -> Problem {
+    returns_web::store_unavailable(e, "the webhook store")
+}
+
+fn check_url(url: &str) -> Result<(), Problem> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2000
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::invalid(
+            "url",
+            "an http(s) URL of at most 2000 characters, without spaces",
+        ))
+    }
+}
+
+async fn subscribe<R: RoleOf>(
+    caller: As<R>,
+    ctx: web::Data<AppContext>,
+    hooks: web::Data<Webhooks>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let req: SubscribeRequest = parse_json(&body)?;
+    check_url(&req.url)?;
+    if req.events.is_empty() || req.events.len() > 50 {
+        return Err(Problem::invalid("events", "1 to 50 event types"));
+    }
+    if let Some((i, bad)) = req
+        .events
+        .iter()
+        .enumerate()
+        .find(|(_, e)| !hooks.events.contains(&e.as_str()))
+    {
+        return Err(Problem::invalid(
+            format!("events[{i}]"),
+            format!(
+                "{bad:?} is not an event you can receive here; allowed: {}",
+                hooks.events.join(", ")
+            ),
+        ));
+    }
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let (sub, secret) = returns_webhooks::subscribe(
+        &mut conn,
+        &owner(&caller),
+        &req.url,
+        &req.events,
+        req.rotate_secret,
+        ctx.clock.now(),
+    )
+    .await
+    .map_err(db_error)?;
+    // The secret is shown once, when it is issued.
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "owner": sub.owner, "url": sub.url, "events": sub.event_types, "secret": secret,
+    })))
+}
+
+async fn subscription<R: RoleOf>(
+    caller: As<R>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let sub = returns_webhooks::subscription_of(&mut conn, &owner(&caller))
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Problem::not_found("webhook subscription"))?;
+    Ok(HttpResponse::Ok().json(sub))
+}
+
+async fn own_log<R: RoleOf>(
+    caller: As<R>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<LogQuery>,
+) -> Result<HttpResponse, Problem> {
+    if q.owner.is_some() {
+        return Err(Problem::invalid(
+            "owner",
+            "a subscriber reads its own log only",
+        ));
+    }
+    log(ctx, Some(owner(&caller)), q.limit).await
+}
+
+async fn log(
+    ctx: web::Data<AppContext>,
+    owner: Option<String>,
+    limit: Option<i64>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(limit, ctx.settings.api.max_page)?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows = returns_webhooks::deliveries(&mut conn, owner.as_deref(), limit)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "deliveries": rows })))
+}
+
+/// `GET /operator/webhooks/deliveries`: the whole log, or one subscriber's.
+#[utoipa::path(get, path = "/operator/webhooks/deliveries", tag = "operator", params(LogQuery),
+    responses((status = 200, description = "The delivery log, newest first", body = serde_json::Value)))]
+pub(crate) async fn operator_log(
+    _: As<Operator>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<LogQuery>,
+) -> Result<HttpResponse, Problem> {
+    let q = q.into_inner();
+    log(ctx, q.owner, q.limit).await
+}
+
+/// One role's webhook routes, annotated for the OpenAPI document.
+macro_rules! front {
+    ($module:ident, $role:ident, $put:literal, $get:literal, $log:literal, $tag:literal) => {
+        pub(crate) mod $module {
+            use super::*;
+
+            #[utoipa::path(put, path = $put, tag = $tag, request_body = SubscribeRequest,
+                responses((status = 200, description = "The subscription; `secret` (whsec_...) only when issued", body = serde_json::Value)))]
+            pub(crate) async fn put(
+                caller: As<$role>,
+                ctx: web::Data<AppContext>,
+                hooks: web::Data<Webhooks>,
+                body: web::Bytes,
+            ) -> Result<HttpResponse, Problem> {
+                subscribe(caller, ctx, hooks, body).await
+            }
+
+            #[utoipa::path(get, path = $get, tag = $tag,
+                responses((status = 200, description = "The subscription", body = serde_json::Value)))]
+            pub(crate) async fn get(
+                caller: As<$role>,
+                ctx: web::Data<AppContext>,
+            ) -> Result<HttpResponse, Problem> {
+                subscription(caller, ctx).await
+            }
+
+            #[utoipa::path(get, path = $log, tag = $tag, params(LogQuery),
+                responses((status = 200, description = "The subscriber's deliveries, newest first", body = serde_json::Value)))]
+            pub(crate) async fn deliveries(
+                caller: As<$role>,
+                ctx: web::Data<AppContext>,
+                q: web::Query<LogQuery>,
+            ) -> Result<HttpResponse, Problem> {
+                own_log(caller, ctx, q).await
+            }
+
+            #[derive(utoipa::OpenApi)]
+            #[openapi(paths(put, get, deliveries, super::operator_log))]
+            pub(crate) struct Doc;
+
+            pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+                cfg.route($put, web::put().to(put))
+                    .route($get, web::get().to(get))
+                    .route($log, web::get().to(deliveries))
+                    .route("/operator/webhooks/deliveries", web::get().to(super::operator_log));
+            }
+        }
+    };
+}
+
+front!(
+    merchant,
+    Merchant,
+    "/merchant/webhook",
+    "/merchant/webhook",
+    "/merchant/webhook/deliveries",
+    "merchant"
+);
+front!(
+    courier,
+    Courier,
+    "/courier/webhook",
+    "/courier/webhook",
+    "/courier/webhook/deliveries",
+    "courier"
+);
+
+/// The routes of `hooks.role`, if the service sends webhooks.
+pub(crate) fn routes(hooks: Option<Webhooks>, cfg: &mut web::ServiceConfig) {
+    match hooks.map(|h| h.role) {
+        Some(Role::Merchant) => merchant::routes(cfg),
+        Some(Role::Courier) => courier::routes(cfg),
+        _ => {}
+    }
+}
+
+/// Their OpenAPI paths.
+pub(crate) fn doc(hooks: Option<Webhooks>) -> Option<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi as _;
+    match hooks.map(|h| h.role) {
+        Some(Role::Merchant) => Some(merchant::Doc::openapi()),
+        Some(Role::Courier) => Some(courier::Doc::openapi()),
+        _ => None,
+    }
+}
