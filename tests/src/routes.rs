@@ -139,6 +139,12 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
     (
         "POST",
         "logistics",
+        "/buyer/cases/{id}/pickup-slot",
+        Role::Buyer,
+    ),
+    (
+        "POST",
+        "logistics",
         "/buyer/cases/{id}/shipment",
         Role::Buyer,
     ),

@@ -88,6 +88,8 @@ struct Owned {
     care_order: String,
     delivery: String,
     complaint: String,
+    /// A pickup slot start the services accept (a day ahead on their clock).
+    slot: String,
 }
 
 async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
@@ -184,6 +186,7 @@ async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
         care_order,
         delivery,
         complaint,
+        slot: (stack.now() + chrono::Duration::days(1)).to_rfc3339(),
     })
 }
 
@@ -221,6 +224,7 @@ fn target(route: &str, a: &Owned) -> (String, Value) {
             "not_soiled": true, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true } }),
         ),
         "/buyer/cases/{id}/courier-complaint" => (case, json!({ "text": "Rude." })),
+        "/buyer/cases/{id}/pickup-slot" => (case, json!({ "start": a.slot })),
         "/buyer/cases/{id}/evidence" => (
             a.care_order.clone(),
             json!({ "evidence": [{ "kind": "photo", "ref": "img-1" }] }),
@@ -401,5 +405,78 @@ async fn buyers_attach_evidence_that_the_merchant_reads() -> anyhow::Result<()> 
         view["timeline"].to_string().contains("evidence reference"),
         "{view}"
     );
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_1_buyers_pick_a_pickup_slot_before_a_rider_takes_the_job() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_slot")).await?;
+    journey::load_ratings(&stack, &[("b-slot".into(), 5)]).await?;
+    let case = journey::open_case(&stack, "b-slot", "ol-slot-01", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &case).await?;
+    assert_eq!(job["status"], "dispatched", "{job}");
+    // Shanghai is UTC+8: 15:00 there tomorrow is 07:00 UTC; 03:00 there is 19:00 UTC.
+    let tomorrow =
+        (stack.now() + chrono::Duration::hours(8)).date_naive() + chrono::Duration::days(1);
+    let at = |h: u32| {
+        tomorrow
+            .and_hms_opt(h, 0, 0)
+            .map(|t| t.and_utc().to_rfc3339())
+    };
+    let url = format!("/buyer/cases/{case}/pickup-slot");
+    let buyer = stack.buyer("b-slot");
+    let (s, p) = buyer
+        .post("logistics", &url, &json!({ "start": at(19) }))
+        .await?;
+    assert_eq!(
+        (s, p["field"].as_str()),
+        (422, Some("start")),
+        "03:00 local: {p}"
+    );
+    let (s, p) = buyer
+        .post(
+            "logistics",
+            &url,
+            &json!({ "start": (stack.now() + chrono::Duration::days(9)).to_rfc3339() }),
+        )
+        .await?;
+    assert_eq!(
+        (s, p["field"].as_str()),
+        (422, Some("start")),
+        "too far ahead: {p}"
+    );
+    let (s, _) = stack
+        .buyer("b-other")
+        .post("logistics", &url, &json!({ "start": at(7) }))
+        .await?;
+    assert_eq!(s, 404, "another buyer's pickup");
+    let (s, b) = buyer
+        .post("logistics", &url, &json!({ "start": at(7) }))
+        .await?;
+    assert_eq!((s, b["status"].as_str()), (200, Some("scheduled")), "{b}");
+    let (_, pickup) = buyer
+        .get("logistics", &format!("/buyer/cases/{case}/pickup"))
+        .await?;
+    assert_eq!(pickup["status"], "scheduled", "{pickup}");
+    // The courier is sent when the slot starts.
+    let until = chrono::DateTime::parse_from_rfc3339(&at(7).unwrap_or_default())?
+        .with_timezone(&chrono::Utc);
+    stack
+        .advance_clocks((until - stack.now()).num_seconds() + 60)
+        .await?;
+    let dispatched = wait_for("the slot's dispatch", PATIENCE, || async {
+        let (_, p) = buyer
+            .get("logistics", &format!("/buyer/cases/{case}/pickup"))
+            .await?;
+        Ok((p["status"] == "dispatched").then_some(p))
+    })
+    .await?;
+    assert_eq!(dispatched["courier_company"], job["courier_company"]);
+    // Once a rider took it, the slot is fixed.
+    journey::courier_collects(&stack, &case, "SF7200000001").await?;
+    let (s, _) = buyer
+        .post("logistics", &url, &json!({ "start": at(9) }))
+        .await?;
+    assert_eq!(s, 409);
     stack.shutdown().await
 }

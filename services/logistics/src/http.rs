@@ -28,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
         .route("/buyer/cases/{id}/pickup", web::get().to(buyer_pickup))
+        .route(
+            "/buyer/cases/{id}/pickup-slot",
+            web::post().to(crate::pickup_slot::book),
+        )
         .route("/cs/cases/{id}/pickup", web::get().to(cs_pickup))
         .route(
             "/buyer/cases/{id}/shipment",

@@ -11,6 +11,7 @@ mod events;
 mod handler;
 mod http;
 mod openapi;
+mod pickup_slot;
 mod report;
 mod schema;
 mod self_ship;

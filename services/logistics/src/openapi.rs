@@ -1,6 +1,8 @@
 //! logistics' routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{care_jobs, courier_complaints, delivery_jobs, http, report, self_ship, send_back};
+use crate::{
+    care_jobs, courier_complaints, delivery_jobs, http, pickup_slot, report, self_ship, send_back,
+};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -12,6 +14,7 @@ use crate::{care_jobs, courier_complaints, delivery_jobs, http, report, self_shi
     http::buyer_pickup,
     http::cs_pickup,
     http::coverage,
+    pickup_slot::book,
     self_ship::enter_tracking,
     courier_complaints::file,
     send_back::send_back,
