@@ -15,6 +15,7 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/buyer/cases/{id}/intervention",
         Role::Buyer,
     ),
+    ("POST", "intake", "/buyer/cases/{id}/cancel", Role::Buyer),
     ("POST", "intake", "/buyer/cases/{id}/evidence", Role::Buyer),
     ("GET", "intake", "/buyer/products/services", Role::Buyer),
     ("GET", "intake", "/buyer/service-cards/{id}", Role::Buyer),

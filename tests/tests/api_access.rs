@@ -225,6 +225,7 @@ fn target(route: &str, a: &Owned) -> (String, Value) {
         ),
         "/buyer/cases/{id}/courier-complaint" => (case, json!({ "text": "Rude." })),
         "/buyer/cases/{id}/pickup-slot" => (case, json!({ "start": a.slot })),
+        "/buyer/cases/{id}/cancel" => (case, json!(null)),
         "/buyer/cases/{id}/evidence" => (
             a.care_order.clone(),
             json!({ "evidence": [{ "kind": "photo", "ref": "img-1" }] }),
@@ -476,6 +477,46 @@ async fn pk_1_buyers_pick_a_pickup_slot_before_a_rider_takes_the_job() -> anyhow
     journey::courier_collects(&stack, &case, "SF7200000001").await?;
     let (s, _) = buyer
         .post("logistics", &url, &json!({ "start": at(9) }))
+        .await?;
+    assert_eq!(s, 409);
+    stack.shutdown().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buyers_withdraw_undecided_requests_and_not_decided_ones() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_cancel")).await?;
+    journey::load_ratings(&stack, &[("b-c".into(), 1), ("b-fast".into(), 5)]).await?;
+    // A 1-star buyer waits for the merchant (RV-1): the request can still be withdrawn.
+    let case = journey::open_case(&stack, "b-c", "ol-cancel1", &CaseSpec::fast_return()).await?;
+    journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let url = format!("/buyer/cases/{case}/cancel");
+    let (s, _) = stack
+        .buyer("b-other")
+        .post("intake", &url, &json!({}))
+        .await?;
+    assert_eq!(s, 404, "another buyer's case");
+    let (s, b) = stack.buyer("b-c").post("intake", &url, &json!({})).await?;
+    assert_eq!(s, 202, "{b}");
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    assert!(
+        view["timeline"]
+            .to_string()
+            .contains("withdrew the request"),
+        "{view}"
+    );
+    let (s, p) = journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
+    assert_eq!(s, 409, "the merchant finds it withdrawn: {p}");
+    let (s, d) = stack
+        .cs()
+        .get("audit", &format!("/cs/cases/{case}/decision"))
+        .await?;
+    assert_eq!((s, d["status"].as_str()), (200, Some("cancelled")), "{d}");
+    // Approved at once (AUTO-1): too late to withdraw.
+    let fast = journey::open_case(&stack, "b-fast", "ol-cancel2", &CaseSpec::fast_return()).await?;
+    journey::wait_job(&stack, &fast).await?;
+    let (s, _) = stack
+        .buyer("b-fast")
+        .post("intake", &format!("/buyer/cases/{fast}/cancel"), &json!({}))
         .await?;
     assert_eq!(s, 409);
     stack.shutdown().await

@@ -4,7 +4,8 @@ use diesel_async::AsyncPgConnection;
 use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::approval::ApprovalOutcome;
-use returns_events::payloads::{CaseOpened, InterventionRequested};
+use returns_events::Event;
+use returns_events::payloads::{CancelRequested, CaseOpened, InterventionRequested};
 use returns_events::topics;
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -29,6 +30,11 @@ impl EventHandler for AuditHandler {
             }
             if event.topic == topics::DECISIONS {
                 return Ok(Vec::new());
+            }
+            if event.envelope.event_type == CancelRequested::TYPE {
+                let now = self.ctx.clock.now();
+                return crate::cancel::on_request(conn, event.envelope, self.ctx.service, now)
+                    .await;
             }
             if let Some(req) = event.payload::<InterventionRequested>()? {
                 return crate::cs_desk::enqueue(conn, event.envelope, &req).await;

@@ -1,5 +1,6 @@
 //! audit: decides every request. Owns the `returns_audit` database.
 
+mod cancel;
 mod complaints;
 mod cs_desk;
 mod decide;

@@ -12,6 +12,7 @@ pub const EVENTS: &[&str] = &[
     "case.awaiting_merchant",
     "case.approved",
     "case.rejected",
+    "case.cancelled",
     "case.converted",
     "return_check.failed",
     "return_check.overruled",

@@ -105,8 +105,11 @@ impl EventHandler for IntakeHandler {
             {
                 out.push(job);
             }
-            if closes {
+            if closes || moved == Some(CaseStatus::Closed) {
+                // No courier will come for a closed case: its contact is not kept.
                 crate::contacts::forget(conn, env.case_id).await?;
+            }
+            if closes {
                 let outcome = entry
                     .status
                     .map(CaseStatus::as_str)

@@ -25,6 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/buyer/cases", web::get().to(buyer_cases))
         .route("/buyer/cases/{id}", web::get().to(buyer_case))
         .route(
+            "/buyer/cases/{id}/cancel",
+            web::post().to(crate::cancel::cancel),
+        )
+        .route(
             "/buyer/cases/{id}/evidence",
             web::post().to(crate::evidence::add),
         )

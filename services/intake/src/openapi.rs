@@ -1,6 +1,6 @@
 //! intake's routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{care, evidence, http, intervention, products, report};
+use crate::{cancel, care, evidence, http, intervention, products, report};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -12,6 +12,7 @@ use crate::{care, evidence, http, intervention, products, report};
     http::put_ratings,
     http::policies,
     http::cases_by_status,
+    cancel::cancel,
     evidence::add,
     intervention::by_buyer,
     intervention::by_merchant,

@@ -140,6 +140,18 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
                 ),
             )
         }
+        CaseCancelled::TYPE => {
+            let p = env.decode::<CaseCancelled>()?;
+            e(CaseStatus::Closed, None, p.reason)
+        }
+        CancelRefused::TYPE => {
+            let p = env.decode::<CancelRefused>()?;
+            Some(Entry {
+                status: None,
+                rule: None,
+                reason: p.reason,
+            })
+        }
         DisputeOpened::TYPE => {
             let p = env.decode::<DisputeOpened>()?;
             Some(Entry {

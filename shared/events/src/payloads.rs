@@ -511,3 +511,25 @@ mod tests {
         assert!(newer.decode::<PickupAccepted>().is_err());
     }
 }
+
+/// intake: the buyer asks to withdraw a case that is not decided yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelRequested {
+    pub requested_at: DateTime<Utc>,
+}
+event!(CancelRequested, "case.cancel_requested", 1);
+
+/// audit: the request is withdrawn by the buyer before anyone decided it; nothing moves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseCancelled {
+    pub reason: String,
+    pub cancelled_at: DateTime<Utc>,
+}
+event!(CaseCancelled, "case.cancelled", 1);
+
+/// audit: the withdrawal came after the decision; the case goes on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelRefused {
+    pub reason: String,
+}
+event!(CancelRefused, "case.cancel_refused", 1);

@@ -1,0 +1,66 @@
+//! The buyer's withdrawal (`case.cancel_requested`): audit, which owns the decision, accepts it
+//! while the case still waits for one (`case.cancelled`), and refuses it once decided
+//! (`case.cancel_refused`). A merchant deciding afterwards finds the case no longer waiting.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing};
+use returns_events::payloads::{CancelRefused, CaseCancelled};
+use returns_events::{Envelope, topics};
+
+use crate::schema::decisions;
+use crate::store;
+
+pub async fn on_request(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    service: &'static str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let Some(row) = store::find_for_update(conn, env.case_id)
+        .await
+        .map_err(returns_store::StoreError::from)?
+    else {
+        return Err(HandleError::reject(format!(
+            "case {} is unknown to audit",
+            env.case_id
+        )));
+    };
+    if row.status != "awaiting_merchant" {
+        let refused = CancelRefused {
+            reason: format!(
+                "The request could not be withdrawn: it was already {}.",
+                row.status.replace('_', " ")
+            ),
+        };
+        return Ok(vec![Outgoing::follow_up(
+            topics::DECISIONS,
+            service,
+            env,
+            now,
+            &refused,
+        )?]);
+    }
+    let reason = "You withdrew the request before it was decided.".to_owned();
+    diesel::update(decisions::table.find(env.case_id))
+        .set((
+            decisions::status.eq("cancelled"),
+            decisions::reason.eq(&reason),
+            decisions::decided_by.eq("buyer"),
+            decisions::decided_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+        .map_err(returns_store::StoreError::from)?;
+    let cancelled = CaseCancelled {
+        reason,
+        cancelled_at: now,
+    };
+    Ok(vec![Outgoing::follow_up(
+        topics::DECISIONS,
+        service,
+        env,
+        now,
+        &cancelled,
+    )?])
+}

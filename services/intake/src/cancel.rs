@@ -1,0 +1,93 @@
+//! The buyer withdraws a request nobody decided yet: `POST /buyer/cases/{id}/cancel`. Audit
+//! decides whether it still can (the merchant may be deciding at the same moment): it answers
+//! `case.cancelled`, which closes the case, or `case.cancel_refused`, which the timeline shows.
+
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use returns_auth::{As, Buyer};
+use returns_bus::{Outgoing, stage};
+use returns_domain::CaseStatus;
+use returns_events::payloads::CancelRequested;
+use returns_events::{Event, topics};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::Problem;
+
+use crate::http::db_error;
+use crate::store::{self, NewTimelineRow};
+
+enum Outcome {
+    Asked,
+    NotFound,
+    Decided(String),
+}
+
+#[utoipa::path(post, path = "/buyer/cases/{id}/cancel", tag = "buyer",
+    params(("id" = String, Path, description = "The case's id")),
+    responses((status = 202, description = "Withdrawal asked; the timeline shows the answer", body = serde_json::Value)))]
+pub async fn cancel(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let Some(case) = store::case_for_update(conn, id)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Outcome::NotFound);
+            };
+            // Someone else's case answers exactly like a missing one.
+            if case.buyer_id != buyer.id {
+                return Ok(Outcome::NotFound);
+            }
+            returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
+            let open = [CaseStatus::Requested, CaseStatus::AwaitingMerchant];
+            if !open.iter().any(|s| s.as_str() == case.status) {
+                return Ok(Outcome::Decided(case.status));
+            }
+            let ev = Outgoing::event(
+                topics::CASES,
+                app.service,
+                id,
+                &case.city,
+                &case.shard,
+                now,
+                &CancelRequested { requested_at: now },
+            )?;
+            store::add_timeline(
+                conn,
+                &NewTimelineRow {
+                    case_id: id,
+                    event_id: ev.envelope.event_id,
+                    event_type: CancelRequested::TYPE.to_owned(),
+                    status: None,
+                    rule_id: None,
+                    reason: "You asked to withdraw the request.".to_owned(),
+                    at: now,
+                },
+            )
+            .await
+            .map_err(returns_store::StoreError::from)?;
+            stage(conn, &app.cities, &[ev]).await?;
+            Ok(Outcome::Asked)
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Asked => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Accepted()
+                .json(serde_json::json!({ "case_id": id, "cancel": "requested" })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::Decided(s) => Err(Problem::conflict(format!(
+            "the case is {s}; a request is withdrawn before it is decided"
+        ))),
+    }
+}
