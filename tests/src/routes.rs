@@ -136,6 +136,12 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/courier/jobs/{id}/pickup",
         Role::Courier,
     ),
+    (
+        "POST",
+        "logistics",
+        "/courier/jobs/{id}/deliver",
+        Role::Courier,
+    ),
     ("GET", "logistics", "/buyer/cases/{id}/pickup", Role::Buyer),
     (
         "POST",

@@ -207,7 +207,9 @@ fn target(route: &str, a: &Owned) -> (String, Value) {
         "/courier/jobs/{id}/pickup" => {
             (a.job.clone(), json!({ "tracking_number": "SF0000000888" }))
         }
-        "/courier/jobs/{id}/call" | "/courier/jobs/{id}/arrive" => (a.job.clone(), json!({})),
+        "/courier/jobs/{id}/call" | "/courier/jobs/{id}/arrive" | "/courier/jobs/{id}/deliver" => {
+            (a.job.clone(), json!({}))
+        }
         "/buyer/cases/{id}/intervention" | "/merchant/cases/{id}/intervention" => {
             (case, json!({ "note": "help" }))
         }

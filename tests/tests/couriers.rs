@@ -51,6 +51,36 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
         "{}",
         view["timeline"]
     );
+    // The company delivers the parcel to the merchant: recorded once, on the buyer's timeline.
+    let (s, b) = post("deliver", json!({})).await?;
+    assert_eq!((s, b["delivered"].as_bool()), (200, Some(true)), "{b}");
+    let (s, _) = post("deliver", json!({})).await?;
+    assert_eq!(s, 200, "a repeated report answers the same");
+    let other = if company == "sf-express" {
+        "jd-logistics"
+    } else {
+        "sf-express"
+    };
+    let (s, _) = stack
+        .courier(other)
+        .post(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/deliver"),
+            &json!({}),
+        )
+        .await?;
+    assert_eq!(s, 404, "another company's job");
+    let delivered = returns_harness::wait_for(
+        "the delivery on the timeline",
+        journey::PATIENCE,
+        || async {
+            let v = journey::case_view(&stack, &case).await?;
+            let t = v["timeline"].to_string();
+            Ok((t.matches("delivered your parcel").count() == 1).then_some(t))
+        },
+    )
+    .await?;
+    assert!(delivered.contains("SF6000000001"), "{delivered}");
 
     let url = format!("/buyer/cases/{case}/courier-complaint");
     let (s, _) = stack

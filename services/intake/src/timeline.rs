@@ -140,6 +140,17 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
                 ),
             )
         }
+        PickupDelivered::TYPE => {
+            let p = env.decode::<PickupDelivered>()?;
+            Some(Entry {
+                status: None,
+                rule: None,
+                reason: format!(
+                    "{} delivered your parcel ({}) to the merchant.",
+                    p.courier_company, p.tracking_number
+                ),
+            })
+        }
         CaseCancelled::TYPE => {
             let p = env.decode::<CaseCancelled>()?;
             e(CaseStatus::Closed, None, p.reason)

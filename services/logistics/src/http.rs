@@ -9,7 +9,7 @@ use diesel_async::AsyncConnection;
 use returns_auth::{As, Buyer, Courier, Cs, Operator};
 use returns_bus::stage;
 use returns_domain::RuleId;
-use returns_events::payloads::{PickupAccepted, PickupCollected, RefundOrder};
+use returns_events::payloads::{PickupAccepted, PickupCollected, PickupDelivered, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/courier/jobs/{id}/call", web::post().to(call))
         .route("/courier/jobs/{id}/arrive", web::post().to(arrive))
         .route("/courier/jobs/{id}/pickup", web::post().to(pickup))
+        .route("/courier/jobs/{id}/deliver", web::post().to(deliver))
         .route("/buyer/cases/{id}/pickup", web::get().to(buyer_pickup))
         .route(
             "/buyer/cases/{id}/pickup-slot",
@@ -242,6 +243,20 @@ async fn pickup(
     courier_step(ctx, root, id, company.id, Action::Pickup(t)).await
 }
 
+/// The collected parcel reached the merchant. No body.
+#[utoipa::path(post, path = "/courier/jobs/{id}/deliver", tag = "courier",
+    params(("id" = String, Path, description = "The object's id")),
+    responses((status = 200, description = "The delivery to the merchant, recorded", body = serde_json::Value)))]
+async fn deliver(
+    company: As<Courier>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "job")?;
+    courier_step(ctx, root, id, company.id, Action::Deliver).await
+}
+
 /// What the courier company reports.
 enum Action {
     /// PK-2: it takes the job; PK-6: with its rider, by real name.
@@ -252,6 +267,8 @@ enum Action {
     Arrive,
     /// PK-4: the parcel is collected, with its tracking number.
     Pickup(String),
+    /// The collected parcel reached the merchant.
+    Deliver,
 }
 
 impl Action {
@@ -261,6 +278,7 @@ impl Action {
             Action::Call => "call",
             Action::Arrive => "arrive",
             Action::Pickup(_) => "pickup",
+            Action::Deliver => "deliver",
         }
     }
 }
@@ -344,6 +362,24 @@ async fn courier_step(
                     }
                     (Action::Pickup(t), "collected") if job.tracking_number.as_deref() == Some(t.as_str()) => {
                         Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t })))
+                    }
+                    (Action::Deliver, "collected") => {
+                        if store::mark_delivered(conn, id, now).await.map_err(returns_store::StoreError::from)? {
+                            let ev = pickup_event(
+                                at.case_id,
+                                at.city,
+                                at.shard,
+                                now,
+                                &PickupDelivered {
+                                    job_id: id,
+                                    courier_company: company.clone(),
+                                    tracking_number: job.tracking_number.clone().unwrap_or_default(),
+                                    delivered_at: now,
+                                },
+                            )?;
+                            stage(conn, &app.cities, &[ev]).await?;
+                        }
+                        Ok(Step::Done(serde_json::json!({ "job_id": id, "status": "collected", "delivered": true })))
                     }
                     (_, status) => Ok(Step::Conflict(format!(
                         "the job is {status}; {} is not possible now",

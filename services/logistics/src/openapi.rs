@@ -11,6 +11,7 @@ use crate::{
     http::call,
     http::arrive,
     http::pickup,
+    http::deliver,
     http::buyer_pickup,
     http::cs_pickup,
     http::coverage,

@@ -29,6 +29,7 @@ diesel::table! {
         rider_id -> Nullable<Text>,
         rider_name -> Nullable<Text>,
         called_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -157,6 +157,23 @@ pub async fn mark_accepted(
     Ok(())
 }
 
+/// Records the delivery to the merchant once; false when it was already recorded.
+pub async fn mark_delivered(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        pickup_jobs::table
+            .find(id)
+            .filter(pickup_jobs::delivered_at.is_null()),
+    )
+    .set(pickup_jobs::delivered_at.eq(at))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
 pub async fn mark_collected(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -15,6 +15,7 @@ pub const EVENTS: &[&str] = &[
     "pickup.escalated",
     "pickup.late",
     "pickup.collected",
+    "pickup.delivered",
 ];
 
 /// Logs `event` for the courier company it concerns: the one named in it (a job offered to the

@@ -533,3 +533,13 @@ pub struct CancelRefused {
     pub reason: String,
 }
 event!(CancelRefused, "case.cancel_refused", 1);
+
+/// logistics: the courier company delivered the collected parcel to the merchant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickupDelivered {
+    pub job_id: Uuid,
+    pub courier_company: String,
+    pub tracking_number: String,
+    pub delivered_at: DateTime<Utc>,
+}
+event!(PickupDelivered, "pickup.delivered", 1);

@@ -1,0 +1,1 @@
+ALTER TABLE pickup_jobs DROP COLUMN delivered_at;
