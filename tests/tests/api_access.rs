@@ -368,6 +368,20 @@ async fn lists_are_paged_with_a_capped_page_size() -> anyhow::Result<()> {
         (5, 5),
         "every case once: {seen:?}"
     );
+    // The operator's views: coverage (CT-1) and the policies in force.
+    let (s, cov) = stack
+        .operator()
+        .get("logistics", "/operator/coverage")
+        .await?;
+    assert_eq!(s, 200, "{cov}");
+    assert_eq!(cov["cities"]["shanghai"]["covered"], true, "{cov}");
+    assert_eq!(cov["cities"]["lhasa"]["covered"], false, "{cov}");
+    let (s, pol) = stack.operator().get("intake", "/operator/policies").await?;
+    assert_eq!(
+        (s, pol["auto_approve_min_stars"].as_i64()),
+        (200, Some(3)),
+        "{pol}"
+    );
     wait_for("the cases to be decided", PATIENCE, || async {
         let (_, q) = stack.cs().get("audit", "/cs/interventions?limit=0").await?;
         Ok((q["field"] == "limit").then_some(()))
@@ -491,6 +505,16 @@ async fn buyers_withdraw_undecided_requests_and_not_decided_ones() -> anyhow::Re
     // A 1-star buyer waits for the merchant (RV-1): the request can still be withdrawn.
     let case = journey::open_case(&stack, "b-c", "ol-cancel1", &CaseSpec::fast_return()).await?;
     journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = journey::merchant_of(&stack, &case).await?;
+    let queue = |m: String| {
+        let stack = &stack;
+        async move { stack.merchant(&m).get("audit", "/merchant/cases").await }
+    };
+    let (_, q) = queue(merchant.clone()).await?;
+    assert!(
+        q["items"].to_string().contains(&case),
+        "in the review queue: {q}"
+    );
     let url = format!("/buyer/cases/{case}/cancel");
     let (s, _) = stack
         .buyer("b-other")
@@ -505,6 +529,11 @@ async fn buyers_withdraw_undecided_requests_and_not_decided_ones() -> anyhow::Re
             .to_string()
             .contains("withdrew the request"),
         "{view}"
+    );
+    let (_, q) = queue(merchant.clone()).await?;
+    assert!(
+        !q["items"].to_string().contains(&case),
+        "left the review queue: {q}"
     );
     let (s, p) = journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
     assert_eq!(s, 409, "the merchant finds it withdrawn: {p}");
