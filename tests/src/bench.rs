@@ -190,7 +190,10 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
         // The load generator, the simulated couriers and the read-back of every case are not
         // users: the per-caller rate limit would throttle them, not the platform.
         extra_env: vec![
-            ("RETURNS__API__RATE_PER_SECOND".to_owned(), "1000000".to_owned()),
+            (
+                "RETURNS__API__RATE_PER_SECOND".to_owned(),
+                "1000000".to_owned(),
+            ),
             ("RETURNS__API__RATE_BURST".to_owned(), "1000000".to_owned()),
         ],
         programme_merchants: crate::stack::default_merchants(),
