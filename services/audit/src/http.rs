@@ -81,9 +81,7 @@ async fn review_queue(
     let rows = store::awaiting_merchant(&mut conn, &merchant.id, q.after, limit)
         .await
         .map_err(db_error)?;
-    let next = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(|r| r.case_id))
-        .flatten();
+    let next = returns_web::next_cursor(&rows, limit, |r| r.case_id);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
 }
 

@@ -266,9 +266,7 @@ async fn buyer_cases(
     let rows = store::cases_of_buyer(&mut conn, &buyer.id, q.after, limit)
         .await
         .map_err(db_error)?;
-    let next = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(|c| c.id))
-        .flatten();
+    let next = returns_web::next_cursor(&rows, limit, |c| c.id);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
 }
 

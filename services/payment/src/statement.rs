@@ -69,9 +69,7 @@ pub async fn view(
         lines = lines.filter(recoveries::case_id.lt(after));
     }
     let lines: Vec<RecoveryLine> = lines.load(&mut conn).await.map_err(db_error)?;
-    let next = (lines.len() as i64 == limit)
-        .then(|| lines.last().map(|l| l.case_id))
-        .flatten();
+    let next = returns_web::next_cursor(&lines, limit, |l| l.case_id);
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "merchant_id": merchant.id,
         "deposit_balance_fen": deposit_fen,

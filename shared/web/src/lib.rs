@@ -9,5 +9,5 @@ mod problem;
 
 pub use fields::{carrier, check_id, store_unavailable, tracking_number};
 pub use json::{json_config, parse_json, path_config, path_uuid, query_config};
-pub use page::page_size;
+pub use page::{next_cursor, page_size};
 pub use problem::Problem;

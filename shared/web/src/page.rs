@@ -14,6 +14,13 @@ pub fn page_size(asked: Option<i64>, max: i64) -> Result<i64, Problem> {
     }
 }
 
+/// The cursor of the next page: the last item's key when the page came back full, else none.
+pub fn next_cursor<T, K>(items: &[T], limit: i64, key: impl Fn(&T) -> K) -> Option<K> {
+    (items.len() as i64 == limit)
+        .then(|| items.last().map(key))
+        .flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,5 +31,12 @@ mod tests {
         assert_eq!(page_size(Some(5), 100).ok(), Some(5));
         assert!(page_size(Some(101), 100).is_err());
         assert!(page_size(Some(0), 100).is_err());
+    }
+
+    #[test]
+    fn a_full_page_points_at_the_next() {
+        assert_eq!(next_cursor(&[1, 2], 2, |x| *x), Some(2));
+        assert_eq!(next_cursor(&[1], 2, |x| *x), None);
+        assert_eq!(next_cursor::<i32, i32>(&[], 2, |x| *x), None);
     }
 }
