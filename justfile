@@ -28,9 +28,10 @@ report:
 demo cases="300": build
     {{platform}} demo --cases {{cases}}
 
-# Formatting, lints, unit tests, the end-to-end harness and the API fuzzer.
+# Formatting, lints, unit tests, the manifests, the end-to-end harness and the API fuzzer.
 test: lint build
     cargo test --workspace --exclude returns-harness --quiet
+    just k8s-check
     cargo test -p returns-harness --quiet -- --test-threads=1
     bash scripts/fuzz-api.sh 25
 
@@ -59,3 +60,14 @@ openapi: build
 # Schemathesis against every service's OpenAPI document, per role (no 5xx, answers as documented).
 fuzz-api examples="25": build
     bash scripts/fuzz-api.sh {{examples}}
+
+# Render the Kubernetes overlays and check them offline: strict schemas (CRDs from
+# deploy/k8s/crd-schemas), the services' own settings loader on each pod, and the agreement of
+# partitions, KEDA, probes and egress with the settings; then break them on purpose (self-test).
+k8s-check: build
+    "${RETURNS_VENV:-$HOME/.cache/returns-venv}/bin/python" deploy/k8s/check.py --bin-dir "{{CARGO_TARGET_DIR}}/debug" --self-test
+
+# Regenerate the event contract's JSON Schemas (docs/events/) from the Rust types; refuses a
+# change that breaks consumers of a published version until the event's version is bumped.
+event-schemas:
+    cargo run --quiet -p returns-events --bin event-schemas -- docs/events

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the platform needs on a machine that has only the Rust toolchain,
-# gcc, Python and PostgreSQL: `just`, the Tansu broker, a running PostgreSQL. Idempotent and
+# gcc, Python and PostgreSQL: `just`, the Tansu broker, kubectl (for `just k8s-check`), the
+# Python tools of scripts/requirements.txt in a virtualenv, a running PostgreSQL. Idempotent and
 # quiet when everything is already there. Binaries land in ~/.cargo/bin and are reused.
 set -euo pipefail
 
@@ -18,6 +19,23 @@ fi
 if ! tansu --version 2>/dev/null | grep -q "$TANSU_VERSION"; then
   log "installing the Tansu $TANSU_VERSION broker (once, 5-10 minutes)"
   cargo install tansu --version "$TANSU_VERSION" --locked --features libsql,dynostore --quiet
+fi
+
+# kubectl renders the manifests (`kubectl kustomize`); Debian's package when none is installed.
+if ! command -v kubectl >/dev/null 2>&1; then
+  log "installing kubectl (Debian's kubernetes-client)"
+  apt-get update -qq && apt-get install -y -qq kubernetes-client >/dev/null
+fi
+
+# One virtualenv for the Python tools, rebuilt when scripts/requirements.txt changes.
+VENV="${RETURNS_VENV:-$HOME/.cache/returns-venv}"
+REQUIREMENTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$(sha256sum < "$REQUIREMENTS")" ]; then
+  log "installing the Python tools into $VENV (once, ~30 s)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  sha256sum < "$REQUIREMENTS" > "$STAMP"
 fi
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then

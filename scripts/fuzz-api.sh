@@ -1,24 +1,17 @@
 #!/usr/bin/env bash
-# `just fuzz-api [examples]`: schemathesis (from PyPI, in a virtualenv of its own) against every
+# `just fuzz-api [examples]`: schemathesis (from PyPI, in the virtualenv of bootstrap.sh) against every
 # service's OpenAPI document, once per role with that role's token, for a bounded number of
 # examples per operation. Fails on any 5xx and on any answer that breaks the documents (status,
 # content type, body schema, headers). The platform runs on the memory broker for the duration.
 set -euo pipefail
 
 EXAMPLES="${1:-25}"
-SCHEMATHESIS_VERSION=4.32.5
-VENV="${RETURNS_VENV:-$HOME/.cache/returns-venv}"
+VENV="${RETURNS_VENV:-$HOME/.cache/returns-venv}"   # made by scripts/bootstrap.sh
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PLATFORM="${CARGO_TARGET_DIR:-$HOME/.cache/returns-target}/debug/platform"
 REPORTS="$ROOT/target/fuzz-api"
 
 log() { printf '\033[1m[fuzz-api]\033[0m %s\n' "$*" >&2; }
-
-if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV (once)"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
-fi
 
 # The fuzzer is not a user: lift the per-caller rate limit so that every example is served.
 export RETURNS__API__RATE_PER_SECOND=100000 RETURNS__API__RATE_BURST=100000

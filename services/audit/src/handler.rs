@@ -24,12 +24,14 @@ impl EventHandler for AuditHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
-            // Merchants' webhooks read the decisions and payments of their cases.
-            if event.topic == topics::DECISIONS || event.topic == topics::PAYMENTS {
-                crate::webhooks::fan_out(conn, &event, self.ctx.clock.now()).await?;
-            }
-            if event.topic == topics::DECISIONS {
-                return Ok(Vec::new());
+            // Merchants' webhooks: the payments of their cases (audit's own decisions are
+            // fanned out as the relay publishes them).
+            if event.topic == topics::PAYMENTS {
+                let body = serde_json::to_vec(event.envelope).map_err(HandleError::reject)?;
+                crate::webhooks::fan_out(&self.ctx.clock)
+                    .event(conn, event.envelope, &body)
+                    .await
+                    .map_err(returns_store::StoreError::from)?;
             }
             if event.envelope.event_type == CancelRequested::TYPE {
                 let now = self.ctx.clock.now();

@@ -31,7 +31,7 @@ impl Service for Audit {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::CASES, topics::PAYMENTS, topics::DECISIONS]
+        vec![topics::CASES, topics::PAYMENTS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
@@ -46,6 +46,7 @@ impl Service for Audit {
         Some(returns_runtime::Webhooks {
             role: returns_auth::Role::Merchant,
             events: webhooks::EVENTS,
+            owner_of: webhooks::owner_of,
         })
     }
 

@@ -1,9 +1,10 @@
 //! Merchants' webhooks (issue 4): the events of a merchant's cases, from the decisions audit
-//! publishes and the payments it reads, logged for the merchant's subscription if it wants them.
+//! publishes (fanned out by the relay) and the payments it reads (fanned out as it consumes them).
 
-use chrono::{DateTime, Utc};
+use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
-use returns_bus::{HandleError, Incoming};
+use futures::future::BoxFuture;
+use returns_events::Envelope;
 
 use crate::store;
 
@@ -24,32 +25,22 @@ pub const EVENTS: &[&str] = &[
     "compensation.paid",
 ];
 
-/// Logs `event` for the case's merchant, if it is one merchants receive.
-pub async fn fan_out(
-    conn: &mut AsyncPgConnection,
-    event: &Incoming<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), HandleError> {
-    let env = event.envelope;
-    if !EVENTS.contains(&env.event_type.as_str()) {
-        return Ok(());
+/// The subscription an event is for: its case's merchant.
+pub fn owner_of<'a>(
+    conn: &'a mut AsyncPgConnection,
+    env: &'a Envelope,
+) -> BoxFuture<'a, QueryResult<Option<String>>> {
+    Box::pin(async move {
+        let decision = store::find(conn, env.case_id).await?;
+        Ok(decision.map(|d| format!("merchant:{}", d.merchant_id)))
+    })
+}
+
+/// The fan-out of merchants' webhooks, for the events audit consumes.
+pub fn fan_out(clock: &returns_clock::Clock) -> returns_webhooks::FanOut {
+    returns_webhooks::FanOut {
+        events: EVENTS,
+        owner_of,
+        clock: clock.clone(),
     }
-    let Some(decision) = store::find(conn, env.case_id)
-        .await
-        .map_err(returns_store::StoreError::from)?
-    else {
-        return Ok(());
-    };
-    let body = serde_json::to_vec(env).map_err(HandleError::reject)?;
-    returns_webhooks::enqueue(
-        conn,
-        &format!("merchant:{}", decision.merchant_id),
-        env.event_id,
-        &env.event_type,
-        &body,
-        now,
-    )
-    .await
-    .map_err(returns_store::StoreError::from)?;
-    Ok(())
 }

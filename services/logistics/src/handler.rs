@@ -30,11 +30,6 @@ impl EventHandler for LogisticsHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
-            // Courier companies' webhooks read the pickups of their jobs; nothing else to do.
-            if event.topic == returns_events::topics::PICKUPS {
-                crate::webhooks::fan_out(conn, &event, self.ctx.clock.now()).await?;
-                return Ok(Vec::new());
-            }
             if let Some(c) = event.payload::<CaseConverted>()? {
                 // RS-3: the buyer sends the shipped goods back with their own tracking number.
                 let env = event.envelope;

@@ -36,7 +36,7 @@ impl Service for Logistics {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::DECISIONS, topics::COURIER_JOBS, topics::PICKUPS]
+        vec![topics::DECISIONS, topics::COURIER_JOBS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
@@ -51,6 +51,7 @@ impl Service for Logistics {
         Some(returns_runtime::Webhooks {
             role: returns_auth::Role::Courier,
             events: webhooks::EVENTS,
+            owner_of: webhooks::owner_of,
         })
     }
 

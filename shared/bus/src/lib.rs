@@ -20,7 +20,7 @@ pub mod timer;
 pub use consumer::{ConsumerHandle, EventHandler, HandleError, Incoming, spawn_consumer};
 pub use inbox_pruner::InboxPruner;
 pub use outbox::{Outgoing, stage};
-pub use relay::{OutboxRelay, RelayHandle};
+pub use relay::{OnPublish, OutboxRelay, RelayHandle};
 pub use shutdown::Shutdown;
 pub use timer::{TimerActor, TimerHandler};
 

@@ -4,9 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
+use diesel_async::AsyncPgConnection;
+use futures::future::BoxFuture;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use returns_settings::{KafkaSettings, OutboxSettings};
+use returns_store::outbox::OutboxRow;
 use returns_store::{AsyncConnection, Pool, outbox};
 use tokio::sync::{Notify, watch};
 
@@ -15,12 +18,24 @@ use crate::{BusError, Shutdown};
 /// After a wake, how long the relay waits for more commits before a round.
 const COALESCE: Duration = Duration::from_millis(1);
 
+/// Work done with a service's own events as they leave the outbox, in the relay's transaction:
+/// it commits with the rows' deletion or not at all, once per event whichever replica relays.
+/// (Webhook fan-out: logging a delivery here costs no consumer of the service's own topic.)
+pub trait OnPublish: Send + Sync + 'static {
+    fn on_publish<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        rows: &'a [OutboxRow],
+    ) -> BoxFuture<'a, Result<(), BusError>>;
+}
+
 /// Publishes the outbox. Woken by [`RelayHandle::wake`] after each commit that staged events,
 /// and by a slow poll as a safety net (for rows left by a crash).
 pub struct OutboxRelay {
     pool: Pool,
     producer: FutureProducer,
     settings: OutboxSettings,
+    on_publish: Option<Arc<dyn OnPublish>>,
     wake: Arc<Notify>,
     shutdown: Shutdown,
     done: Option<watch::Sender<bool>>,
@@ -50,6 +65,7 @@ impl OutboxRelay {
         kafka: &KafkaSettings,
         settings: OutboxSettings,
         service: &str,
+        on_publish: Option<Arc<dyn OnPublish>>,
         shutdown: Shutdown,
     ) -> Result<(Self, RelayHandle), BusError> {
         let producer: FutureProducer =
@@ -65,6 +81,7 @@ impl OutboxRelay {
                 pool,
                 producer,
                 settings,
+                on_publish,
                 wake,
                 shutdown,
                 done: Some(done),
@@ -81,6 +98,7 @@ impl Actor for OutboxRelay {
         let pool = self.pool.clone();
         let producer = self.producer.clone();
         let settings = self.settings.clone();
+        let hook = self.on_publish.clone();
         let wake = self.wake.clone();
         let mut shutdown = self.shutdown.clone();
         let done = self.done.take();
@@ -98,7 +116,7 @@ impl Actor for OutboxRelay {
             loop {
                 // Drain everything committed so far.
                 loop {
-                    match publish_batch(&pool, &producer, settings.batch).await {
+                    match publish_batch(&pool, &producer, hook.as_deref(), settings.batch).await {
                         Ok(n) if n as i64 >= settings.batch => continue,
                         Ok(_) => break,
                         Err(e) => {
@@ -121,7 +139,7 @@ impl Actor for OutboxRelay {
                 }
             }
             // Final drain after the consumers stopped, then flush the producer.
-            if let Err(e) = publish_batch(&pool, &producer, i64::MAX / 2).await {
+            if let Err(e) = publish_batch(&pool, &producer, hook.as_deref(), i64::MAX / 2).await {
                 tracing::warn!(error = %e, "final outbox drain failed; rows stay for the next start");
             }
             if let Err(e) = producer.flush(Duration::from_secs(5)) {
@@ -142,6 +160,7 @@ impl Actor for OutboxRelay {
 async fn publish_batch(
     pool: &Pool,
     producer: &FutureProducer,
+    hook: Option<&dyn OnPublish>,
     limit: i64,
 ) -> Result<usize, BusError> {
     let mut conn = pool.get().await.map_err(returns_store::StoreError::from)?;
@@ -151,6 +170,9 @@ async fn publish_batch(
             let rows = outbox::take_oldest(conn, limit).await?;
             if rows.is_empty() {
                 return Ok(0);
+            }
+            if let Some(hook) = hook {
+                hook.on_publish(conn, &rows).await?;
             }
             let mut acks = Vec::with_capacity(rows.len());
             for row in &rows {

@@ -8,7 +8,18 @@ use crate::guarantee::Evidence;
 use crate::{Policy, RuleId};
 
 /// What a care service does (CARE-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CareService {
     Cleaning,
@@ -116,7 +127,7 @@ pub fn confirm_by(approved_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> 
 }
 
 /// A step of the care job, as the merchant's courier and service centre report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CareStep {
     /// CARE-4: the pickup time is agreed with the buyer.

@@ -5,7 +5,18 @@ use serde::{Deserialize, Serialize};
 use crate::InvalidInput;
 
 /// Case kinds K-1..K-7.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// K-1 refund only, not shipped.
@@ -25,7 +36,18 @@ pub enum CaseKind {
 }
 
 /// Why the buyer asks. `NoReason` is the 7-day no-reason return of AUTO-1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnReason {
     NoReason,
@@ -46,7 +68,18 @@ pub enum ReturnReason {
 }
 
 /// Product categories the policies speak about (AUTO-2, PK-7, WF-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Apparel,
@@ -68,7 +101,18 @@ pub enum Category {
 
 /// What the buyer asks for. K-1 and K-2 fix it (refund; return and refund), K-3 is an exchange,
 /// and K-4 after-sales may ask for any of them (RULES.md K-4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Remedy {
     /// Money back; the goods stay with the buyer (or never left the merchant).
@@ -101,7 +145,18 @@ impl Remedy {
 }
 
 /// PK-7: the item's size class decides PK-3's deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeClass {
     Small,
@@ -121,9 +176,10 @@ pub enum SizeClass {
     Serialize,
     Deserialize,
     utoipa::ToSchema,
+    schemars::JsonSchema,
 )]
 #[serde(try_from = "i16", into = "i16")]
-pub struct Rating(i16);
+pub struct Rating(#[schemars(range(min = 1, max = 5))] i16);
 
 impl Rating {
     pub fn new(stars: i16) -> Result<Self, InvalidInput> {

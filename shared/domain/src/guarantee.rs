@@ -29,7 +29,9 @@ pub struct Guarantee {
 }
 
 /// One piece of evidence the buyer gives: its kind and a reference to the stored file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: String,

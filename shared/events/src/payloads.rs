@@ -5,6 +5,7 @@ use returns_domain::care::{CareService, CareStep};
 use returns_domain::guarantee::Evidence;
 use returns_domain::pickup::PickupFee;
 use returns_domain::{CaseKind, Category, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ macro_rules! event {
 
 /// What a case is about, recorded by intake and carried downstream so that each service
 /// reads only the topic before it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseFacts {
     pub buyer_id: String,
     pub merchant_id: String,
@@ -64,14 +65,14 @@ pub struct CaseFacts {
 }
 
 /// K-7: what a delivery and installation is about (WF-3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeliveryFacts {
     pub preferred_date: chrono::NaiveDate,
     pub installation: bool,
 }
 
 /// K-5: what a care order is about (CARE-1..CARE-4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CareFacts {
     pub card_id: String,
     pub service: CareService,
@@ -89,14 +90,14 @@ fn yes() -> bool {
 
 /// Where the courier collects, or delivers (K-7). Personal data: it travels only in
 /// [`CourierJobOrdered`], on the courier-jobs topic that logistics alone reads.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupAddress {
     pub address: String,
     pub contact_phone: String,
 }
 
 /// intake: a buyer opened a case.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseOpened {
     pub facts: CaseFacts,
     /// PK-1: door pickup asked for (or, for K-5 and K-7, a pickup or delivery address given);
@@ -107,7 +108,7 @@ pub struct CaseOpened {
 event!(CaseOpened, "case.opened", 2);
 
 /// audit: the request is approved, by the system (AUTO-1, RV-1 timeout) or by the merchant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseApproved {
     pub rule: RuleId,
     pub reason: String,
@@ -126,7 +127,7 @@ event!(CaseApproved, "case.approved", 2);
 /// intake: an approved case needs the buyer's address at the door: a pickup (PK-1), the
 /// merchant's courier for a care order (CARE-4), or a delivery (K-7). The only event that
 /// carries an address and a phone number; only logistics reads its topic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CourierJobOrdered {
     pub approved: CaseApproved,
     pub contact: PickupAddress,
@@ -134,7 +135,7 @@ pub struct CourierJobOrdered {
 event!(CourierJobOrdered, "courier_job.ordered", 1);
 
 /// audit: the request waits for the merchant (RV-1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseAwaitingMerchant {
     pub rule: RuleId,
     pub reason: String,
@@ -143,7 +144,7 @@ pub struct CaseAwaitingMerchant {
 event!(CaseAwaitingMerchant, "case.awaiting_merchant", 1);
 
 /// audit: the merchant rejected the request with a reason the buyer can read (RV-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseRejected {
     pub rule: RuleId,
     pub reason: String,
@@ -152,7 +153,7 @@ pub struct CaseRejected {
 event!(CaseRejected, "case.rejected", 1);
 
 /// logistics: no door pickup here (CT-2); the buyer ships and enters the tracking number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupNotOffered {
     pub rule: RuleId,
     pub reason: String,
@@ -160,7 +161,7 @@ pub struct PickupNotOffered {
 event!(PickupNotOffered, "pickup.not_offered", 1);
 
 /// logistics: asked outside the window; the courier is sent at `dispatch_at` (PK-1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupScheduled {
     pub job_id: Uuid,
     pub rule: RuleId,
@@ -169,7 +170,7 @@ pub struct PickupScheduled {
 event!(PickupScheduled, "pickup.scheduled", 1);
 
 /// logistics: a courier company was sent the job (PK-1) and must arrive by `arrive_by` (PK-3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupDispatched {
     pub job_id: Uuid,
     pub courier_company: String,
@@ -180,7 +181,7 @@ pub struct PickupDispatched {
 event!(PickupDispatched, "pickup.dispatched", 1);
 
 /// logistics: the courier company accepted the job (PK-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupAccepted {
     pub job_id: Uuid,
     pub courier_company: String,
@@ -192,7 +193,7 @@ pub struct PickupAccepted {
 event!(PickupAccepted, "pickup.accepted", 1);
 
 /// logistics: no partner accepted in time; customer service arranges the pickup (PK-9).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupEscalated {
     pub job_id: Uuid,
     pub rule: RuleId,
@@ -203,7 +204,7 @@ event!(PickupEscalated, "pickup.escalated", 1);
 
 /// logistics: the courier did not arrive by `arrive_by` (PK-3); the buyer is owed
 /// compensation, paid by the platform and charged to the courier company (PK-5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupLate {
     pub job_id: Uuid,
     pub rule: RuleId,
@@ -215,7 +216,7 @@ pub struct PickupLate {
 event!(PickupLate, "pickup.late", 1);
 
 /// What payment needs to pay the refund, carried with the tracking number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RefundOrder {
     pub buyer_id: String,
     pub merchant_id: String,
@@ -229,7 +230,7 @@ pub struct RefundOrder {
 }
 
 /// logistics: the parcel was collected and its tracking number uploaded (PK-4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupCollected {
     pub job_id: Uuid,
     pub rule: RuleId,
@@ -246,7 +247,7 @@ pub struct PickupCollected {
 event!(PickupCollected, "pickup.collected", 1);
 
 /// logistics: the buyer shipped the parcel themselves and entered its tracking number (CT-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParcelShipped {
     pub rule: RuleId,
     pub carrier: String,
@@ -257,7 +258,7 @@ pub struct ParcelShipped {
 event!(ParcelShipped, "parcel.shipped", 1);
 
 /// logistics: the merchant sent the replacement (K-3) or the repaired goods (K-4) to the buyer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GoodsSentBack {
     pub rule: RuleId,
     pub remedy: Remedy,
@@ -279,7 +280,7 @@ pub struct GoodsSentBack {
 event!(GoodsSentBack, "goods.sent_back", 1);
 
 /// logistics: a step of a care job, reported by the merchant's courier or service centre.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CareProgress {
     pub step: CareStep,
     pub rule: RuleId,
@@ -294,7 +295,7 @@ pub struct CareProgress {
 event!(CareProgress, "care.progress", 1);
 
 /// logistics: a delivery (and installation) slot was booked on the buyer's preferred day (WF-3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeliveryScheduled {
     pub rule: RuleId,
     pub slot_start: DateTime<Utc>,
@@ -305,7 +306,7 @@ event!(DeliveryScheduled, "delivery.scheduled", 1);
 
 /// logistics: delivered into the home (rule K-7 when nothing is to be installed, WF-3 when
 /// installation follows), or installed (WF-3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeliveryProgress {
     /// `delivered` or `installed`.
     pub step: String,
@@ -317,7 +318,7 @@ event!(DeliveryProgress, "delivery.progress", 1);
 
 /// logistics: the merchant's courier did not confirm a pickup time within CARE-4's 72 hours;
 /// customer service follows it up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CarePickupOverdue {
     pub rule: RuleId,
     pub merchant_courier: String,
@@ -326,7 +327,7 @@ pub struct CarePickupOverdue {
 event!(CarePickupOverdue, "care.pickup_overdue", 1);
 
 /// intake: the buyer or the merchant asked customer service to intervene (AS-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InterventionRequested {
     pub rule: RuleId,
     /// "buyer" or "merchant".
@@ -339,7 +340,7 @@ event!(InterventionRequested, "case.intervention_requested", 1);
 /// audit: the merchant shipped before a refund before shipment completed; the case becomes a
 /// return and refund (K-2) and RS-1 no longer applies (RS-3). `facts` are the case's facts as
 /// a return.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseConverted {
     pub rule: RuleId,
     pub carrier: String,
@@ -351,7 +352,7 @@ event!(CaseConverted, "case.converted", 1);
 
 /// audit: the merchant's check of the returned goods failed (RV-3): which conditions, why, and
 /// the evidence. The buyer may escalate it to customer service (AS-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReturnCheckFailed {
     pub rule: RuleId,
     pub failed: Vec<String>,
@@ -362,7 +363,7 @@ pub struct ReturnCheckFailed {
 event!(ReturnCheckFailed, "return_check.failed", 1);
 
 /// audit: customer service overruled a failed return check (AS-2); the refund goes on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReturnCheckOverruled {
     pub rule: RuleId,
     pub reason: String,
@@ -372,7 +373,7 @@ event!(ReturnCheckOverruled, "return_check.overruled", 1);
 
 /// audit: a buyer filed a complaint against a merchant (K-6: AS-4 or AS-5). The envelope's
 /// `case_id` is the after-sales case it follows, or the complaint's own id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ComplaintFiled {
     pub complaint_id: Uuid,
     pub rule: RuleId,
@@ -385,7 +386,7 @@ event!(ComplaintFiled, "complaint.filed", 1);
 
 /// audit: customer service upheld or dismissed a complaint; an upheld one cost the merchant
 /// violation points (AS-5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ComplaintRuled {
     pub complaint_id: Uuid,
     pub rule: RuleId,
@@ -398,7 +399,7 @@ pub struct ComplaintRuled {
 event!(ComplaintRuled, "complaint.ruled", 1);
 
 /// payment: the buyer's refund was paid (PAY-1 from the platform's advance).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RefundPaid {
     pub rule: RuleId,
     pub amount_fen: Fen,
@@ -409,7 +410,7 @@ pub struct RefundPaid {
 event!(RefundPaid, "refund.paid", 1);
 
 /// payment: the merchant owes the platform the advanced refund (PAY-2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecoveryOpened {
     pub rule: RuleId,
     pub merchant_id: String,
@@ -420,7 +421,7 @@ event!(RecoveryOpened, "recovery.opened", 1);
 
 /// payment: the merchant repaid the platform's advance (PAY-2), on its receipt of the parcel
 /// or when its confirmation window passed, or after a dispute it lost (PAY-7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecoverySettled {
     pub rule: RuleId,
     pub merchant_id: String,
@@ -432,7 +433,7 @@ event!(RecoverySettled, "recovery.settled", 1);
 
 /// payment: the merchant disputes an advanced refund (the parcel was empty, wrong, or not as
 /// described); customer service decides (PAY-7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisputeOpened {
     pub rule: RuleId,
     pub merchant_id: String,
@@ -444,7 +445,7 @@ pub struct DisputeOpened {
 event!(DisputeOpened, "dispute.opened", 1);
 
 /// payment: customer service ruled on a disputed advance; the money moved accordingly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisputeRuled {
     pub rule: RuleId,
     /// `merchant_pays`, `platform_absorbs` or `buyer_repays`.
@@ -457,7 +458,7 @@ pub struct DisputeRuled {
 event!(DisputeRuled, "dispute.ruled", 1);
 
 /// payment: compensation owed to the buyer was paid with the refund (PAY-4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompensationPaid {
     pub rule: RuleId,
     /// The rule that made it owed, e.g. PK-5.
@@ -470,7 +471,7 @@ pub struct CompensationPaid {
 event!(CompensationPaid, "compensation.paid", 1);
 
 /// intake: the case is finished for the buyer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseClosed {
     pub closed_at: DateTime<Utc>,
     pub outcome: String,
@@ -513,14 +514,14 @@ mod tests {
 }
 
 /// intake: the buyer asks to withdraw a case that is not decided yet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CancelRequested {
     pub requested_at: DateTime<Utc>,
 }
 event!(CancelRequested, "case.cancel_requested", 1);
 
 /// audit: the request is withdrawn by the buyer before anyone decided it; nothing moves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseCancelled {
     pub reason: String,
     pub cancelled_at: DateTime<Utc>,
@@ -528,14 +529,14 @@ pub struct CaseCancelled {
 event!(CaseCancelled, "case.cancelled", 1);
 
 /// audit: the withdrawal came after the decision; the case goes on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CancelRefused {
     pub reason: String,
 }
 event!(CancelRefused, "case.cancel_refused", 1);
 
 /// logistics: the courier company delivered the collected parcel to the merchant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupDelivered {
     pub job_id: Uuid,
     pub courier_company: String,

@@ -10,6 +10,7 @@ mod health;
 mod lifecycle;
 mod openapi;
 mod root_span;
+mod tasks;
 mod webhooks_api;
 
 pub use app::{AppContext, Service};

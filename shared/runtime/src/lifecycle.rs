@@ -22,7 +22,23 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         return Ok(());
     }
     let settings = Arc::new(Settings::load()?);
-    let section = settings.service(S::NAME)?.clone();
+    // One-shot tasks for deployments (deploy/k8s): each exits when done.
+    if std::env::args().any(|a| a == "--provision-topics") {
+        return crate::tasks::provision_topics(&settings);
+    }
+    let section = settings.service(S::NAME)?;
+    if std::env::args().any(|a| a == "--check-settings") {
+        println!(
+            "{}",
+            crate::tasks::settings_summary::<S>(&settings, &section)
+        );
+        return Ok(());
+    }
+    if std::env::args().any(|a| a == "--migrate") {
+        returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
+        println!("{}: migrations applied", S::NAME);
+        return Ok(());
+    }
     let telemetry = returns_telemetry::init(S::NAME, &settings.telemetry)?;
     tracing::info!(service = S::NAME, environment = %settings.environment, "starting");
 
@@ -40,11 +56,20 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let pool = returns_store::connect_pool(&section.database.url, section.database.pool_size)?;
         let (stop_consumers, consumers_down) = Shutdown::new();
         let (stop_relay, relay_down) = Shutdown::new();
+        // Webhook deliveries of the service's own events are logged as the relay publishes them.
+        let fan_out = S::webhooks().map(|h| {
+            Arc::new(returns_webhooks::FanOut {
+                events: h.events,
+                owner_of: h.owner_of,
+                clock: clock.clone(),
+            }) as Arc<dyn returns_bus::OnPublish>
+        });
         let (relay, relay_handle) = OutboxRelay::new(
             pool.clone(),
             &settings.kafka,
             settings.outbox.clone(),
             S::NAME,
+            fan_out,
             relay_down,
         )?;
         relay.start();
@@ -107,6 +132,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let hooks_data = web::Data::new(hooks.unwrap_or(crate::Webhooks {
             role: returns_auth::Role::Operator,
             events: &[],
+            owner_of: returns_webhooks::nobody,
         }));
         let data = web::Data::new(ctx);
         let consumer_data = web::Data::new(consumer.clone());

@@ -9,11 +9,13 @@ use serde::Deserialize;
 
 use crate::AppContext;
 
-/// Which role's subscribers a service serves, and the event types they may choose.
-#[derive(Debug, Clone, Copy)]
+/// Which role's subscribers a service serves, the event types they may choose, and how to find
+/// an event's subscriber.
+#[derive(Clone, Copy)]
 pub struct Webhooks {
     pub role: Role,
     pub events: &'static [&'static str],
+    pub owner_of: returns_webhooks::OwnerOf,
 }
 
 /// A subscriber's request: where to deliver and which event types.

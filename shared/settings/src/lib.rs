@@ -1,5 +1,6 @@
 //! Settings for every service, layered like zero-to-production's: `config/base.toml`, then
-//! `config/{RETURNS_ENV}.toml`, then `RETURNS__SECTION__KEY` environment variables.
+//! `config/{RETURNS_ENV}.toml`, then the deployment's file (`RETURNS_DEPLOYMENT_SETTINGS`, a
+//! mounted ConfigMap on Kubernetes), then `RETURNS__SECTION__KEY` environment variables.
 //! Everything is validated once at start-up and refused with the key at fault.
 
 mod cities;
@@ -35,12 +36,26 @@ impl SettingsError {
 }
 
 /// One service's own section: where it listens and which database it owns.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ServiceSection {
     pub http: HttpSettings,
     pub database: DatabaseSettings,
 }
+
+/// A service's section as given: a deployment gives each pod only its own service's database
+/// URL, so another service's section may be incomplete; [`Settings::service`] checks the one
+/// that is read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GivenServiceSection {
+    #[serde(default)]
+    pub http: Option<HttpSettings>,
+    #[serde(default)]
+    pub database: Option<DatabaseSettings>,
+}
+
+/// The services whose sections settings may hold.
+pub const SERVICES: [&str; 4] = ["intake", "audit", "logistics", "payment"];
 
 /// The whole settings tree as files and environment give it.
 #[derive(Debug, Clone, Deserialize)]
@@ -69,7 +84,7 @@ pub struct Settings {
     pub shards: BTreeMap<String, ShardInfo>,
     pub default_shard: String,
     pub cities: BTreeMap<String, CityInfo>,
-    pub services: BTreeMap<String, ServiceSection>,
+    pub services: BTreeMap<String, GivenServiceSection>,
 }
 
 impl Settings {
@@ -91,11 +106,19 @@ impl Settings {
             .add_source(config::File::from(dir.join("base.toml")).required(true))
             .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false));
         if with_env_vars {
+            if let Ok(file) = std::env::var("RETURNS_DEPLOYMENT_SETTINGS") {
+                builder =
+                    builder.add_source(config::File::from(PathBuf::from(file)).required(true));
+            }
             builder = builder.add_source(
                 config::Environment::with_prefix("RETURNS")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    // Retiring token keys, comma-separated (a rotation, docs/operations.md).
+                    .list_separator(",")
+                    .with_list_parse_key("api.previous_keys")
+                    .ignore_empty(true),
             );
         }
         let settings: Settings = builder.build()?.try_deserialize()?;
@@ -121,6 +144,16 @@ impl Settings {
             ));
         }
         self.validate_api()?;
+        if let Some(name) = self
+            .services
+            .keys()
+            .find(|n| !SERVICES.contains(&n.as_str()))
+        {
+            return Err(SettingsError::invalid(
+                format!("services.{name}"),
+                format!("no such service; the services are {}", SERVICES.join(", ")),
+            ));
+        }
         if self.kafka.batch_max == 0 {
             return Err(SettingsError::invalid(
                 "kafka.batch_max",
@@ -168,11 +201,24 @@ impl Settings {
         )
     }
 
-    /// The section of service `name` (`intake`, `audit`, ...).
-    pub fn service(&self, name: &str) -> Result<&ServiceSection, SettingsError> {
-        self.services
-            .get(name)
-            .ok_or_else(|| SettingsError::invalid(format!("services.{name}"), "missing section"))
+    /// The section of service `name` (`intake`, `audit`, ...), complete.
+    pub fn service(&self, name: &str) -> Result<ServiceSection, SettingsError> {
+        let given = self.services.get(name).cloned().unwrap_or_default();
+        let missing = |part: &str, env: &str| {
+            SettingsError::invalid(
+                format!("services.{name}.{part}"),
+                format!(
+                    "missing; set it in the settings files or as RETURNS__SERVICES__{}__{env}",
+                    name.to_uppercase()
+                ),
+            )
+        };
+        Ok(ServiceSection {
+            http: given.http.ok_or_else(|| missing("http", "HTTP__PORT"))?,
+            database: given
+                .database
+                .ok_or_else(|| missing("database.url", "DATABASE__URL"))?,
+        })
     }
 }
 
@@ -186,10 +232,34 @@ mod tests {
 
     #[test]
     fn checked_in_settings_load_for_every_environment() {
-        for env in ["development", "test", "production"] {
+        for env in ["development", "test"] {
             let s = Settings::load_from(&config_dir(), env, false);
             assert!(s.is_ok(), "{env}: {:?}", s.err());
+            let s = s.unwrap();
+            for name in SERVICES {
+                assert!(s.service(name).is_ok(), "{env}: {name}");
+            }
         }
+    }
+
+    #[test]
+    fn production_takes_brokers_databases_and_keys_from_the_deployment_only() {
+        // Nothing in the checked-in files points production at a development broker,
+        // database or signing key; `just k8s-check` loads it with the manifests' values.
+        let err = Settings::load_from(&config_dir(), "production", false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("brokers"), "{err}");
+    }
+
+    #[test]
+    fn a_service_section_for_no_service_is_refused() {
+        let mut s = Settings::load_from(&config_dir(), "test", false).unwrap();
+        s.services
+            .insert("intkae".to_owned(), GivenServiceSection::default());
+        let err = s.validate().unwrap_err().to_string();
+        assert!(err.contains("services.intkae"), "{err}");
     }
 
     #[test]
@@ -211,7 +281,8 @@ mod tests {
 
     #[test]
     fn wf_2_every_category_guarantee_is_configured_and_valid() {
-        let s = Settings::load_from(&config_dir(), "production", false).unwrap();
+        // The policy is in base.toml, which every environment reads.
+        let s = Settings::load_from(&config_dir(), "test", false).unwrap();
         let ids: Vec<&str> = s.policy.guarantees.iter().map(|g| g.id.as_str()).collect();
         for id in [
             "fresh_food_spoiled",

@@ -126,6 +126,7 @@ impl Default for OutboxSettings {
 pub struct ApiSettings {
     /// HS256 key that signs and verifies bearer tokens (at least 32 bytes). Deployments set it
     /// from a secret (`RETURNS__API__SIGNING_KEY`); the checked-in one is for development.
+    #[serde(default)]
     pub signing_key: String,
     /// Keys still accepted for verification while tokens signed with them expire (rotation).
     #[serde(default)]

@@ -17,7 +17,14 @@ pub fn migrate(url: &str, service: EmbeddedMigrations) -> Result<(), StoreError>
         .build()
         .map_err(|e| StoreError::Migration(e.to_string()))?;
     rt.block_on(async {
-        let conn = AsyncPgConnection::establish(url).await?;
+        let mut conn = AsyncPgConnection::establish(url).await?;
+        // Replicas starting together (init containers, a scale-up during a rollout) migrate one
+        // at a time: a session lock, released when the connection closes after the harness.
+        diesel_async::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_lock(5391314541594624770)"),
+            &mut conn,
+        )
+        .await?;
         let mut harness = AsyncMigrationHarness::new(conn);
         for source in [PLATFORM_MIGRATIONS, service] {
             let applied = harness

@@ -1,14 +1,16 @@
 //! Webhooks (issue 4): merchants and courier companies subscribe a URL to the event types they
-//! want; each event for them is written to the delivery log in the same transaction as the
-//! state change that caused it (like the outbox), and the [`Deliverer`] actor POSTs it, signed
+//! want; each event for them is written to the delivery log in the transaction that publishes
+//! it from the outbox (or, for events a service consumes, the one that consumes it), and the [`Deliverer`] actor POSTs it, signed
 //! the Standard Webhooks way, retrying with exponential backoff until it is answered 2xx or
 //! `max_attempts` is spent. Subscribers and operators read the log.
 
 mod deliverer;
+mod fan_out;
 mod sign;
 mod store;
 
 pub use deliverer::Deliverer;
+pub use fan_out::{FanOut, OwnerOf, nobody};
 pub use sign::{new_secret, signature};
 pub use store::{Delivery, Subscription, deliveries, enqueue, subscribe, subscription_of};
 
