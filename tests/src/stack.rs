@@ -206,6 +206,15 @@ impl Stack {
         Proc::spawn(svc, cmd, &self.options.run_dir.join(format!("{svc}.log")))
     }
 
+    /// Runs a one-shot task of `svc`'s binary (`--replay-dead-letters`, `--check-settings`)
+    /// with the service's own settings, as a Kubernetes Job would.
+    pub async fn task(&self, svc: &str, arg: &str) -> anyhow::Result<std::process::Output> {
+        let mut cmd = tokio::process::Command::new(bin_dir().join(svc));
+        cmd.arg(arg)
+            .envs(self.env.get(svc).cloned().unwrap_or_default());
+        Ok(cmd.output().await?)
+    }
+
     /// Stops `svc` with SIGTERM (answering its exit status) and starts it again.
     pub async fn restart(&mut self, svc: &str) -> anyhow::Result<std::process::ExitStatus> {
         let port = self

@@ -445,6 +445,8 @@ async fn apply_one(
             }
             Err(HandleError::Reject(reason)) => {
                 tracing::warn!(event_id = %envelope.event_id, %reason, "dead-lettered");
+                // Not applied: a replay from the dead-letter topic must be applied (replay.rs).
+                inbox::forget(conn, envelope.event_id).await?;
                 stage_dead_letter(conn, dead_letter(shared, m, reason)).await?;
                 Ok(true)
             }

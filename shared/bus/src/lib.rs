@@ -14,6 +14,7 @@ pub mod consumer;
 pub mod inbox_pruner;
 pub mod outbox;
 pub mod relay;
+pub mod replay;
 pub mod shutdown;
 pub mod timer;
 

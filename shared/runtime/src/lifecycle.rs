@@ -26,6 +26,9 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
     if std::env::args().any(|a| a == "--provision-topics") {
         return crate::tasks::provision_topics(&settings);
     }
+    if std::env::args().any(|a| a == "--replay-dead-letters") {
+        return crate::tasks::replay_dead_letters::<S>(&settings);
+    }
     let section = settings.service(S::NAME)?;
     if std::env::args().any(|a| a == "--check-settings") {
         println!(

@@ -25,6 +25,20 @@ pub fn settings_summary<S: Service>(settings: &Settings, section: &ServiceSectio
     summary.to_string()
 }
 
+/// Sends the records this service dead-lettered back to their source topics (after the cause
+/// was fixed; docs/operations.md) and prints what it did as JSON.
+pub fn replay_dead_letters<S: Service>(settings: &Settings) -> Result<(), RuntimeError> {
+    let done = returns_bus::replay::replay_dead_letters(&settings.kafka, S::NAME)?;
+    let summary = serde_json::json!({
+        "service": S::NAME,
+        "replayed": done.replayed,
+        "other_consumers": done.other_consumers,
+        "unreadable": done.unreadable,
+    });
+    println!("{summary}");
+    Ok(())
+}
+
 /// Creates every platform topic with `kafka.partitions` partitions (existing ones are left).
 pub fn provision_topics(settings: &Settings) -> Result<(), RuntimeError> {
     actix_rt::System::new().block_on(returns_bus::admin::ensure_topics(

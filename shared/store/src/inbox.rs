@@ -28,6 +28,14 @@ pub async fn first_delivery(
     Ok(inserted == 1)
 }
 
+/// Forgets `event_id`: it was set aside, not applied, so a replay of it must be applied.
+pub async fn forget(conn: &mut AsyncPgConnection, event_id: Uuid) -> Result<(), StoreError> {
+    diesel::delete(inbox::table.find(event_id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Records a slice's event ids in one statement; answers those seen for the first time.
 pub async fn first_deliveries(
     conn: &mut AsyncPgConnection,
