@@ -207,6 +207,22 @@ mod tests {
     }
 
     #[test]
+    fn docs_events_md_describes_every_topic_and_event_type() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/events.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        for topic in crate::topics::ALL {
+            assert!(
+                doc.contains(&format!("| `{topic}` |")),
+                "{topic} has no row"
+            );
+        }
+        for e in catalog() {
+            let row = format!("| `{}` |", e.event_type);
+            assert!(doc.contains(&row), "{} has no row", e.event_type);
+        }
+    }
+
+    #[test]
     fn every_event_type_is_in_the_catalog_once() {
         let types: Vec<&str> = catalog().iter().map(|e| e.event_type).collect();
         let mut unique = types.clone();
