@@ -4,6 +4,8 @@
    Kubernetes API schemas that kubernetes-validate ships; Strimzi's KafkaTopic and KEDA's
    ScaledObject against the schemas in deploy/k8s/crd-schemas/. Any other kind fails: nothing
    is skipped (SKIPPED below lists kinds deliberately left unchecked; it is empty).
+   The Dockerfile is multi-stage, non-root, and the service binaries need no shared library
+   its run stage (debian:bookworm-slim) lacks.
 2. Settings. Each service's pod is reproduced on this machine (the image's config/, the
    mounted ConfigMap, the environment with its ConfigMap and Secret references) and the
    service binary itself loads it (`--check-settings`): a setting it reads and nobody provides,
@@ -380,11 +382,28 @@ def check_dockerfile(fail: Failures) -> None:
         fail.add("Dockerfile", f"must copy config/ to {IMAGE_CONFIG_DIR} (the check loads it)")
 
 
+# The shared libraries debian:bookworm-slim (the run stage) has without installing anything.
+RUN_STAGE_LIBS = {"linux-vdso.so.1", "libc.so.6", "libm.so.6", "libgcc_s.so.1", "libz.so.1",
+                  "libpthread.so.0", "libdl.so.2", "librt.so.1", "ld-linux-x86-64.so.2"}
+
+
+def check_binaries(bin_dir: pathlib.Path, fail: Failures) -> None:
+    """The service binaries (as the Dockerfile's build stage makes them) need no library the
+    run stage lacks."""
+    for svc in SERVICES:
+        out = subprocess.run(["ldd", str(bin_dir / svc)], capture_output=True, text=True).stdout
+        libs = {pathlib.Path(line.split()[0]).name for line in out.splitlines() if line.strip()}
+        missing = libs - RUN_STAGE_LIBS
+        if not libs or missing:
+            fail.add(f"image {svc}", f"needs libraries the run stage lacks: {sorted(missing)}")
+
+
 def check_all(rendered: dict[str, list[dict]], bin_dir: pathlib.Path, verbose: bool = True
               ) -> Failures:
     fail = Failures()
     SUMMARIES.clear()
     check_dockerfile(fail)
+    check_binaries(bin_dir, fail)
     for overlay, docs in rendered.items():
         check_schemas(overlay, docs, fail)
         secrets_used: set[str] = set()
