@@ -283,7 +283,7 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
          Broker alone (same run, one partition, linger 1 ms, fetch.wait.max.ms 5): {} records produced and consumed at \
          **{:.0} records/s**; produce→consume hop at 500 records/s p50 **{:.1} ms**, p99 {:.1} ms, max {:.1} ms.\n\n\
          Platform: {} cases offered at **{} cases/s** for {} s; {} opened ({} failed); all settled after {:.1} s \
-         → **{:.0} cases/s** settled end to end. POST /cases p50 {:.1} ms, p99 {:.1} ms.\n\n{}\n\n\
+         → **{:.0} cases/s** settled end to end. POST /buyer/cases p50 {:.1} ms, p99 {:.1} ms.\n\n{}\n\n\
          {}\n\n\
          Peak memory (VmHWM): {}; broker {:.0} MiB.\n",
         probe.records,

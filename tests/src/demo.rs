@@ -146,7 +146,7 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
     println!("\nPer-stage latency (service clocks, this machine, durable broker storage):");
     println!("{}", report::stages(&out.views).table());
     println!(
-        "POST /cases answered in p50 {:.1} ms, p99 {:.1} ms.",
+        "POST /buyer/cases answered in p50 {:.1} ms, p99 {:.1} ms.",
         out.open_latency.p50, out.open_latency.p99
     );
     Ok(())

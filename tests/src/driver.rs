@@ -35,7 +35,7 @@ pub struct Drive {
 pub struct Outcome {
     pub case_ids: Vec<String>,
     pub open_failures: usize,
-    /// Time to answer `POST /cases`, as the buyer's app sees it.
+    /// Time to answer `POST /buyer/cases`, as the buyer's app sees it.
     pub open_latency: Stats,
     /// From the first request sent to the last case settled.
     pub wall: Duration,
