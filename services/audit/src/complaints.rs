@@ -305,12 +305,11 @@ pub async fn rule(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "complaint")?;
     let req: RulingRequest = parse_json(&body)?;
-    if req.reason.trim().is_empty() || req.reason.len() > 500 {
-        return Err(Problem::invalid(
-            "reason",
-            "a ruling needs a reason both sides can read, 1-500 characters",
-        ));
-    }
+    returns_web::readable_text(
+        "reason",
+        &req.reason,
+        "a ruling needs a reason both sides can read",
+    )?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;

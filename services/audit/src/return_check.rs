@@ -47,12 +47,11 @@ pub async fn check(
     let req: CheckRequest = parse_json(&body)?;
     let failed = return_check::failed(&req.conditions);
     if !failed.is_empty() {
-        if req.reason.trim().is_empty() || req.reason.len() > 500 {
-            return Err(Problem::invalid(
-                "reason",
-                "RV-3: a failed check needs a reason the buyer can read, 1-500 characters",
-            ));
-        }
+        returns_web::readable_text(
+            "reason",
+            &req.reason,
+            "RV-3: a failed check needs a reason the buyer can read",
+        )?;
         if req.evidence.is_empty()
             || req.evidence.len() > 10
             || req.evidence.iter().any(|e| e.is_empty() || e.len() > 300)

@@ -199,12 +199,8 @@ pub async fn report(
     if matches!(
         to,
         CareStep::InspectionFailed | CareStep::Damaged | CareStep::Lost
-    ) && (req.note.trim().is_empty() || req.note.len() > 500)
-    {
-        return Err(Problem::invalid(
-            "note",
-            "CARE-8: the buyer must be told why, 1-500 characters",
-        ));
+    ) {
+        returns_web::readable_text("note", &req.note, "CARE-8: the buyer must be told why")?;
     }
     let app = ctx.get_ref().clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;

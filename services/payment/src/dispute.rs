@@ -235,12 +235,11 @@ pub async fn rule(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: RulingRequest = parse_json(&body)?;
-    if req.reason.trim().is_empty() || req.reason.len() > 500 {
-        return Err(Problem::invalid(
-            "reason",
-            "a ruling needs a reason the buyer and the merchant can read, 1-500 characters",
-        ));
-    }
+    returns_web::readable_text(
+        "reason",
+        &req.reason,
+        "a ruling needs a reason the buyer and the merchant can read",
+    )?;
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;

@@ -19,6 +19,15 @@ pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Words a person will read (a ruling's reason, a note to the buyer): 1-500 characters, not
+/// only spaces. `why` says who reads it; the refusal adds the bounds.
+pub fn readable_text(field: &str, v: &str, why: &str) -> Result<(), Problem> {
+    if v.trim().is_empty() || v.len() > 500 {
+        return Err(Problem::invalid(field, format!("{why}, 1-500 characters")));
+    }
+    Ok(())
+}
+
 /// A parcel's tracking number: 6-40 letters and digits (surrounding spaces dropped).
 pub fn tracking_number(raw: &str) -> Result<String, Problem> {
     let t = raw.trim();
@@ -57,6 +66,18 @@ pub fn store_unavailable(e: impl std::fmt::Display, store: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readable_text_needs_words_and_at_most_500_characters() {
+        assert!(readable_text("reason", "Worn.", "a reason").is_ok());
+        assert!(readable_text("reason", &"x".repeat(500), "a reason").is_ok());
+        for bad in ["", "   ", &"x".repeat(501)] {
+            let p = readable_text("reason", bad, "AS-2: a reason").unwrap_err();
+            let body = serde_json::to_value(&p).unwrap();
+            assert_eq!(body["field"], "reason");
+            assert_eq!(body["detail"], "AS-2: a reason, 1-500 characters");
+        }
+    }
 
     #[test]
     fn ct_2_tracking_numbers_and_carriers_are_checked() {
