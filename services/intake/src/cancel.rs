@@ -5,15 +5,15 @@
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use returns_auth::{As, Buyer};
-use returns_bus::{Outgoing, stage};
 use returns_domain::CaseStatus;
 use returns_events::payloads::CancelRequested;
-use returns_events::{Event, topics};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::Problem;
 
+use crate::announce::announce;
 use crate::http::db_error;
-use crate::store::{self, NewTimelineRow};
+use crate::store;
+use crate::timeline::Entry;
 
 enum Outcome {
     Asked,
@@ -51,30 +51,13 @@ pub async fn cancel(
             if !open.iter().any(|s| s.as_str() == case.status) {
                 return Ok(Outcome::Decided(case.status));
             }
-            let ev = Outgoing::event(
-                topics::CASES,
-                app.service,
-                id,
-                &case.city,
-                &case.shard,
-                now,
-                &CancelRequested { requested_at: now },
-            )?;
-            store::add_timeline(
-                conn,
-                &NewTimelineRow {
-                    case_id: id,
-                    event_id: ev.envelope.event_id,
-                    event_type: CancelRequested::TYPE.to_owned(),
-                    status: None,
-                    rule_id: None,
-                    reason: "You asked to withdraw the request.".to_owned(),
-                    at: now,
-                },
-            )
-            .await
-            .map_err(returns_store::StoreError::from)?;
-            stage(conn, &app.cities, &[ev]).await?;
+            let line = Entry {
+                status: None,
+                rule: None,
+                reason: "You asked to withdraw the request.".to_owned(),
+            };
+            let asked = CancelRequested { requested_at: now };
+            announce(conn, &app, &case, now, &asked, line).await?;
             Ok(Outcome::Asked)
         })
         .await

@@ -2,17 +2,18 @@
 //! either may ask customer service to intervene. The opening is a durable timer in intake's
 //! database (it tells the buyer once); the request goes to audit's CS desk over the cases topic.
 
+use crate::announce::announce;
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures::future::BoxFuture;
 use returns_auth::{As, Buyer, Merchant};
-use returns_bus::{HandleError, Outgoing, TimerHandler, stage};
+use returns_bus::{HandleError, Outgoing, TimerHandler};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
+use returns_events::Event;
 use returns_events::payloads::{InterventionRequested, ReturnCheckFailed};
-use returns_events::{Event, topics};
 use returns_runtime::{AppContext, RootSpan};
 use returns_store::timers::{NewTimer, Timer};
 use returns_web::{Problem, parse_json};
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::store::{self, CaseRow, NewTimelineRow};
+use crate::timeline::Entry;
 
 /// The `timers.kind` of AS-2's opening.
 pub const KIND: &str = "as2_intervention_opens";
@@ -200,35 +202,18 @@ async fn request(
                     .await
                     .map_err(returns_store::StoreError::from)?;
             }
-            let ev = Outgoing::event(
-                topics::CASES,
-                app.service,
-                id,
-                &case.city,
-                &case.shard,
-                now,
-                &InterventionRequested {
-                    rule: RuleId::As2,
-                    requested_by: by.to_owned(),
-                    note: req.note.clone(),
-                    requested_at: now,
-                },
-            )?;
-            store::add_timeline(
-                conn,
-                &NewTimelineRow {
-                    case_id: id,
-                    event_id: ev.envelope.event_id,
-                    event_type: InterventionRequested::TYPE.to_owned(),
-                    status: Some(CaseStatus::Intervening.as_str().to_owned()),
-                    rule_id: Some(RuleId::As2.as_str().to_owned()),
-                    reason: format!("The {by} asked customer service to intervene."),
-                    at: now,
-                },
-            )
-            .await
-            .map_err(returns_store::StoreError::from)?;
-            stage(conn, &app.cities, &[ev]).await?;
+            let asked = InterventionRequested {
+                rule: RuleId::As2,
+                requested_by: by.to_owned(),
+                note: req.note.clone(),
+                requested_at: now,
+            };
+            let line = Entry {
+                status: Some(CaseStatus::Intervening),
+                rule: Some(RuleId::As2.as_str().to_owned()),
+                reason: format!("The {by} asked customer service to intervene."),
+            };
+            announce(conn, &app, &case, now, &asked, line).await?;
             Ok(Outcome::Asked)
         })
         .await

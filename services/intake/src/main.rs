@@ -1,5 +1,6 @@
 //! intake: buyers open cases and follow them. Owns the `returns_intake` database.
 
+mod announce;
 mod cancel;
 mod care;
 mod contacts;

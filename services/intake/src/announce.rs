@@ -1,0 +1,46 @@
+//! A request intake passes on for a buyer or a merchant (a withdrawal, an intervention): the
+//! event on the cases topic and its line on the case's timeline, in the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use returns_bus::{BusError, Outgoing, stage};
+use returns_events::{Event, topics};
+use returns_runtime::AppContext;
+
+use crate::store::{self, CaseRow, NewTimelineRow};
+use crate::timeline::Entry;
+
+/// Stages `payload` about `case` and writes `line` for it, under the event's id.
+pub async fn announce<E: Event>(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    case: &CaseRow,
+    now: DateTime<Utc>,
+    payload: &E,
+    line: Entry,
+) -> Result<(), BusError> {
+    let ev = Outgoing::event(
+        topics::CASES,
+        app.service,
+        case.id,
+        &case.city,
+        &case.shard,
+        now,
+        payload,
+    )?;
+    store::add_timeline(
+        conn,
+        &NewTimelineRow {
+            case_id: case.id,
+            event_id: ev.envelope.event_id,
+            event_type: E::TYPE.to_owned(),
+            status: line.status.map(|s| s.as_str().to_owned()),
+            rule_id: line.rule,
+            reason: line.reason,
+            at: now,
+        },
+    )
+    .await
+    .map_err(returns_store::StoreError::from)?;
+    stage(conn, &app.cities, &[ev]).await
+}
