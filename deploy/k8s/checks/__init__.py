@@ -1,0 +1,1 @@
+"""The checks of `just k8s-check`, one concern a module."""
