@@ -191,8 +191,8 @@ async fn show_one_trace(stack: &Stack, views: &[Value]) -> anyhow::Result<()> {
         crate::otlp::render_tree(&otlp.spans(), &root.trace_id)
     );
     println!(
-        "\nTo browse traces yourself: run an OTLP/HTTP collector (e.g. Jaeger on :4318), then\n  RETURNS__TELEMETRY__OTLP_ENDPOINT=http://127.0.0.1:4318 just up\nand search for the attribute case_id={case_id}. Read the case: GET {}/cases/{case_id}",
-        stack.url("intake")
+        "\nTo browse traces yourself: run an OTLP/HTTP collector (e.g. Jaeger on :4318), then\n  RETURNS__TELEMETRY__OTLP_ENDPOINT=http://127.0.0.1:4318 just up\nand search for the attribute case_id={case_id}. On a running platform customer service reads
+a case with GET /cs/cases/{{id}} on intake (token: just token cs cs-1)."
     );
     Ok(())
 }
