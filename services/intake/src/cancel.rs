@@ -36,16 +36,12 @@ pub async fn cancel(
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let outcome = (*conn)
         .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(case) = store::case_for_update(conn, id)
+            let Some(case) = store::own_case_for_update(conn, id, |c| c.buyer_id == buyer.id)
                 .await
                 .map_err(returns_store::StoreError::from)?
             else {
                 return Ok(Outcome::NotFound);
             };
-            // Someone else's case answers exactly like a missing one.
-            if case.buyer_id != buyer.id {
-                return Ok(Outcome::NotFound);
-            }
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
             let open = [CaseStatus::Requested, CaseStatus::AwaitingMerchant];
             if !open.iter().any(|s| s.as_str() == case.status) {

@@ -63,13 +63,10 @@ pub async fn add(
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let outcome = (*conn)
         .transaction::<Outcome, diesel::result::Error, _>(async move |conn| {
-            let Some(case) = store::case_for_update(conn, id).await? else {
+            let owns = |c: &store::CaseRow| c.buyer_id == buyer.id;
+            let Some(case) = store::own_case_for_update(conn, id, owns).await? else {
                 return Ok(Outcome::NotFound);
             };
-            // Someone else's case answers exactly like a missing one.
-            if case.buyer_id != buyer.id {
-                return Ok(Outcome::NotFound);
-            }
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
             if case.status == CaseStatus::Closed.as_str() {
                 return Ok(Outcome::Closed(case.status));

@@ -152,20 +152,20 @@ async fn request(
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let outcome = (*conn)
         .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(case) = store::case_for_update(conn, id)
+            let by = match party {
+                Party::Buyer => "buyer",
+                Party::Merchant => "merchant",
+            };
+            let owns = |c: &CaseRow| match party {
+                Party::Buyer => c.buyer_id == party_id,
+                Party::Merchant => c.merchant_id == party_id,
+            };
+            let Some(case) = store::own_case_for_update(conn, id, owns)
                 .await
                 .map_err(returns_store::StoreError::from)?
             else {
                 return Ok(Outcome::NotFound);
             };
-            let (by, owner) = match party {
-                Party::Buyer => ("buyer", &case.buyer_id),
-                Party::Merchant => ("merchant", &case.merchant_id),
-            };
-            // Someone else's case answers exactly like a missing one.
-            if *owner != party_id {
-                return Ok(Outcome::NotFound);
-            }
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
             if let Some(who) = case.intervention_requested_by {
                 return Ok(Outcome::AlreadyAsked(who));

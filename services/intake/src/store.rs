@@ -247,6 +247,16 @@ pub async fn case_for_update(
         .optional()
 }
 
+/// The case, locked, if `owns` says the caller may act on it; someone else's case answers
+/// `None`, exactly like a missing one (no one learns which ids exist).
+pub async fn own_case_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    owns: impl FnOnce(&CaseRow) -> bool,
+) -> QueryResult<Option<CaseRow>> {
+    Ok(case_for_update(conn, id).await?.filter(|c| owns(c)))
+}
+
 pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) -> QueryResult<()> {
     diesel::insert_into(case_timeline::table)
         .values(row)
