@@ -100,3 +100,53 @@ async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is
     assert_eq!(s, 404);
     stack.shutdown().await
 }
+
+/// MP-3 without a hot row: events of one merchant applied by different partition workers (two
+/// cities on two shards) add to different slots, and the standing is their sum.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mp_3_standing_sums_what_different_partitions_applied() -> anyhow::Result<()> {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let stack = Stack::start(StackOptions::for_test("merchants_slots")).await?;
+    journey::load_ratings(&stack, &[("b-slots".into(), 5)]).await?;
+    // Order lines of 7 characters belong to m-1; Shanghai is on shard east, Beijing on north.
+    let m = "m-1";
+    for (line, city, tracking) in [
+        ("ol-sh-1", "shanghai", "SF5100000001"),
+        ("ol-bj-1", "beijing", "SF5100000002"),
+    ] {
+        let spec = CaseSpec {
+            city,
+            ..CaseSpec::fast_return()
+        };
+        let case = journey::open_case(&stack, "b-slots", line, &spec).await?;
+        journey::courier_collects(&stack, &case, tracking).await?;
+        journey::wait_status(&stack, &case, "closed").await?;
+    }
+    let standing = wait_for("both refunds on the standing", PATIENCE, || async {
+        let (_, v) = stack
+            .operator()
+            .get("audit", &format!("/operator/merchants/{m}/standing"))
+            .await?;
+        Ok((v["refunds"] == 2).then_some(v))
+    })
+    .await?;
+    assert_eq!(
+        standing["outstanding_recovery_fen"],
+        2 * 19_900,
+        "{standing}"
+    );
+
+    #[derive(diesel::QueryableByName)]
+    struct Slots {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = AsyncPgConnection::establish(&stack.db_urls["audit"]).await?;
+    let slots: Slots = diesel::sql_query(
+        "SELECT count(*) AS n FROM merchant_standing_slots WHERE merchant_id = 'm-1'",
+    )
+    .get_result(&mut conn)
+    .await?;
+    assert_eq!(slots.n, 2, "one slot per partition that applied an event");
+    stack.shutdown().await
+}

@@ -345,7 +345,7 @@ pub async fn rule(
                 .map_err(returns_store::StoreError::from)?;
             if points > 0 {
                 // AS-5: the merchant loses violation points (MP-3 shows them).
-                standing::add(conn, &merchant, &Delta { violation_points: points, ..Delta::default() })
+                standing::add(conn, &merchant, standing::RULINGS_SLOT, &Delta { violation_points: points, ..Delta::default() })
                     .await
                     .map_err(returns_store::StoreError::from)?;
             }

@@ -92,29 +92,46 @@ pub async fn apply(
     } else {
         return Ok(Vec::new());
     };
-    add(conn, &decision.merchant_id, &delta).await?;
+    add(conn, &decision.merchant_id, event.partition, &delta).await?;
     Ok(Vec::new())
 }
 
-/// Adds `d` to the merchant's figures, creating its row on first use.
-pub async fn add(conn: &mut AsyncPgConnection, merchant: &str, d: &Delta) -> QueryResult<()> {
-    diesel::insert_into(ms::table)
-        .values(ms::merchant_id.eq(merchant))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    diesel::update(ms::table.find(merchant))
-        .set((
-            ms::violation_points.eq(ms::violation_points + d.violation_points),
-            ms::deposit_drawn_fen.eq(ms::deposit_drawn_fen + d.deposit_drawn_fen),
-            ms::outstanding_recovery_fen
-                .eq(ms::outstanding_recovery_fen + d.outstanding_recovery_fen),
-            ms::disputed_recovery_fen.eq(ms::disputed_recovery_fen + d.disputed_recovery_fen),
-            ms::refunds.eq(ms::refunds + d.refunds),
-            ms::refund_seconds.eq(ms::refund_seconds + d.refund_seconds),
-        ))
-        .execute(conn)
-        .await?;
+/// The slot of customer service's rulings (HTTP), beside one per Kafka partition.
+pub const RULINGS_SLOT: i32 = -1;
+
+/// Adds `d` to the merchant's figures in `slot`: the partition whose worker applies the event
+/// (one worker a partition, so no two transactions wait on one row), or [`RULINGS_SLOT`].
+/// `merchant_standing` (a view) sums the slots.
+pub async fn add(
+    conn: &mut AsyncPgConnection,
+    merchant: &str,
+    slot: i32,
+    d: &Delta,
+) -> QueryResult<()> {
+    use diesel::sql_types::{BigInt, Integer, Text};
+    diesel::sql_query(
+        "INSERT INTO merchant_standing_slots AS s (merchant_id, slot, violation_points, \
+           deposit_drawn_fen, outstanding_recovery_fen, disputed_recovery_fen, refunds, \
+           refund_seconds) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (merchant_id, slot) DO UPDATE SET \
+           violation_points = s.violation_points + EXCLUDED.violation_points, \
+           deposit_drawn_fen = s.deposit_drawn_fen + EXCLUDED.deposit_drawn_fen, \
+           outstanding_recovery_fen = s.outstanding_recovery_fen + EXCLUDED.outstanding_recovery_fen, \
+           disputed_recovery_fen = s.disputed_recovery_fen + EXCLUDED.disputed_recovery_fen, \
+           refunds = s.refunds + EXCLUDED.refunds, \
+           refund_seconds = s.refund_seconds + EXCLUDED.refund_seconds",
+    )
+    .bind::<Text, _>(merchant)
+    .bind::<Integer, _>(slot)
+    .bind::<Integer, _>(d.violation_points)
+    .bind::<BigInt, _>(d.deposit_drawn_fen)
+    .bind::<BigInt, _>(d.outstanding_recovery_fen)
+    .bind::<BigInt, _>(d.disputed_recovery_fen)
+    .bind::<BigInt, _>(d.refunds)
+    .bind::<BigInt, _>(d.refund_seconds)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -1,0 +1,1 @@
+DROP INDEX cases_by_order_line;
