@@ -27,9 +27,8 @@ impl EventHandler for AuditHandler {
             // Merchants' webhooks: the payments of their cases (audit's own decisions are
             // fanned out as the relay publishes them).
             if event.topic == topics::PAYMENTS {
-                let body = serde_json::to_vec(event.envelope).map_err(HandleError::reject)?;
                 crate::webhooks::fan_out(&self.ctx.clock)
-                    .event(conn, event.envelope, &body)
+                    .event(conn, event.envelope, event.raw)
                     .await
                     .map_err(returns_store::StoreError::from)?;
             }

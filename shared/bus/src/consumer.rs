@@ -33,6 +33,8 @@ use crate::{BusError, Outgoing, RelayHandle, Shutdown};
 /// One decoded event and where it came from.
 pub struct Incoming<'a> {
     pub envelope: &'a Envelope,
+    /// The record as it was on the topic (what a webhook forwards, byte for byte).
+    pub raw: &'a [u8],
     pub topic: &'a str,
     pub partition: i32,
     pub offset: i64,
@@ -433,6 +435,7 @@ async fn apply_one(
     async {
         let incoming = Incoming {
             envelope,
+            raw: m.payload().unwrap_or_default(),
             topic: m.topic(),
             partition: m.partition(),
             offset: m.offset(),

@@ -132,11 +132,6 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let buckets = web::Data::new(crate::edge::rate_limit::Buckets::default());
         let spec = web::Data::new(spec_json::<S>());
         let hooks = S::webhooks();
-        let hooks_data = web::Data::new(hooks.unwrap_or(crate::Webhooks {
-            role: returns_auth::Role::Operator,
-            events: &[],
-            owner_of: returns_webhooks::nobody,
-        }));
         let data = web::Data::new(ctx);
         let consumer_data = web::Data::new(consumer.clone());
         let server = HttpServer::new(move || {
@@ -162,7 +157,6 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
                 .route("/openapi.json", web::get().to(serve_spec))
                 .configure(admin::routes)
                 .configure(S::routes)
-                .app_data(hooks_data.clone())
                 .configure(|cfg| crate::webhooks_api::routes(hooks, cfg))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(returns_web::Problem::not_found("route"))

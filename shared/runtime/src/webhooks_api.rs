@@ -224,11 +224,15 @@ front!(
     "courier"
 );
 
-/// The routes of `hooks.role`, if the service sends webhooks.
+/// The routes of `hooks.role` and the data they read, if the service sends webhooks.
 pub(crate) fn routes(hooks: Option<Webhooks>, cfg: &mut web::ServiceConfig) {
-    match hooks.map(|h| h.role) {
-        Some(Role::Merchant) => merchant::routes(cfg),
-        Some(Role::Courier) => courier::routes(cfg),
+    let Some(hooks) = hooks else {
+        return;
+    };
+    cfg.app_data(web::Data::new(hooks));
+    match hooks.role {
+        Role::Merchant => merchant::routes(cfg),
+        Role::Courier => courier::routes(cfg),
         _ => {}
     }
 }

@@ -21,14 +21,6 @@ pub type OwnerOf = for<'a> fn(
     &'a Envelope,
 ) -> BoxFuture<'a, QueryResult<Option<String>>>;
 
-/// The subscriber of a service without webhooks.
-pub fn nobody<'a>(
-    _: &'a mut AsyncPgConnection,
-    _: &'a Envelope,
-) -> BoxFuture<'a, QueryResult<Option<String>>> {
-    Box::pin(async { Ok(None) })
-}
-
 #[derive(Clone)]
 pub struct FanOut {
     /// The event types subscribers may choose.

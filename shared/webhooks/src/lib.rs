@@ -10,7 +10,7 @@ mod sign;
 mod store;
 
 pub use deliverer::Deliverer;
-pub use fan_out::{FanOut, OwnerOf, nobody};
+pub use fan_out::{FanOut, OwnerOf};
 pub use sign::{new_secret, signature};
 pub use store::{Delivery, Subscription, deliveries, enqueue, subscribe, subscription_of};
 
