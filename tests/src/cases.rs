@@ -1,7 +1,10 @@
-//! Realistic case requests for tests, the demo and the benchmark.
+//! Realistic case requests for tests, the demo and the benchmark: each is a request on an
+//! order that the harness places on the order feed first (`crate::orders`).
 
-use chrono::{DateTime, Duration, Utc};
+use returns_domain::{Category, SizeClass};
 use serde_json::{Value, json};
+
+use crate::orders::{LineSpec, OrderSpec, Reached};
 
 /// What varies between cases.
 #[derive(Debug, Clone)]
@@ -15,7 +18,17 @@ pub struct CaseSpec {
     pub reason: &'static str,
     pub days_since_receipt: i64,
     pub door_pickup: bool,
+    /// What the order line cost (all its units).
     pub paid_amount_fen: i64,
+    /// K-1: the order was shipped when the refund was asked.
+    pub merchant_shipped: bool,
+    /// K-4: the order completed this many days ago (`None`: delivered, not completed).
+    pub completed_days_ago: Option<i64>,
+    /// PK-8: the order was insured for return freight.
+    pub freight_insured: bool,
+    /// Units bought on the line, and units the case asks for.
+    pub quantity: i32,
+    pub units: i32,
 }
 
 impl CaseSpec {
@@ -32,33 +45,79 @@ impl CaseSpec {
             days_since_receipt: 3,
             door_pickup: true,
             paid_amount_fen: 19_900,
+            merchant_shipped: false,
+            completed_days_ago: None,
+            freight_insured: false,
+            quantity: 1,
+            units: 1,
+        }
+    }
+
+    /// How far the order has come when the buyer asks.
+    fn reached(&self) -> Reached {
+        match (self.kind, self.completed_days_ago) {
+            ("refund_only" | "delivery_installation", _) if self.merchant_shipped => {
+                Reached::Shipped
+            }
+            ("refund_only" | "delivery_installation", _) => Reached::Paid,
+            (_, Some(days_ago)) => Reached::Completed { days_ago },
+            ("after_sales", None) => Reached::Completed {
+                days_ago: self.days_since_receipt,
+            },
+            _ => Reached::Delivered {
+                days_ago: self.days_since_receipt,
+            },
         }
     }
 }
 
-/// The JSON body of `POST /buyer/cases` for `spec` at service time `now` (the buyer is the
-/// caller, named by its token).
-pub fn open_case_body(order_line: &str, spec: &CaseSpec, now: DateTime<Utc>) -> Value {
+fn parse<T: serde::de::DeserializeOwned>(raw: &str) -> T {
+    serde_json::from_value(Value::String(raw.to_owned()))
+        .unwrap_or_else(|e| panic!("{raw:?} is not a known value: {e}"))
+}
+
+/// The merchant a generated order line belongs to (m-1..m-7, all in the programme).
+pub fn merchant_of(order_line: &str) -> String {
+    format!("m-{}", order_line.len() % 7 + 1)
+}
+
+/// The order id the harness gives the order of `order_line`.
+pub fn order_of(order_line: &str) -> String {
+    format!("o-{order_line}")
+}
+
+/// The order a case of `spec` is opened on: one line, `order_line`, of `buyer`'s order.
+pub fn order_for(buyer: &str, order_line: &str, spec: &CaseSpec) -> OrderSpec {
+    OrderSpec {
+        order_id: order_of(order_line),
+        buyer_id: buyer.to_owned(),
+        merchant_id: merchant_of(order_line),
+        city: spec.city.to_owned(),
+        paid_online: true,
+        freight_insured: spec.freight_insured,
+        lines: vec![LineSpec {
+            line_id: order_line.to_owned(),
+            category: parse::<Category>(spec.category),
+            size_class: parse::<SizeClass>(spec.size),
+            quantity: spec.quantity,
+            amount_paid_fen: spec.paid_amount_fen,
+        }],
+        reached: spec.reached(),
+    }
+}
+
+/// The JSON body of `POST /buyer/cases` for `spec` on the order of `order_line` (the buyer is
+/// the caller, named by its token; the order says everything else).
+pub fn open_case_body(order_line: &str, spec: &CaseSpec) -> Value {
     let mut body = json!({
-        "merchant_id": format!("m-{}", order_line.len() % 7 + 1),
-        "order_line_id": order_line,
+        "order_id": order_of(order_line),
+        "lines": [{ "order_line_id": order_line, "quantity": spec.units }],
         "kind": spec.kind,
         "reason": spec.reason,
-        "category": spec.category,
-        "size_class": spec.size,
-        "city": spec.city,
-        "paid_amount_fen": spec.paid_amount_fen,
-        "received_at": (now - Duration::days(spec.days_since_receipt)).to_rfc3339(),
     });
-    if spec.kind == "refund_only" {
-        if let Some(o) = body.as_object_mut() {
-            o.remove("received_at");
-        }
-        return body;
-    }
-    if spec.door_pickup {
-        body["door_pickup"] =
-            json!({ "address": "88 Century Avenue, Pudong", "contact_phone": "+8613800138000" });
+    if spec.door_pickup && spec.kind != "refund_only" {
+        // At the order's delivery address.
+        body["door_pickup"] = json!({});
     }
     body
 }
@@ -129,6 +188,7 @@ impl Mix {
                 days_since_receipt: 0,
                 door_pickup: false,
                 paid_amount_fen: 1_000 + (self.next() % 200_000) as i64,
+                ..CaseSpec::fast_return()
             };
         }
         CaseSpec {
@@ -147,6 +207,7 @@ impl Mix {
             days_since_receipt: self.pick(&[0, 1, 2, 3, 4, 5, 6, 9]),
             door_pickup: self.pick(&[true, true, true, true, false]),
             paid_amount_fen: 1_000 + (self.next() % 200_000) as i64,
+            ..CaseSpec::fast_return()
         }
     }
 }

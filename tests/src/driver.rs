@@ -10,7 +10,7 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
-use crate::cases::{Mix, open_case_body};
+use crate::cases::{Mix, open_case_body, order_for};
 use crate::courier::run_couriers;
 use crate::journey::load_ratings;
 use crate::report::Stats;
@@ -66,6 +66,13 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
         .map(|(i, s)| (format!("b-{i}"), s.stars))
         .collect();
     load_ratings(stack, &ratings).await?;
+    // The order system has every order before its buyer asks (not part of the measured run).
+    let orders: Vec<_> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| order_for(&format!("b-{i}"), &format!("ol-{i}"), s))
+        .collect();
+    crate::orders::place_all(stack, &orders).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let companies = vec![
@@ -103,11 +110,10 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     bar.set_message("running");
     let opened = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
-    let now = stack.now();
     let mut sends = Vec::with_capacity(d.cases);
     for (i, spec) in specs.iter().enumerate() {
         let at = start + Duration::from_secs_f64(i as f64 / d.rate);
-        let body = open_case_body(&format!("ol-{i}"), spec, now);
+        let body = open_case_body(&format!("ol-{i}"), spec);
         let token = stack.token(returns_auth::Role::Buyer, &format!("b-{i}"));
         let (client, url, opened) = (
             stack.client.clone(),
@@ -152,11 +158,26 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     let open_failures = d.cases - case_ids.len();
     let expected = case_ids.len() as i64;
     let patience = Duration::from_secs(120 + d.cases as u64 / 20);
+    // RS-3: a refund before shipment waits for the shipping cut-off; once nothing else is
+    // moving, the clocks move past it (once) so those refunds are paid too.
+    let (_, policy) = stack.operator().get("intake", "/operator/policies").await?;
+    let cutoff = policy["unshipped_refund_cutoff_minutes"]
+        .as_i64()
+        .unwrap_or(0);
+    let moved = AtomicBool::new(cutoff == 0);
+    let moved = &moved;
+    let refunds_before_shipment = specs.iter().filter(|s| s.kind == "refund_only").count() as i64;
     let by_status = wait_for("every case to settle", patience, || {
         let bar = bar.clone();
         async move {
             let (n, by) = settled_count(stack).await?;
             bar.set_position(n as u64);
+            let waiting = by["approved"].as_i64().unwrap_or(0);
+            // Only the refunds before shipment wait (approved); everything else has settled.
+            let only_cutoff_left = waiting == refunds_before_shipment && n + waiting >= expected;
+            if n < expected && only_cutoff_left && !moved.swap(true, Ordering::SeqCst) {
+                stack.advance_clocks((cutoff + 1) * 60).await?;
+            }
             Ok((n >= expected).then_some(by))
         }
     })

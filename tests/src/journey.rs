@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::cases::{CaseSpec, open_case_body};
+use crate::cases::{CaseSpec, open_case_body, order_for};
 use crate::{Stack, wait_for};
 
 pub const PATIENCE: Duration = Duration::from_secs(60);
@@ -25,14 +25,27 @@ pub async fn load_ratings(stack: &Stack, ratings: &[(String, i16)]) -> anyhow::R
     Ok(())
 }
 
-/// Opens a case for `buyer` (whose rating must be loaded) and answers its id.
+/// Places `spec`'s order for `buyer` on the order feed and answers the body of a request on
+/// it (for tests that post it themselves, or change it first).
+pub async fn order_and_body(
+    stack: &Stack,
+    buyer: &str,
+    order_line: &str,
+    spec: &CaseSpec,
+) -> anyhow::Result<Value> {
+    crate::orders::place(stack, &order_for(buyer, order_line, spec)).await?;
+    Ok(open_case_body(order_line, spec))
+}
+
+/// Places `spec`'s order for `buyer` on the order feed, then opens the case on it (the buyer's
+/// rating must be loaded) and answers its id.
 pub async fn open_case(
     stack: &Stack,
     buyer: &str,
     order_line: &str,
     spec: &CaseSpec,
 ) -> anyhow::Result<String> {
-    let body = open_case_body(order_line, spec, stack.now());
+    let body = order_and_body(stack, buyer, order_line, spec).await?;
     let (status, resp) = stack
         .buyer(buyer)
         .post("intake", "/buyer/cases", &body)

@@ -16,6 +16,7 @@ pub mod hook_receiver;
 pub mod journey;
 pub mod kafka;
 pub mod op_report;
+pub mod orders;
 pub mod otlp;
 pub mod ports;
 pub mod process;

@@ -7,6 +7,9 @@ use returns_auth::Role;
 pub const ROUTES: &[(&str, &str, &str, Role)] = &[
     // intake
     ("POST", "intake", "/buyer/cases", Role::Buyer),
+    ("GET", "intake", "/buyer/orders/{id}", Role::Buyer),
+    ("PUT", "intake", "/operator/orders", Role::Operator),
+    ("GET", "intake", "/operator/stats/orders", Role::Operator),
     ("GET", "intake", "/buyer/cases", Role::Buyer),
     ("GET", "intake", "/buyer/cases/{id}", Role::Buyer),
     (
@@ -74,12 +77,6 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
     (
         "POST",
         "audit",
-        "/merchant/cases/{id}/shipped",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "audit",
         "/merchant/cases/{id}/return-check",
         Role::Merchant,
     ),
@@ -110,6 +107,9 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/operator/webhooks/deliveries",
         Role::Operator,
     ),
+    ("GET", "audit", "/cs/merchants/{id}/standing", Role::Cs),
+    ("PUT", "audit", "/merchant/return-addresses", Role::Merchant),
+    ("GET", "audit", "/merchant/return-addresses", Role::Merchant),
     // logistics
     ("GET", "logistics", "/courier/jobs", Role::Courier),
     (

@@ -36,6 +36,16 @@ pub struct StackOptions {
     pub programme_merchants: Vec<String>,
 }
 
+/// The warehouse a harness merchant names when it joins the programme (ORD-4).
+pub fn warehouse_of(merchant: &str) -> serde_json::Value {
+    serde_json::json!({
+        "recipient": format!("{merchant} returns desk"),
+        "address": "1 Warehouse Road, Songjiang",
+        "city": "shanghai",
+        "contact_phone": "+862100000000",
+    })
+}
+
 /// The merchants the generated cases use (`crate::cases`): all in the programme by default.
 pub fn default_merchants() -> Vec<String> {
     (1..=7).map(|i| format!("m-{i}")).collect()
@@ -111,7 +121,8 @@ impl Stack {
             brokers: broker.bootstrap(),
             ..settings.kafka.clone()
         };
-        returns_bus::admin::ensure_topics(&kafka, &returns_events::topics::ALL).await?;
+        returns_bus::admin::ensure_topics(&kafka, &returns_events::topics::for_development())
+            .await?;
         if options.db_prefix.starts_with("rt_") {
             databases::sweep_stale_test_databases().await?;
         }
@@ -186,7 +197,8 @@ impl Stack {
                 .post(
                     "audit",
                     "/merchant/programme",
-                    &serde_json::json!({ "action": "join" }),
+                    // ORD-4: returns go to the shop's warehouse unless a city has its own.
+                    &serde_json::json!({ "action": "join", "warehouse": warehouse_of(&m) }),
                 )
                 .await?;
             anyhow::ensure!(status == 200, "enrolling {m}: {status} {body}");

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use returns_auth::Role;
 use returns_harness::api::Api;
-use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};
 use returns_harness::routes::ROUTES;
 use returns_harness::{Stack, StackOptions, wait_for};
@@ -129,17 +129,17 @@ async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
     anyhow::ensure!(s == 200, "care review: {s} {b}");
     journey::wait_status(stack, &care_order, "approved").await?;
     // A delivery with installation (K-7), scheduled at once.
-    let mut k7 = open_case_body("ol-a-0003", &CaseSpec::fast_return(), stack.now());
-    k7["kind"] = json!("delivery_installation");
-    k7["reason"] = json!("delivery_service");
-    k7["category"] = json!("large_appliance");
-    k7["size_class"] = json!("large");
+    let appliance = CaseSpec {
+        kind: "delivery_installation",
+        reason: "delivery_service",
+        category: "large_appliance",
+        size: "large",
+        door_pickup: false,
+        ..CaseSpec::fast_return()
+    };
+    let mut k7 = journey::order_and_body(stack, "b-a", "ol-a-0003", &appliance).await?;
     k7["delivery"] = json!({ "address": "9 Binjiang Road", "contact_phone": "13900139000",
         "preferred_date": (stack.now() + chrono::Duration::days(1)).date_naive(), "installation": true });
-    if let Some(o) = k7.as_object_mut() {
-        o.remove("received_at");
-        o.remove("door_pickup");
-    }
     let (s, b) = stack
         .buyer("b-a")
         .post("intake", "/buyer/cases", &k7)
@@ -198,6 +198,7 @@ fn target(route: &str, a: &Owned) -> (String, Value) {
         "/buyer/service-cards/{id}" | "/merchant/service-cards/{id}" => {
             (a.card.clone(), json!(null))
         }
+        "/buyer/orders/{id}" => (returns_harness::cases::order_of("ol-a-0001"), json!(null)),
         "/buyer/care-orders/{id}/rating" => (a.care_order.clone(), json!({ "stars": 5 })),
         "/buyer/complaints/{id}" => (a.complaint.clone(), json!(null)),
         "/courier/jobs/{id}/accept" => (
@@ -337,7 +338,13 @@ async fn lists_are_paged_with_a_capped_page_size() -> anyhow::Result<()> {
     journey::load_ratings(&stack, &[("b-p".into(), 5)]).await?;
     let buyer = stack.buyer("b-p");
     for i in 0..5 {
-        let body = open_case_body(&format!("ol-p-{i}"), &CaseSpec::fast_return(), stack.now());
+        let body = journey::order_and_body(
+            &stack,
+            "b-p",
+            &format!("ol-p-{i}"),
+            &CaseSpec::fast_return(),
+        )
+        .await?;
         let (s, b) = buyer.post("intake", "/buyer/cases", &body).await?;
         assert_eq!(s, 201, "{b}");
     }

@@ -1,7 +1,7 @@
 //! Issue 4, points 5-7: idempotency keys on POST, per-caller rate limits, body caps, and
 //! problem+json for every error, including those no route sees.
 
-use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::cases::CaseSpec;
 use returns_harness::journey;
 use returns_harness::{Stack, StackOptions};
 use serde_json::{Value, json};
@@ -34,7 +34,8 @@ async fn idempotency_keys_replay_the_first_answer_refuse_another_body_and_expire
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("api_idempotency")).await?;
     journey::load_ratings(&stack, &[("b-i".into(), 5), ("b-j".into(), 5)]).await?;
-    let body = open_case_body("ol-idem-1", &CaseSpec::fast_return(), stack.now());
+    let fast = CaseSpec::fast_return();
+    let body = journey::order_and_body(&stack, "b-i", "ol-idem-1", &fast).await?;
     let (s, replayed, first) = post_with_key(&stack, "b-i", "key-1", &body).await?;
     assert_eq!((s, replayed), (201, None), "{first}");
     let (s, replayed, again) = post_with_key(&stack, "b-i", "key-1", &body).await?;
@@ -48,7 +49,7 @@ async fn idempotency_keys_replay_the_first_answer_refuse_another_body_and_expire
     );
 
     // The same key with another body is refused and names the header.
-    let other = open_case_body("ol-idem-2", &CaseSpec::fast_return(), stack.now());
+    let other = journey::order_and_body(&stack, "b-i", "ol-idem-2", &fast).await?;
     let (s, _, p) = post_with_key(&stack, "b-i", "key-1", &other).await?;
     assert_eq!(
         (s, p["field"].as_str()),
@@ -56,7 +57,8 @@ async fn idempotency_keys_replay_the_first_answer_refuse_another_body_and_expire
         "{p}"
     );
     // Keys belong to their caller: another buyer's same key is a new request.
-    let (s, replayed, theirs) = post_with_key(&stack, "b-j", "key-1", &other).await?;
+    let theirs = journey::order_and_body(&stack, "b-j", "ol-idem-j", &fast).await?;
+    let (s, replayed, theirs) = post_with_key(&stack, "b-j", "key-1", &theirs).await?;
     assert_eq!((s, replayed), (201, None), "{theirs}");
     // A malformed key is refused.
     let (s, _, p) = post_with_key(&stack, "b-i", "with spaces", &other).await?;
@@ -68,7 +70,7 @@ async fn idempotency_keys_replay_the_first_answer_refuse_another_body_and_expire
 
     // After api.idempotency_hours the key is forgotten: another body is a new request.
     stack.advance_clocks(25 * 3600).await?;
-    let other = open_case_body("ol-idem-3", &CaseSpec::fast_return(), stack.now());
+    let other = journey::order_and_body(&stack, "b-i", "ol-idem-3", &fast).await?;
     let (s, replayed, p) = post_with_key(&stack, "b-i", "key-1", &other).await?;
     assert_eq!((s, replayed), (201, None), "{p}");
     stack.shutdown().await

@@ -41,6 +41,19 @@ async fn pk_3_pk_6_riders_by_real_name_their_calls_and_complaints_per_rider_and_
     )
     .await?;
     assert_eq!(s, 200, "{b}");
+    // PK-6: the buyer sees who is coming, by real name and company, and no phone number.
+    let (s, pickup) = stack
+        .buyer("b-pk6")
+        .get("logistics", &format!("/buyer/cases/{case}/pickup"))
+        .await?;
+    assert_eq!(s, 200, "{pickup}");
+    assert_eq!(pickup["rider"]["real_name"], "Zhao Min", "{pickup}");
+    assert_eq!(
+        pickup["rider"]["courier_company"],
+        company.as_str(),
+        "{pickup}"
+    );
+    assert!(!pickup.to_string().contains("phone"), "{pickup}");
     let (s, _) = post("call", json!({})).await?;
     assert_eq!(s, 200);
     let (s, _) = post("pickup", json!({ "tracking_number": "SF6000000001" })).await?;

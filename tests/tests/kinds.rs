@@ -2,7 +2,7 @@
 //! databases: K-3 exchange, K-4 after-sales (AS-1..AS-3, RV-4, a repair), and CT-2's buyer's
 //! own shipment.
 
-use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};
 use returns_harness::{Stack, StackOptions, wait_for};
 use serde_json::{Value, json};
@@ -35,21 +35,75 @@ async fn ledger_len(stack: &Stack, case: &str) -> anyhow::Result<usize> {
     Ok(l["entries"].as_array().map(Vec::len).unwrap_or(0))
 }
 
-/// An after-sales request (K-4) for an order completed `days_ago`.
-fn after_sales_body(stack: &Stack, line: &str, reason: &str, remedy: &str, days_ago: i64) -> Value {
-    let mut body = open_case_body(line, &CaseSpec::fast_return(), stack.now());
-    body["kind"] = json!("after_sales");
-    body["reason"] = json!(reason);
-    body["remedy"] = json!(remedy);
-    body["paid_amount_fen"] = json!(10_000);
-    body["completed_at"] = json!((stack.now() - chrono::Duration::days(days_ago)).to_rfc3339());
-    if let Some(o) = body.as_object_mut() {
-        o.remove("received_at");
-        if remedy == "refund" {
-            o.remove("door_pickup");
-        }
+/// An after-sales request (K-4) on an order that completed `days_ago`.
+fn after_sales(reason: &'static str, remedy: &str, days_ago: i64) -> CaseSpec {
+    CaseSpec {
+        kind: "after_sales",
+        reason,
+        paid_amount_fen: 10_000,
+        completed_days_ago: Some(days_ago),
+        door_pickup: remedy != "refund",
+        ..CaseSpec::fast_return()
     }
-    body
+}
+
+/// The order placed for `buyer` and the body of an after-sales request on it.
+async fn after_sales_body(
+    stack: &Stack,
+    buyer: &str,
+    line: &str,
+    reason: &'static str,
+    remedy: &str,
+    days_ago: i64,
+) -> anyhow::Result<Value> {
+    let spec = after_sales(reason, remedy, days_ago);
+    let mut body = journey::order_and_body(stack, buyer, line, &spec).await?;
+    body["remedy"] = json!(remedy);
+    Ok(body)
+}
+
+/// A guarantee claim (WF-2) on a `category` line of an order completed yesterday.
+async fn claim(
+    stack: &Stack,
+    line: &str,
+    guarantee: &str,
+    category: &'static str,
+    evidence: Value,
+) -> anyhow::Result<Value> {
+    // Completed today, delivered yesterday: inside the guarantees' windows from receipt.
+    let spec = CaseSpec {
+        category,
+        ..after_sales("quality_problem", "refund", 0)
+    };
+    let mut b = journey::order_and_body(stack, "b-wf", line, &spec).await?;
+    b["guarantee"] = json!(guarantee);
+    b["evidence"] = evidence;
+    Ok(b)
+}
+
+/// A delivery and installation (K-7) of a paid, undelivered `category` line, `days` ahead.
+async fn k7_body(
+    stack: &Stack,
+    line: &str,
+    category: &'static str,
+    install: bool,
+    days: i64,
+) -> anyhow::Result<Value> {
+    let spec = CaseSpec {
+        kind: "delivery_installation",
+        reason: "delivery_service",
+        category,
+        size: "large",
+        door_pickup: false,
+        ..CaseSpec::fast_return()
+    };
+    let mut b = journey::order_and_body(stack, "b-k7", line, &spec).await?;
+    b["delivery"] = json!({
+        "address": "9 Binjiang Road", "contact_phone": "13900139000",
+        "preferred_date": (stack.now() + chrono::Duration::days(days)).date_naive(),
+        "installation": install
+    });
+    Ok(b)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,9 +111,12 @@ async fn k_3_exchange_goes_back_by_courier_and_the_replacement_comes_back_withou
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("exchange")).await?;
     journey::load_ratings(&stack, &[("b-k3".into(), 5)]).await?;
-    let mut body = open_case_body("ol-k3", &CaseSpec::fast_return(), stack.now());
-    body["kind"] = json!("exchange");
-    body["reason"] = json!("wrong_size");
+    let exchange = CaseSpec {
+        kind: "exchange",
+        reason: "wrong_size",
+        ..CaseSpec::fast_return()
+    };
+    let body = journey::order_and_body(&stack, "b-k3", "ol-k3", &exchange).await?;
     let (s, v) = stack
         .buyer("b-k3")
         .post("intake", "/buyer/cases", &{
@@ -219,10 +276,18 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
         .post(
             "intake",
             "/buyer/cases",
-            &after_sales_body(&stack, "ol-k4-late", "not_shipped_in_time", "refund", 16),
+            &after_sales_body(
+                &stack,
+                "b-k4",
+                "ol-k4-late",
+                "not_shipped_in_time",
+                "refund",
+                16,
+            )
+            .await?,
         )
         .await?;
-    assert_eq!((s, v["field"].as_str()), (422, Some("completed_at")), "{v}");
+    assert_eq!((s, v["field"].as_str()), (409, Some("kind")), "{v}");
     assert!(
         v["detail"].as_str().unwrap_or_default().contains("AS-1"),
         "{v}"
@@ -230,8 +295,16 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     let (s, v) = stack
         .buyer("b-k4")
         .post("intake", "/buyer/cases", &{
-            let mut b = after_sales_body(&stack, "ol-k4-x", "not_shipped_in_time", "refund", 2);
-            b["door_pickup"] = json!({ "address": "1 Road", "contact_phone": "13800138000" });
+            let mut b = after_sales_body(
+                &stack,
+                "b-k4",
+                "ol-k4-x",
+                "not_shipped_in_time",
+                "refund",
+                2,
+            )
+            .await?;
+            b["door_pickup"] = json!({ "address": "1 Road", "city": "shanghai" });
             b
         })
         .await?;
@@ -241,7 +314,7 @@ async fn k_4_as_1_as_2_as_3_rejected_after_sales_goes_to_customer_service_after_
     let case = open(
         &stack,
         "b-k4",
-        &after_sales_body(&stack, "ol-k4", "not_shipped_in_time", "refund", 10),
+        &after_sales_body(&stack, "b-k4", "ol-k4", "not_shipped_in_time", "refund", 10).await?,
     )
     .await?;
     let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
@@ -362,7 +435,15 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
     let quality = open(
         &stack,
         "b-rv4",
-        &after_sales_body(&stack, "ol-rv4-q", "quality_problem", "return_refund", 3),
+        &after_sales_body(
+            &stack,
+            "b-rv4",
+            "ol-rv4-q",
+            "quality_problem",
+            "return_refund",
+            3,
+        )
+        .await?,
     )
     .await?;
     journey::wait_job(&stack, &quality).await?;
@@ -381,7 +462,7 @@ async fn k_4_rv_4_quality_problem_is_approved_at_once_and_a_repair_comes_back() 
     let repair = open(
         &stack,
         "b-rv4",
-        &after_sales_body(&stack, "ol-rv4-r", "quality_problem", "repair", 3),
+        &after_sales_body(&stack, "b-rv4", "ol-rv4-r", "quality_problem", "repair", 3).await?,
     )
     .await?;
     let view = journey::wait_status(&stack, &repair, "awaiting_merchant").await?;
@@ -423,11 +504,10 @@ async fn pk_8_freight_insurance_pays_the_first_weight_and_the_buyer_the_rest() -
     journey::load_ratings(&stack, &[("b-pk8".into(), 3)]).await?;
     let spec = CaseSpec {
         size: "large",
+        freight_insured: true,
         ..CaseSpec::fast_return()
     };
-    let mut body = open_case_body("ol-pk8", &spec, stack.now());
-    body["freight_insured"] = json!(true);
-    let insured = open(&stack, "b-pk8", &body).await?;
+    let insured = journey::open_case(&stack, "b-pk8", "ol-pk8", &spec).await?;
     let job = journey::wait_job(&stack, &insured).await?;
     assert_eq!(job["fee"]["insurance_pays_fen"], 1_200, "{job}");
     assert_eq!(
@@ -515,7 +595,15 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
     let case = open(
         &stack,
         "b-k6",
-        &after_sales_body(&stack, "ol-k6-b", "not_as_described", "return_refund", 10),
+        &after_sales_body(
+            &stack,
+            "b-k6",
+            "ol-k6-b",
+            "not_as_described",
+            "return_refund",
+            10,
+        )
+        .await?,
     )
     .await?;
     let view = journey::wait_status(&stack, &case, "awaiting_merchant").await?;
@@ -607,28 +695,26 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
         .await?;
     assert_eq!(s, 422);
 
-    let claim = |guarantee: &str, category: &str, evidence: Value| {
-        let mut b = after_sales_body(&stack, "ol-wf-1", "quality_problem", "refund", 1);
-        b["category"] = json!(category);
-        b["guarantee"] = json!(guarantee);
-        b["evidence"] = evidence;
-        if let Some(o) = b.as_object_mut() {
-            o.remove("remedy");
-        }
-        b
-    };
     let photo = json!([{ "kind": "photo_of_spoilage", "ref": "img-501" }]);
-    for (body, field) in [
-        (claim("nope", "fresh_food", photo.clone()), "guarantee"),
+    for (line, guarantee, category, evidence, field) in [
+        ("ol-wf-2", "nope", "fresh_food", photo.clone(), "guarantee"),
         (
-            claim("fresh_food_spoiled", "fresh_food", json!([])),
+            "ol-wf-3",
+            "fresh_food_spoiled",
+            "fresh_food",
+            json!([]),
             "evidence",
         ),
+        // The guarantee covers fresh food; this line of the order is clothing.
         (
-            claim("fresh_food_spoiled", "apparel", photo.clone()),
-            "category",
+            "ol-wf-4",
+            "fresh_food_spoiled",
+            "apparel",
+            photo.clone(),
+            "lines[0].order_line_id",
         ),
     ] {
+        let body = claim(&stack, line, guarantee, category, evidence).await?;
         let (s, b) = stack
             .buyer("b-wf")
             .post("intake", "/buyer/cases", &body)
@@ -640,7 +726,7 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
     let spoiled = open(
         &stack,
         "b-wf",
-        &claim("fresh_food_spoiled", "fresh_food", photo),
+        &claim(&stack, "ol-wf-1", "fresh_food_spoiled", "fresh_food", photo).await?,
     )
     .await?;
     let view = journey::wait_status(&stack, &spoiled, "closed").await?;
@@ -658,7 +744,15 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
     assert_eq!(ledger_len(&stack, &spoiled).await?, 2);
 
     // Clothing's 30-day warranty reaches past AS-1's 15 days; the goods come back by courier.
-    let mut body = after_sales_body(&stack, "ol-wf-22", "quality_problem", "return_refund", 20);
+    let mut body = after_sales_body(
+        &stack,
+        "b-wf",
+        "ol-wf-22",
+        "quality_problem",
+        "return_refund",
+        20,
+    )
+    .await?;
     body["guarantee"] = json!("apparel_quality_30_days");
     body["evidence"] = json!([{ "kind": "photo_of_defect", "ref": "img-777" }]);
     let apparel = open(&stack, "b-wf", &body).await?;
@@ -675,32 +769,18 @@ async fn wf_1_wf_2_wf_4_guarantee_claims_need_their_evidence_and_are_granted_at_
 async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("delivery")).await?;
     journey::load_ratings(&stack, &[("b-k7".into(), 3)]).await?;
-    let body = |line: &str, category: &str, install: bool, days: i64| {
-        let mut b = open_case_body(line, &CaseSpec::fast_return(), stack.now());
-        b["kind"] = json!("delivery_installation");
-        b["reason"] = json!("delivery_service");
-        b["category"] = json!(category);
-        b["size_class"] = json!("large");
-        b["delivery"] = json!({
-            "address": "9 Binjiang Road", "contact_phone": "13900139000",
-            "preferred_date": (stack.now() + chrono::Duration::days(days)).date_naive(),
-            "installation": install
-        });
-        if let Some(o) = b.as_object_mut() {
-            o.remove("received_at");
-            o.remove("door_pickup");
-        }
-        b
-    };
     for (b, field) in [
-        (body("ol-k7-x", "apparel", true, 1), "category"),
         (
-            body("ol-k7-x", "large_appliance", true, 40),
+            k7_body(&stack, "ol-k7-a", "apparel", true, 1).await?,
+            "lines[0].order_line_id",
+        ),
+        (
+            k7_body(&stack, "ol-k7-x", "large_appliance", true, 40).await?,
             "delivery.preferred_date",
         ),
         (
             {
-                let mut b = body("ol-k7-x", "large_appliance", true, 1);
+                let mut b = k7_body(&stack, "ol-k7-y", "large_appliance", true, 1).await?;
                 b.as_object_mut().map(|o| o.remove("delivery"));
                 b
             },
@@ -713,7 +793,12 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
             .await?;
         assert_eq!((s, v["field"].as_str()), (422, Some(field)), "{v}");
     }
-    let case = open(&stack, "b-k7", &body("ol-k7-1", "large_appliance", true, 1)).await?;
+    let case = open(
+        &stack,
+        "b-k7",
+        &k7_body(&stack, "ol-k7-1", "large_appliance", true, 1).await?,
+    )
+    .await?;
     let view = journey::wait_status(&stack, &case, "delivery_scheduled").await?;
     assert!(
         rules_of(&view).contains(&"WF-3".to_owned()),
@@ -752,7 +837,7 @@ async fn k_7_wf_3_delivered_into_the_home_then_installed_on_a_booked_slot() -> a
     let sofa = open(
         &stack,
         "b-k7",
-        &body("ol-k7-22", "home_furnishing", false, 2),
+        &k7_body(&stack, "ol-k7-22", "home_furnishing", false, 2).await?,
     )
     .await?;
     let view = journey::wait_status(&stack, &sofa, "delivery_scheduled").await?;

@@ -61,3 +61,116 @@ async fn served_openapi_documents_match_the_checked_in_ones_and_list_every_route
     );
     stack.shutdown().await
 }
+
+/// A path as the documents write it, its parameters named alike: `/buyer/cases/{}`.
+fn normalized(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' | '<' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' | '>' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out.trim_end_matches(['.', ',', ')']).to_owned()
+}
+
+/// Every route path the checked-in OpenAPI documents list, normalized.
+fn documented_paths() -> BTreeSet<String> {
+    let mut paths: BTreeSet<String> = ["/health/live", "/health/ready", "/openapi.json"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for svc in SERVICES {
+        let file = repo_root().join("docs/openapi").join(format!("{svc}.json"));
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap_or_default())
+                .unwrap_or_default();
+        for path in doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(p, _)| p)
+        {
+            paths.insert(normalized(path));
+        }
+    }
+    paths
+}
+
+/// The route paths a Markdown text names in code spans (`POST /buyer/cases`, `/cs/cases/{id}`).
+fn named_paths(text: &str) -> Vec<String> {
+    const FRONTS: [&str; 7] = [
+        "/buyer/",
+        "/merchant/",
+        "/courier/",
+        "/cs/",
+        "/operator/",
+        "/health/",
+        "/openapi",
+    ];
+    // Fenced blocks (diagrams, shell sessions) are not code spans.
+    let prose: String = text.split("```").step_by(2).collect::<Vec<_>>().join(" ");
+    prose
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|span| span.split_whitespace())
+        .filter(|w| FRONTS.iter().any(|f| w.starts_with(f)))
+        // `/buyer/...` names a front, not a route.
+        .filter(|w| !w.ends_with("...") && !w.ends_with('…') && !w.ends_with('*'))
+        .map(normalized)
+        .collect()
+}
+
+/// Whether a named path is the documented one; a parameter stands for any value
+/// (`/merchant/care-jobs/{}/confirm` is a step of `/merchant/care-jobs/{}/{}`).
+fn same_route(documented: &str, named: &str) -> bool {
+    let (d, n): (Vec<&str>, Vec<&str>) =
+        (documented.split('/').collect(), named.split('/').collect());
+    d.len() == n.len() && d.iter().zip(&n).all(|(d, n)| d == n || *d == "{}")
+}
+
+/// Issue 11, point 8: the docs name only routes that exist, and the README's table lists them
+/// all.
+#[test]
+fn the_docs_name_only_routes_that_exist_and_the_readme_lists_every_route() {
+    let documented = documented_paths();
+    assert!(documented.len() > 60, "{documented:?}");
+    let mut files = vec![repo_root().join("README.md")];
+    for entry in std::fs::read_dir(repo_root().join("docs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            files.push(entry.path());
+        }
+    }
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for path in named_paths(&text) {
+            assert!(
+                documented.iter().any(|d| same_route(d, &path)),
+                "{} names {path}, which no service serves",
+                file.display()
+            );
+        }
+    }
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap_or_default();
+    let listed: BTreeSet<String> = named_paths(&readme).into_iter().collect();
+    let left_out: Vec<&String> = documented
+        .iter()
+        .filter(|p| !p.starts_with("/operator/clock") && !listed.contains(*p))
+        .collect();
+    assert!(
+        left_out.is_empty(),
+        "the README's route table leaves out {left_out:?}"
+    );
+}

@@ -1,25 +1,37 @@
 //! K-1, RS-1, RS-2: refunds asked before the goods were delivered.
 
 use returns_events::topics;
-use returns_harness::cases::{CaseSpec, open_case_body};
+use returns_harness::cases::{self, CaseSpec};
 use returns_harness::journey::{self, PATIENCE};
 use returns_harness::{Stack, StackOptions, kafka, wait_for};
 use serde_json::{Value, json};
 
-fn refund_only_body(stack: &Stack, line: &str, reason: &str) -> Value {
-    let mut body = open_case_body(line, &CaseSpec::fast_return(), stack.now());
-    body["kind"] = json!("refund_only");
-    body["reason"] = json!(reason);
-    body["paid_amount_fen"] = json!(10_000);
-    body.as_object_mut().map(|o| {
-        o.remove("received_at");
-        o.remove("door_pickup")
-    });
-    body
+/// A refund asked before delivery (K-1) on `buyer`'s paid order, shipped or not yet.
+fn refund_only(reason: &'static str, shipped: bool) -> CaseSpec {
+    CaseSpec {
+        kind: "refund_only",
+        reason,
+        paid_amount_fen: 10_000,
+        door_pickup: false,
+        merchant_shipped: shipped,
+        ..CaseSpec::fast_return()
+    }
 }
 
+async fn refund_only_body(
+    stack: &Stack,
+    buyer: &str,
+    line: &str,
+    reason: &'static str,
+) -> anyhow::Result<Value> {
+    journey::order_and_body(stack, buyer, line, &refund_only(reason, false)).await
+}
+
+/// RS-3's cut-off in the settings every environment shares (`config/base.toml`).
+const CUTOFF_SECONDS: i64 = 30 * 60;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant()
+async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_from_the_merchant_after_the_cut_off()
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("refund_only")).await?;
     // Any rating: the goods never left (RS-2 needs no merchant approval).
@@ -32,7 +44,7 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
                 .post(
                     "intake",
                     "/buyer/cases",
-                    &refund_only_body(stack, line, reason),
+                    &refund_only_body(stack, "b-k1", line, reason).await?,
                 )
                 .await?;
             anyhow::ensure!(s == 201, "{s} {v}");
@@ -40,8 +52,13 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
         }
     };
 
-    // RS-1: out of stock: the refund and 30% compensation from the merchant's deposit.
+    // RS-1: out of stock: the refund and 30% compensation from the merchant's deposit, paid
+    // once RS-3's cut-off passed without a shipment.
     let rs1 = open("ol-k1-1", "out_of_stock").await?;
+    let rs2 = open("ol-k1-2", "did_not_like").await?;
+    journey::wait_status(&stack, &rs1, "approved").await?;
+    journey::wait_status(&stack, &rs2, "approved").await?;
+    stack.advance_clocks(CUTOFF_SECONDS + 60).await?;
     let view = journey::wait_status(&stack, &rs1, "closed").await?;
     let merchant = view["case"]["merchant_id"].as_str().unwrap().to_owned();
     let rules: Vec<&str> = view["timeline"]
@@ -81,7 +98,6 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     assert!(has("buyer:b-k1".into(), 10_000) && has("buyer:b-k1".into(), 3_000));
 
     // RS-2: any other reason: refund only.
-    let rs2 = open("ol-k1-2", "did_not_like").await?;
     let view = journey::wait_status(&stack, &rs2, "closed").await?;
     assert!(
         view["timeline"]
@@ -145,8 +161,13 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     );
 
     // Shipped already: the merchant reviews.
-    let mut shipped = refund_only_body(&stack, "ol-k1-3", "did_not_like");
-    shipped["merchant_shipped"] = json!(true);
+    let shipped = journey::order_and_body(
+        &stack,
+        "b-k1",
+        "ol-k1-3",
+        &refund_only("did_not_like", true),
+    )
+    .await?;
     let (s, v) = stack
         .buyer("b-k1")
         .post("intake", "/buyer/cases", &shipped)
@@ -154,16 +175,28 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
     assert_eq!(s, 201);
     journey::wait_status(&stack, v["case_id"].as_str().unwrap(), "awaiting_merchant").await?;
 
-    // A refund-only request has nothing received and nothing to collect.
-    let mut bad = refund_only_body(&stack, "ol-k1-4", "out_of_stock");
-    bad["received_at"] = json!(stack.now().to_rfc3339());
+    // ORD-2: a delivered order is returned, not refunded before delivery.
+    let delivered = CaseSpec {
+        kind: "return_refund",
+        ..refund_only("out_of_stock", false)
+    };
+    let mut bad = journey::order_and_body(&stack, "b-k1", "ol-k1-4", &delivered).await?;
+    bad["kind"] = json!("refund_only");
     let (s, p) = stack
         .buyer("b-k1")
         .post("intake", "/buyer/cases", &bad)
         .await?;
-    assert_eq!((s, p["field"].as_str()), (422, Some("received_at")));
-    let mut bad = refund_only_body(&stack, "ol-k1-5", "out_of_stock");
-    bad["door_pickup"] = json!({ "address": "x", "contact_phone": "13800000000" });
+    assert_eq!((s, p["field"].as_str()), (409, Some("kind")), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("delivered"),
+        "{p}"
+    );
+    // A refund-only request has nothing to collect.
+    let mut bad = refund_only_body(&stack, "b-k1", "ol-k1-5", "out_of_stock").await?;
+    bad["door_pickup"] = json!({});
     let (s, p) = stack
         .buyer("b-k1")
         .post("intake", "/buyer/cases", &bad)
@@ -181,12 +214,8 @@ async fn k_1_rs_1_rs_2_refund_before_shipment_is_paid_at_once_from_the_merchant(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_return()
 -> anyhow::Result<()> {
-    let mut options = StackOptions::for_test("rs3");
-    options.extra_env.push((
-        "RETURNS__POLICY__UNSHIPPED_REFUND_CUTOFF_MINUTES".into(),
-        "30".into(),
-    ));
-    let stack = Stack::start(options).await?;
+    // The default cut-off (30 minutes, config/base.toml) leaves RS-3 its moment.
+    let stack = Stack::start(StackOptions::for_test("rs3")).await?;
     journey::load_ratings(&stack, &[("b-rs3".into(), 3)]).await?;
     let open = |line: &'static str, reason: &'static str| {
         let stack = &stack;
@@ -196,14 +225,14 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
                 .post(
                     "intake",
                     "/buyer/cases",
-                    &refund_only_body(stack, line, reason),
+                    &refund_only_body(stack, "b-rs3", line, reason).await?,
                 )
                 .await?;
             anyhow::ensure!(s == 201, "{s} {v}");
             anyhow::Ok(v["case_id"].as_str().unwrap_or_default().to_owned())
         }
     };
-    // Out of stock (RS-1), but the merchant ships within the cut-off.
+    // Out of stock (RS-1), but the order system reports the order shipped within the cut-off.
     let shipped = open("ol-rs3-1", "out_of_stock").await?;
     let view = journey::wait_status(&stack, &shipped, "approved").await?;
     let merchant = view["case"]["merchant_id"]
@@ -215,29 +244,23 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
         .get("payment", &format!("/cs/cases/{shipped}/refund"))
         .await?;
     assert_eq!(s, 404, "not paid before the cut-off");
-    let url = format!("/merchant/cases/{shipped}/shipped");
-    let (s, b) = stack
-        .merchant(&merchant)
-        .post(
-            "audit",
-            &url,
-            &json!({ "carrier": "sf-express", "tracking_number": "12" }),
-        )
-        .await?;
+    // A shipment with an unreadable tracking number is set aside (ORD-6), changing nothing.
+    returns_harness::orders::ship(&stack, &cases::order_of("ol-rs3-1"), "12").await?;
+    wait_for("the bad shipment to be set aside", PATIENCE, || async {
+        let d = kafka::read_all(
+            &stack.broker.bootstrap(),
+            topics::DEAD_LETTER,
+            stack.partitions,
+        )?;
+        Ok(d.into_iter()
+            .find(|r| r.headers.get("source_topic").map(String::as_str) == Some(topics::ORDERS)))
+    })
+    .await?;
     assert_eq!(
-        (s, b["field"].as_str()),
-        (422, Some("tracking_number")),
-        "{b}"
+        journey::case_view(&stack, &shipped).await?["case"]["kind"],
+        "refund_only"
     );
-    let (s, b) = stack
-        .merchant(&merchant)
-        .post(
-            "audit",
-            &url,
-            &json!({ "carrier": "sf-express", "tracking_number": "SF7000000001" }),
-        )
-        .await?;
-    assert_eq!((s, b["rule"].as_str()), (200, Some("RS-3")), "{b}");
+    returns_harness::orders::ship(&stack, &cases::order_of("ol-rs3-1"), "SF7000000001").await?;
     let view = journey::wait_status(&stack, &shipped, "awaiting_buyer_shipment").await?;
     assert_eq!(view["case"]["kind"], "return_refund");
 
@@ -248,17 +271,30 @@ async fn rs_3_merchant_ships_before_the_refund_completes_and_the_case_becomes_a_
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    stack.advance_clocks(31 * 60).await?;
+    stack.advance_clocks(CUTOFF_SECONDS + 60).await?;
     journey::wait_status(&stack, &unshipped, "closed").await?;
-    let (s, _) = stack
-        .merchant(&other)
-        .post(
-            "audit",
-            &format!("/merchant/cases/{unshipped}/shipped"),
-            &json!({ "carrier": "sf-express", "tracking_number": "SF7000000002" }),
-        )
-        .await?;
-    assert_eq!(s, 409, "too late: the refund completed");
+    // Too late: the refund completed; a shipment now changes nothing.
+    returns_harness::orders::ship(&stack, &cases::order_of("ol-rs3-22"), "SF7000000002").await?;
+    wait_for("intake to record the late shipment", PATIENCE, || async {
+        let (_, o) = stack
+            .buyer("b-rs3")
+            .get(
+                "intake",
+                &format!("/buyer/orders/{}", cases::order_of("ol-rs3-22")),
+            )
+            .await?;
+        Ok((o["order"]["state"] == "shipped").then_some(()))
+    })
+    .await?;
+    let view = journey::case_view(&stack, &unshipped).await?;
+    assert_eq!(
+        (
+            view["case"]["kind"].as_str(),
+            view["case"]["status"].as_str()
+        ),
+        (Some("refund_only"), Some("closed"))
+    );
+    let _ = other;
 
     // The converted case is never paid as a refund before shipment, nor RS-1's compensation:
     // the buyer sends the goods back and the merchant's receipt pays (PAY-3).

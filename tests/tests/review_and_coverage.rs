@@ -204,33 +204,46 @@ async fn pay_3_merchant_confirms_receipt_and_its_funds_pay_the_refund() -> anyho
 async fn pay_6_refunds_on_one_order_line_never_exceed_what_was_paid() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("refund_cap")).await?;
     journey::load_ratings(&stack, &[("b-cap".into(), 4)]).await?;
-    let open = |refund: i64| {
-        let stack = &stack;
+    // ORD-3: five units of one line, ¥100 for all of them.
+    let spec = CaseSpec {
+        paid_amount_fen: 10_000,
+        quantity: 5,
+        ..CaseSpec::fast_return()
+    };
+    let body = journey::order_and_body(&stack, "b-cap", "ol-cap-1", &spec).await?;
+    let open = |units: i32| {
+        let (stack, mut body) = (&stack, body.clone());
         async move {
-            let mut body = returns_harness::cases::open_case_body(
-                "ol-cap-1",
-                &CaseSpec::fast_return(),
-                stack.now(),
-            );
-            body["paid_amount_fen"] = json!(10_000);
-            body["refund_amount_fen"] = json!(refund);
+            body["lines"] = json!([{ "order_line_id": "ol-cap-1", "quantity": units }]);
             stack
                 .buyer("b-cap")
                 .post("intake", "/buyer/cases", &body)
                 .await
         }
     };
-    assert_eq!(open(6_000).await?.0, 201);
-    let (s, problem) = open(5_000).await?;
+    let (s, first) = open(3).await?;
+    assert_eq!(s, 201, "{first}");
+    let (s, problem) = open(3).await?;
     assert_eq!(
         (s, problem["field"].as_str()),
-        (422, Some("refund_amount_fen"))
-    );
-    assert!(
-        problem["detail"].as_str().unwrap().contains("4000 fen"),
+        (409, Some("lines[0].quantity")),
         "{problem}"
     );
-    assert_eq!(open(4_000).await?.0, 201, "the rest of the line still fits");
-    assert_eq!(open(1).await?.0, 422, "nothing is left");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("only 2 of the line's 5"),
+        "{problem}"
+    );
+    let (s, last) = open(2).await?;
+    assert_eq!(s, 201, "the rest of the line still fits: {last}");
+    assert_eq!(open(1).await?.0, 409, "nothing is left");
+    // The cases' refunds add up to what was paid: 3/5 of it, then the rest.
+    for (answer, refund) in [(first, 6_000), (last, 4_000)] {
+        let id = answer["case_id"].as_str().unwrap_or_default().to_owned();
+        let view = journey::case_view(&stack, &id).await?;
+        assert_eq!(view["case"]["refund_amount_fen"], refund, "{view}");
+    }
     stack.shutdown().await
 }

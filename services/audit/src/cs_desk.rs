@@ -192,6 +192,7 @@ pub async fn rule(
                 (Ruling::Approve, "awaiting_merchant" | "rejected") => {
                     let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
                     let ev = decide::approved_event(
+                        conn,
                         &case,
                         &opened,
                         RuleId::As2,
@@ -199,7 +200,8 @@ pub async fn rule(
                         "customer_service",
                         false,
                         now,
-                    )?;
+                    )
+                    .await?;
                     ("approved", Some(ev))
                 }
                 // The approval stands; the ruling is recorded for the buyer and the merchant.

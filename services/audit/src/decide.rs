@@ -1,9 +1,10 @@
 //! From an opened case to the decision and the event announcing it (AUTO-1..3, RV-1, RV-2).
 
 use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
 use returns_bus::{BusError, Outgoing};
 use returns_domain::approval::{self, ApprovalDecision, ApprovalFacts, ApprovalOutcome};
-use returns_domain::{Policy, RuleId};
+use returns_domain::{CaseKind, Policy, RuleId};
 use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, CaseRejected};
 use returns_events::topics;
 use uuid::Uuid;
@@ -13,7 +14,12 @@ pub fn facts_of(opened: &CaseOpened, city_covered: bool, in_programme: bool) -> 
         kind: opened.facts.kind,
         remedy: opened.facts.remedy,
         reason: opened.facts.reason,
-        category: opened.facts.category,
+        // ORD-5: every line's category; a case from before orders has its one category.
+        categories: if opened.facts.lines.is_empty() {
+            vec![opened.facts.category]
+        } else {
+            opened.facts.lines.iter().map(|l| l.category).collect()
+        },
         rating: opened.facts.buyer_rating,
         received_at: opened.facts.received_at,
         requested_at: opened.facts.requested_at,
@@ -63,7 +69,8 @@ pub fn envelope<E: returns_events::Event>(
 }
 
 /// The event for a fresh decision.
-pub fn decision_event(
+pub async fn decision_event(
+    conn: &mut AsyncPgConnection,
     c: &CaseRef<'_>,
     opened: &CaseOpened,
     d: &ApprovalDecision,
@@ -72,7 +79,17 @@ pub fn decision_event(
 ) -> Result<Outgoing, BusError> {
     match d.outcome {
         ApprovalOutcome::Approved { fast_return } => {
-            approved_event(c, opened, d.rule, &d.reason, "system", fast_return, now)
+            approved_event(
+                conn,
+                c,
+                opened,
+                d.rule,
+                &d.reason,
+                "system",
+                fast_return,
+                now,
+            )
+            .await
         }
         ApprovalOutcome::AwaitMerchant => envelope(
             c,
@@ -86,7 +103,11 @@ pub fn decision_event(
     }
 }
 
-pub fn approved_event(
+/// `case.approved`, with the merchant's return address for the case's city when its goods
+/// come back (ORD-4).
+#[allow(clippy::too_many_arguments)]
+pub async fn approved_event(
+    conn: &mut AsyncPgConnection,
     c: &CaseRef<'_>,
     opened: &CaseOpened,
     rule: RuleId,
@@ -95,10 +116,17 @@ pub fn approved_event(
     fast_return: bool,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, BusError> {
+    let f = &opened.facts;
+    let return_address = if f.remedy.goods_come_back() && f.kind != CaseKind::Care {
+        crate::return_address::for_city(conn, &f.merchant_id, c.city).await?
+    } else {
+        None
+    };
     envelope(
         c,
         now,
         &CaseApproved {
+            return_address,
             rule,
             reason: reason.to_owned(),
             approved_by: by.to_owned(),

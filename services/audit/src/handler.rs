@@ -5,7 +5,9 @@ use futures::future::BoxFuture;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::approval::ApprovalOutcome;
 use returns_events::Event;
-use returns_events::payloads::{CancelRequested, CaseOpened, InterventionRequested};
+use returns_events::payloads::{
+    CancelRequested, CaseOpened, InterventionRequested, OrderShippedDuringRefund,
+};
 use returns_events::topics;
 use returns_runtime::AppContext;
 use tracing::Instrument;
@@ -37,6 +39,15 @@ impl EventHandler for AuditHandler {
                 return crate::cancel::on_request(conn, event.envelope, self.ctx.service, now)
                     .await;
             }
+            if let Some(shipped) = event.payload::<OrderShippedDuringRefund>()? {
+                return crate::shipment::on_order_shipped(
+                    conn,
+                    event.envelope,
+                    &shipped,
+                    &self.ctx,
+                )
+                .await;
+            }
             if let Some(req) = event.payload::<InterventionRequested>()? {
                 return crate::cs_desk::enqueue(conn, event.envelope, &req).await;
             }
@@ -62,8 +73,7 @@ impl EventHandler for AuditHandler {
                     city: &env.city,
                     shard: &env.shard,
                 };
-                let out = decide::decision_event(&case, &opened, &d, now, policy)
-                    .map_err(HandleError::reject)?;
+                let out = decide::decision_event(conn, &case, &opened, &d, now, policy).await?;
                 let (status, deadline) = match d.outcome {
                     ApprovalOutcome::Approved { .. } => ("approved", None),
                     ApprovalOutcome::AwaitMerchant => (

@@ -1,5 +1,5 @@
 //! audit's HTTP API, one front per role: the merchant's review queue and approve/reject
-//! (RV-1, RV-2), shipment (RS-3), return check (RV-3), programme (MP-1/2) and standing (MP-3);
+//! (RV-1, RV-2), return check (RV-3), programme (MP-1/2) and standing (MP-3);
 //! the buyer's complaints (K-6); customer service's interventions, rulings and complaints;
 //! the operator's view of any merchant's standing.
 
@@ -17,7 +17,7 @@ use crate::decide::{self, CaseRef};
 use crate::store;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use crate::{complaints, cs_desk, programme, return_check, shipment, standing};
+    use crate::{complaints, cs_desk, programme, return_check, standing};
     cfg.route("/buyer/complaints", web::post().to(complaints::file))
         .route("/buyer/complaints/{id}", web::get().to(complaints::view))
         .route("/merchant/cases", web::get().to(review_queue))
@@ -30,15 +30,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(merchant_decides),
         )
         .route(
-            "/merchant/cases/{id}/shipped",
-            web::post().to(shipment::shipped),
-        )
-        .route(
             "/merchant/cases/{id}/return-check",
             web::post().to(return_check::check),
         )
+        .route(
+            "/merchant/return-addresses",
+            web::put().to(crate::return_address::put),
+        )
+        .route(
+            "/merchant/return-addresses",
+            web::get().to(crate::return_address::get),
+        )
         .route("/merchant/programme", web::post().to(programme::change))
         .route("/merchant/standing", web::get().to(standing::own))
+        .route(
+            "/cs/merchants/{id}/standing",
+            web::get().to(standing::for_cs),
+        )
         .route("/cs/cases/{id}/decision", web::get().to(cs_decision))
         .route("/cs/cases/{id}/ruling", web::post().to(cs_desk::rule))
         .route("/cs/interventions", web::get().to(cs_desk::queue))
@@ -189,6 +197,7 @@ async fn merchant_decides(
                 Verdict::Approve => {
                     let text = "The merchant approved the request.".to_owned();
                     let out = decide::approved_event(
+                        conn,
                         &case,
                         &opened,
                         RuleId::Rv1,
@@ -196,7 +205,8 @@ async fn merchant_decides(
                         "merchant",
                         false,
                         now,
-                    )?;
+                    )
+                    .await?;
                     ("approved", RuleId::Rv1, text, out)
                 }
                 Verdict::Reject => {

@@ -8,6 +8,7 @@ mod handler;
 mod http;
 mod openapi;
 mod programme;
+mod return_address;
 mod return_check;
 mod review_timer;
 mod schema;

@@ -1,6 +1,6 @@
 //! audit's routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{complaints, cs_desk, http, programme, return_check, shipment, standing};
+use crate::{complaints, cs_desk, http, programme, return_check, standing};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -8,11 +8,13 @@ use crate::{complaints, cs_desk, http, programme, return_check, shipment, standi
     http::merchant_decision,
     http::merchant_decides,
     http::cs_decision,
-    shipment::shipped,
     return_check::check,
     programme::change,
+    crate::return_address::put,
+    crate::return_address::get,
     standing::own,
     standing::any,
+    standing::for_cs,
     complaints::file,
     complaints::view,
     complaints::queue,

@@ -52,6 +52,9 @@ struct ProgrammeRequest {
     /// MP-2: leaving also ends the seller-paid freight insurance of its agreement.
     #[serde(default)]
     left_freight_insurance: bool,
+    /// ORD-4: on joining, the warehouse returns go to (where no city has its own address).
+    #[serde(default)]
+    warehouse: Option<crate::return_address::AddressRequest>,
 }
 
 /// `POST /merchant/programme`: the shop joins or leaves the programme.
@@ -69,6 +72,16 @@ pub async fn change(
             "only a merchant leaving the programme leaves the freight insurance",
         ));
     }
+    let warehouse = match (&req.action, &req.warehouse) {
+        (Action::Leave, Some(_)) => {
+            return Err(Problem::invalid(
+                "warehouse",
+                "a warehouse is named when joining the programme",
+            ));
+        }
+        (_, Some(w)) => Some(crate::return_address::check(w, "warehouse")?),
+        (_, None) => None,
+    };
     let now = ctx.clock.now();
     let policy = ctx.settings.policy.clone();
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
@@ -108,6 +121,10 @@ pub async fn change(
                     ))
                     .execute(conn)
                     .await?;
+                if let Some(w) = &warehouse {
+                    crate::return_address::keep(conn, &m, crate::return_address::WAREHOUSE, w, now)
+                        .await?;
+                }
             } else {
                 diesel::update(merchant_programme::table.find(&m))
                     .set((

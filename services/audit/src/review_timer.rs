@@ -53,7 +53,9 @@ impl TimerHandler for ReviewDeadline {
                 city: &row.city,
                 shard: &row.shard,
             };
-            let out = decide::approved_event(&case, &opened, rule, &reason, "system", false, now)?;
+            let out =
+                decide::approved_event(conn, &case, &opened, rule, &reason, "system", false, now)
+                    .await?;
             store::record_later_decision(
                 conn,
                 row.case_id,

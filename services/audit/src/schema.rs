@@ -80,3 +80,15 @@ diesel::table! {
 
 diesel::joinable!(interventions -> decisions (case_id));
 diesel::allow_tables_to_appear_in_same_query!(decisions, interventions, merchant_programme);
+
+diesel::table! {
+    merchant_return_addresses (merchant_id, city) {
+        merchant_id -> Text,
+        city -> Text,
+        recipient -> Text,
+        address -> Text,
+        address_city -> Text,
+        contact_phone -> Text,
+        updated_at -> Timestamptz,
+    }
+}

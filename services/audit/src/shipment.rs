@@ -1,113 +1,81 @@
-//! RS-3: a merchant that ships after a refund before shipment was asked, but before the refund
+//! RS-3: an order shipped after a refund before shipment was asked, but before the refund
 //! completes (within `policy.unshipped_refund_cutoff_minutes`), turns the case into a return
-//! and refund; RS-1's compensation no longer applies.
+//! and refund; RS-1's compensation no longer applies. The shipment comes from the order feed
+//! (ORD-1), never from a merchant's word.
 
-use crate::http::db_error;
-use actix_web::{HttpResponse, web};
-use diesel_async::AsyncConnection;
-use returns_auth::{As, Merchant};
-use returns_bus::stage;
+use diesel_async::AsyncPgConnection;
+use returns_bus::{HandleError, Outgoing};
 use returns_domain::refund_only::shipment_converts;
 use returns_domain::{CaseKind, Remedy, RuleId};
-use returns_events::payloads::{CaseConverted, CaseOpened};
-use returns_runtime::{AppContext, RootSpan};
-use returns_web::{Problem, parse_json};
-use serde::Deserialize;
+use returns_events::Envelope;
+use returns_events::payloads::{CaseConverted, CaseOpened, OrderShippedDuringRefund};
+use returns_runtime::AppContext;
 
 use crate::decide::{self, CaseRef};
 use crate::store;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ShippedRequest {
-    carrier: String,
-    tracking_number: String,
-}
-
-enum Outcome {
-    Converted,
-    NotFound,
-    Conflict(String),
-}
-
-/// `POST /merchant/cases/{id}/shipped`.
-#[utoipa::path(post, path = "/merchant/cases/{id}/shipped", tag = "merchant", request_body = ShippedRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case continues as a return (RS-3)", body = serde_json::Value)))]
-pub async fn shipped(
-    merchant: As<Merchant>,
-    ctx: web::Data<AppContext>,
-    root: RootSpan,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let id = returns_web::path_uuid(&path, "case")?;
-    let req: ShippedRequest = parse_json(&body)?;
-    let t = returns_web::tracking_number(&req.tracking_number)?;
-    let carrier = returns_web::carrier(&req.carrier)?;
-    let now = ctx.clock.now();
-    let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(row) = store::find_for_update(conn, id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
-            if row.merchant_id != merchant.id {
-                return Ok(Outcome::NotFound);
-            }
-            returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
-            let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
-            if opened.facts.kind != CaseKind::RefundOnly || row.status != "approved" {
-                return Ok(Outcome::Conflict(format!(
-                    "RS-3 applies to an approved refund before shipment; this case is a {:?} that is {}",
-                    opened.facts.kind, row.status
-                )));
-            }
-            let rule = RuleId::parse(&row.rule_id).unwrap_or(RuleId::Rv1);
-            if let Err(m) =
-                shipment_converts(rule, opened.facts.requested_at, now, &app.settings.policy)
-            {
-                return Ok(Outcome::Conflict(m));
-            }
-            let reason = "The merchant shipped before the refund completed; the request continues as a return (RS-3).";
-            store::record_later_decision(conn, id, "converted", RuleId::Rs3.as_str(), reason, "merchant", now)
-                .await
-                .map_err(returns_store::StoreError::from)?;
-            let mut facts = opened.facts.clone();
-            facts.kind = CaseKind::ReturnRefund;
-            facts.remedy = Remedy::ReturnRefund;
-            facts.merchant_shipped = true;
-            let case = CaseRef {
-                case_id: id,
-                city: &row.city,
-                shard: &row.shard,
-            };
-            let ev = decide::envelope(
-                &case,
-                now,
-                &CaseConverted {
-                    rule: RuleId::Rs3,
-                    carrier: carrier.clone(),
-                    tracking_number: t.clone(),
-                    converted_at: now,
-                    facts,
-                },
-            )?;
-            stage(conn, &app.cities, &[ev]).await?;
-            Ok(Outcome::Converted)
-        })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Converted => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(
-                serde_json::json!({ "case_id": id, "kind": "return_refund", "rule": "RS-3" }),
-            ))
-        }
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
+/// RS-3: the order of a refund before shipment was shipped (`case.order_shipped`, from intake's
+/// copy of the order). Within the cut-off the case becomes a return; later, or for another
+/// kind of case, the shipment changes nothing and the refund stands.
+pub async fn on_order_shipped(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    shipped: &OrderShippedDuringRefund,
+    app: &AppContext,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let now = app.clock.now();
+    let Some(row) = store::find_for_update(conn, env.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "case {} is unknown to audit",
+            env.case_id
+        )));
+    };
+    let opened: CaseOpened =
+        serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
+    if opened.facts.kind != CaseKind::RefundOnly || row.status != "approved" {
+        tracing::info!(status = %row.status, "RS-3: the shipment changes nothing for this case");
+        return Ok(Vec::new());
     }
+    let rule = RuleId::parse(&row.rule_id).unwrap_or(RuleId::Rv1);
+    if let Err(m) = shipment_converts(
+        rule,
+        opened.facts.requested_at,
+        shipped.shipped_at,
+        &app.settings.policy,
+    ) {
+        tracing::info!(reason = %m, "RS-3: shipped after the refund completed");
+        return Ok(Vec::new());
+    }
+    let reason = "The merchant shipped before the refund completed; the request continues as a return (RS-3).";
+    store::record_later_decision(
+        conn,
+        env.case_id,
+        "converted",
+        RuleId::Rs3.as_str(),
+        reason,
+        "system",
+        now,
+    )
+    .await?;
+    let mut facts = opened.facts.clone();
+    facts.kind = CaseKind::ReturnRefund;
+    facts.remedy = Remedy::ReturnRefund;
+    facts.merchant_shipped = true;
+    let case = CaseRef {
+        case_id: env.case_id,
+        city: &row.city,
+        shard: &row.shard,
+    };
+    let ev = decide::envelope(
+        &case,
+        now,
+        &CaseConverted {
+            rule: RuleId::Rs3,
+            carrier: shipped.carrier.clone(),
+            tracking_number: shipped.tracking_number.clone(),
+            converted_at: now,
+            facts,
+        },
+    )?;
+    Ok(vec![ev])
 }

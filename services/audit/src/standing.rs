@@ -8,7 +8,7 @@ use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use returns_auth::{As, Merchant, Operator};
+use returns_auth::{As, Cs, Merchant, Operator};
 use returns_bus::{HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::{
@@ -154,6 +154,18 @@ pub async fn own(
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
     view(ctx, caller.id).await
+}
+
+/// `GET /cs/merchants/{id}/standing`: customer service reads a merchant's standing (MP-3).
+#[utoipa::path(get, path = "/cs/merchants/{id}/standing", tag = "cs", params(("id" = String, Path, description = "The merchant's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
+pub async fn for_cs(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let merchant = path.into_inner();
+    returns_web::check_id("merchant_id", &merchant)?;
+    view(ctx, merchant).await
 }
 
 /// `GET /operator/merchants/{id}/standing`.

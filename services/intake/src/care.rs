@@ -245,7 +245,7 @@ struct CareOrderRequest {
     card_id: String,
     service: CareService,
     city: String,
-    pickup_address: crate::request::DoorPickup,
+    pickup_address: crate::request::Address,
     #[serde(default)]
     evidence: Vec<Evidence>,
 }
@@ -330,6 +330,8 @@ pub async fn open(
                 merchant_id: merchant.clone(),
                 order_line_id: line.clone(),
                 kind: CaseKind::Care,
+                order_id: None,
+                lines: Vec::new(),
                 remedy: Remedy::Repair,
                 reason: ReturnReason::CareService,
                 category: Category::Luxury,
@@ -385,6 +387,8 @@ pub async fn open(
                 care_outcome: None,
                 rating_stars: None,
                 rating_comment: None,
+                order_id: None,
+                return_address: None,
             };
             store::insert_case(conn, &row)
                 .await

@@ -7,7 +7,7 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId};
 use returns_events::Event;
-use returns_events::payloads::{CaseApproved, CaseClosed, CaseConverted};
+use returns_events::payloads::{CaseApproved, CaseCancelled, CaseClosed, CaseConverted};
 use returns_events::topics;
 use returns_runtime::AppContext;
 
@@ -25,6 +25,9 @@ impl EventHandler for IntakeHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            if event.topic == topics::ORDERS {
+                return crate::order_feed::apply(conn, event.raw, &self.ctx).await;
+            }
             let env = event.envelope;
             let Some(entry) = entry_for(env).map_err(HandleError::reject)? else {
                 return Ok(Vec::new());
@@ -97,13 +100,22 @@ impl EventHandler for IntakeHandler {
                 .await?;
             }
             let mut out = Vec::new();
-            if env.event_type == CaseApproved::TYPE
-                && let Some(approved) = event.payload::<CaseApproved>()?
-                && let Some(job) =
+            if let Some(approved) = event.payload::<CaseApproved>()? {
+                if let Some(to) = &approved.return_address {
+                    crate::return_to::show(conn, env, to).await?;
+                }
+                if let Some(job) =
                     crate::contacts::order_courier_job(conn, self.ctx.service, env, approved, now)
                         .await?
-            {
-                out.push(job);
+                {
+                    out.push(job);
+                }
+            }
+            // ORD-3: a final rejection or a withdrawal gives the case's units back to the order.
+            let finally_rejected = closes && entry.status == Some(CaseStatus::Rejected);
+            let withdrawn = env.event_type == CaseCancelled::TYPE && moved.is_some();
+            if finally_rejected || withdrawn {
+                crate::order_store::release(conn, env.case_id, now).await?;
             }
             if closes || moved == Some(CaseStatus::Closed) {
                 // No courier will come for a closed case: its contact is not kept.

@@ -3,25 +3,31 @@
 //! service cards and read the figures and the policies in force.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel_async::AsyncConnection;
 use returns_auth::{As, Buyer, Cs, Merchant, Operator};
-use returns_bus::{Outgoing, stage};
-use returns_domain::ledger::refund_fits;
-use returns_domain::{CaseStatus, Fen, Rating};
-use returns_events::payloads::{CaseFacts, CaseOpened};
-use returns_events::{Envelope, topics};
+use returns_domain::Rating;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
-use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::request::{Checked, OpenCaseRequest, check_id};
-use crate::store::{self, CaseRow, NewTimelineRow};
+use crate::request::check_id;
+use crate::store::{self, CaseRow};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use crate::{care, intervention, products, report};
-    cfg.route("/buyer/cases", web::post().to(open_case))
+    cfg.route("/buyer/cases", web::post().to(crate::open_case::open_case))
+        .route(
+            "/buyer/orders/{id}",
+            web::get().to(crate::order_routes::buyer_order),
+        )
+        .route(
+            "/operator/orders",
+            web::put().to(crate::order_routes::import),
+        )
+        .route(
+            "/operator/stats/orders",
+            web::get().to(crate::order_routes::orders_by_state),
+        )
         .route("/buyer/cases", web::get().to(buyer_cases))
         .route("/buyer/cases/{id}", web::get().to(buyer_case))
         .route(
@@ -69,170 +75,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// A database failure, as every route of this service answers it.
 pub(crate) fn db_error(e: impl std::fmt::Display) -> Problem {
     returns_web::store_unavailable(e, "the case store")
-}
-
-#[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
-async fn open_case(
-    buyer: As<Buyer>,
-    ctx: web::Data<AppContext>,
-    root: RootSpan,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let r: OpenCaseRequest = parse_json(&body)?;
-    let now = ctx.clock.now();
-    let Checked {
-        delivery,
-        city,
-        remedy,
-        refund,
-        received_at,
-        door_pickup,
-    } = crate::request::check(&r, now, &ctx.settings.policy)?;
-    let case_id = Uuid::now_v7();
-    let shard = ctx.cities.shard_of(city.as_str()).to_owned();
-    returns_runtime::tag_case(&root, &case_id, city.as_str(), &shard);
-    let span =
-        tracing::info_span!("intake.open_case", case_id = %case_id, city = %city, shard = %shard);
-    async move {
-        let mut conn = ctx.pool.get().await.map_err(db_error)?;
-        // CR-1 / CR-3: the rating on file now is the one the case keeps; a buyer the rating
-        // job has not rated yet has no privileges (1 star).
-        let stars = store::rating_of(&mut conn, &buyer.id)
-            .await
-            .map_err(db_error)?
-            .unwrap_or(1);
-        let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
-        let facts = CaseFacts {
-            buyer_id: buyer.id,
-            merchant_id: r.merchant_id,
-            order_line_id: r.order_line_id,
-            kind: r.kind,
-            remedy,
-            reason: r.reason,
-            category: r.category,
-            size_class: r.size_class,
-            paid_amount_fen: Fen(r.paid_amount_fen),
-            refund_amount_fen: refund,
-            received_at,
-            requested_at: now,
-            merchant_shipped: r.merchant_shipped,
-            paid_online: r.paid_online,
-            freight_insured: r.freight_insured,
-            guarantee: r.guarantee.clone(),
-            evidence: r.evidence.clone(),
-            care: None,
-            delivery,
-            completed_at: r.completed_at,
-            buyer_rating: rating,
-        };
-        let row = CaseRow {
-            id: case_id,
-            buyer_id: facts.buyer_id.clone(),
-            merchant_id: facts.merchant_id.clone(),
-            order_line_id: facts.order_line_id.clone(),
-            kind: enum_str(&facts.kind),
-            reason: enum_str(&facts.reason),
-            category: enum_str(&facts.category),
-            size_class: enum_str(&facts.size_class),
-            city: city.to_string(),
-            shard: shard.clone(),
-            paid_amount_fen: facts.paid_amount_fen.0,
-            refund_amount_fen: facts.refund_amount_fen.0,
-            buyer_rating: rating.stars(),
-            door_pickup: door_pickup.is_some(),
-            received_at: facts.received_at,
-            merchant_shipped: facts.merchant_shipped,
-            requested_at: now,
-            status: CaseStatus::Requested.as_str().to_owned(),
-            status_rank: 0,
-            updated_at: now,
-            remedy: enum_str(&remedy),
-            completed_at: r.completed_at,
-            intervention_requested_by: None,
-            intervention_requested_at: None,
-            guarantee: facts.guarantee.clone(),
-            evidence: serde_json::to_value(&facts.evidence).unwrap_or_default(),
-            card_id: None,
-            care_outcome: None,
-            rating_stars: None,
-            rating_comment: None,
-        };
-        let opened = Envelope::new(
-            Uuid::now_v7(),
-            case_id,
-            city.as_str(),
-            &shard,
-            now,
-            ctx.service,
-            &CaseOpened {
-                facts,
-                door_pickup: door_pickup.is_some(),
-            },
-        )
-        .map_err(|e| Problem::unavailable(e.to_string()))?;
-        let timeline = NewTimelineRow {
-            case_id,
-            event_id: opened.event_id,
-            event_type: opened.event_type.clone(),
-            status: Some(CaseStatus::Requested.as_str().to_owned()),
-            rule_id: Some("CR-3".to_owned()),
-            reason: format!("Request received; your {rating} rating is kept for this case."),
-            at: now,
-        };
-        let cities = ctx.cities.clone();
-        let app = ctx.get_ref().clone();
-        let result = (*conn)
-            .transaction::<Option<Fen>, returns_bus::BusError, _>(async move |conn| {
-                // PAY-6: never more than the line's paid amount across all its cases.
-                let (already, min_paid) = store::order_line_refunds(conn, &row.order_line_id)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
-                let paid = Fen(min_paid.map_or(row.paid_amount_fen, |m| m.min(row.paid_amount_fen)));
-                if let Err(remaining) = refund_fits(paid, Fen(already), Fen(row.refund_amount_fen)) {
-                    return Ok(Some(remaining));
-                }
-                store::insert_case(conn, &row)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
-                store::add_timeline(conn, &timeline)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
-                if let Some(contact) = &door_pickup {
-                    crate::contacts::keep(conn, row.id, contact)
-                        .await
-                        .map_err(returns_store::StoreError::from)?;
-                }
-                if row.kind == "after_sales" {
-                    // AS-2: customer service may be asked 72 hours from now.
-                    crate::intervention::start_wait(conn, &row, &app).await?;
-                }
-                stage(conn, &cities, &[Outgoing::new(topics::CASES, opened)]).await?;
-                Ok(None)
-            })
-            .await;
-        match result {
-            Ok(None) => {}
-            Ok(Some(remaining)) => {
-                return Err(Problem::invalid(
-                    "refund_amount_fen",
-                    format!(
-                        "PAY-6: the order line's other cases already take most of what was paid; at most {} fen ({remaining}) can still be refunded",
-                        remaining.0
-                    ),
-                ));
-            }
-            Err(e) => return Err(db_error(e)),
-        }
-        ctx.relay.wake();
-        tracing::info!("case opened");
-        Ok(HttpResponse::Created()
-            .insert_header(("Location", format!("/buyer/cases/{case_id}")))
-            .json(
-                serde_json::json!({ "case_id": case_id, "status": CaseStatus::Requested.as_str() }),
-            ))
-    }
-    .instrument(span)
-    .await
 }
 
 /// The wire name of an enum value (as stored in text columns).
@@ -317,7 +159,11 @@ async fn read_case(
         .ok_or_else(|| Problem::not_found("case"))?;
     returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
     let timeline = store::timeline(&mut conn, id).await.map_err(db_error)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case": case, "timeline": timeline })))
+    let lines = crate::order_store::lines_of_case(&mut conn, id)
+        .await
+        .map_err(db_error)?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "case": case, "lines": lines, "timeline": timeline })))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -8,10 +8,18 @@ mod evidence;
 mod handler;
 mod http;
 mod intervention;
+mod open_case;
 mod openapi;
+mod opening;
+mod order_facts;
+mod order_feed;
+mod order_routes;
+mod order_shipped;
+mod order_store;
 mod products;
 mod report;
 mod request;
+mod return_to;
 mod schema;
 mod store;
 mod timeline;
@@ -31,7 +39,12 @@ impl Service for Intake {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::DECISIONS, topics::PICKUPS, topics::PAYMENTS]
+        vec![
+            topics::ORDERS,
+            topics::DECISIONS,
+            topics::PICKUPS,
+            topics::PAYMENTS,
+        ]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {

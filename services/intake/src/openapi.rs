@@ -1,10 +1,15 @@
 //! intake's routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{cancel, care, evidence, http, intervention, products, report};
+use crate::{
+    cancel, care, evidence, http, intervention, open_case, order_routes, products, report,
+};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    http::open_case,
+    open_case::open_case,
+    order_routes::buyer_order,
+    order_routes::import,
+    order_routes::orders_by_state,
     http::buyer_cases,
     http::buyer_case,
     http::merchant_case,

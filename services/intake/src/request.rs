@@ -1,47 +1,30 @@
-//! The buyer's request to open a case, and its checks: each refusal names the field and what
-//! is allowed (K-1..K-4, AS-1, PAY-6's per-case part, PK-1's address).
+//! The buyer's request to open a case: which order, which lines and how many units, what is
+//! asked and why (ORD-2, ORD-3). Every fact the order holds (merchant, category, size, amounts,
+//! dates, city, insurance) is refused here as an unknown field: the platform reads them from
+//! its own copy of the order (ORD-1). This module holds the checks that need no stored data;
+//! `opening` holds those against the order.
 
-use chrono::{DateTime, Utc};
-use returns_domain::delivery;
-use returns_domain::guarantee::Evidence;
-use returns_domain::{
-    CaseKind, Category, CityCode, Fen, Policy, Remedy, ReturnReason, SizeClass, after_sales,
-    machine,
-};
-use returns_events::payloads::{DeliveryFacts, PickupAddress};
+use returns_domain::guarantee::{Evidence, Guarantee};
+use returns_domain::{CaseKind, CityCode, Policy, Remedy, ReturnReason, machine};
+use returns_events::payloads::PickupAddress;
 use returns_web::Problem;
 use serde::Deserialize;
+
+pub use returns_web::check_id;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
-    pub merchant_id: String,
-    pub order_line_id: String,
+    /// The marketplace's order, which must be the caller's (ORD-2).
+    pub order_id: String,
+    /// The order's lines the case covers, each with the units returned (ORD-3).
+    pub lines: Vec<LineRequest>,
     pub kind: CaseKind,
     /// What the buyer asks for; fixed by K-1..K-3, chosen for K-4 after-sales.
     #[serde(default)]
     pub remedy: Option<Remedy>,
     pub reason: ReturnReason,
-    pub category: Category,
-    pub size_class: SizeClass,
-    pub city: String,
-    pub paid_amount_fen: i64,
-    #[serde(default)]
-    pub refund_amount_fen: Option<i64>,
-    /// Required for goods already delivered (K-2, K-3); absent before delivery (K-1).
-    #[serde(default)]
-    pub received_at: Option<DateTime<Utc>>,
-    /// K-4: when the order completed; AS-1 counts from it.
-    #[serde(default)]
-    pub completed_at: Option<DateTime<Utc>>,
-    /// K-1: the merchant had shipped when the buyer asked.
-    #[serde(default)]
-    pub merchant_shipped: bool,
-    /// PK-8: the order was paid online (the default) and insured for return freight.
-    #[serde(default = "yes")]
-    pub paid_online: bool,
-    #[serde(default)]
-    pub freight_insured: bool,
+    /// PK-1: collect at the door; without an address, at the order's delivery address.
     #[serde(default)]
     pub door_pickup: Option<DoorPickup>,
     /// WF-2: a category guarantee to claim, with the evidence it needs (WF-4).
@@ -49,52 +32,69 @@ pub struct OpenCaseRequest {
     pub guarantee: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
-    /// K-7: where and when to deliver, and whether to install (WF-3).
+    /// K-7: when to deliver, and whether to install (WF-3).
     #[serde(default)]
     pub delivery: Option<DeliveryRequest>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineRequest {
+    pub order_line_id: String,
+    /// Units of the line in this case, 1 to what was bought and is not in another case.
+    pub quantity: i32,
+}
+
+/// Where the courier collects. Left out, each part is the order's delivery address; a new
+/// address names its city, which decides the case's shard (CT-3).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoorPickup {
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryRequest {
-    pub address: String,
-    pub contact_phone: String,
     pub preferred_date: chrono::NaiveDate,
     #[serde(default)]
     pub installation: bool,
+    /// Left out: the order's delivery address and phone.
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
 }
 
-fn yes() -> bool {
-    true
-}
-
+/// An address and phone a courier uses (care orders name theirs whole).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DoorPickup {
+pub struct Address {
     pub address: String,
     pub contact_phone: String,
 }
 
 /// A request that passed every check that needs no stored data.
 #[derive(Debug)]
-pub struct Checked {
-    pub delivery: Option<DeliveryFacts>,
-    pub city: CityCode,
+pub struct Checked<'a> {
     pub remedy: Remedy,
-    pub refund: Fen,
-    pub received_at: Option<DateTime<Utc>>,
-    pub door_pickup: Option<PickupAddress>,
+    pub guarantee: Option<&'a Guarantee>,
 }
 
-/// An address a courier collects from; `prefix` names the request's field.
-pub fn check_address(d: &DoorPickup, prefix: &str) -> Result<PickupAddress, Problem> {
-    if d.address.trim().is_empty() || d.address.len() > 300 {
+/// An address and phone a courier can use; `prefix` names the request's field.
+pub fn check_contact(address: &str, phone: &str, prefix: &str) -> Result<PickupAddress, Problem> {
+    if address.trim().is_empty() || address.len() > 300 {
         return Err(Problem::invalid(
             format!("{prefix}.address"),
             "must be 1-300 characters",
         ));
     }
-    let digits = d.contact_phone.trim_start_matches('+');
+    let digits = phone.trim_start_matches('+');
     if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Problem::invalid(
             format!("{prefix}.contact_phone"),
@@ -102,12 +102,15 @@ pub fn check_address(d: &DoorPickup, prefix: &str) -> Result<PickupAddress, Prob
         ));
     }
     Ok(PickupAddress {
-        address: d.address.clone(),
-        contact_phone: d.contact_phone.clone(),
+        address: address.to_owned(),
+        contact_phone: phone.to_owned(),
     })
 }
 
-pub use returns_web::check_id;
+/// A care order's whole address.
+pub fn check_address(a: &Address, prefix: &str) -> Result<PickupAddress, Problem> {
+    check_contact(&a.address, &a.contact_phone, prefix)
+}
 
 fn names<T: serde::Serialize>(items: &[T]) -> String {
     items
@@ -118,35 +121,12 @@ fn names<T: serde::Serialize>(items: &[T]) -> String {
         .join(", ")
 }
 
-pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result<Checked, Problem> {
-    for (field, v) in [
-        ("merchant_id", &r.merchant_id),
-        ("order_line_id", &r.order_line_id),
-    ] {
-        check_id(field, v)?;
-    }
-    if !machine::OPEN_KINDS.contains(&r.kind) {
-        return Err(Problem::invalid(
-            "kind",
-            format!(
-                "this platform version opens {}; care orders, complaints and delivery-installation are opened elsewhere",
-                names(&machine::OPEN_KINDS)
-            ),
-        ));
-    }
-    if r.evidence.len() > 10
-        || r.evidence.iter().any(|e| {
-            e.kind.is_empty()
-                || e.kind.len() > 60
-                || e.reference.is_empty()
-                || e.reference.len() > 300
-        })
-    {
-        return Err(Problem::invalid(
-            "evidence",
-            "at most 10 items, each a kind (1-60 characters) and a ref (1-300 characters)",
-        ));
-    }
+/// The checks of the body alone: ids, kind, remedy, evidence, guarantee, lines, addresses.
+pub fn check<'p>(r: &OpenCaseRequest, policy: &'p Policy) -> Result<Checked<'p>, Problem> {
+    check_id("order_id", &r.order_id)?;
+    check_lines(&r.lines, policy)?;
+    check_kind(r.kind)?;
+    check_evidence(&r.evidence)?;
     let guarantee = match &r.guarantee {
         None => None,
         Some(id) => Some(policy.guarantee(id).ok_or_else(|| {
@@ -157,12 +137,6 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             )
         })?),
     };
-    if r.kind == CaseKind::Care {
-        return Err(Problem::invalid(
-            "kind",
-            "care orders (K-5) are opened from the service card at POST /care-orders",
-        ));
-    }
     let allowed = machine::remedies(r.kind);
     let remedy = r
         .remedy
@@ -178,162 +152,142 @@ pub fn check(r: &OpenCaseRequest, now: DateTime<Utc>, policy: &Policy) -> Result
             ),
         ));
     }
-    let received_at = match r.kind {
-        CaseKind::RefundOnly => {
-            if r.received_at.is_some() {
-                return Err(Problem::invalid(
-                    "received_at",
-                    "refund_only (K-1) is for orders not yet received; received goods are returned with return_refund",
-                ));
-            }
-            None
-        }
-        CaseKind::DeliveryInstallation => {
-            if !delivery::offered_for(r.category) {
-                return Err(Problem::invalid(
-                    "category",
-                    "WF-3: delivery and installation are for home_furnishing, large_appliance and small_appliance",
-                ));
-            }
-            if r.received_at.is_some() {
-                return Err(Problem::invalid(
-                    "received_at",
-                    "delivery_installation (K-7) is for goods not yet delivered",
-                ));
-            }
-            None
-        }
-        CaseKind::AfterSales => {
-            let Some(completed) = r.completed_at else {
-                return Err(Problem::invalid(
-                    "completed_at",
-                    "after_sales (K-4) needs the time the order completed (AS-1 counts from it)",
-                ));
-            };
-            if completed > now {
-                return Err(Problem::invalid("completed_at", "cannot be in the future"));
-            }
-            // A guarantee's own window (WF-4) takes the place of AS-1's.
-            if guarantee.is_none() {
-                after_sales::within_window(completed, now, policy)
-                    .map_err(|m| Problem::invalid("completed_at", m))?;
-            }
-            Some(r.received_at.unwrap_or(completed))
-        }
-        _ => {
-            if r.received_at.is_none() {
-                return Err(Problem::invalid(
-                    "received_at",
-                    "a return or an exchange (K-2, K-3) needs the time the goods were received",
-                ));
-            }
-            r.received_at
-        }
-    };
-    if r.kind != CaseKind::AfterSales && r.completed_at.is_some() {
-        return Err(Problem::invalid(
-            "completed_at",
-            "only after_sales (K-4) counts from the order's completion; leave it out",
-        ));
-    }
-    if received_at.is_some_and(|t| t > now) {
-        return Err(Problem::invalid("received_at", "cannot be in the future"));
-    }
-    if let Some(g) = guarantee {
-        let received = received_at.ok_or_else(|| {
-            Problem::invalid("received_at", "a guarantee is claimed for received goods")
-        })?;
-        g.check_claim(r.category, r.kind, remedy, received, now, &r.evidence)
-            .map_err(|e| Problem::invalid(e.field, e.message))?;
-    }
-    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
-    if r.paid_amount_fen <= 0 {
-        return Err(Problem::invalid(
-            "paid_amount_fen",
-            "must be a positive amount in fen",
-        ));
-    }
-    if !remedy.pays_refund() && r.refund_amount_fen.is_some() {
-        return Err(Problem::invalid(
-            "refund_amount_fen",
-            "an exchange or a repair pays no refund; leave it out",
-        ));
-    }
-    // An exchange or a repair holds the whole line while it is open (PAY-6 counts it).
-    let refund = r.refund_amount_fen.unwrap_or(r.paid_amount_fen);
-    if refund <= 0 || refund > r.paid_amount_fen {
-        return Err(Problem::invalid(
-            "refund_amount_fen",
-            format!(
-                "must be 1 to {} fen (PAY-6: never more than was paid)",
-                r.paid_amount_fen
-            ),
-        ));
-    }
-    let delivery = match (r.kind, &r.delivery) {
-        (CaseKind::DeliveryInstallation, None) => {
-            return Err(Problem::invalid(
-                "delivery",
-                "delivery_installation (K-7) needs the address, contact_phone, preferred_date and installation",
-            ));
-        }
-        (CaseKind::DeliveryInstallation, Some(d)) => {
-            let today = now.date_naive();
-            if d.preferred_date < today || d.preferred_date > today + chrono::Duration::days(30) {
-                return Err(Problem::invalid(
-                    "delivery.preferred_date",
-                    "a day from today to 30 days ahead",
-                ));
-            }
-            if r.door_pickup.is_some() {
-                return Err(Problem::invalid(
-                    "door_pickup",
-                    "a delivery has nothing to collect; the address goes in delivery",
-                ));
-            }
-            let address = check_address(
-                &DoorPickup {
-                    address: d.address.clone(),
-                    contact_phone: d.contact_phone.clone(),
-                },
-                "delivery",
-            )?;
-            Some((
-                DeliveryFacts {
-                    preferred_date: d.preferred_date,
-                    installation: d.installation,
-                },
-                address,
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(Problem::invalid(
-                "delivery",
-                "only delivery_installation (K-7) cases are delivered",
-            ));
-        }
-        (_, None) => None,
-    };
-    let door_pickup = match &r.door_pickup {
-        None => None,
-        Some(_) if !remedy.goods_come_back() => {
+    check_delivery(r)?;
+    if let Some(d) = &r.door_pickup {
+        if !remedy.goods_come_back() {
             return Err(Problem::invalid(
                 "door_pickup",
                 "a refund without a return has nothing to collect",
             ));
         }
-        Some(d) => Some(check_address(d, "door_pickup")?),
+        check_door_pickup(d)?;
+    }
+    Ok(Checked { remedy, guarantee })
+}
+
+fn check_lines(lines: &[LineRequest], policy: &Policy) -> Result<(), Problem> {
+    if lines.is_empty() || lines.len() > policy.order_max_lines {
+        return Err(Problem::invalid(
+            "lines",
+            format!(
+                "name 1 to {} lines of the order, each with order_line_id and quantity",
+                policy.order_max_lines
+            ),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, l) in lines.iter().enumerate() {
+        check_id(&format!("lines[{i}].order_line_id"), &l.order_line_id)?;
+        if !seen.insert(l.order_line_id.as_str()) {
+            return Err(Problem::invalid(
+                format!("lines[{i}].order_line_id"),
+                "each line may be named once; put all its units in one quantity",
+            ));
+        }
+        if !(1..=policy.order_line_max_quantity).contains(&l.quantity) {
+            return Err(Problem::invalid(
+                format!("lines[{i}].quantity"),
+                format!(
+                    "must be 1 to {} units (and no more than the line has left)",
+                    policy.order_line_max_quantity
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_kind(kind: CaseKind) -> Result<(), Problem> {
+    if kind == CaseKind::Care {
+        return Err(Problem::invalid(
+            "kind",
+            "care orders (K-5) are opened from the service card at POST /buyer/care-orders",
+        ));
+    }
+    if !machine::OPEN_KINDS.contains(&kind) {
+        return Err(Problem::invalid(
+            "kind",
+            format!(
+                "this route opens {}; care orders and complaints are opened elsewhere",
+                names(&machine::OPEN_KINDS)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_evidence(evidence: &[Evidence]) -> Result<(), Problem> {
+    let bad = |e: &Evidence| {
+        e.kind.is_empty() || e.kind.len() > 60 || e.reference.is_empty() || e.reference.len() > 300
     };
-    let (delivery, door_pickup) = match delivery {
-        Some((facts, address)) => (Some(facts), Some(address)),
-        None => (None, door_pickup),
-    };
-    Ok(Checked {
-        delivery,
-        city,
-        remedy,
-        refund: Fen(refund),
-        received_at,
-        door_pickup,
-    })
+    if evidence.len() > 10 || evidence.iter().any(bad) {
+        return Err(Problem::invalid(
+            "evidence",
+            "at most 10 items, each a kind (1-60 characters) and a ref (1-300 characters)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_delivery(r: &OpenCaseRequest) -> Result<(), Problem> {
+    match (r.kind, &r.delivery) {
+        (CaseKind::DeliveryInstallation, None) => Err(Problem::invalid(
+            "delivery",
+            "delivery_installation (K-7) needs the preferred_date and installation",
+        )),
+        (CaseKind::DeliveryInstallation, Some(_)) if r.door_pickup.is_some() => {
+            Err(Problem::invalid(
+                "door_pickup",
+                "a delivery has nothing to collect; the address goes in delivery",
+            ))
+        }
+        (CaseKind::DeliveryInstallation, Some(d)) => {
+            if let Some(a) = &d.address {
+                check_contact(
+                    a,
+                    d.contact_phone.as_deref().unwrap_or("000000"),
+                    "delivery",
+                )?;
+            }
+            if let Some(p) = &d.contact_phone {
+                check_contact("-", p, "delivery")?;
+            }
+            Ok(())
+        }
+        (_, Some(_)) => Err(Problem::invalid(
+            "delivery",
+            "only delivery_installation (K-7) cases are delivered",
+        )),
+        (_, None) => Ok(()),
+    }
+}
+
+fn check_door_pickup(d: &DoorPickup) -> Result<(), Problem> {
+    match (&d.address, &d.city) {
+        (Some(_), None) => {
+            return Err(Problem::invalid(
+                "door_pickup.city",
+                "a pickup address other than the order's names its city (CT-3)",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Problem::invalid(
+                "door_pickup.address",
+                "a city is given with the address in it",
+            ));
+        }
+        (Some(a), Some(c)) => {
+            check_contact(
+                a,
+                d.contact_phone.as_deref().unwrap_or("000000"),
+                "door_pickup",
+            )?;
+            CityCode::parse(c).map_err(|e| Problem::invalid("door_pickup.city", e.message))?;
+        }
+        (None, None) => {}
+    }
+    if let Some(p) = &d.contact_phone {
+        check_contact("-", p, "door_pickup")?;
+    }
+    Ok(())
 }

@@ -40,6 +40,8 @@ diesel::table! {
         care_outcome -> Nullable<Text>,
         rating_stars -> Nullable<SmallInt>,
         rating_comment -> Nullable<Text>,
+        order_id -> Nullable<Text>,
+        return_address -> Nullable<Jsonb>,
     }
 }
 
@@ -81,7 +83,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_timeline,
     buyer_ratings,
     service_cards,
-    case_contacts
+    case_contacts,
+    orders,
+    order_lines,
+    case_lines
 );
 
 diesel::table! {
@@ -91,3 +96,56 @@ diesel::table! {
         contact_phone -> Text,
     }
 }
+
+diesel::table! {
+    orders (order_id) {
+        order_id -> Text,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        state -> Text,
+        state_since -> Timestamptz,
+        city -> Text,
+        delivery_address -> Text,
+        contact_phone -> Text,
+        paid_online -> Bool,
+        freight_insured -> Bool,
+        placed_at -> Timestamptz,
+        payment_due_at -> Timestamptz,
+        paid_at -> Nullable<Timestamptz>,
+        shipped_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        carrier -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, line_id) {
+        order_id -> Text,
+        line_id -> Text,
+        product_id -> Text,
+        category -> Text,
+        size_class -> Text,
+        quantity -> Integer,
+        amount_paid_fen -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    case_lines (case_id, line_id) {
+        case_id -> Uuid,
+        order_id -> Text,
+        line_id -> Text,
+        quantity -> Integer,
+        amount_fen -> BigInt,
+        released_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(case_lines -> cases (case_id));

@@ -46,6 +46,10 @@ pub struct CaseRow {
     pub care_outcome: Option<String>,
     pub rating_stars: Option<i16>,
     pub rating_comment: Option<String>,
+    /// ORD-1: the order the case is about (none for care orders, which open from a card).
+    pub order_id: Option<String>,
+    /// ORD-4: the merchant's return address, once an approval named it.
+    pub return_address: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -284,34 +288,15 @@ pub async fn count_by_status(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(S
         .await
 }
 
-#[derive(diesel::QueryableByName)]
-struct LineTotals {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    refunded: i64,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-    min_paid: Option<i64>,
-}
-
-/// PAY-6: what the order line's live cases (all but rejected ones) already refund, and the
-/// smallest paid amount they reported; the line is locked for the rest of the transaction so
-/// two requests cannot both take the last of it.
-pub async fn order_line_refunds(
+/// ORD-4: the approval named where the goods go back.
+pub async fn set_return_address(
     conn: &mut AsyncPgConnection,
-    order_line: &str,
-) -> QueryResult<(i64, Option<i64>)> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
-        .bind::<diesel::sql_types::Text, _>(order_line)
+    id: Uuid,
+    address: &serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set(cases::return_address.eq(address))
         .execute(conn)
         .await?;
-    let t: LineTotals = diesel::sql_query(
-        "SELECT COALESCE(SUM(c.refund_amount_fen), 0)::BIGINT AS refunded, MIN(c.paid_amount_fen) AS min_paid \
-         FROM cases c \
-         WHERE c.order_line_id = $1 \
-           AND c.kind NOT IN ('care', 'delivery_installation') \
-           AND NOT EXISTS (SELECT 1 FROM case_timeline t WHERE t.case_id = c.id AND t.event_type = 'case.rejected')",
-    )
-    .bind::<diesel::sql_types::Text, _>(order_line)
-    .get_result(conn)
-    .await?;
-    Ok((t.refunded, t.min_paid))
+    Ok(())
 }

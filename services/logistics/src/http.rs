@@ -162,6 +162,11 @@ async fn job_of_case(
         "job_id": job.job_id, "status": job.status, "courier_company": job.courier_company,
         "dispatch_at": job.dispatch_at, "arrive_by": job.arrive_by, "tracking_number": job.tracking_number,
         "fee": job.fee(),
+        // PK-6: who is coming, by real name, once a rider took the job (never a phone number).
+        "rider": job.rider_name.as_ref().map(|name| serde_json::json!({
+            "real_name": name, "courier_company": job.courier_company,
+        })),
+        "accepted_at": job.accepted_at, "called_at": job.called_at, "arrived_at": job.arrived_at,
     })))
 }
 

@@ -360,7 +360,7 @@ async fn apply_slice(
             let decoded: Vec<Result<Envelope, String>> = msgs
                 .iter()
                 .map(|m| match m.payload() {
-                    Some(p) => Envelope::from_slice(p).map_err(|e| e.to_string()),
+                    Some(p) => returns_events::decode_record(m.topic(), p).map_err(|e| e.to_string()),
                     None => Err("record has no payload".to_owned()),
                 })
                 .collect();

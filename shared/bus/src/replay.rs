@@ -96,7 +96,7 @@ pub fn replay_dead_letters(kafka: &KafkaSettings, consumer: &str) -> Result<Repl
         let partition = headers
             .get("source_partition")
             .and_then(|p| p.parse::<i32>().ok());
-        let envelope = returns_events::Envelope::from_slice(payload).ok();
+        let envelope = source.and_then(|t| returns_events::decode_record(t, payload).ok());
         match (
             headers.get("consumer").copied(),
             source,

@@ -36,7 +36,9 @@ pub fn compensation(reason: ReturnReason, paid: Fen, policy: &Policy) -> Option<
     if !policy.compensated_reasons.contains(&reason) {
         return None;
     }
-    let amount = Fen(paid.0 * policy.unshipped_compensation_percent / 100);
+    let amount = paid
+        .percent(policy.unshipped_compensation_percent)
+        .unwrap_or(Fen::ZERO);
     amount.is_positive().then_some(amount)
 }
 

@@ -11,7 +11,8 @@ pub struct ApprovalFacts {
     pub kind: CaseKind,
     pub remedy: Remedy,
     pub reason: ReturnReason,
-    pub category: Category,
+    /// Each line's category, from the order (ORD-1, ORD-5); one entry per line of the case.
+    pub categories: Vec<Category>,
     /// CR-3: the rating the case was opened with.
     pub rating: Rating,
     /// `None` before delivery (K-1).
@@ -174,7 +175,18 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
                 .to_owned(),
         );
     }
-    if policy.auto_excluded_categories.contains(&facts.category) {
+    let excluded = facts
+        .categories
+        .iter()
+        .filter(|c| policy.auto_excluded_categories.contains(c))
+        .count();
+    if excluded > 0 && excluded < facts.categories.len() {
+        return wait(
+            RuleId::Ord5,
+            "One line of this request is fresh food or a large appliance, which the merchant always reviews; so the whole request goes to the merchant.".to_owned(),
+        );
+    }
+    if excluded > 0 || facts.categories.is_empty() {
         return wait(
             RuleId::Auto2,
             "Fresh food and large appliances are always reviewed by the merchant.".to_owned(),
@@ -235,7 +247,7 @@ mod tests {
             kind: CaseKind::ReturnRefund,
             remedy: Remedy::ReturnRefund,
             reason: ReturnReason::NoReason,
-            category: Category::Apparel,
+            categories: vec![Category::Apparel],
             rating: Rating::new(3).unwrap(),
             received_at: Some(received),
             requested_at: received + Duration::days(3),
@@ -296,7 +308,7 @@ mod tests {
     fn auto_2_fresh_food_and_large_appliances_go_to_review() {
         for category in [Category::FreshFood, Category::LargeAppliance] {
             let f = ApprovalFacts {
-                category,
+                categories: vec![category],
                 ..facts()
             };
             let d = decide(&f, &Policy::default());
@@ -324,11 +336,27 @@ mod tests {
     }
 
     #[test]
+    fn ord_5_one_ineligible_line_sends_the_whole_case_to_the_merchant() {
+        let f = ApprovalFacts {
+            categories: vec![Category::Apparel, Category::FreshFood],
+            ..facts()
+        };
+        let d = decide(&f, &Policy::default());
+        assert_eq!(d.outcome, ApprovalOutcome::AwaitMerchant);
+        assert_eq!(d.rule, RuleId::Ord5);
+        let all_fine = ApprovalFacts {
+            categories: vec![Category::Apparel, Category::Shoes],
+            ..facts()
+        };
+        assert_eq!(decide(&all_fine, &Policy::default()).rule, RuleId::Auto1);
+    }
+
+    #[test]
     fn wf_2_guarantee_claims_are_granted_at_once_unless_not_offered() {
         let f = ApprovalFacts {
             kind: CaseKind::AfterSales,
             remedy: Remedy::Refund,
-            category: Category::FreshFood,
+            categories: vec![Category::FreshFood],
             guarantee: Some("fresh_food_spoiled".into()),
             ..facts()
         };

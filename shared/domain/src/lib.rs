@@ -13,6 +13,7 @@ pub mod guarantee;
 pub mod ledger;
 pub mod machine;
 pub mod money;
+pub mod order;
 pub mod pickup;
 pub mod policy;
 pub mod programme;

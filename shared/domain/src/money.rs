@@ -27,6 +27,13 @@ impl Fen {
         self.0.checked_add(other.0).map(Fen)
     }
 
+    /// `percent` of the amount, rounded toward zero. Computed in i128, so it cannot overflow:
+    /// for 0..=100 percent the result lies between 0 and the amount.
+    pub fn percent(self, percent: i64) -> Option<Fen> {
+        let share = i128::from(self.0) * i128::from(percent) / 100;
+        i64::try_from(share).ok().map(Fen)
+    }
+
     pub fn is_positive(self) -> bool {
         self.0 > 0
     }
@@ -50,6 +57,14 @@ impl std::fmt::Display for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentage_of_the_largest_amount_does_not_overflow() {
+        assert_eq!(Fen(i64::MAX).percent(30).map(|f| f.0 > 0), Some(true));
+        assert_eq!(Fen(19_999).percent(30), Some(Fen(5_999)));
+        assert_eq!(Fen(i64::MAX).percent(200), None);
+        assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
+    }
 
     #[test]
     fn displays_yuan_and_fen() {

@@ -69,9 +69,16 @@ pub struct Policy {
     /// CARE-2: the evidence each care service needs.
     pub care_evidence: crate::care::CareEvidence,
     /// RS-3: minutes a refund before shipment waits before it is paid, during which the
-    /// merchant may still ship (the case then becomes a return). 0 pays at once (RS-2's
-    /// instant refund), which leaves RS-3 no time to arise.
+    /// order system may still report the order shipped (the case then becomes a return). 0
+    /// pays at once, which leaves RS-3 no time to arise; the default gives it 30 minutes.
     pub unshipped_refund_cutoff_minutes: i64,
+    /// ORD-1: an order has at most this many lines.
+    pub order_max_lines: usize,
+    /// ORD-1: a line has at most this many units.
+    pub order_line_max_quantity: i32,
+    /// ORD-1: the most a line may have cost, in fen; an order event above it is set aside.
+    /// ¥10,000,000 by default, far below where any sum of the platform's could overflow.
+    pub order_line_max_fen: i64,
 }
 
 impl Default for Policy {
@@ -104,7 +111,10 @@ impl Default for Policy {
             care_pickup_confirm_hours: 72,
             care_return_freight_fen: 2_000,
             care_evidence: crate::care::CareEvidence::default(),
-            unshipped_refund_cutoff_minutes: 0,
+            unshipped_refund_cutoff_minutes: 30,
+            order_max_lines: 100,
+            order_line_max_quantity: 10_000,
+            order_line_max_fen: 1_000_000_000,
         }
     }
 }
@@ -151,6 +161,26 @@ impl Policy {
             return Err(InvalidInput::new(
                 "policy.unshipped_refund_cutoff_minutes",
                 "must be 0 to 10080 minutes (a week)",
+            ));
+        }
+        if !(1..=1_000).contains(&self.order_max_lines) {
+            return Err(InvalidInput::new(
+                "policy.order_max_lines",
+                "must be 1 to 1000 lines",
+            ));
+        }
+        if !(1..=1_000_000).contains(&self.order_line_max_quantity) {
+            return Err(InvalidInput::new(
+                "policy.order_line_max_quantity",
+                "must be 1 to 1000000 units",
+            ));
+        }
+        // Every sum the platform makes (a case's lines, a merchant's standing) stays far from
+        // i64's range: 1000 lines at 10^12 fen is 10^15.
+        if !(1..=1_000_000_000_000).contains(&self.order_line_max_fen) {
+            return Err(InvalidInput::new(
+                "policy.order_line_max_fen",
+                "must be 1 to 1000000000000 fen",
             ));
         }
         if self.pickup_large_extra_fee_fen < 0 {

@@ -52,7 +52,9 @@ pub struct UnshippedRefund {
 /// paid amount (rounded down to the fen).
 pub fn unshipped(reason: ReturnReason, paid: Fen, policy: &Policy) -> UnshippedRefund {
     if policy.compensated_reasons.contains(&reason) {
-        let amount = Fen(paid.0 * policy.unshipped_compensation_percent / 100);
+        let amount = paid
+            .percent(policy.unshipped_compensation_percent)
+            .unwrap_or(Fen::ZERO);
         UnshippedRefund {
             rule: RuleId::Rs1,
             compensation: amount.is_positive().then_some(amount),
@@ -88,8 +90,17 @@ mod tests {
         assert!(shipment_converts(RuleId::Rs1, t, t + Duration::minutes(30), &p).is_err());
         assert!(shipment_converts(RuleId::Rv1, t, t, &p).is_err());
         assert_eq!(payable_at(t, &p), Some(t + Duration::minutes(31)));
-        assert_eq!(payable_at(t, &Policy::default()), None, "0 pays at once");
-        assert!(shipment_converts(RuleId::Rs2, t, t, &Policy::default()).is_err());
+        let at_once = Policy {
+            unshipped_refund_cutoff_minutes: 0,
+            ..Policy::default()
+        };
+        assert_eq!(payable_at(t, &at_once), None, "0 pays at once");
+        assert!(shipment_converts(RuleId::Rs2, t, t, &at_once).is_err());
+        assert_eq!(
+            Policy::default().unshipped_refund_cutoff_minutes,
+            30,
+            "by default RS-3 has its moment"
+        );
     }
 
     #[test]

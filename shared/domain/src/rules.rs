@@ -87,6 +87,12 @@ rule_ids! {
     Mp1 => "MP-1",
     Mp2 => "MP-2",
     Mp3 => "MP-3",
+    Ord1 => "ORD-1",
+    Ord2 => "ORD-2",
+    Ord3 => "ORD-3",
+    Ord4 => "ORD-4",
+    Ord5 => "ORD-5",
+    Ord6 => "ORD-6",
 }
 
 impl RuleId {

@@ -37,6 +37,8 @@ pub enum DecodeError {
         version: u16,
         source: serde_json::Error,
     },
+    #[error("{0} is not an event type this consumer knows")]
+    UnknownType(String),
     #[error("{event_type} has schema version {found}; this consumer reads up to {supported}")]
     Version {
         event_type: String,

@@ -26,14 +26,26 @@ macro_rules! event {
 pub struct CaseFacts {
     pub buyer_id: String,
     pub merchant_id: String,
+    /// The first of `lines` (kept for consumers of the single-line contract).
     pub order_line_id: String,
     pub kind: CaseKind,
+    /// ORD-1: the marketplace's order the case is about; every fact below comes from
+    /// intake's copy of it, never from the buyer's request.
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// ORD-3: the order's lines the case covers, each with its units and what they are worth.
+    #[serde(default)]
+    pub lines: Vec<CaseLine>,
     /// What the buyer gets: money, a replacement, a repair (K-3, K-4).
     pub remedy: Remedy,
     pub reason: ReturnReason,
+    /// The first line's category (every line's is in `lines`).
     pub category: Category,
+    /// PK-7: large when any line is large.
     pub size_class: SizeClass,
+    /// What the units of the case cost (the sum of the lines' `amount_fen`).
     pub paid_amount_fen: Fen,
+    /// What a refund pays back: the units' value (a remedy that pays no refund pays nothing).
     pub refund_amount_fen: Fen,
     /// When the buyer received the goods; `None` before delivery (K-1).
     pub received_at: Option<DateTime<Utc>>,
@@ -62,6 +74,19 @@ pub struct CaseFacts {
     pub completed_at: Option<DateTime<Utc>>,
     /// CR-3: the buyer's rating when the case was opened.
     pub buyer_rating: Rating,
+}
+
+/// ORD-3: one order line of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CaseLine {
+    pub order_line_id: String,
+    pub product_id: String,
+    pub category: Category,
+    pub size_class: SizeClass,
+    /// Units of the line in this case.
+    pub quantity: i32,
+    /// What those units cost the buyer (ORD-3's share of the line's amount paid).
+    pub amount_fen: Fen,
 }
 
 /// K-7: what a delivery and installation is about (WF-3).
@@ -120,9 +145,24 @@ pub struct CaseApproved {
     pub facts: CaseFacts,
     /// The buyer gave an address: its courier job follows as [`CourierJobOrdered`].
     pub door_pickup: bool,
+    /// ORD-4: where the goods go back, for a case whose goods come back: the merchant's return
+    /// address for the case's city, or its warehouse; `None` when nothing travels or the
+    /// merchant named none.
+    #[serde(default)]
+    pub return_address: Option<ReturnAddress>,
 }
 // v2: `door_pickup` is a flag; the address left the event (issue 4, PII).
 event!(CaseApproved, "case.approved", 2);
+
+/// ORD-4: a merchant's return address (a business address, not personal data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnAddress {
+    pub recipient: String,
+    pub address: String,
+    pub city: String,
+    pub contact_phone: String,
+}
 
 /// intake: an approved case needs the buyer's address at the door: a pickup (PK-1), the
 /// merchant's courier for a care order (CARE-4), or a delivery (K-7). The only event that
@@ -349,6 +389,17 @@ pub struct CaseConverted {
     pub facts: CaseFacts,
 }
 event!(CaseConverted, "case.converted", 1);
+
+/// intake: the order system reported the order of an open refund before shipment as shipped
+/// (ORD-1); audit decides whether the case becomes a return (RS-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OrderShippedDuringRefund {
+    pub order_id: String,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_at: DateTime<Utc>,
+}
+event!(OrderShippedDuringRefund, "case.order_shipped", 1);
 
 /// audit: the merchant's check of the returned goods failed (RV-3): which conditions, why, and
 /// the evidence. The buyer may escalate it to customer service (AS-2).

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use schemars::{JsonSchema, Schema};
 
 use crate::compat::breaking_changes;
+use crate::orders::*;
 use crate::payloads::*;
 use crate::{Envelope, Event};
 
@@ -43,6 +44,8 @@ pub fn file_name(event_type: &str, version: u16) -> String {
 
 /// The envelope's schema file.
 pub const ENVELOPE_FILE: &str = "envelope.json";
+/// The order feed's envelope (inbound, ORD-1).
+pub const ORDER_ENVELOPE_FILE: &str = "order-envelope.json";
 
 /// Every event type the platform publishes, at its current version.
 pub fn catalog() -> Vec<EventSchema> {
@@ -71,6 +74,7 @@ pub fn catalog() -> Vec<EventSchema> {
         EventSchema::of::<DeliveryProgress>(),
         EventSchema::of::<InterventionRequested>(),
         EventSchema::of::<CaseConverted>(),
+        EventSchema::of::<OrderShippedDuringRefund>(),
         EventSchema::of::<ReturnCheckFailed>(),
         EventSchema::of::<ReturnCheckOverruled>(),
         EventSchema::of::<ComplaintFiled>(),
@@ -82,6 +86,13 @@ pub fn catalog() -> Vec<EventSchema> {
         EventSchema::of::<DisputeRuled>(),
         EventSchema::of::<CompensationPaid>(),
         EventSchema::of::<CaseClosed>(),
+        // Inbound: the marketplace's order feed (ORD-1), which intake reads.
+        EventSchema::of::<OrderPlaced>(),
+        EventSchema::of::<OrderPaid>(),
+        EventSchema::of::<OrderShipped>(),
+        EventSchema::of::<OrderDelivered>(),
+        EventSchema::of::<OrderCompleted>(),
+        EventSchema::of::<OrderCancelled>(),
     ]
 }
 
@@ -97,6 +108,10 @@ pub fn generate() -> BTreeMap<String, String> {
     files.insert(
         ENVELOPE_FILE.to_owned(),
         pretty(&schemars::schema_for!(Envelope)),
+    );
+    files.insert(
+        ORDER_ENVELOPE_FILE.to_owned(),
+        pretty(&schemars::schema_for!(OrderEnvelope)),
     );
     for e in catalog() {
         files.insert(e.file_name(), pretty(&e.schema));
@@ -210,7 +225,7 @@ mod tests {
     fn docs_events_md_describes_every_topic_and_event_type() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/events.md");
         let doc = std::fs::read_to_string(path).unwrap_or_default();
-        for topic in crate::topics::ALL {
+        for topic in crate::topics::ALL.iter().chain(&crate::topics::INBOUND) {
             assert!(
                 doc.contains(&format!("| `{topic}` |")),
                 "{topic} has no row"
@@ -230,8 +245,9 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), types.len(), "{types:?}");
         // payloads.rs declares one `event!` per type; the catalog must list each.
-        let source = include_str!("payloads.rs");
-        assert_eq!(source.matches("\nevent!(").count(), types.len());
+        let ours = include_str!("payloads.rs").matches("\nevent!(").count();
+        let inbound = include_str!("orders.rs").matches("\norder_event!(").count();
+        assert_eq!(ours + inbound, types.len());
     }
 
     #[test]

@@ -14,6 +14,14 @@ pub const PAYMENTS: &str = "returns.payments.v1";
 /// Records a consumer could not process, with the reason in headers and body.
 pub const DEAD_LETTER: &str = "returns.dead-letter.v1";
 
+/// Inbound, owned by the marketplace's order system: `order.*` (ORD-1), keyed by order id.
+/// intake reads it; the platform never writes it (in development the harness plays the order
+/// system, and provisioning creates it).
+pub const ORDERS: &str = "marketplace.orders.v1";
+
+/// Topics the platform reads but others own.
+pub const INBOUND: [&str; 1] = [ORDERS];
+
 /// Every topic the platform owns, for provisioning.
 pub const ALL: [&str; 6] = [
     CASES,
@@ -23,3 +31,9 @@ pub const ALL: [&str; 6] = [
     PAYMENTS,
     DEAD_LETTER,
 ];
+
+/// What a development or test cluster creates: the platform's topics and the inbound ones the
+/// harness plays the producer of.
+pub fn for_development() -> Vec<&'static str> {
+    ALL.iter().chain(INBOUND.iter()).copied().collect()
+}

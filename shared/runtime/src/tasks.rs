@@ -39,15 +39,15 @@ pub fn replay_dead_letters<S: Service>(settings: &Settings) -> Result<(), Runtim
     Ok(())
 }
 
-/// Creates every platform topic with `kafka.partitions` partitions (existing ones are left).
+/// Creates every platform topic, and the inbound order feed a development cluster plays, with
+/// `kafka.partitions` partitions (existing ones are left).
 pub fn provision_topics(settings: &Settings) -> Result<(), RuntimeError> {
-    actix_rt::System::new().block_on(returns_bus::admin::ensure_topics(
-        &settings.kafka,
-        &returns_events::topics::ALL,
-    ))?;
+    let topics = returns_events::topics::for_development();
+    actix_rt::System::new()
+        .block_on(returns_bus::admin::ensure_topics(&settings.kafka, &topics))?;
     println!(
         "topics ready: {} ({} partitions each)",
-        returns_events::topics::ALL.join(", "),
+        topics.join(", "),
         settings.kafka.partitions
     );
     Ok(())

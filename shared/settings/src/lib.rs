@@ -230,6 +230,24 @@ mod tests {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config")
     }
 
+    /// RULES.md: "Numbers here are defaults: each lives in configuration, not in code". Every
+    /// number of the policy is written in `config/base.toml`, where an operator sees it.
+    #[test]
+    fn every_rule_number_is_written_in_base_toml() {
+        let text = std::fs::read_to_string(config_dir().join("base.toml")).unwrap_or_default();
+        let policy = serde_json::to_value(returns_domain::Policy::default()).unwrap_or_default();
+        let keys: Vec<&String> = policy
+            .as_object()
+            .map(|o| o.keys().filter(|k| *k != "guarantees").collect())
+            .unwrap_or_default();
+        assert!(keys.len() > 25, "{keys:?}");
+        for key in keys {
+            let written =
+                text.contains(&format!("\n{key} =")) || text.contains(&format!("[policy.{key}"));
+            assert!(written, "policy.{key} is not written in config/base.toml");
+        }
+    }
+
     #[test]
     fn checked_in_settings_load_for_every_environment() {
         for env in ["development", "test"] {

@@ -1,0 +1,232 @@
+//! ORD-4: where a merchant's returns go. The merchant names a warehouse on enrolment and may
+//! name an address per city; an approved return carries the one for its case's city.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Merchant};
+use returns_domain::CityCode;
+use returns_events::payloads::ReturnAddress;
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::http::db_error;
+use crate::schema::merchant_return_addresses as mra;
+
+/// The city key of the warehouse: the address for every city without its own.
+pub const WAREHOUSE: &str = "*";
+
+/// A return address as a merchant gives it.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressRequest {
+    pub recipient: String,
+    pub address: String,
+    pub contact_phone: String,
+    /// The warehouse's own city (for the buyer's label).
+    pub city: String,
+}
+
+/// One city's return address.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityAddress {
+    /// The cases' city this address serves.
+    pub serves: String,
+    pub to: AddressRequest,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnAddressesRequest {
+    /// Where returns from cities without their own address go.
+    pub warehouse: AddressRequest,
+    #[serde(default)]
+    pub cities: Vec<CityAddress>,
+}
+
+/// A return address checked, naming the field that is wrong.
+pub fn check(a: &AddressRequest, prefix: &str) -> Result<ReturnAddress, Problem> {
+    returns_web::readable_text(
+        &format!("{prefix}.recipient"),
+        &a.recipient,
+        "who receives returns",
+    )?;
+    returns_web::readable_text(
+        &format!("{prefix}.address"),
+        &a.address,
+        "the street address",
+    )?;
+    let digits = a.contact_phone.trim_start_matches('+');
+    if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::invalid(
+            format!("{prefix}.contact_phone"),
+            "must be 6-20 digits, optionally starting with +",
+        ));
+    }
+    let city = CityCode::parse(&a.city)
+        .map_err(|e| Problem::invalid(format!("{prefix}.city"), e.message))?;
+    Ok(ReturnAddress {
+        recipient: a.recipient.clone(),
+        address: a.address.clone(),
+        city: city.to_string(),
+        contact_phone: a.contact_phone.clone(),
+    })
+}
+
+/// Stores the merchant's address for `serves` (a city, or the warehouse).
+pub async fn keep(
+    conn: &mut AsyncPgConnection,
+    merchant: &str,
+    serves: &str,
+    a: &ReturnAddress,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(mra::table)
+        .values((
+            mra::merchant_id.eq(merchant),
+            mra::city.eq(serves),
+            mra::recipient.eq(&a.recipient),
+            mra::address.eq(&a.address),
+            mra::address_city.eq(&a.city),
+            mra::contact_phone.eq(&a.contact_phone),
+            mra::updated_at.eq(now),
+        ))
+        .on_conflict((mra::merchant_id, mra::city))
+        .do_update()
+        .set((
+            mra::recipient.eq(excluded(mra::recipient)),
+            mra::address.eq(excluded(mra::address)),
+            mra::address_city.eq(excluded(mra::address_city)),
+            mra::contact_phone.eq(excluded(mra::contact_phone)),
+            mra::updated_at.eq(excluded(mra::updated_at)),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A stored row: the city it serves, and the address.
+type Row = (String, String, String, String, String);
+
+fn columns() -> (
+    mra::city,
+    mra::recipient,
+    mra::address,
+    mra::address_city,
+    mra::contact_phone,
+) {
+    (
+        mra::city,
+        mra::recipient,
+        mra::address,
+        mra::address_city,
+        mra::contact_phone,
+    )
+}
+
+fn row_to_address((_, recipient, address, city, contact_phone): Row) -> ReturnAddress {
+    ReturnAddress {
+        recipient,
+        address,
+        city,
+        contact_phone,
+    }
+}
+
+/// ORD-4: the merchant's return address for a case in `city`: the city's own, else the
+/// warehouse; `None` when the merchant named none.
+pub async fn for_city(
+    conn: &mut AsyncPgConnection,
+    merchant: &str,
+    city: &str,
+) -> QueryResult<Option<ReturnAddress>> {
+    let rows: Vec<Row> = mra::table
+        .filter(mra::merchant_id.eq(merchant))
+        .filter(mra::city.eq_any([city, WAREHOUSE]))
+        .select(columns())
+        .load(conn)
+        .await?;
+    let pick = rows
+        .iter()
+        .find(|r| r.0 == city)
+        .or_else(|| rows.iter().find(|r| r.0 == WAREHOUSE))
+        .cloned();
+    Ok(pick.map(row_to_address))
+}
+
+/// `PUT /merchant/return-addresses`: the warehouse and any per-city addresses, replacing the
+/// earlier ones.
+#[utoipa::path(put, path = "/merchant/return-addresses", tag = "merchant", request_body = ReturnAddressesRequest, responses((status = 200, description = "The addresses returns now go to (ORD-4)", body = serde_json::Value)))]
+pub async fn put(
+    caller: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let req: ReturnAddressesRequest = parse_json(&body)?;
+    let warehouse = check(&req.warehouse, "warehouse")?;
+    if req.cities.len() > 500 {
+        return Err(Problem::invalid("cities", "at most 500 city addresses"));
+    }
+    let mut cities = Vec::with_capacity(req.cities.len());
+    for (i, c) in req.cities.iter().enumerate() {
+        let serves = CityCode::parse(&c.serves)
+            .map_err(|e| Problem::invalid(format!("cities[{i}].serves"), e.message))?;
+        cities.push((serves.to_string(), check(&c.to, &format!("cities[{i}]"))?));
+    }
+    let now = ctx.clock.now();
+    let merchant = caller.id;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let m = merchant.clone();
+    (*conn)
+        .transaction::<(), diesel::result::Error, _>(async move |conn| {
+            diesel::delete(mra::table.filter(mra::merchant_id.eq(&m)))
+                .execute(conn)
+                .await?;
+            keep(conn, &m, WAREHOUSE, &warehouse, now).await?;
+            for (serves, a) in &cities {
+                keep(conn, &m, serves, a, now).await?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(db_error)?;
+    list_of(&ctx, merchant).await
+}
+
+/// `GET /merchant/return-addresses`: where the shop's returns go.
+#[utoipa::path(get, path = "/merchant/return-addresses", tag = "merchant", responses((status = 200, description = "The shop's warehouse and city addresses (ORD-4)", body = serde_json::Value)))]
+pub async fn get(
+    caller: As<Merchant>,
+    ctx: web::Data<AppContext>,
+) -> Result<HttpResponse, Problem> {
+    list_of(&ctx, caller.id).await
+}
+
+async fn list_of(ctx: &AppContext, merchant: String) -> Result<HttpResponse, Problem> {
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let rows: Vec<Row> = mra::table
+        .filter(mra::merchant_id.eq(&merchant))
+        .order(mra::city.asc())
+        .select(columns())
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let mut warehouse = None;
+    let mut cities = Vec::new();
+    for row in rows {
+        let serves = row.0.clone();
+        let address = row_to_address(row);
+        if serves == WAREHOUSE {
+            warehouse = Some(address);
+        } else {
+            cities.push(serde_json::json!({ "serves": serves, "address": address }));
+        }
+    }
+    Ok(HttpResponse::Ok().json(
+        serde_json::json!({ "merchant_id": merchant, "warehouse": warehouse, "cities": cities }),
+    ))
+}

@@ -1,0 +1,284 @@
+//! `POST /buyer/cases`: a buyer opens a case on their own order (ORD-1..ORD-3, CR-3). The
+//! order is locked while the case takes its units, so requests racing for a line's last unit
+//! take turns and one of them is refused (PAY-6).
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use returns_auth::{As, Buyer};
+use returns_bus::{BusError, Outgoing, stage};
+use returns_domain::{CaseKind, CaseStatus, Rating, Remedy};
+use returns_events::payloads::{CaseFacts, CaseOpened};
+use returns_events::{Envelope, topics};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::http::{db_error, enum_str};
+use crate::opening::{Opening, open_on};
+use crate::order_store::{self, CaseLineRow, OrderRow};
+use crate::request::{Checked, OpenCaseRequest};
+use crate::store::{self, CaseRow, NewTimelineRow};
+
+/// A request refused inside the transaction (rolled back), or the store failing.
+enum Refusal {
+    Problem(Problem),
+    Bus(BusError),
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(e: diesel::result::Error) -> Self {
+        Refusal::Bus(BusError::Query(e))
+    }
+}
+
+impl From<returns_store::StoreError> for Refusal {
+    fn from(e: returns_store::StoreError) -> Self {
+        Refusal::Bus(BusError::Store(e))
+    }
+}
+
+impl From<BusError> for Refusal {
+    fn from(e: BusError) -> Self {
+        Refusal::Bus(e)
+    }
+}
+
+impl From<Problem> for Refusal {
+    fn from(p: Problem) -> Self {
+        Refusal::Problem(p)
+    }
+}
+
+#[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
+pub async fn open_case(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let r: OpenCaseRequest = parse_json(&body)?;
+    let checked = crate::request::check(&r, &ctx.settings.policy)?;
+    let case_id = Uuid::now_v7();
+    let span = tracing::info_span!("intake.open_case", case_id = %case_id, city = tracing::field::Empty, shard = tracing::field::Empty);
+    async {
+        let mut conn = ctx.pool.get().await.map_err(db_error)?;
+        // CR-1 / CR-3: the rating on file now is the one the case keeps; a buyer the rating
+        // job has not rated yet has no privileges (1 star).
+        let stars = store::rating_of(&mut conn, &buyer.id)
+            .await
+            .map_err(db_error)?
+            .unwrap_or(1);
+        let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
+        let app = ctx.get_ref().clone();
+        let relay = ctx.relay.clone();
+        let (root, buyer_id) = (&root, buyer.id.clone());
+        let result = (*conn)
+            .transaction::<(), Refusal, _>(async move |conn| {
+                let ask = Ask {
+                    r: &r,
+                    checked: &checked,
+                    case_id,
+                    buyer_id,
+                    rating,
+                };
+                open_in(conn, &app, root, ask).await
+            })
+            .await;
+        match result {
+            Ok(()) => {}
+            Err(Refusal::Problem(p)) => return Err(p),
+            Err(Refusal::Bus(e)) => return Err(db_error(e)),
+        }
+        relay.wake();
+        tracing::info!("case opened");
+        Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/buyer/cases/{case_id}")))
+            .json(
+                serde_json::json!({ "case_id": case_id, "status": CaseStatus::Requested.as_str() }),
+            ))
+    }
+    .instrument(span)
+    .await
+}
+
+/// What the buyer asked, with what intake knows of them.
+struct Ask<'a> {
+    r: &'a OpenCaseRequest,
+    checked: &'a Checked<'a>,
+    case_id: Uuid,
+    buyer_id: String,
+    rating: Rating,
+}
+
+/// The order locked, the request held against it, and the case written with its units, first
+/// timeline line, contact, AS-2 wait and `case.opened`.
+async fn open_in(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    root: &RootSpan,
+    ask: Ask<'_>,
+) -> Result<(), Refusal> {
+    let now = app.clock.now();
+    // Someone else's order answers exactly like a missing one (ORD-2).
+    let order = order_store::order_for_update(conn, &ask.r.order_id)
+        .await?
+        .filter(|o| o.buyer_id == ask.buyer_id)
+        .ok_or_else(|| Problem::not_found("order"))?;
+    let lines = order_store::lines_of(conn, &order.order_id).await?;
+    let held = order_store::held_units(conn, &order.order_id).await?;
+    let opening = open_on(
+        ask.r,
+        ask.checked,
+        &order,
+        &lines,
+        &held,
+        now,
+        &app.settings.policy,
+    )?;
+    let shard = app.cities.shard_of(opening.city.as_str()).to_owned();
+    returns_runtime::tag_case(root, &ask.case_id, opening.city.as_str(), &shard);
+    tracing::Span::current().record("city", opening.city.as_str());
+    tracing::Span::current().record("shard", shard.as_str());
+    let facts = facts_of(&ask, &order, &opening, now);
+    let row = case_row(&ask, &order, &opening, &facts, &shard, now);
+    let opened = Envelope::new(
+        Uuid::now_v7(),
+        ask.case_id,
+        opening.city.as_str(),
+        &shard,
+        now,
+        app.service,
+        &CaseOpened {
+            door_pickup: opening.door_pickup.is_some() || opening.delivery.is_some(),
+            facts,
+        },
+    )
+    .map_err(BusError::from)?;
+    store::insert_case(conn, &row).await?;
+    order_store::hold(conn, &held_rows(&ask, &order, &opening)).await?;
+    store::add_timeline(conn, &first_line(&ask, &opened, now)).await?;
+    let contact = opening
+        .delivery
+        .as_ref()
+        .map(|(_, a)| a)
+        .or(opening.door_pickup.as_ref());
+    if let Some(contact) = contact {
+        crate::contacts::keep(conn, row.id, contact).await?;
+    }
+    if row.kind == "after_sales" {
+        // AS-2: customer service may be asked 72 hours from now.
+        crate::intervention::start_wait(conn, &row, app).await?;
+    }
+    stage(conn, &app.cities, &[Outgoing::new(topics::CASES, opened)]).await?;
+    Ok(())
+}
+
+fn facts_of(ask: &Ask<'_>, order: &OrderRow, o: &Opening, now: DateTime<Utc>) -> CaseFacts {
+    let r = ask.r;
+    CaseFacts {
+        buyer_id: ask.buyer_id.clone(),
+        merchant_id: order.merchant_id.clone(),
+        order_line_id: o.lines[0].order_line_id.clone(),
+        kind: r.kind,
+        order_id: Some(order.order_id.clone()),
+        lines: o.lines.clone(),
+        remedy: ask.checked.remedy,
+        reason: r.reason,
+        category: o.category,
+        size_class: o.size_class,
+        paid_amount_fen: o.value,
+        refund_amount_fen: o.value,
+        received_at: o.received_at,
+        requested_at: now,
+        merchant_shipped: o.merchant_shipped,
+        paid_online: order.paid_online,
+        freight_insured: order.freight_insured,
+        guarantee: r.guarantee.clone(),
+        evidence: r.evidence.clone(),
+        delivery: o.delivery.as_ref().map(|(d, _)| d.clone()),
+        care: None,
+        completed_at: o.completed_at,
+        buyer_rating: ask.rating,
+    }
+}
+
+fn case_row(
+    ask: &Ask<'_>,
+    order: &OrderRow,
+    o: &Opening,
+    facts: &CaseFacts,
+    shard: &str,
+    now: DateTime<Utc>,
+) -> CaseRow {
+    CaseRow {
+        id: ask.case_id,
+        buyer_id: facts.buyer_id.clone(),
+        merchant_id: facts.merchant_id.clone(),
+        order_line_id: facts.order_line_id.clone(),
+        kind: enum_str(&facts.kind),
+        reason: enum_str(&facts.reason),
+        category: enum_str(&facts.category),
+        size_class: enum_str(&facts.size_class),
+        city: o.city.to_string(),
+        shard: shard.to_owned(),
+        paid_amount_fen: o.value.0,
+        refund_amount_fen: o.value.0,
+        buyer_rating: ask.rating.stars(),
+        door_pickup: o.door_pickup.is_some() || o.delivery.is_some(),
+        received_at: o.received_at,
+        merchant_shipped: o.merchant_shipped,
+        requested_at: now,
+        status: CaseStatus::Requested.as_str().to_owned(),
+        status_rank: 0,
+        updated_at: now,
+        remedy: enum_str(&facts.remedy),
+        completed_at: o.completed_at,
+        intervention_requested_by: None,
+        intervention_requested_at: None,
+        guarantee: facts.guarantee.clone(),
+        evidence: serde_json::to_value(&facts.evidence).unwrap_or_default(),
+        card_id: None,
+        care_outcome: None,
+        rating_stars: None,
+        rating_comment: None,
+        order_id: Some(order.order_id.clone()),
+        return_address: None,
+    }
+}
+
+fn held_rows(ask: &Ask<'_>, order: &OrderRow, o: &Opening) -> Vec<CaseLineRow> {
+    o.lines
+        .iter()
+        .map(|l| CaseLineRow {
+            case_id: ask.case_id,
+            order_id: order.order_id.clone(),
+            line_id: l.order_line_id.clone(),
+            quantity: l.quantity,
+            amount_fen: l.amount_fen.0,
+        })
+        .collect()
+}
+
+fn first_line(ask: &Ask<'_>, opened: &Envelope, now: DateTime<Utc>) -> NewTimelineRow {
+    let units: i32 = ask.r.lines.iter().map(|l| l.quantity).sum();
+    let what = match (ask.r.kind, ask.checked.remedy) {
+        (CaseKind::DeliveryInstallation, _) => "delivery",
+        (_, Remedy::Exchange) => "exchange",
+        (_, Remedy::Repair) => "repair",
+        _ => "refund",
+    };
+    NewTimelineRow {
+        case_id: ask.case_id,
+        event_id: opened.event_id,
+        event_type: opened.event_type.clone(),
+        status: Some(CaseStatus::Requested.as_str().to_owned()),
+        rule_id: Some("CR-3".to_owned()),
+        reason: format!(
+            "Request received for {units} unit(s) of order {} ({what}); your {} rating is kept for this case.",
+            ask.r.order_id, ask.rating
+        ),
+        at: now,
+    }
+}

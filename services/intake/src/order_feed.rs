@@ -1,0 +1,155 @@
+//! ORD-1, ORD-6: the order feed applied to intake's copy of the orders, each event once (the
+//! consumer's inbox) and in order per order (the feed is keyed by order id). An event that
+//! contradicts the stored order is rejected whole, so the consumer sets it aside on the
+//! dead-letter topic with the reason and nothing of it is applied.
+
+use diesel_async::AsyncPgConnection;
+use returns_bus::{HandleError, Outgoing};
+use returns_domain::order::{self, OrderMove, OrderState, OrderStep};
+use returns_events::orders::{OrderEnvelope, OrderEvent, OrderPlaced};
+use returns_runtime::AppContext;
+
+use crate::order_store::{self, OrderRow, StepRow};
+
+/// Applies one record of the order feed.
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    raw: &[u8],
+    ctx: &AppContext,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let env = OrderEnvelope::from_slice(raw).map_err(HandleError::reject)?;
+    let event = env.event().map_err(HandleError::reject)?;
+    match event {
+        OrderEvent::Placed(p) => placed(conn, &env, &p, ctx).await,
+        other => {
+            let (step, at, row) = step_of(&other, ctx.clock.now());
+            let decided = moved(conn, &env, step, at, row).await?;
+            if step == OrderStep::Shipped && decided != OrderMove::Repeat {
+                return crate::order_shipped::convert_refunds(conn, &env.order_id, at, ctx).await;
+            }
+            Ok(Vec::new())
+        }
+    }
+}
+
+async fn placed(
+    conn: &mut AsyncPgConnection,
+    env: &OrderEnvelope,
+    p: &OrderPlaced,
+    ctx: &AppContext,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let (row, lines) =
+        crate::order_facts::rows_of(&env.order_id, p, &ctx.settings.policy, ctx.clock.now())
+            .map_err(|m| HandleError::reject(format!("order.placed {}: {m}", env.order_id)))?;
+    if !order_store::insert_order(conn, &row, &lines).await? {
+        // The same order placed again under a new event id is a repeat; other facts are not.
+        let known = order_store::order_by_id(conn, &env.order_id).await?;
+        if !known.is_some_and(|k| same_order(&k, &row)) {
+            return Err(HandleError::reject(format!(
+                "order {} was already placed with other facts",
+                env.order_id
+            )));
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The same placement: buyer, merchant and time (to the microsecond the database keeps).
+fn same_order(a: &OrderRow, b: &OrderRow) -> bool {
+    let at = |o: &OrderRow| o.placed_at.timestamp_micros();
+    (&a.buyer_id, &a.merchant_id, at(a)) == (&b.buyer_id, &b.merchant_id, at(b))
+}
+
+/// The step an event claims, when it happened, and the facts it records.
+fn step_of(
+    e: &OrderEvent,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (OrderStep, chrono::DateTime<chrono::Utc>, StepRow) {
+    let mut row = StepRow {
+        updated_at: now,
+        ..StepRow::default()
+    };
+    let (step, at) = match e {
+        OrderEvent::Paid(p) => {
+            row.paid_at = Some(p.paid_at);
+            (OrderStep::Paid, p.paid_at)
+        }
+        OrderEvent::Shipped(s) => {
+            row.shipped_at = Some(s.shipped_at);
+            row.carrier = Some(s.carrier.clone());
+            row.tracking_number = Some(s.tracking_number.clone());
+            (OrderStep::Shipped, s.shipped_at)
+        }
+        OrderEvent::Delivered(d) => {
+            row.delivered_at = Some(d.delivered_at);
+            (OrderStep::Delivered, d.delivered_at)
+        }
+        OrderEvent::Completed(c) => {
+            row.completed_at = Some(c.completed_at);
+            (OrderStep::Completed, c.completed_at)
+        }
+        OrderEvent::Cancelled(c) => {
+            row.cancelled_at = Some(c.cancelled_at);
+            row.cancel_reason = Some(c.reason.clone());
+            (OrderStep::Cancelled, c.cancelled_at)
+        }
+        // `apply` handles placement before asking for a step.
+        OrderEvent::Placed(p) => (OrderStep::Paid, p.placed_at),
+    };
+    row.state = step.target().as_str().to_owned();
+    row.state_since = at;
+    (step, at, row)
+}
+
+/// When the stored order recorded the state `step` leads to, if it did.
+fn recorded_at(o: &OrderRow, step: OrderStep) -> Option<chrono::DateTime<chrono::Utc>> {
+    match step {
+        OrderStep::Paid => o.paid_at,
+        OrderStep::Shipped => o.shipped_at,
+        OrderStep::Delivered => o.delivered_at,
+        OrderStep::Completed => o.completed_at,
+        OrderStep::Cancelled => o.cancelled_at,
+    }
+}
+
+async fn moved(
+    conn: &mut AsyncPgConnection,
+    env: &OrderEnvelope,
+    step: OrderStep,
+    at: chrono::DateTime<chrono::Utc>,
+    row: StepRow,
+) -> Result<OrderMove, HandleError> {
+    if let OrderStep::Shipped = step {
+        returns_web::tracking_number(row.tracking_number.as_deref().unwrap_or_default())
+            .map_err(|p| HandleError::reject(format!("order.shipped: {}", p.detail)))?;
+    }
+    let Some(stored) = order_store::order_for_update(conn, &env.order_id).await? else {
+        return Err(HandleError::reject(format!(
+            "{} for order {}, which was never placed here",
+            env.event_type, env.order_id
+        )));
+    };
+    let state = OrderState::parse(&stored.state).ok_or_else(|| {
+        HandleError::reject(format!(
+            "order {} has unknown state {}",
+            env.order_id, stored.state
+        ))
+    })?;
+    let decided = order::step(
+        state,
+        stored.state_since,
+        step,
+        at,
+        recorded_at(&stored, step),
+    )
+    .map_err(|c| {
+        HandleError::reject(format!(
+            "{} for order {}: {c}",
+            env.event_type, env.order_id
+        ))
+    })?;
+    if let OrderMove::To(_) = decided {
+        order_store::record_step(conn, &env.order_id, &row).await?;
+    }
+    Ok(decided)
+}
