@@ -256,16 +256,7 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
     );
 
     let amount = CaseSpec::fast_return().paid_amount_fen;
-    let balance = |account: String| {
-        let stack = &stack;
-        async move {
-            let (_, b) = stack
-                .operator()
-                .get("payment", &format!("/operator/accounts/{account}/balance"))
-                .await?;
-            anyhow::Ok(b["balance_fen"].as_i64().unwrap_or(i64::MIN))
-        }
-    };
+    let balance = |account: String| balance(&stack, account);
     assert_eq!(
         balance("buyer:b-late".into()).await?,
         amount + 1_000,
@@ -290,4 +281,80 @@ async fn pk_3_pk_5_pay_4_late_courier_compensation_paid_with_the_refund_and_char
         (Some(4), Some(0))
     );
     stack.shutdown().await
+}
+
+/// PK-5: an exchange pays no refund, so a late courier's compensation is paid when the parcel is
+/// collected, and charged to the courier company.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_5_late_courier_compensation_is_paid_for_an_exchange_too() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("late_exchange")).await?;
+    journey::load_ratings(&stack, &[("b-lx".into(), 5)]).await?;
+    let exchange = CaseSpec {
+        kind: "exchange",
+        reason: "wrong_size",
+        ..CaseSpec::fast_return()
+    };
+    let case_id = journey::open_case(&stack, "b-lx", "ol-lx-1", &exchange).await?;
+    journey::wait_status(&stack, &case_id, "awaiting_merchant").await?;
+    let (s, _) =
+        journey::merchant_decides(&stack, &case_id, json!({ "decision": "approve" })).await?;
+    assert_eq!(s, 200);
+    let job = journey::wait_job(&stack, &case_id).await?;
+    let (job_id, company) = (
+        job["job_id"].as_str().unwrap_or_default().to_owned(),
+        job["courier_company"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    );
+    let courier = stack.courier(&company);
+    let step = |step: &str, body: serde_json::Value| {
+        let (courier, url) = (&courier, format!("/courier/jobs/{job_id}/{step}"));
+        async move { courier.post("logistics", &url, &body).await }
+    };
+    let (s, _) = step(
+        "accept",
+        json!({ "rider": { "id": "r-9", "real_name": "Sun Li" } }),
+    )
+    .await?;
+    assert_eq!(s, 200);
+    stack.advance_clocks(3 * 3600).await?;
+    wait_for("the late courier on the timeline", PATIENCE, || async {
+        let v = journey::case_view(&stack, &case_id).await?;
+        let late = v["timeline"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|e| e["rule_id"] == "PK-5"));
+        Ok(late.then_some(()))
+    })
+    .await?;
+    for s in ["call", "arrive"] {
+        assert_eq!(step(s, json!({})).await?.0, 200, "{s}");
+    }
+    let (s, _) = step("pickup", json!({ "tracking_number": "SFLATE000002" })).await?;
+    assert_eq!(s, 200);
+    let balance = |account: String| balance(&stack, account);
+    wait_for("the compensation to be paid", PATIENCE, || async {
+        Ok((balance("buyer:b-lx".into()).await? == 1_000).then_some(()))
+    })
+    .await?;
+    assert_eq!(
+        balance(format!("courier:{company}")).await?,
+        -1_000,
+        "charged to the courier"
+    );
+    let (s, _) = stack
+        .cs()
+        .get("payment", &format!("/cs/cases/{case_id}/refund"))
+        .await?;
+    assert_eq!(s, 404, "an exchange pays no refund");
+    stack.shutdown().await
+}
+
+/// An account's balance in payment's ledger, as an operator reads it.
+async fn balance(stack: &Stack, account: String) -> anyhow::Result<i64> {
+    let (_, b) = stack
+        .operator()
+        .get("payment", &format!("/operator/accounts/{account}/balance"))
+        .await?;
+    Ok(b["balance_fen"].as_i64().unwrap_or(i64::MIN))
 }

@@ -974,3 +974,82 @@ async fn rv_3_failed_return_check_holds_the_refund_until_customer_service_decide
     .await?;
     stack.shutdown().await
 }
+
+/// RV-3, AS-2: a failed return check that customer service upholds is a final rejection: the
+/// case closes although its goods were already in transit, and its units go back to the order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_4_rv_3_an_upheld_return_check_closes_the_case() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("return_check_upheld")).await?;
+    journey::load_ratings(&stack, &[("b-up".into(), 2)]).await?;
+    let case = journey::open_case(&stack, "b-up", "ol-up-1", &CaseSpec::fast_return()).await?;
+    journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let merchant = journey::merchant_of(&stack, &case).await?;
+    journey::merchant_decides(&stack, &case, json!({ "decision": "approve" })).await?;
+    journey::courier_collects(&stack, &case, "SF9100000001").await?;
+    journey::wait_status(&stack, &case, "in_transit").await?;
+    let bad = json!({ "not_soiled": false, "no_marks_of_use": true, "tags_attached": true, "accessories_complete": true });
+    let (s, b) = stack
+        .merchant(&merchant)
+        .post(
+            "audit",
+            &format!("/merchant/cases/{case}/return-check"),
+            &json!({ "conditions": bad, "reason": "Stained with paint.", "evidence": ["photo-paint"] }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    wait_for(
+        "the failed check on the buyer's timeline",
+        PATIENCE,
+        || async {
+            let v = journey::case_view(&stack, &case).await?;
+            Ok(rules_of(&v).contains(&"RV-3".to_owned()).then_some(()))
+        },
+    )
+    .await?;
+    let (s, b) = stack
+        .buyer("b-up")
+        .post(
+            "intake",
+            &format!("/buyer/cases/{case}/intervention"),
+            &json!({ "note": "It was clean when it left." }),
+        )
+        .await?;
+    assert_eq!(s, 202, "{b}");
+    wait_for("the CS desk to know the intervention", PATIENCE, || async {
+        let (_, q) = stack.cs().get("audit", "/cs/interventions").await?;
+        Ok(q.to_string().contains(&case).then_some(()))
+    })
+    .await?;
+    let (s, b) = stack
+        .cs()
+        .post(
+            "audit",
+            &format!("/cs/cases/{case}/ruling"),
+            &json!({ "ruling": "reject", "reason": "The courier's photo shows the stain." }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    let view = journey::wait_status(&stack, &case, "closed").await?;
+    assert!(
+        rules_of(&view).contains(&"AS-2".to_owned()),
+        "{:?}",
+        rules_of(&view)
+    );
+    assert_eq!(ledger_len(&stack, &case).await?, 0, "nothing is refunded");
+    let order = wait_for("the unit to go back to the order", PATIENCE, || async {
+        let (_, o) = stack
+            .buyer("b-up")
+            .get(
+                "intake",
+                &format!(
+                    "/buyer/orders/{}",
+                    returns_harness::cases::order_of("ol-up-1")
+                ),
+            )
+            .await?;
+        Ok((o["lines"][0]["units_returnable"] == 1).then_some(o))
+    })
+    .await?;
+    assert_eq!(order["lines"][0]["units_in_cases"], 0, "{order}");
+    stack.shutdown().await
+}

@@ -60,13 +60,7 @@ pub fn check(a: &AddressRequest, prefix: &str) -> Result<ReturnAddress, Problem>
         &a.address,
         "the street address",
     )?;
-    let digits = a.contact_phone.trim_start_matches('+');
-    if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Problem::invalid(
-            format!("{prefix}.contact_phone"),
-            "must be 6-20 digits, optionally starting with +",
-        ));
-    }
+    returns_web::phone_number(&format!("{prefix}.contact_phone"), &a.contact_phone)?;
     let city = CityCode::parse(&a.city)
         .map_err(|e| Problem::invalid(format!("{prefix}.city"), e.message))?;
     Ok(ReturnAddress {

@@ -163,15 +163,21 @@ pub async fn for_cs(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let merchant = path.into_inner();
-    returns_web::check_id("merchant_id", &merchant)?;
-    view(ctx, merchant).await
+    of_path(ctx, path).await
 }
 
 /// `GET /operator/merchants/{id}/standing`.
 #[utoipa::path(get, path = "/operator/merchants/{id}/standing", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
 pub async fn any(
     _: As<Operator>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    of_path(ctx, path).await
+}
+
+/// The standing of the merchant the path names (customer service and operators see any).
+async fn of_path(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {

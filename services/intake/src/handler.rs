@@ -52,7 +52,13 @@ impl EventHandler for IntakeHandler {
             })?;
             // The kind's machine decides: forward, stale (read late), or refused naming both
             // states.
+            let rule = entry.rule.as_deref().and_then(RuleId::parse);
             let moved = match entry.status {
+                Some(target)
+                    if machine::final_ruling(target, rule) && from != CaseStatus::Closed =>
+                {
+                    Some(target)
+                }
                 Some(target) => {
                     match machine::step(kind, from, target).map_err(HandleError::reject)? {
                         Move::To(t) => Some(t),
@@ -61,7 +67,6 @@ impl EventHandler for IntakeHandler {
                 }
                 None => None,
             };
-            let rule = entry.rule.as_deref().and_then(RuleId::parse);
             // A paid refund, goods sent back or a final rejection close the case in the same step.
             let closes = moved.is_some_and(|t| machine::closes(kind, t, rule));
             if let Some(t) = moved {

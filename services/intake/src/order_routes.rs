@@ -154,7 +154,7 @@ fn rank(s: OrderState) -> u8 {
 /// `PUT /operator/orders`: orders from before the feed, one JSON object a line (JSON Lines).
 /// A bad line refuses the whole delivery, naming the line; orders already here are left as
 /// they are (the feed is newer than any backfill).
-#[utoipa::path(put, path = "/operator/orders", tag = "operator", request_body(content = String, content_type = "application/x-ndjson", description = "One OrderSnapshot a line"), responses((status = 200, description = "How many orders were stored and how many were known", body = serde_json::Value)))]
+#[utoipa::path(put, path = "/operator/orders", tag = "operator", request_body(content = String, content_type = "text/plain", description = "JSON Lines: one OrderSnapshot object a line (sent as text/plain or application/x-ndjson)"), responses((status = 200, description = "How many orders were stored and how many were known", body = serde_json::Value)))]
 pub async fn import(
     _: As<Operator>,
     ctx: web::Data<AppContext>,

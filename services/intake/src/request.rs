@@ -86,21 +86,26 @@ pub struct Checked<'a> {
     pub guarantee: Option<&'a Guarantee>,
 }
 
-/// An address and phone a courier can use; `prefix` names the request's field.
-pub fn check_contact(address: &str, phone: &str, prefix: &str) -> Result<PickupAddress, Problem> {
+/// A street address a courier can find; `prefix` names the request's field.
+fn check_street(address: &str, prefix: &str) -> Result<(), Problem> {
     if address.trim().is_empty() || address.len() > 300 {
         return Err(Problem::invalid(
             format!("{prefix}.address"),
             "must be 1-300 characters",
         ));
     }
-    let digits = phone.trim_start_matches('+');
-    if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Problem::invalid(
-            format!("{prefix}.contact_phone"),
-            "must be 6-20 digits, optionally starting with +",
-        ));
-    }
+    Ok(())
+}
+
+/// A phone number a courier can call; `prefix` names the request's field.
+fn check_phone(phone: &str, prefix: &str) -> Result<(), Problem> {
+    returns_web::phone_number(&format!("{prefix}.contact_phone"), phone)
+}
+
+/// An address and phone a courier can use; `prefix` names the request's field.
+pub fn check_contact(address: &str, phone: &str, prefix: &str) -> Result<PickupAddress, Problem> {
+    check_street(address, prefix)?;
+    check_phone(phone, prefix)?;
     Ok(PickupAddress {
         address: address.to_owned(),
         contact_phone: phone.to_owned(),
@@ -243,14 +248,10 @@ fn check_delivery(r: &OpenCaseRequest) -> Result<(), Problem> {
         }
         (CaseKind::DeliveryInstallation, Some(d)) => {
             if let Some(a) = &d.address {
-                check_contact(
-                    a,
-                    d.contact_phone.as_deref().unwrap_or("000000"),
-                    "delivery",
-                )?;
+                check_street(a, "delivery")?;
             }
             if let Some(p) = &d.contact_phone {
-                check_contact("-", p, "delivery")?;
+                check_phone(p, "delivery")?;
             }
             Ok(())
         }
@@ -277,17 +278,13 @@ fn check_door_pickup(d: &DoorPickup) -> Result<(), Problem> {
             ));
         }
         (Some(a), Some(c)) => {
-            check_contact(
-                a,
-                d.contact_phone.as_deref().unwrap_or("000000"),
-                "door_pickup",
-            )?;
+            check_street(a, "door_pickup")?;
             CityCode::parse(c).map_err(|e| Problem::invalid("door_pickup.city", e.message))?;
         }
         (None, None) => {}
     }
     if let Some(p) = &d.contact_phone {
-        check_contact("-", p, "door_pickup")?;
+        check_phone(p, "door_pickup")?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! PAY-4: compensation owed to the buyer (PK-5's late courier, RS-1's unshipped order, AS-3's
-//! after-sales reason) is paid automatically when
-//! the refund completes: the platform pays the buyer and charges the party at fault.
+//! after-sales reason) is paid automatically when the refund completes, or, for an exchange or
+//! a repair that pays no refund, when the parcel is collected: the platform pays the buyer and
+//! charges the party at fault.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -109,8 +109,11 @@ impl EventHandler for PaymentHandler {
                 return Ok(Vec::new());
             };
             if !sent.order.remedy.pays_refund() {
-                // K-3, a K-4 repair: the merchant answers by sending goods back.
-                return Ok(Vec::new());
+                // K-3, a K-4 repair: the merchant answers by sending goods back, and no refund
+                // will come to pay a late courier's compensation with (PK-5): it is paid now
+                // that the parcel is collected.
+                let now = self.ctx.clock.now();
+                return crate::compensation::pay_owed(conn, event.envelope.case_id, now).await;
             }
             let env = event.envelope;
             let order = &sent.order;

@@ -163,6 +163,13 @@ pub fn closes(kind: CaseKind, status: CaseStatus, rule: Option<RuleId>) -> bool 
     }
 }
 
+/// AS-2: customer service's final rejection (an upheld return check, RV-3, or an intervention
+/// it rejects) ends a case from wherever it stands on its path, even past `rejected` (a
+/// return whose goods are already in transit).
+pub fn final_ruling(status: CaseStatus, rule: Option<RuleId>) -> bool {
+    status == Rejected && rule == Some(RuleId::As2)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
     /// The case moves to the status.
@@ -199,6 +206,22 @@ pub fn step(kind: CaseKind, from: CaseStatus, to: CaseStatus) -> Result<Move, Il
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn k_4_as_2_customer_services_final_rejection_ends_a_case_wherever_it_stands() {
+        assert!(final_ruling(CaseStatus::Rejected, Some(RuleId::As2)));
+        assert!(!final_ruling(CaseStatus::Rejected, Some(RuleId::Rv2)));
+        assert!(closes(
+            CaseKind::ReturnRefund,
+            CaseStatus::Rejected,
+            Some(RuleId::As2)
+        ));
+        assert!(closes(
+            CaseKind::AfterSales,
+            CaseStatus::Rejected,
+            Some(RuleId::As2)
+        ));
+    }
 
     #[test]
     fn k_2_moves_forward_skipping_late_steps_and_ignores_stale_ones() {

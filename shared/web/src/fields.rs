@@ -28,6 +28,18 @@ pub fn readable_text(field: &str, v: &str, why: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A phone number a courier or a buyer can call: 6-20 digits, optionally after a `+`.
+pub fn phone_number(field: &str, v: &str) -> Result<(), Problem> {
+    let digits = v.trim_start_matches('+');
+    if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::invalid(
+            field,
+            "must be 6-20 digits, optionally starting with +",
+        ));
+    }
+    Ok(())
+}
+
 /// A parcel's tracking number: 6-40 letters and digits (surrounding spaces dropped).
 pub fn tracking_number(raw: &str) -> Result<String, Problem> {
     let t = raw.trim();
