@@ -98,7 +98,7 @@ fn snapshot_rows(
     };
     let reached = |target: OrderState| match s.state {
         OrderState::Cancelled => target == OrderState::Cancelled,
-        state => rank(state) >= rank(target),
+        state => state.rank() >= target.rank(),
     };
     let mut since = row.placed_at;
     for (target, at, field) in steps {
@@ -138,17 +138,6 @@ fn snapshot_rows(
     row.completed_at = s.completed_at;
     row.cancelled_at = s.cancelled_at;
     Ok((row, lines))
-}
-
-fn rank(s: OrderState) -> u8 {
-    match s {
-        OrderState::AwaitingPayment => 0,
-        OrderState::Paid => 1,
-        OrderState::Shipped => 2,
-        OrderState::Delivered => 3,
-        OrderState::Completed => 4,
-        OrderState::Cancelled => 5,
-    }
 }
 
 /// `PUT /operator/orders`: orders from before the feed, one JSON object a line (JSON Lines).

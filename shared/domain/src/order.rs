@@ -58,6 +58,18 @@ impl OrderState {
         .find(|s| s.as_str() == raw)
     }
 
+    /// The state's place on the way to completion (cancelled is past them all).
+    pub fn rank(self) -> u8 {
+        match self {
+            OrderState::AwaitingPayment => 0,
+            OrderState::Paid => 1,
+            OrderState::Shipped => 2,
+            OrderState::Delivered => 3,
+            OrderState::Completed => 4,
+            OrderState::Cancelled => 5,
+        }
+    }
+
     /// Whether the goods reached the buyer (K-2, K-3 need it; K-1 and K-7 come before it).
     pub fn delivered(self) -> bool {
         matches!(self, OrderState::Delivered | OrderState::Completed)

@@ -81,17 +81,27 @@ impl Envelope {
 
     /// The typed payload; a newer major version than this code knows is refused.
     pub fn decode<E: Event>(&self) -> Result<E, DecodeError> {
-        if self.schema_version > E::VERSION {
-            return Err(DecodeError::Version {
-                event_type: self.event_type.clone(),
-                found: self.schema_version,
-                supported: E::VERSION,
-            });
-        }
-        E::deserialize(&self.payload).map_err(|source| DecodeError::Payload {
-            event_type: self.event_type.clone(),
-            version: self.schema_version,
-            source,
-        })
+        decode_payload(&self.event_type, self.schema_version, &self.payload)
     }
+}
+
+/// A payload of `event_type` at `version` as `E`: a version newer than this code knows is
+/// refused, and so is a payload that does not read as `E`. Every envelope decodes through it.
+pub fn decode_payload<E: Event>(
+    event_type: &str,
+    version: u16,
+    payload: &serde_json::Value,
+) -> Result<E, DecodeError> {
+    if version > E::VERSION {
+        return Err(DecodeError::Version {
+            event_type: event_type.to_owned(),
+            found: version,
+            supported: E::VERSION,
+        });
+    }
+    E::deserialize(payload).map_err(|source| DecodeError::Payload {
+        event_type: event_type.to_owned(),
+        version,
+        source,
+    })
 }

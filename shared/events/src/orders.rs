@@ -165,18 +165,15 @@ impl OrderEnvelope {
     /// refused with the reason.
     pub fn event(&self) -> Result<OrderEvent, DecodeError> {
         fn read<E: Event>(env: &OrderEnvelope) -> Result<E, DecodeError> {
-            if env.schema_version > E::VERSION || env.schema_version == 0 {
+            // The order system numbers its versions from 1.
+            if env.schema_version == 0 {
                 return Err(DecodeError::Version {
                     event_type: env.event_type.clone(),
-                    found: env.schema_version,
+                    found: 0,
                     supported: E::VERSION,
                 });
             }
-            E::deserialize(&env.payload).map_err(|source| DecodeError::Payload {
-                event_type: env.event_type.clone(),
-                version: env.schema_version,
-                source,
-            })
+            crate::envelope::decode_payload(&env.event_type, env.schema_version, &env.payload)
         }
         Ok(match self.event_type.as_str() {
             OrderPlaced::TYPE => OrderEvent::Placed(read(self)?),
