@@ -240,6 +240,7 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
             rate: a.rate,
             seed: 7,
             show_progress: true,
+            finish: false,
         },
     )
     .await?;

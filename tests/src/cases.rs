@@ -191,6 +191,7 @@ impl Mix {
                 ..CaseSpec::fast_return()
             };
         }
+        let quantity = self.pick(&[1, 1, 1, 2, 3]);
         CaseSpec {
             kind: "return_refund",
             city,
@@ -207,6 +208,9 @@ impl Mix {
             days_since_receipt: self.pick(&[0, 1, 2, 3, 4, 5, 6, 9]),
             door_pickup: self.pick(&[true, true, true, true, false]),
             paid_amount_fen: 1_000 + (self.next() % 200_000) as i64,
+            // Some lines hold several units, of which the buyer may return only some (ORD-3).
+            quantity,
+            units: 1 + ((self.next() >> 32) % quantity as u64) as i32,
             ..CaseSpec::fast_return()
         }
     }

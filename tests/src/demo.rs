@@ -39,12 +39,13 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
             rate: 50.0,
             seed: 2026,
             show_progress: true,
+            finish: true,
         },
     )
     .await?;
     summarise(&stack, &out).await?;
     println!("\nOperator figures (OP), from the services' own reports:");
-    let token = stack.token(returns_auth::Role::Operator, crate::api::OPERATOR);
+    let token = stack.partner_token(returns_auth::Role::Operator, crate::api::OPERATOR);
     crate::op_report::print(
         &stack.client,
         &token,
@@ -56,6 +57,20 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
     println!("\nLogs of this run: {}", stack.options.run_dir.display());
     stack.shutdown().await?;
     result
+}
+
+/// How a case ended: refunded, rejected, or the last step it reached.
+fn outcome_of(v: &Value) -> String {
+    let steps: Vec<&str> = v["timeline"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|e| e["status"].as_str()).collect())
+        .unwrap_or_default();
+    ["refunded", "rejected", "sent_back"]
+        .into_iter()
+        .find(|s| steps.contains(s))
+        .or_else(|| steps.iter().rev().find(|s| **s != "closed").copied())
+        .unwrap_or("opened")
+        .to_owned()
 }
 
 fn count_by<F: Fn(&Value) -> Option<String>>(views: &[Value], f: F) -> BTreeMap<String, usize> {
@@ -75,12 +90,34 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
         out.wall.as_secs_f64(),
         out.open_failures
     );
-    println!("\nCases by final state:");
+    println!("\nCases by final state, and how they ended:");
     for (s, n) in count_by(&out.views, |v| {
-        v["case"]["status"].as_str().map(str::to_owned)
+        let status = v["case"]["status"].as_str()?;
+        Some(format!("{status} ({})", outcome_of(v)))
     }) {
-        println!("  {s:<26} {n:>5}");
+        println!("  {s:<34} {n:>5}");
     }
+    if let Some(shops) = &out.shops {
+        use std::sync::atomic::Ordering::Relaxed;
+        println!(
+            "\nShops decided their review queues: {} approved, {} rejected with a reason (RV-2), {} left too late and approved by the platform at the deadline (RV-1); {} returned parcels confirmed received (PAY-3, and PAY-2's recovery of the platform's advance).",
+            shops.approved.load(Relaxed),
+            shops.rejected.load(Relaxed),
+            shops.left_late.load(Relaxed),
+            shops.received.load(Relaxed)
+        );
+    }
+    let partial = out
+        .views
+        .iter()
+        .filter(|v| {
+            v["lines"].as_array().is_some_and(|ls| {
+                ls.iter()
+                    .any(|l| l["quantity"].as_i64() < l["bought"].as_i64())
+            })
+        })
+        .count();
+    println!("Cases returning only some of a line's units (ORD-3): {partial}.");
     println!("\nDecided by rule:");
     let decided = |v: &Value| {
         v["timeline"]
@@ -153,9 +190,12 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
 }
 
 async fn show_one_trace(stack: &Stack, views: &[Value]) -> anyhow::Result<()> {
-    // A fast return: its trace runs through all four services.
+    // A fast return approved in 0 seconds (AUTO-1): one trace from the request to the payout
+    // (a merchant's decision starts a trace of its own).
+    let auto = |v: &&Value| v["timeline"].to_string().contains("\"AUTO-1\"");
     let Some(case) = views
         .iter()
+        .filter(auto)
         .find(|v| v["case"]["status"] == "closed" && v["case"]["kind"] == "return_refund")
     else {
         return Ok(());

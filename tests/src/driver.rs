@@ -30,6 +30,9 @@ pub struct Drive {
     pub rate: f64,
     pub seed: u64,
     pub show_progress: bool,
+    /// The demo: shops decide their review queues as cases arrive, and after the measured run
+    /// the rest of the people play their part (`crate::finish`) until every case is closed.
+    pub finish: bool,
 }
 
 pub struct Outcome {
@@ -43,6 +46,8 @@ pub struct Outcome {
     pub views: Vec<Value>,
     pub by_status: Value,
     pub collected: u64,
+    /// What the shops did (the demo only).
+    pub shops: Option<std::sync::Arc<crate::merchant_desk::Decided>>,
 }
 
 async fn settled_count(stack: &Stack) -> anyhow::Result<(i64, Value)> {
@@ -70,7 +75,7 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     let orders: Vec<_> = specs
         .iter()
         .enumerate()
-        .map(|(i, s)| order_for(&format!("b-{i}"), &format!("ol-{i}"), s))
+        .map(|(i, s)| realistic(i, order_for(&format!("b-{i}"), &format!("ol-{i}"), s)))
         .collect();
     crate::orders::place_all(stack, &orders).await?;
 
@@ -84,7 +89,7 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     let companies = companies
         .into_iter()
         .map(|c: String| {
-            let token = stack.token(returns_auth::Role::Courier, &c);
+            let token = stack.partner_token(returns_auth::Role::Courier, &c);
             (c, token)
         })
         .collect();
@@ -94,6 +99,26 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
         companies,
         stop.clone(),
     ));
+    let shops = d.finish.then(|| {
+        let shops = stack
+            .options
+            .programme_merchants
+            .iter()
+            .map(|m| {
+                (
+                    m.clone(),
+                    stack.partner_token(returns_auth::Role::Merchant, m),
+                )
+            })
+            .collect();
+        tokio::spawn(crate::merchant_desk::run_merchants(
+            stack.client.clone(),
+            stack.url("audit"),
+            stack.url("payment"),
+            shops,
+            stop.clone(),
+        ))
+    });
 
     let bar = if d.show_progress {
         ProgressBar::new(d.cases as u64)
@@ -133,7 +158,7 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let v: Value = r.json().await.ok()?;
             opened.fetch_add(1, Ordering::Relaxed);
-            Some((v["case_id"].as_str()?.to_owned(), ms))
+            Some((v["case_id"].as_str()?.to_owned(), ms, i))
         }));
     }
     let bar2 = bar.clone();
@@ -151,9 +176,11 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     };
     let mut case_ids = Vec::new();
     let mut lat = Vec::new();
+    let mut buyers = Vec::new();
     for r in results.into_iter().flatten().flatten() {
-        case_ids.push(r.0);
+        case_ids.push(r.0.clone());
         lat.push(r.1);
+        buyers.push((r.0, format!("b-{}", r.2)));
     }
     let open_failures = d.cases - case_ids.len();
     let expected = case_ids.len() as i64;
@@ -183,8 +210,19 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
     })
     .await;
     let wall = start.elapsed();
+    let by_status = match (by_status, d.finish) {
+        (Ok(_), true) => {
+            bar.set_message("finishing");
+            crate::finish::finish(stack, &buyers, moved.load(Ordering::SeqCst)).await
+        }
+        (by, _) => by,
+    };
     stop.store(true, Ordering::Relaxed);
     let collected = couriers.await.unwrap_or(0);
+    let shops = match shops {
+        Some(t) => t.await.ok(),
+        None => None,
+    };
     bar.finish_with_message("done");
     let by_status = by_status?;
 
@@ -203,5 +241,20 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
         views,
         by_status,
         collected,
+        shops,
     })
+}
+
+/// The orders of a marketplace: spread over the seven shops of the programme, and every third
+/// one with a second line the buyer keeps, so cases return part of an order.
+fn realistic(i: usize, mut order: crate::orders::OrderSpec) -> crate::orders::OrderSpec {
+    order.merchant_id = format!("m-{}", i % 7 + 1);
+    if i.is_multiple_of(3) {
+        let mut kept = order.lines[0].clone();
+        kept.line_id = format!("{}-kept", kept.line_id);
+        kept.quantity = 2;
+        kept.amount_paid_fen = 2 * 4_900;
+        order.lines.push(kept);
+    }
+    order
 }

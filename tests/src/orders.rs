@@ -107,8 +107,11 @@ impl OrderSpec {
             }
             _ => (None, None),
         };
-        let anchor = delivered.unwrap_or(now);
-        let placed_at = anchor - day * 3;
+        let placed_at = match self.reached {
+            // AS-4: still within its payment window (72 hours).
+            Reached::AwaitingPayment => now - chrono::Duration::hours(1),
+            _ => delivered.unwrap_or(now) - day * 3,
+        };
         let mut out = vec![self.envelope(placed_at, &self.placed(placed_at))?];
         if self.reached == Reached::AwaitingPayment {
             return Ok(out);

@@ -93,6 +93,7 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         "/operator/merchants/{id}/standing",
         Role::Operator,
     ),
+    ("GET", "audit", "/operator/orders/{id}", Role::Operator),
     ("PUT", "audit", "/merchant/webhook", Role::Merchant),
     ("GET", "audit", "/merchant/webhook", Role::Merchant),
     (
@@ -186,6 +187,8 @@ pub const ROUTES: &[(&str, &str, &str, Role)] = &[
         Role::Merchant,
     ),
     ("GET", "logistics", "/cs/cases/{id}/pickup", Role::Cs),
+    ("GET", "logistics", "/cs/pickups", Role::Cs),
+    ("POST", "logistics", "/cs/pickups/{id}/action", Role::Cs),
     ("GET", "logistics", "/operator/coverage", Role::Operator),
     (
         "GET",

@@ -7,6 +7,7 @@ use returns_auth::Role;
 use returns_harness::api::Api;
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};
+use returns_harness::orders::{self, OrderSpec, Reached};
 use returns_harness::routes::ROUTES;
 use returns_harness::{Stack, StackOptions, wait_for};
 use serde_json::{Value, json};
@@ -106,12 +107,19 @@ async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
     let job = job["job_id"].as_str().unwrap_or_default().to_owned();
     // A service card and a care order on it (K-5).
     let until = (stack.now() + chrono::Duration::days(300)).to_rfc3339();
+    let mut bag = OrderSpec::simple("o-card-a", "b-a", &merchant, "ol-card-a", 100_000);
+    bag.lines[0].category = returns_domain::Category::Luxury;
+    orders::place(stack, &bag).await?;
     let (s, b) = stack
         .operator()
-        .put("intake", "/operator/service-cards", &json!({ "cards": [{
-            "card_id": "card-a", "buyer_id": "b-a", "merchant_id": merchant, "order_line_id": "ol-card-a",
-            "category": "luxury", "services": ["cleaning"], "valid_until": until, "services_total": 2,
-            "goods_value_fen": 100_000, "merchant_courier": "sf-express" }] }))
+        .put(
+            "intake",
+            "/operator/service-cards",
+            &json!({ "cards": [{
+            "card_id": "card-a", "order_id": "o-card-a", "order_line_id": "ol-card-a",
+            "services": ["cleaning"], "valid_until": until, "services_total": 2,
+            "merchant_courier": "sf-express" }] }),
+        )
         .await?;
     anyhow::ensure!(s == 200, "cards: {s} {b}");
     let (s, b) = stack
@@ -154,7 +162,7 @@ async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
             "audit",
             "/buyer/complaints",
             &json!({
-            "merchant_id": merchant, "order_line_id": "ol-a-0001", "grounds": "not_as_described",
+            "grounds": "not_as_described",
             "text": "Not as described.", "evidence": ["photo-1"], "case_id": case }),
         )
         .await?;
@@ -162,18 +170,24 @@ async fn tenant_a(stack: &Stack) -> anyhow::Result<Owned> {
     let complaint = if s == 201 {
         b["complaint_id"].as_str().unwrap_or_default().to_owned()
     } else {
-        let placed = (stack.now() - chrono::Duration::hours(1)).to_rfc3339();
-        let (s, b) = stack
-            .buyer("b-a")
-            .post(
-                "audit",
-                "/buyer/complaints",
-                &json!({
-                "merchant_id": merchant, "order_line_id": "ol-a-0002", "grounds": "broken_promise",
-                "text": "The gift was missing.", "order_placed_at": placed,
-                "order_awaiting_payment": true, "city": "shanghai" }),
-            )
-            .await?;
+        let unpaid = OrderSpec {
+            reached: Reached::AwaitingPayment,
+            ..OrderSpec::simple("o-a-unpaid", "b-a", &merchant, "l-1", 5_000)
+        };
+        orders::place(stack, &unpaid).await?;
+        let (s, b) = wait_for("audit to hold the unpaid order", PATIENCE, || async {
+            let (s, b) = stack
+                .buyer("b-a")
+                .post(
+                    "audit",
+                    "/buyer/complaints",
+                    &json!({ "order_id": "o-a-unpaid", "grounds": "broken_promise",
+                    "text": "The gift was missing." }),
+                )
+                .await?;
+            Ok((s != 404).then_some((s, b)))
+        })
+        .await?;
         anyhow::ensure!(s == 201, "complaint: {s} {b}");
         b["complaint_id"].as_str().unwrap_or_default().to_owned()
     };

@@ -1,7 +1,9 @@
 //! K-5 care orders, CARE-1..CARE-8: from the service card through the merchant's review, its
 //! courier, the centre's inspection and service, the freight back, loss, and the rating.
 
+use returns_domain::{Category, SizeClass};
 use returns_harness::journey::{self, PATIENCE};
+use returns_harness::orders::{self, LineSpec, OrderSpec};
 use returns_harness::{Stack, StackOptions, wait_for};
 use serde_json::{Value, json};
 
@@ -76,11 +78,70 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
     let stack = Stack::start(StackOptions::for_test("care")).await?;
     journey::load_ratings(&stack, &[("b-care".into(), 4)]).await?;
     let until = |days: i64| (stack.now() + chrono::Duration::days(days)).to_rfc3339();
-    let line = |id: &str, total: i32, valid: String| {
-        json!({ "card_id": id, "buyer_id": "b-care", "merchant_id": "m-2", "order_line_id": format!("ol-{id}"),
-                "category": "luxury", "services": ["cleaning", "repair"], "valid_until": valid,
-                "services_total": total, "goods_value_fen": 500_000, "merchant_courier": "sf-express" })
+    // CARE-1: the cards were sold with lines of the buyer's order; a bag of 5,000 yuan each.
+    let luxury = |id: &str| LineSpec {
+        line_id: format!("ol-{id}"),
+        category: Category::Luxury,
+        size_class: SizeClass::Small,
+        quantity: 1,
+        amount_paid_fen: 500_000,
     };
+    let mut bought = OrderSpec::simple("o-care", "b-care", "m-2", "ol-scarf", 9_900);
+    bought.lines[0].category = Category::Apparel;
+    bought
+        .lines
+        .extend(["card-a", "card-b", "card-old", "card-y"].map(luxury));
+    orders::place(&stack, &bought).await?;
+    let line = |id: &str, total: i32, valid: String| {
+        json!({ "card_id": id, "order_id": "o-care", "order_line_id": format!("ol-{id}"),
+                "services": ["cleaning", "repair"], "valid_until": valid,
+                "services_total": total, "merchant_courier": "sf-express" })
+    };
+    // CARE-1: a card's buyer, merchant and value are the order's, never the import's; a card
+    // must name a luxury line of an order on the feed; one bad card refuses the delivery.
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut c = line("card-x", 1, until(300));
+        edit(&mut c);
+        json!({ "cards": [line("card-y", 1, until(300)), c] })
+    };
+    for (body, status, field) in [
+        (
+            with(&|c| c["buyer_id"] = json!("b-care")),
+            400,
+            "cards[1].buyer_id",
+        ),
+        (
+            with(&|c| c["goods_value_fen"] = json!(1)),
+            400,
+            "cards[1].goods_value_fen",
+        ),
+        (
+            with(&|c| c["order_id"] = json!("o-nowhere")),
+            422,
+            "cards[1].order_id",
+        ),
+        (
+            with(&|c| c["order_line_id"] = json!("ol-nowhere")),
+            422,
+            "cards[1].order_line_id",
+        ),
+        (
+            with(&|c| c["order_line_id"] = json!("ol-scarf")),
+            422,
+            "cards[1].order_line_id",
+        ),
+    ] {
+        let (s, b) = stack
+            .operator()
+            .put("intake", "/operator/service-cards", &body)
+            .await?;
+        assert_eq!((s, b["field"].as_str()), (status, Some(field)), "{b}");
+    }
+    let (s, _) = stack
+        .buyer("b-care")
+        .get("intake", "/buyer/service-cards/card-y")
+        .await?;
+    assert_eq!(s, 404, "care_1_nothing_of_a_refused_delivery_is_kept");
     let (s, b) = stack
         .operator()
         .put("intake", "/operator/service-cards", &json!({ "cards": [
@@ -88,7 +149,11 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         ]}))
         .await?;
     assert_eq!(s, 200, "{b}");
-
+    let (_, c) = stack
+        .merchant("m-2")
+        .get("intake", "/merchant/service-cards/card-a")
+        .await?;
+    assert_eq!(c["buyer_id"], "b-care", "CARE-1: the order's buyer: {c}");
     let order = |card: &str, service: &str, evidence: Value| {
         json!({ "card_id": card, "service": service, "city": "shanghai",
                 "pickup_address": { "address": "1 Huaihai Road", "contact_phone": "13800138000" },
@@ -213,7 +278,10 @@ async fn k_5_care_1_to_care_8_care_orders_from_card_to_rating() -> anyhow::Resul
         .post(
             "intake",
             "/buyer/care-orders",
-            &order("card-b", "cleaning", photos.clone()),
+            // CARE-1: opened from the purchased order rather than the care-service order.
+            &json!({ "order_id": "o-care", "order_line_id": "ol-card-b", "service": "cleaning",
+                "city": "shanghai", "evidence": photos,
+                "pickup_address": { "address": "1 Huaihai Road", "contact_phone": "13800138000" } }),
         )
         .await?;
     assert_eq!(s, 201, "{b}");

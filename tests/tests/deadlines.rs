@@ -358,3 +358,134 @@ async fn balance(stack: &Stack, account: String) -> anyhow::Result<i64> {
         .await?;
     Ok(b["balance_fen"].as_i64().unwrap_or(i64::MIN))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_9_customer_service_offers_switches_or_cancels_an_escalated_pickup() -> anyhow::Result<()>
+{
+    let stack = Stack::start(StackOptions::for_test("escalated_pickups")).await?;
+    journey::load_ratings(&stack, &[("b-9".into(), 4)]).await?;
+    let mut cases = Vec::new();
+    for line in ["ol-9001", "ol-9002", "ol-9003"] {
+        let case = journey::open_case(&stack, "b-9", line, &CaseSpec::fast_return()).await?;
+        journey::wait_job(&stack, &case).await?;
+        cases.push(case);
+    }
+    let (s, b) = stack
+        .cs()
+        .post(
+            "logistics",
+            &format!("/cs/pickups/{}/action", cases[0]),
+            &json!({ "action": "cancel", "reason": "too early" }),
+        )
+        .await?;
+    assert_eq!(s, 409, "only an escalated pickup: {b}");
+    // Shanghai's two partners let PK-2's wait pass in turn: customer service has all three.
+    stack.advance_clocks(6 * 60).await?;
+    for c in &cases {
+        wait_for("the job to reach the next partner", PATIENCE, || async {
+            let (_, j) = stack
+                .cs()
+                .get("logistics", &format!("/cs/cases/{c}/pickup"))
+                .await?;
+            Ok((j["courier_company"] == "jd-logistics").then_some(()))
+        })
+        .await?;
+    }
+    stack.advance_clocks(6 * 60).await?;
+    for c in &cases {
+        journey::wait_status(&stack, c, "pickup_escalated").await?;
+    }
+    let (_, desk) = stack.cs().get("logistics", "/cs/pickups").await?;
+    assert_eq!(desk["pickups"].as_array().map(Vec::len), Some(3), "{desk}");
+    let act = |case: &str, body: serde_json::Value| {
+        let url = format!("/cs/pickups/{case}/action");
+        let stack = &stack;
+        async move { stack.cs().post("logistics", &url, &body).await }
+    };
+
+    // Bad requests name the field.
+    for (body, field) in [
+        (json!({ "action": "offer" }), "courier_company"),
+        (json!({ "action": "cancel" }), "reason"),
+        (
+            json!({ "action": "buyer_ships", "courier_company": "ems" }),
+            "courier_company",
+        ),
+        (json!({ "action": "wait" }), "action"),
+    ] {
+        let (s, b) = act(&cases[0], body).await?;
+        assert!(matches!(s, 400 | 422), "{s} {b}");
+        assert_eq!(b["field"].as_str(), Some(field), "{b}");
+    }
+    let (s, b) = act(
+        &cases[0],
+        json!({ "action": "offer", "courier_company": "ems" }),
+    )
+    .await?;
+    assert_eq!(s, 409, "not a partner in Shanghai: {b}");
+
+    // Offered to a named partner, which accepts: the case goes on to the courier.
+    let (s, b) = act(
+        &cases[0],
+        json!({ "action": "offer", "courier_company": "sf-express" }),
+    )
+    .await?;
+    assert_eq!((s, b["status"].as_str()), (200, Some("dispatched")), "{b}");
+    let (_, j) = stack
+        .cs()
+        .get("logistics", &format!("/cs/cases/{}/pickup", cases[0]))
+        .await?;
+    let job_id = j["job_id"].as_str().unwrap_or_default().to_owned();
+    let (s, b) = stack
+        .courier("sf-express")
+        .post(
+            "logistics",
+            &format!("/courier/jobs/{job_id}/accept"),
+            &json!({ "rider": { "id": "r-9", "real_name": "Zhao Min" } }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    journey::wait_status(&stack, &cases[0], "courier_accepted").await?;
+
+    // Switched to the buyer shipping it: CT-2 takes over, and the refund follows the parcel.
+    let (s, b) = act(
+        &cases[1],
+        json!({ "action": "buyer_ships", "reason": "No courier reaches your district today." }),
+    )
+    .await?;
+    assert_eq!((s, b["status"].as_str()), (200, Some("buyer_ships")), "{b}");
+    let view = journey::wait_status(&stack, &cases[1], "awaiting_buyer_shipment").await?;
+    assert!(
+        view["timeline"].to_string().contains("No courier reaches"),
+        "{view}"
+    );
+    let (s, b) = stack
+        .buyer("b-9")
+        .post(
+            "logistics",
+            &format!("/buyer/cases/{}/shipment", cases[1]),
+            &json!({ "carrier": "ems", "tracking_number": "EMS0000000009" }),
+        )
+        .await?;
+    assert_eq!(s, 200, "{b}");
+    journey::wait_refund(&stack, &cases[1]).await?;
+
+    // Cancelled with a reason the buyer reads: the case closes and its unit is free again.
+    let (s, b) = act(
+        &cases[2],
+        json!({ "action": "cancel", "reason": "The parcel is too large for any partner." }),
+    )
+    .await?;
+    assert_eq!((s, b["status"].as_str()), (200, Some("cancelled")), "{b}");
+    let view = journey::wait_status(&stack, &cases[2], "closed").await?;
+    assert!(view["timeline"].to_string().contains("too large"), "{view}");
+    let (s, b) = act(&cases[2], json!({ "action": "cancel", "reason": "again" })).await?;
+    assert_eq!(s, 409, "once: {b}");
+    let body = returns_harness::cases::open_case_body("ol-9003", &CaseSpec::fast_return());
+    let (s, b) = stack
+        .buyer("b-9")
+        .post("intake", "/buyer/cases", &body)
+        .await?;
+    assert_eq!(s, 201, "ORD-3: the cancelled case gave its unit back: {b}");
+    stack.shutdown().await
+}

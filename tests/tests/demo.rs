@@ -15,8 +15,24 @@ fn demo_runs_the_platform_end_to_end_and_prints_its_summary() {
         "demo failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Issue 11: the demo plays the shops and the buyers too, so every case ends closed.
+    let states: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Cases by final state"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(
+        !states.is_empty()
+            && states
+                .iter()
+                .all(|l| l.trim_start().starts_with("closed (")),
+        "every case closed: {states:?}\n{stdout}"
+    );
     for expected in [
-        "Cases by final state:",
+        "Cases by final state, and how they ended:",
+        "Shops decided their review queues:",
+        "Cases returning only some of a line's units (ORD-3):",
         "Decided by rule:",
         "sum of all postings 0 fen (balanced)",
         "Per-stage latency",

@@ -4,6 +4,7 @@
 
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};
+use returns_harness::orders::{self, OrderSpec, Reached};
 use returns_harness::{Stack, StackOptions, wait_for};
 use serde_json::{Value, json};
 
@@ -547,30 +548,62 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("complaints")).await?;
     journey::load_ratings(&stack, &[("b-k6".into(), 4)]).await?;
-    let hours_ago = |h: i64| (stack.now() - chrono::Duration::hours(h)).to_rfc3339();
-    let as4 = |placed: String| {
-        json!({
-            "merchant_id": "m-6", "order_line_id": "ol-k6-a",
-            "grounds": "broken_promise", "text": "Promised a gift with the order; the page changed.",
-            "order_placed_at": placed, "order_awaiting_payment": true, "city": "shanghai"
-        })
+    // AS-4: the order comes from the feed, as audit's own copy holds it (ORD-1): merchant and
+    // city are the order's, and only an order still awaiting payment can be complained of.
+    let unpaid = OrderSpec {
+        reached: Reached::AwaitingPayment,
+        ..OrderSpec::simple("o-k6-unpaid", "b-k6", "m-6", "ol-k6-a", 5_000)
     };
-    // AS-4: only while the order awaits payment (72 hours).
-    let (s, b) = stack
-        .buyer("b-k6")
-        .post("audit", "/buyer/complaints", &as4(hours_ago(80)))
+    let paid = OrderSpec {
+        reached: Reached::Paid,
+        ..OrderSpec::simple("o-k6-paid", "b-k6", "m-6", "ol-k6-p", 5_000)
+    };
+    orders::place(&stack, &unpaid).await?;
+    orders::place(&stack, &paid).await?;
+    let as4 = |order: &str| {
+        json!({ "order_id": order, "grounds": "broken_promise",
+                "text": "Promised a gift with the order; the page changed." })
+    };
+    // audit's copy of both orders, as the feed left it.
+    for (order, awaits) in [("o-k6-unpaid", true), ("o-k6-paid", false)] {
+        wait_for("audit to hold the order", PATIENCE, || async {
+            let (s, v) = stack
+                .operator()
+                .get("audit", &format!("/operator/orders/{order}"))
+                .await?;
+            Ok((s == 200 && v["awaits_payment"] == awaits).then_some(v))
+        })
         .await?;
-    assert_eq!(
-        (s, b["field"].as_str()),
-        (422, Some("order_awaiting_payment")),
+    }
+    let complain = |buyer: &'static str, order: &'static str| {
+        let stack = &stack;
+        async move {
+            stack
+                .buyer(buyer)
+                .post("audit", "/buyer/complaints", &as4(order))
+                .await
+        }
+    };
+    let (s, b) = complain("b-k6", "o-k6-paid").await?;
+    assert_eq!(s, 409, "as_4_only_while_the_order_awaits_payment: {b}");
+    assert!(
+        b["detail"].as_str().unwrap_or_default().contains("AS-4"),
         "{b}"
     );
-    let (s, b) = stack
-        .buyer("b-k6")
-        .post("audit", "/buyer/complaints", &as4(hours_ago(10)))
-        .await?;
-    assert_eq!((s, b["rule"].as_str()), (201, Some("AS-4")), "{b}");
+    let (s, b) = complain("b-other", "o-k6-unpaid").await?;
+    assert_eq!(
+        s, 404,
+        "someone else's order answers like a missing one: {b}"
+    );
+    let (s, b) = complain("b-k6", "o-k6-unpaid").await?;
+    assert_eq!(
+        (s, b["rule"].as_str(), b["merchant_id"].as_str()),
+        (201, Some("AS-4"), Some("m-6")),
+        "{b}"
+    );
     let first = b["complaint_id"].as_str().unwrap_or_default().to_owned();
+    let (s, b) = complain("b-k6", "o-k6-unpaid").await?;
+    assert_eq!(s, 409, "one broken-promise complaint per order: {b}");
     let ruling = |c: &str| format!("/cs/complaints/{c}/ruling");
     let (s, b) = stack
         .cs()
@@ -612,7 +645,6 @@ async fn k_6_as_4_as_5_complaints_are_ruled_once_and_upheld_ones_cost_violation_
         .unwrap_or_default()
         .to_owned();
     let as5 = json!({
-        "merchant_id": merchant, "order_line_id": "ol-k6-b",
         "grounds": "not_as_described", "text": "Listed as leather; it is plastic.",
         "evidence": ["photo-7"], "case_id": case
     });

@@ -7,11 +7,11 @@ use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer, Cs};
 use returns_bus::{Outgoing, stage};
+use returns_domain::RuleId;
 use returns_domain::complaint::{self, ComplaintState, Grounds};
-use returns_domain::{CityCode, RuleId};
 use returns_events::payloads::{CaseOpened, ComplaintFiled, ComplaintRuled};
 use returns_runtime::AppContext;
 use returns_web::{Problem, check_id, parse_json};
@@ -25,22 +25,16 @@ use crate::store;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FileRequest {
-    merchant_id: String,
-    order_line_id: String,
     grounds: Grounds,
     text: String,
     #[serde(default)]
     evidence: Vec<String>,
-    /// AS-5: the after-sales case the complaint follows.
+    /// AS-4: the order that awaits payment (its merchant and city come from the order feed).
+    #[serde(default)]
+    order_id: Option<String>,
+    /// AS-5: the after-sales case the complaint follows (its merchant and line come from it).
     #[serde(default)]
     case_id: Option<Uuid>,
-    /// AS-4: when the order was placed, whether it still awaits payment, and its city.
-    #[serde(default)]
-    order_placed_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    order_awaiting_payment: bool,
-    #[serde(default)]
-    city: Option<String>,
 }
 
 #[derive(Debug, Serialize, Queryable, Selectable)]
@@ -49,7 +43,8 @@ pub struct ComplaintView {
     id: Uuid,
     buyer_id: String,
     merchant_id: String,
-    order_line_id: String,
+    order_id: Option<String>,
+    order_line_id: Option<String>,
     case_id: Option<Uuid>,
     grounds: String,
     rule_id: String,
@@ -63,8 +58,20 @@ pub struct ComplaintView {
 
 enum Outcome {
     Done(serde_json::Value),
-    NotFound,
+    /// What was not found (or is someone else's): `order`, `case`, `complaint`.
+    NotFound(&'static str),
     Refused(String),
+}
+
+/// What a complaint is against, read from the platform's own records, never from the body.
+struct Target {
+    rule: RuleId,
+    merchant_id: String,
+    order_id: Option<String>,
+    order_line_id: Option<String>,
+    case_id: Option<Uuid>,
+    city: String,
+    shard: String,
 }
 
 fn outgoing<E: returns_events::Event>(
@@ -83,21 +90,7 @@ fn outgoing<E: returns_events::Event>(
     crate::decide::envelope(&c, now, e)
 }
 
-/// `POST /complaints`.
-#[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = serde_json::Value)))]
-pub async fn file(
-    buyer: As<Buyer>,
-    ctx: web::Data<AppContext>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let buyer_id = buyer.id;
-    let req: FileRequest = parse_json(&body)?;
-    for (f, v) in [
-        ("merchant_id", &req.merchant_id),
-        ("order_line_id", &req.order_line_id),
-    ] {
-        check_id(f, v)?;
-    }
+fn check_body(req: &FileRequest) -> Result<(), Problem> {
     if req.text.trim().is_empty() || req.text.len() > 2000 {
         return Err(Problem::invalid("text", "must be 1-2000 characters"));
     }
@@ -107,133 +100,131 @@ pub async fn file(
             "at most 10 references of 1-300 characters",
         ));
     }
+    match (req.grounds, &req.order_id, req.case_id) {
+        (Grounds::BrokenPromise, Some(order), None) => check_id("order_id", order),
+        (Grounds::BrokenPromise, _, Some(_)) => Err(Problem::invalid(
+            "case_id",
+            "a broken-promise complaint (AS-4) is about an order awaiting payment, not a case",
+        )),
+        (Grounds::BrokenPromise, None, None) => Err(Problem::invalid(
+            "order_id",
+            "AS-4: a broken-promise complaint names the order that awaits payment",
+        )),
+        (_, Some(_), _) => Err(Problem::invalid(
+            "order_id",
+            "AS-5: an invoice or not-as-described complaint names its after-sales case, not an order",
+        )),
+        (_, None, None) => Err(Problem::invalid(
+            "case_id",
+            "AS-5: an invoice or not-as-described complaint follows an after-sales case",
+        )),
+        (_, None, Some(_)) => Ok(()),
+    }
+}
+
+/// AS-4: the buyer's own order, still awaiting payment, from audit's copy of the feed.
+async fn order_target(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    buyer_id: &str,
+    order_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Target, Outcome>, returns_bus::BusError> {
+    let found = crate::order_copy::find(conn, order_id)
+        .await
+        .map_err(returns_store::StoreError::from)?;
+    // Someone else's order answers exactly like a missing one.
+    let Some(order) = found.filter(|o| o.buyer_id == buyer_id) else {
+        return Ok(Err(Outcome::NotFound("order")));
+    };
+    if let Err(m) = complaint::broken_promise_allowed(
+        order.awaits_payment(now),
+        order.placed_at,
+        now,
+        &app.settings.policy,
+    ) {
+        return Ok(Err(Outcome::Refused(m)));
+    }
+    let shard = app.cities.shard_of(&order.city).to_owned();
+    Ok(Ok(Target {
+        rule: RuleId::As4,
+        merchant_id: order.merchant_id,
+        order_id: Some(order.order_id),
+        order_line_id: None,
+        case_id: None,
+        city: order.city,
+        shard,
+    }))
+}
+
+/// AS-5: the buyer's own after-sales case, in which customer service was asked to intervene.
+async fn case_target(
+    conn: &mut AsyncPgConnection,
+    buyer_id: &str,
+    grounds: Grounds,
+    case_id: Uuid,
+) -> Result<Result<Target, Outcome>, returns_bus::BusError> {
+    let Some(d) = store::find(conn, case_id)
+        .await
+        .map_err(returns_store::StoreError::from)?
+    else {
+        return Ok(Err(Outcome::NotFound("case")));
+    };
+    let opened: CaseOpened = serde_json::from_value(d.opened.clone())?;
+    // Someone else's case answers exactly like a missing one.
+    if opened.facts.buyer_id != buyer_id {
+        return Ok(Err(Outcome::NotFound("case")));
+    }
+    if opened.facts.kind != returns_domain::CaseKind::AfterSales {
+        return Ok(Err(Outcome::Refused(
+            "AS-5: complaints follow after-sales (K-4) cases".to_owned(),
+        )));
+    }
+    let asked: i64 = interventions::table
+        .filter(interventions::case_id.eq(case_id))
+        .count()
+        .get_result(conn)
+        .await
+        .map_err(returns_store::StoreError::from)?;
+    match complaint::after_sales_complaint_allowed(grounds, opened.facts.reason, asked > 0) {
+        Ok(rule) => Ok(Ok(Target {
+            rule,
+            merchant_id: d.merchant_id,
+            order_id: opened.facts.order_id,
+            order_line_id: Some(opened.facts.order_line_id),
+            case_id: Some(case_id),
+            city: d.city,
+            shard: d.shard,
+        })),
+        Err(m) => Ok(Err(Outcome::Refused(m))),
+    }
+}
+
+/// `POST /buyer/complaints`.
+#[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = serde_json::Value)))]
+pub async fn file(
+    buyer: As<Buyer>,
+    ctx: web::Data<AppContext>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let buyer_id = buyer.id;
+    let req: FileRequest = parse_json(&body)?;
+    check_body(&req)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    // AS-4 is checked from the request alone; AS-5 needs the case.
-    let as4_city = if req.grounds == Grounds::BrokenPromise {
-        if req.case_id.is_some() {
-            return Err(Problem::invalid(
-                "case_id",
-                "a broken-promise complaint (AS-4) is about an order awaiting payment, not a case",
-            ));
-        }
-        let placed = req.order_placed_at.ok_or_else(|| {
-            Problem::invalid(
-                "order_placed_at",
-                "AS-4 needs the time the order was placed",
-            )
-        })?;
-        complaint::broken_promise_allowed(
-            req.order_awaiting_payment,
-            placed,
-            now,
-            &app.settings.policy,
-        )
-        .map_err(|m| Problem::invalid("order_awaiting_payment", m))?;
-        let city = req
-            .city
-            .as_deref()
-            .ok_or_else(|| Problem::invalid("city", "AS-4 needs the order's city"))?;
-        Some(CityCode::parse(city).map_err(|e| Problem::invalid(e.field, e.message))?)
-    } else {
-        if req.case_id.is_none() {
-            return Err(Problem::invalid(
-                "case_id",
-                "AS-5: an invoice or not-as-described complaint follows an after-sales case",
-            ));
-        }
-        None
-    };
     let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let outcome = (*conn)
         .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let id = Uuid::now_v7();
-            let (rule, city, shard, key) = match (&as4_city, req.case_id) {
-                (Some(city), _) => {
-                    let shard = app.cities.shard_of(city.as_str()).to_owned();
-                    (RuleId::As4, city.to_string(), shard, id)
-                }
-                (None, Some(case_id)) => {
-                    let Some(d) = store::find(conn, case_id)
-                        .await
-                        .map_err(returns_store::StoreError::from)?
-                    else {
-                        return Ok(Outcome::NotFound);
-                    };
-                    let opened: CaseOpened = serde_json::from_value(d.opened.clone())?;
-                    // Someone else's case answers exactly like a missing one.
-                    if opened.facts.buyer_id != buyer_id || d.merchant_id != req.merchant_id {
-                        return Ok(Outcome::NotFound);
-                    }
-                    if opened.facts.kind != returns_domain::CaseKind::AfterSales {
-                        return Ok(Outcome::Refused(
-                            "AS-5: complaints follow after-sales (K-4) cases".to_owned(),
-                        ));
-                    }
-                    let asked: i64 = interventions::table
-                        .filter(interventions::case_id.eq(case_id))
-                        .count()
-                        .get_result(conn)
-                        .await
-                        .map_err(returns_store::StoreError::from)?;
-                    match complaint::after_sales_complaint_allowed(
-                        req.grounds,
-                        opened.facts.reason,
-                        asked > 0,
-                    ) {
-                        Ok(rule) => (rule, d.city, d.shard, case_id),
-                        Err(m) => return Ok(Outcome::Refused(m)),
-                    }
-                }
-                (None, None) => return Ok(Outcome::NotFound),
+            let target = match (&req.order_id, req.case_id) {
+                (Some(order), _) => order_target(conn, &app, &buyer_id, order, now).await?,
+                (None, Some(case)) => case_target(conn, &buyer_id, req.grounds, case).await?,
+                (None, None) => Err(Outcome::NotFound("case")),
             };
-            let grounds = serde_json::to_value(req.grounds)?
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            let n = diesel::insert_into(complaints::table)
-                .values((
-                    complaints::id.eq(id),
-                    complaints::buyer_id.eq(&buyer_id),
-                    complaints::merchant_id.eq(&req.merchant_id),
-                    complaints::order_line_id.eq(&req.order_line_id),
-                    complaints::case_id.eq(req.case_id),
-                    complaints::city.eq(&city),
-                    complaints::shard.eq(&shard),
-                    complaints::grounds.eq(&grounds),
-                    complaints::rule_id.eq(rule.as_str()),
-                    complaints::text.eq(&req.text),
-                    complaints::evidence.eq(serde_json::json!(req.evidence)),
-                    complaints::filed_at.eq(now),
-                    complaints::state.eq(ComplaintState::Filed.as_str()),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
-            if n == 0 {
-                return Ok(Outcome::Refused(
-                    "a complaint was already filed for this case".to_owned(),
-                ));
-            }
-            let ev = outgoing(
-                key,
-                &city,
-                &shard,
-                now,
-                &ComplaintFiled {
-                    complaint_id: id,
-                    rule,
-                    merchant_id: req.merchant_id.clone(),
-                    grounds,
-                    filed_at: now,
-                },
-            )?;
-            stage(conn, &app.cities, &[ev]).await?;
-            tracing::info!(complaint_id = %id, rule = rule.as_str(), "complaint filed");
-            Ok(Outcome::Done(
-                serde_json::json!({ "complaint_id": id, "state": "filed", "rule": rule.as_str() }),
-            ))
+            let t = match target {
+                Ok(t) => t,
+                Err(o) => return Ok(o),
+            };
+            insert(conn, &app, &buyer_id, &req, &t, now).await
         })
         .await
         .map_err(db_error)?;
@@ -242,9 +233,70 @@ pub async fn file(
             ctx.relay.wake();
             Ok(HttpResponse::Created().json(body))
         }
-        Outcome::NotFound => Err(Problem::not_found("case")),
+        Outcome::NotFound(what) => Err(Problem::not_found(what)),
         Outcome::Refused(m) => Err(Problem::conflict(m)),
     }
+}
+
+/// Records the complaint and stages `complaint.filed`, once per case (AS-5) or order (AS-4).
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    buyer_id: &str,
+    req: &FileRequest,
+    t: &Target,
+    now: DateTime<Utc>,
+) -> Result<Outcome, returns_bus::BusError> {
+    let id = Uuid::now_v7();
+    let grounds = serde_json::to_value(req.grounds)?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let n = diesel::insert_into(complaints::table)
+        .values((
+            complaints::id.eq(id),
+            complaints::buyer_id.eq(buyer_id),
+            complaints::merchant_id.eq(&t.merchant_id),
+            complaints::order_id.eq(&t.order_id),
+            complaints::order_line_id.eq(&t.order_line_id),
+            complaints::case_id.eq(t.case_id),
+            complaints::city.eq(&t.city),
+            complaints::shard.eq(&t.shard),
+            complaints::grounds.eq(&grounds),
+            complaints::rule_id.eq(t.rule.as_str()),
+            complaints::text.eq(&req.text),
+            complaints::evidence.eq(serde_json::json!(req.evidence)),
+            complaints::filed_at.eq(now),
+            complaints::state.eq(ComplaintState::Filed.as_str()),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map_err(returns_store::StoreError::from)?;
+    if n == 0 {
+        return Ok(Outcome::Refused(format!(
+            "a complaint was already filed for this {}",
+            if t.case_id.is_some() { "case" } else { "order" }
+        )));
+    }
+    let ev = outgoing(
+        t.case_id.unwrap_or(id),
+        &t.city,
+        &t.shard,
+        now,
+        &ComplaintFiled {
+            complaint_id: id,
+            rule: t.rule,
+            merchant_id: t.merchant_id.clone(),
+            grounds: grounds.clone(),
+            filed_at: now,
+        },
+    )?;
+    stage(conn, &app.cities, &[ev]).await?;
+    tracing::info!(complaint_id = %id, rule = t.rule.as_str(), "complaint filed");
+    Ok(Outcome::Done(
+        serde_json::json!({ "complaint_id": id, "state": "filed", "rule": t.rule.as_str(), "merchant_id": t.merchant_id }),
+    ))
 }
 
 /// `GET /buyer/complaints/{id}`: one of the buyer's complaints.
@@ -324,7 +376,7 @@ pub async fn rule(
                 .optional()
                 .map_err(returns_store::StoreError::from)?;
             let Some((state, merchant, city, shard, case_id)) = row else {
-                return Ok(Outcome::NotFound);
+                return Ok(Outcome::NotFound("complaint"));
             };
             let from = ComplaintState::parse(&state).unwrap_or(ComplaintState::Filed);
             let to = if req.uphold { ComplaintState::Upheld } else { ComplaintState::Dismissed };
@@ -374,7 +426,43 @@ pub async fn rule(
             ctx.relay.wake();
             Ok(HttpResponse::Ok().json(body))
         }
-        Outcome::NotFound => Err(Problem::not_found("complaint")),
+        Outcome::NotFound(what) => Err(Problem::not_found(what)),
         Outcome::Refused(m) => Err(Problem::conflict(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(grounds: Grounds, order: Option<&str>, case: Option<Uuid>) -> FileRequest {
+        FileRequest {
+            grounds,
+            text: "Promised a gift; none came.".to_owned(),
+            evidence: Vec::new(),
+            order_id: order.map(str::to_owned),
+            case_id: case,
+        }
+    }
+
+    fn field(r: Result<(), Problem>) -> Option<String> {
+        r.err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn as_4_as_5_a_complaint_names_its_order_or_its_case_and_nothing_else() {
+        let case = Some(Uuid::nil());
+        assert!(check_body(&body(Grounds::BrokenPromise, Some("o-1"), None)).is_ok());
+        assert!(check_body(&body(Grounds::NotAsDescribed, None, case)).is_ok());
+        let refused = [
+            (body(Grounds::BrokenPromise, None, None), "order_id"),
+            (body(Grounds::BrokenPromise, Some("o-1"), case), "case_id"),
+            (body(Grounds::InvoiceProblem, Some("o-1"), case), "order_id"),
+            (body(Grounds::NotAsDescribed, None, None), "case_id"),
+            (body(Grounds::BrokenPromise, Some("o 1"), None), "order_id"),
+        ];
+        for (b, f) in refused {
+            assert_eq!(field(check_body(&b)).as_deref(), Some(f), "{b:?}");
+        }
     }
 }

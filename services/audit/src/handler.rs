@@ -26,6 +26,10 @@ impl EventHandler for AuditHandler {
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
         Box::pin(async move {
+            // AS-4: audit's own copy of the orders.
+            if event.topic == topics::ORDERS {
+                return crate::order_copy::apply(conn, event.raw, &self.ctx).await;
+            }
             // Merchants' webhooks: the payments of their cases (audit's own decisions are
             // fanned out as the relay publishes them).
             if event.topic == topics::PAYMENTS {

@@ -58,6 +58,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/operator/merchants/{id}/standing",
             web::get().to(standing::any),
+        )
+        .route(
+            "/operator/orders/{id}",
+            web::get().to(crate::order_copy::view),
         );
 }
 

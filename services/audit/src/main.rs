@@ -7,6 +7,7 @@ mod decide;
 mod handler;
 mod http;
 mod openapi;
+mod order_copy;
 mod programme;
 mod return_address;
 mod return_check;
@@ -32,7 +33,7 @@ impl Service for Audit {
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {
-        vec![topics::CASES, topics::PAYMENTS]
+        vec![topics::ORDERS, topics::CASES, topics::PAYMENTS]
     }
 
     fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {

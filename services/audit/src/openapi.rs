@@ -21,5 +21,6 @@ use crate::{complaints, cs_desk, http, programme, return_check, standing};
     complaints::rule,
     cs_desk::queue,
     cs_desk::rule,
+    crate::order_copy::view,
 ))]
 pub struct ApiDoc;

@@ -61,7 +61,7 @@ diesel::table! {
         id -> Uuid,
         buyer_id -> Text,
         merchant_id -> Text,
-        order_line_id -> Text,
+        order_line_id -> Nullable<Text>,
         case_id -> Nullable<Uuid>,
         city -> Text,
         shard -> Text,
@@ -75,6 +75,7 @@ diesel::table! {
         ruled_by -> Nullable<Text>,
         ruled_at -> Nullable<Timestamptz>,
         violation_points -> Integer,
+        order_id -> Nullable<Text>,
     }
 }
 
@@ -89,6 +90,19 @@ diesel::table! {
         address -> Text,
         address_city -> Text,
         contact_phone -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (order_id) {
+        order_id -> Text,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        city -> Text,
+        placed_at -> Timestamptz,
+        payment_due_at -> Timestamptz,
+        settled_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
     }
 }

@@ -5,10 +5,9 @@
 
 use crate::http::db_error;
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use returns_auth::{As, Buyer, Merchant, Operator};
+use returns_auth::{As, Buyer};
 use returns_bus::{Outgoing, stage};
 use returns_domain::care::{self, CareService, CareStep, ServiceCard};
 use returns_domain::guarantee::Evidence;
@@ -25,229 +24,53 @@ use uuid::Uuid;
 use crate::http::enum_str;
 use crate::request::check_id;
 use crate::schema::{cases, service_cards};
+use crate::service_cards::card_for_update;
 use crate::store::{self, CaseRow, NewTimelineRow};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CardLine {
-    card_id: String,
-    buyer_id: String,
-    merchant_id: String,
-    order_line_id: String,
-    category: Category,
-    services: Vec<CareService>,
-    valid_until: DateTime<Utc>,
-    services_total: i32,
-    goods_value_fen: i64,
-    #[serde(default)]
-    review_hours: Option<i64>,
-    merchant_courier: String,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct CardsImport {
-    cards: Vec<CardLine>,
-}
-
-/// `PUT /operator/service-cards`: the order system's cards (CARE-1). Counts already used or
-/// held stay.
-#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = serde_json::Value)))]
-pub async fn import_cards(
-    _: As<Operator>,
-    ctx: web::Data<AppContext>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let import: CardsImport = parse_json(&body)?;
-    if import.cards.len() > 1000 {
-        return Err(Problem::invalid("cards", "at most 1000 cards per delivery"));
-    }
-    for (i, c) in import.cards.iter().enumerate() {
-        for (f, v) in [
-            ("card_id", &c.card_id),
-            ("buyer_id", &c.buyer_id),
-            ("merchant_id", &c.merchant_id),
-            ("order_line_id", &c.order_line_id),
-            ("merchant_courier", &c.merchant_courier),
-        ] {
-            check_id(&format!("cards[{i}].{f}"), v)?;
-        }
-        if c.services.is_empty() {
-            return Err(Problem::invalid(
-                format!("cards[{i}].services"),
-                "at least one of cleaning, maintenance, repair",
-            ));
-        }
-        if !(0..=100).contains(&c.services_total) {
-            return Err(Problem::invalid(
-                format!("cards[{i}].services_total"),
-                "0 to 100 services",
-            ));
-        }
-        if c.goods_value_fen <= 0 {
-            return Err(Problem::invalid(
-                format!("cards[{i}].goods_value_fen"),
-                "the goods' value in fen, more than 0",
-            ));
-        }
-        if c.review_hours.is_some_and(|h| !(1..=720).contains(&h)) {
-            return Err(Problem::invalid(
-                format!("cards[{i}].review_hours"),
-                "1 to 720 hours",
-            ));
-        }
-    }
-    let now = ctx.clock.now();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let n = import.cards.len();
-    (*conn)
-        .transaction::<(), diesel::result::Error, _>(async move |conn| {
-            for c in &import.cards {
-                let services = serde_json::json!(c.services);
-                diesel::insert_into(service_cards::table)
-                    .values((
-                        service_cards::card_id.eq(&c.card_id),
-                        service_cards::buyer_id.eq(&c.buyer_id),
-                        service_cards::merchant_id.eq(&c.merchant_id),
-                        service_cards::order_line_id.eq(&c.order_line_id),
-                        service_cards::category.eq(enum_str(&c.category)),
-                        service_cards::services.eq(&services),
-                        service_cards::valid_until.eq(c.valid_until),
-                        service_cards::services_total.eq(c.services_total),
-                        service_cards::goods_value_fen.eq(c.goods_value_fen),
-                        service_cards::review_hours.eq(c.review_hours),
-                        service_cards::merchant_courier.eq(&c.merchant_courier),
-                        service_cards::updated_at.eq(now),
-                    ))
-                    .on_conflict(service_cards::card_id)
-                    .do_update()
-                    .set((
-                        service_cards::services.eq(&services),
-                        service_cards::valid_until.eq(c.valid_until),
-                        service_cards::services_total.eq(c.services_total),
-                        service_cards::goods_value_fen.eq(c.goods_value_fen),
-                        service_cards::review_hours.eq(c.review_hours),
-                        service_cards::merchant_courier.eq(&c.merchant_courier),
-                        service_cards::updated_at.eq(now),
-                    ))
-                    .execute(conn)
-                    .await?;
-            }
-            Ok(())
-        })
-        .await
-        .map_err(db_error)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
-}
-
-type CardRow = (
-    String,
-    String,
-    String,
-    serde_json::Value,
-    DateTime<Utc>,
-    i32,
-    i32,
-    i32,
-    i64,
-    Option<i64>,
-    String,
-);
-
-async fn card_for_update(conn: &mut AsyncPgConnection, id: &str) -> QueryResult<Option<CardRow>> {
-    service_cards::table
-        .find(id)
-        .select((
-            service_cards::buyer_id,
-            service_cards::merchant_id,
-            service_cards::order_line_id,
-            service_cards::services,
-            service_cards::valid_until,
-            service_cards::services_total,
-            service_cards::services_used,
-            service_cards::services_reserved,
-            service_cards::goods_value_fen,
-            service_cards::review_hours,
-            service_cards::merchant_courier,
-        ))
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// `GET /buyer/service-cards/{id}`: one of the buyer's cards.
-#[utoipa::path(get, path = "/buyer/service-cards/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
-pub async fn buyer_card(
-    buyer: As<Buyer>,
-    ctx: web::Data<AppContext>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Problem> {
-    view_card(ctx, path, |b, _| b == buyer.id).await
-}
-
-/// `GET /merchant/service-cards/{id}`: a card the shop sold.
-#[utoipa::path(get, path = "/merchant/service-cards/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
-pub async fn merchant_card(
-    merchant: As<Merchant>,
-    ctx: web::Data<AppContext>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, Problem> {
-    view_card(ctx, path, |_, m| m == merchant.id).await
-}
-
-/// A card, if `owns(buyer, merchant)`; someone else's answers exactly like a missing one.
-async fn view_card(
-    ctx: web::Data<AppContext>,
-    path: web::Path<String>,
-    owns: impl Fn(&str, &str) -> bool,
-) -> Result<HttpResponse, Problem> {
-    let id = path.into_inner();
-    check_id("card_id", &id)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    type Card = (
-        String,
-        String,
-        serde_json::Value,
-        DateTime<Utc>,
-        i32,
-        i32,
-        i32,
-    );
-    let row: Option<Card> = service_cards::table
-        .find(&id)
-        .select((
-            service_cards::buyer_id,
-            service_cards::merchant_id,
-            service_cards::services,
-            service_cards::valid_until,
-            service_cards::services_total,
-            service_cards::services_used,
-            service_cards::services_reserved,
-        ))
-        .first(&mut conn)
-        .await
-        .optional()
-        .map_err(db_error)?;
-    let (buyer, _, services, valid_until, total, used, reserved) = row
-        .filter(|(b, m, ..)| owns(b, m))
-        .ok_or_else(|| Problem::not_found("service card"))?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "card_id": id, "buyer_id": buyer, "services": services, "valid_until": valid_until,
-        "services_total": total, "services_used": used, "services_reserved": reserved,
-        "services_left": total - used - reserved,
-    })))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 struct CareOrderRequest {
-    card_id: String,
+    /// CARE-1: opened from the care-service order (its card) ...
+    #[serde(default)]
+    card_id: Option<String>,
+    /// ... or from the purchased order's line the card was sold with.
+    #[serde(default)]
+    order_id: Option<String>,
+    #[serde(default)]
+    order_line_id: Option<String>,
     service: CareService,
     city: String,
     pickup_address: crate::request::Address,
     #[serde(default)]
     evidence: Vec<Evidence>,
+}
+
+/// CARE-1: which card the buyer opens the care order on, as the body names it.
+fn card_source(r: &CareOrderRequest) -> Result<crate::service_cards::CardSource, Problem> {
+    use crate::service_cards::CardSource;
+    match (&r.card_id, &r.order_id, &r.order_line_id) {
+        (Some(card), None, None) => {
+            check_id("card_id", card)?;
+            Ok(CardSource::Card(card.clone()))
+        }
+        (None, Some(order), Some(line)) => {
+            check_id("order_id", order)?;
+            check_id("order_line_id", line)?;
+            Ok(CardSource::OrderLine(order.clone(), line.clone()))
+        }
+        (None, Some(_), None) => Err(Problem::invalid(
+            "order_line_id",
+            "CARE-1: a care order opened from the purchased order names its line",
+        )),
+        (Some(_), _, _) => Err(Problem::invalid(
+            "order_id",
+            "CARE-1: name the card or the purchased order's line, not both",
+        )),
+        (None, None, _) => Err(Problem::invalid(
+            "card_id",
+            "CARE-1: name the service card, or the purchased order and line it was sold with",
+        )),
+    }
 }
 
 enum Opened {
@@ -266,7 +89,7 @@ pub async fn open(
 ) -> Result<HttpResponse, Problem> {
     let r: CareOrderRequest = parse_json(&body)?;
     let buyer_id = buyer.id;
-    check_id("card_id", &r.card_id)?;
+    let source = card_source(&r)?;
     let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
     let address = crate::request::check_address(&r.pickup_address, "pickup_address")?;
     let missing = care::missing_evidence(r.service, &r.evidence, &ctx.settings.policy);
@@ -290,7 +113,13 @@ pub async fn open(
     let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
     let outcome = (*conn)
         .transaction::<Opened, returns_bus::BusError, _>(async move |conn| {
-            let Some(card) = card_for_update(conn, &r.card_id)
+            let Some(card_id) = crate::service_cards::card_id_of(conn, &buyer_id, &source)
+                .await
+                .map_err(returns_store::StoreError::from)?
+            else {
+                return Ok(Opened::NotFound);
+            };
+            let Some(card) = card_for_update(conn, &card_id)
                 .await
                 .map_err(returns_store::StoreError::from)?
             else {
@@ -299,6 +128,7 @@ pub async fn open(
             let (
                 buyer,
                 merchant,
+                order_id,
                 line,
                 services,
                 valid_until,
@@ -330,7 +160,7 @@ pub async fn open(
                 merchant_id: merchant.clone(),
                 order_line_id: line.clone(),
                 kind: CaseKind::Care,
-                order_id: None,
+                order_id: order_id.clone(),
                 lines: Vec::new(),
                 remedy: Remedy::Repair,
                 reason: ReturnReason::CareService,
@@ -346,7 +176,7 @@ pub async fn open(
                 guarantee: None,
                 evidence: r.evidence.clone(),
                 care: Some(CareFacts {
-                    card_id: r.card_id.clone(),
+                    card_id: card_id.clone(),
                     service: r.service,
                     goods_value_fen: Fen(value),
                     review_hours,
@@ -383,18 +213,18 @@ pub async fn open(
                 intervention_requested_at: None,
                 guarantee: None,
                 evidence: serde_json::to_value(&facts.evidence)?,
-                card_id: Some(r.card_id.clone()),
+                card_id: Some(card_id.clone()),
                 care_outcome: None,
                 rating_stars: None,
                 rating_comment: None,
-                order_id: None,
+                order_id,
                 return_address: None,
             };
             store::insert_case(conn, &row)
                 .await
                 .map_err(returns_store::StoreError::from)?;
             // CARE-8: held, not used, until the service is performed.
-            diesel::update(service_cards::table.find(&r.card_id))
+            diesel::update(service_cards::table.find(&card_id))
                 .set(service_cards::services_reserved.eq(service_cards::services_reserved + 1))
                 .execute(conn)
                 .await

@@ -7,7 +7,9 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::machine::{self, Move};
 use returns_domain::{CaseKind, CaseStatus, RuleId};
 use returns_events::Event;
-use returns_events::payloads::{CaseApproved, CaseCancelled, CaseClosed, CaseConverted};
+use returns_events::payloads::{
+    CaseApproved, CaseCancelled, CaseClosed, CaseConverted, PickupCancelled,
+};
 use returns_events::topics;
 use returns_runtime::AppContext;
 
@@ -40,8 +42,9 @@ impl EventHandler for IntakeHandler {
                     env.case_id
                 )));
             };
-            let mut kind: CaseKind = serde_json::from_value(serde_json::Value::String(kind))
-                .map_err(HandleError::reject)?;
+            let mut kind = CaseKind::parse(&kind).ok_or_else(|| {
+                HandleError::reject(format!("case {} has unknown kind {kind}", env.case_id))
+            })?;
             if env.event_type == CaseConverted::TYPE && kind == CaseKind::RefundOnly {
                 // RS-3: the refund before shipment becomes a return and refund (K-2).
                 store::convert_to_return(conn, env.case_id, now).await?;
@@ -118,7 +121,10 @@ impl EventHandler for IntakeHandler {
             }
             // ORD-3: a final rejection or a withdrawal gives the case's units back to the order.
             let finally_rejected = closes && entry.status == Some(CaseStatus::Rejected);
-            let withdrawn = env.event_type == CaseCancelled::TYPE && moved.is_some();
+            // PK-9: a pickup customer service cancelled withdraws the case with it.
+            let withdrawn = (env.event_type == CaseCancelled::TYPE
+                || env.event_type == PickupCancelled::TYPE)
+                && moved.is_some();
             if finally_rejected || withdrawn {
                 crate::order_store::release(conn, env.case_id, now).await?;
             }

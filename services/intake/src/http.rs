@@ -14,7 +14,7 @@ use crate::request::check_id;
 use crate::store::{self, CaseRow};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use crate::{care, intervention, products, report};
+    use crate::{care, intervention, products, report, service_cards};
     cfg.route("/buyer/cases", web::post().to(crate::open_case::open_case))
         .route(
             "/buyer/orders/{id}",
@@ -46,7 +46,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/buyer/products/services",
             web::get().to(products::services),
         )
-        .route("/buyer/service-cards/{id}", web::get().to(care::buyer_card))
+        .route(
+            "/buyer/service-cards/{id}",
+            web::get().to(service_cards::buyer_card),
+        )
         .route("/buyer/care-orders", web::post().to(care::open))
         .route("/buyer/care-orders/{id}/rating", web::post().to(care::rate))
         .route("/merchant/cases/{id}", web::get().to(merchant_case))
@@ -57,10 +60,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/merchant/service-cards/{id}",
-            web::get().to(care::merchant_card),
+            web::get().to(service_cards::merchant_card),
         )
         .route("/operator/ratings", web::put().to(put_ratings))
-        .route("/operator/service-cards", web::put().to(care::import_cards))
+        .route(
+            "/operator/service-cards",
+            web::put().to(service_cards::import_cards),
+        )
         .route(
             "/operator/stats/cases-by-status",
             web::get().to(cases_by_status),

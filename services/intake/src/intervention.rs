@@ -10,7 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures::future::BoxFuture;
 use returns_auth::{As, Buyer, Merchant};
 use returns_bus::{HandleError, Outgoing, TimerHandler};
-use returns_domain::machine::{self, Move};
+use returns_domain::machine;
 use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
 use returns_events::Event;
 use returns_events::payloads::{InterventionRequested, ReturnCheckFailed};
@@ -193,11 +193,12 @@ async fn request(
             store::record_intervention(conn, id, by, now)
                 .await
                 .map_err(returns_store::StoreError::from)?;
+            // K-4: the case moves on its own kind's machine (a return under RV-3 stays put).
+            let kind = CaseKind::parse(&case.kind).unwrap_or(CaseKind::AfterSales);
             let from = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Requested);
-            if let Ok(Move::To(t)) =
-                machine::step(CaseKind::AfterSales, from, CaseStatus::Intervening)
-            {
-                let rank = machine::rank(CaseKind::AfterSales, t).unwrap_or_default();
+            let moved = machine::intervention_moves(kind, from);
+            if let Some(t) = moved {
+                let rank = machine::rank(kind, t).unwrap_or_default();
                 store::set_status(conn, id, t, rank, now)
                     .await
                     .map_err(returns_store::StoreError::from)?;
@@ -209,7 +210,7 @@ async fn request(
                 requested_at: now,
             };
             let line = Entry {
-                status: Some(CaseStatus::Intervening),
+                status: moved,
                 rule: Some(RuleId::As2.as_str().to_owned()),
                 reason: format!("The {by} asked customer service to intervene."),
             };

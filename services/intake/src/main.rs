@@ -21,6 +21,7 @@ mod report;
 mod request;
 mod return_to;
 mod schema;
+mod service_cards;
 mod store;
 mod timeline;
 

@@ -2,6 +2,7 @@
 
 use crate::{
     cancel, care, evidence, http, intervention, open_case, order_routes, products, report,
+    service_cards,
 };
 
 #[derive(utoipa::OpenApi)]
@@ -22,9 +23,9 @@ use crate::{
     intervention::by_buyer,
     intervention::by_merchant,
     products::services,
-    care::import_cards,
-    care::buyer_card,
-    care::merchant_card,
+    service_cards::import_cards,
+    service_cards::buyer_card,
+    service_cards::merchant_card,
     care::open,
     care::rate,
     report::operator_report,

@@ -29,10 +29,6 @@ pub struct Opening {
     pub delivery: Option<(DeliveryFacts, PickupAddress)>,
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(raw.to_owned())).ok()
-}
-
 /// 409: the order's state does not allow this kind of case (ORD-2).
 fn wrong_state(detail: String) -> Problem {
     Problem::new(
@@ -49,8 +45,8 @@ fn domain_line(row: &OrderLineRow) -> Result<OrderLine, Problem> {
     Ok(OrderLine {
         line_id: row.line_id.clone(),
         product_id: row.product_id.clone(),
-        category: parse_enum(&row.category).ok_or_else(bad)?,
-        size_class: parse_enum(&row.size_class).ok_or_else(bad)?,
+        category: returns_domain::from_wire(&row.category).ok_or_else(bad)?,
+        size_class: returns_domain::from_wire(&row.size_class).ok_or_else(bad)?,
         quantity: row.quantity,
         amount_paid_fen: Fen(row.amount_paid_fen),
     })

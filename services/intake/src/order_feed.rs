@@ -19,17 +19,15 @@ pub async fn apply(
 ) -> Result<Vec<Outgoing>, HandleError> {
     let env = OrderEnvelope::from_slice(raw).map_err(HandleError::reject)?;
     let event = env.event().map_err(HandleError::reject)?;
-    match event {
-        OrderEvent::Placed(p) => placed(conn, &env, &p, ctx).await,
-        other => {
-            let (step, at, row) = step_of(&other, ctx.clock.now());
-            let decided = moved(conn, &env, step, at, row).await?;
-            if step == OrderStep::Shipped && decided != OrderMove::Repeat {
-                return crate::order_shipped::convert_refunds(conn, &env.order_id, at, ctx).await;
-            }
-            Ok(Vec::new())
-        }
+    let (step, at, row) = match effect_of(&event, ctx.clock.now()) {
+        Effect::Start(p) => return placed(conn, &env, p, ctx).await,
+        Effect::Step(step, at, row) => (step, at, row),
+    };
+    let decided = moved(conn, &env, step, at, row).await?;
+    if step == OrderStep::Shipped && decided != OrderMove::Repeat {
+        return crate::order_shipped::convert_refunds(conn, &env.order_id, at, ctx).await;
     }
+    Ok(Vec::new())
 }
 
 async fn placed(
@@ -60,11 +58,13 @@ fn same_order(a: &OrderRow, b: &OrderRow) -> bool {
     (&a.buyer_id, &a.merchant_id, at(a)) == (&b.buyer_id, &b.merchant_id, at(b))
 }
 
-/// The step an event claims, when it happened, and the facts it records.
-fn step_of(
-    e: &OrderEvent,
-    now: chrono::DateTime<chrono::Utc>,
-) -> (OrderStep, chrono::DateTime<chrono::Utc>, StepRow) {
+/// What an order event does: start an order, or move one a step (when, with what facts).
+enum Effect<'a> {
+    Start(&'a OrderPlaced),
+    Step(OrderStep, chrono::DateTime<chrono::Utc>, StepRow),
+}
+
+fn effect_of(e: &OrderEvent, now: chrono::DateTime<chrono::Utc>) -> Effect<'_> {
     let mut row = StepRow {
         updated_at: now,
         ..StepRow::default()
@@ -93,12 +93,11 @@ fn step_of(
             row.cancel_reason = Some(c.reason.clone());
             (OrderStep::Cancelled, c.cancelled_at)
         }
-        // `apply` handles placement before asking for a step.
-        OrderEvent::Placed(p) => (OrderStep::Paid, p.placed_at),
+        OrderEvent::Placed(p) => return Effect::Start(p),
     };
     row.state = step.target().as_str().to_owned();
     row.state_since = at;
-    (step, at, row)
+    Effect::Step(step, at, row)
 }
 
 /// When the stored order recorded the state `step` leads to, if it did.

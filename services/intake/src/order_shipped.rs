@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::{CaseKind, CaseStatus};
 use returns_events::payloads::OrderShippedDuringRefund;
 use returns_events::topics;
 use returns_runtime::AppContext;
 use uuid::Uuid;
 
+use crate::http::enum_str;
 use crate::order_store;
 use crate::schema::cases;
 
@@ -22,8 +24,9 @@ pub async fn convert_refunds(
 ) -> Result<Vec<Outgoing>, HandleError> {
     let open: Vec<(Uuid, String, String)> = cases::table
         .filter(cases::order_id.eq(order_id))
-        .filter(cases::kind.eq("refund_only"))
-        .filter(cases::status.ne_all(["closed", "rejected", "cancelled"]))
+        .filter(cases::kind.eq(enum_str(&CaseKind::RefundOnly)))
+        // A withdrawn request is closed; a rejected one is closing.
+        .filter(cases::status.ne_all([CaseStatus::Closed.as_str(), CaseStatus::Rejected.as_str()]))
         .select((cases::id, cases::city, cases::shard))
         .load(conn)
         .await?;

@@ -206,6 +206,8 @@ pub struct CaseLineView {
     pub quantity: i32,
     pub amount_fen: i64,
     pub released_at: Option<DateTime<Utc>>,
+    /// The units the order line bought (the case may return only some, ORD-3).
+    pub bought: i32,
 }
 
 /// The lines a case holds (or held), for the case read.
@@ -214,6 +216,11 @@ pub async fn lines_of_case(
     case_id: Uuid,
 ) -> QueryResult<Vec<CaseLineView>> {
     case_lines::table
+        .inner_join(
+            order_lines::table.on(order_lines::order_id
+                .eq(case_lines::order_id)
+                .and(order_lines::line_id.eq(case_lines::line_id))),
+        )
         .filter(case_lines::case_id.eq(case_id))
         .order(case_lines::line_id.asc())
         .select((
@@ -221,6 +228,7 @@ pub async fn lines_of_case(
             case_lines::quantity,
             case_lines::amount_fen,
             case_lines::released_at,
+            order_lines::quantity,
         ))
         .load(conn)
         .await

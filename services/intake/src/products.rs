@@ -25,13 +25,12 @@ pub async fn services(
     ctx: web::Data<AppContext>,
     q: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, Problem> {
-    let category: Category = serde_json::from_value(serde_json::Value::String(q.category.clone()))
-        .map_err(|_| {
-            Problem::invalid(
-                "category",
-                "a product category such as apparel, fresh_food, phones, large_appliance",
-            )
-        })?;
+    let category: Category = returns_domain::from_wire(&q.category).ok_or_else(|| {
+        Problem::invalid(
+            "category",
+            "a product category such as apparel, fresh_food, phones, large_appliance",
+        )
+    })?;
     let covered = match &q.city {
         None => None,
         Some(c) => {

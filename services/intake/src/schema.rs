@@ -74,6 +74,7 @@ diesel::table! {
         review_hours -> Nullable<BigInt>,
         merchant_courier -> Text,
         updated_at -> Timestamptz,
+        order_id -> Nullable<Text>,
     }
 }
 

@@ -66,6 +66,18 @@ pub fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
             let p = env.decode::<PickupEscalated>()?;
             e(CaseStatus::PickupEscalated, Some(p.rule), p.reason)
         }
+        PickupSwitchedToBuyer::TYPE => {
+            let p = env.decode::<PickupSwitchedToBuyer>()?;
+            let reason = format!(
+                "{} Please ship the parcel to the return address and enter its tracking number.",
+                p.reason
+            );
+            e(CaseStatus::AwaitingBuyerShipment, Some(p.rule), reason)
+        }
+        PickupCancelled::TYPE => {
+            let p = env.decode::<PickupCancelled>()?;
+            e(CaseStatus::Closed, Some(p.rule), p.reason)
+        }
         PickupAccepted::TYPE => {
             let p = env.decode::<PickupAccepted>()?;
             e(

@@ -230,9 +230,7 @@ pub async fn report(
                 return Ok(Outcome::NotFound);
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
-            let from: Option<CareStep> = step
-                .as_deref()
-                .and_then(|s| serde_json::from_value(serde_json::Value::String(s.to_owned())).ok());
+            let from: Option<CareStep> = step.as_deref().and_then(returns_domain::from_wire);
             if let Err(m) = care::next_step_allowed(from, to) {
                 return Ok(Outcome::Conflict(m));
             }

@@ -34,6 +34,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(crate::pickup_slot::book),
         )
         .route("/cs/cases/{id}/pickup", web::get().to(cs_pickup))
+        .route("/cs/pickups", web::get().to(crate::escalated::desk))
+        .route(
+            "/cs/pickups/{id}/action",
+            web::post().to(crate::escalated::act),
+        )
         .route(
             "/buyer/cases/{id}/shipment",
             web::post().to(self_ship::enter_tracking),

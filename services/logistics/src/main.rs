@@ -7,6 +7,7 @@ mod care_jobs;
 mod courier_complaints;
 mod delivery_jobs;
 mod dispatch;
+mod escalated;
 mod events;
 mod handler;
 mod http;

@@ -14,6 +14,8 @@ use crate::{
     http::deliver,
     http::buyer_pickup,
     http::cs_pickup,
+    crate::escalated::desk,
+    crate::escalated::act,
     http::coverage,
     pickup_slot::book,
     self_ship::enter_tracking,

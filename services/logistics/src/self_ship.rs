@@ -28,7 +28,7 @@ pub async fn await_buyer(
     shard: &str,
     refund: &RefundOrder,
     now: DateTime<Utc>,
-) -> Result<(), returns_bus::HandleError> {
+) -> Result<(), returns_bus::BusError> {
     diesel::insert_into(buyer_shipments::table)
         .values((
             buyer_shipments::case_id.eq(case_id),
@@ -36,8 +36,7 @@ pub async fn await_buyer(
             buyer_shipments::shard.eq(shard),
             buyer_shipments::buyer_id.eq(&refund.buyer_id),
             buyer_shipments::status.eq("awaiting"),
-            buyer_shipments::refund
-                .eq(serde_json::to_value(refund).map_err(returns_bus::HandleError::reject)?),
+            buyer_shipments::refund.eq(serde_json::to_value(refund)?),
             buyer_shipments::traceparent.eq(returns_telemetry::current_traceparent()),
             buyer_shipments::created_at.eq(now),
         ))

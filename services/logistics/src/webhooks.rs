@@ -14,6 +14,8 @@ pub const EVENTS: &[&str] = &[
     "pickup.dispatched",
     "pickup.accepted",
     "pickup.escalated",
+    "pickup.switched_to_buyer",
+    "pickup.cancelled",
     "pickup.late",
     "pickup.collected",
     "pickup.delivered",

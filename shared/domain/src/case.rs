@@ -35,6 +35,13 @@ pub enum CaseKind {
     DeliveryInstallation,
 }
 
+impl CaseKind {
+    /// The kind from its wire name (`after_sales`), as stored; `None` for anything else.
+    pub fn parse(raw: &str) -> Option<CaseKind> {
+        crate::from_wire(raw)
+    }
+}
+
 /// Why the buyer asks. `NoReason` is the 7-day no-reason return of AUTO-1.
 #[derive(
     Debug,

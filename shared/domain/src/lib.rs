@@ -26,6 +26,13 @@ pub use money::Fen;
 pub use policy::Policy;
 pub use rules::RuleId;
 
+/// One of the domain's enums from its wire name (`after_sales`, `large_appliance`), as stored
+/// in a text column or given in a query; `None` for anything else.
+pub fn from_wire<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
+    use serde::de::value::{Error, StrDeserializer};
+    T::deserialize(StrDeserializer::<Error>::new(raw)).ok()
+}
+
 /// A fact given to a rule was outside what the rule accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]

@@ -26,10 +26,11 @@ const RETURN_REFUND: &[CaseStatus] = &[
     Requested,
     AwaitingMerchant,
     Approved,
-    AwaitingBuyerShipment,
     PickupScheduled,
     PickupDispatched,
     PickupEscalated,
+    // CT-2, or PK-9 when customer service switches an escalated pickup to the buyer.
+    AwaitingBuyerShipment,
     CourierAccepted,
     InTransit,
     Refunded,
@@ -42,10 +43,11 @@ const EXCHANGE: &[CaseStatus] = &[
     Requested,
     AwaitingMerchant,
     Approved,
-    AwaitingBuyerShipment,
     PickupScheduled,
     PickupDispatched,
     PickupEscalated,
+    // CT-2, or PK-9 when customer service switches an escalated pickup to the buyer.
+    AwaitingBuyerShipment,
     CourierAccepted,
     InTransit,
     SentBack,
@@ -62,10 +64,11 @@ const AFTER_SALES: &[CaseStatus] = &[
     Rejected,
     Intervening,
     Approved,
-    AwaitingBuyerShipment,
     PickupScheduled,
     PickupDispatched,
     PickupEscalated,
+    // CT-2, or PK-9 when customer service switches an escalated pickup to the buyer.
+    AwaitingBuyerShipment,
     CourierAccepted,
     InTransit,
     SentBack,
@@ -170,6 +173,17 @@ pub fn final_ruling(status: CaseStatus, rule: Option<RuleId>) -> bool {
     status == Rejected && rule == Some(RuleId::As2)
 }
 
+/// K-4, AS-2, RV-3: where asking customer service to intervene moves a case, on its own
+/// kind's machine: an after-sales case the merchant rejected goes to `intervening`; a case
+/// whose kind has no such step (a return whose check failed, RV-3) stays where it stands while
+/// customer service reviews it.
+pub fn intervention_moves(kind: CaseKind, from: CaseStatus) -> Option<CaseStatus> {
+    match step(kind, from, Intervening) {
+        Ok(Move::To(t)) => Some(t),
+        Ok(Move::Stale) | Err(_) => None,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
     /// The case moves to the status.
@@ -206,6 +220,21 @@ pub fn step(kind: CaseKind, from: CaseStatus, to: CaseStatus) -> Result<Move, Il
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn k_4_an_intervention_moves_the_case_on_its_own_kinds_machine() {
+        use CaseKind::*;
+        assert_eq!(intervention_moves(AfterSales, Rejected), Some(Intervening));
+        assert_eq!(
+            intervention_moves(AfterSales, AwaitingMerchant),
+            Some(Intervening)
+        );
+        // Past the merchant's review on its own path: nothing to move back to.
+        assert_eq!(intervention_moves(AfterSales, InTransit), None);
+        // RV-3 on a return or an exchange: their machines have no intervening step.
+        assert_eq!(intervention_moves(ReturnRefund, InTransit), None);
+        assert_eq!(intervention_moves(Exchange, SentBack), None);
+    }
 
     #[test]
     fn k_4_as_2_customer_services_final_rejection_ends_a_case_wherever_it_stands() {

@@ -242,6 +242,33 @@ pub struct PickupEscalated {
 }
 event!(PickupEscalated, "pickup.escalated", 1);
 
+/// logistics: customer service switched an escalated pickup to the buyer shipping the parcel
+/// (PK-9, then CT-2: the buyer enters the tracking number as for any own shipment).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PickupSwitchedToBuyer {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    /// What customer service tells the buyer.
+    pub reason: String,
+    pub agent_id: String,
+    pub switched_at: DateTime<Utc>,
+}
+event!(PickupSwitchedToBuyer, "pickup.switched_to_buyer", 1);
+
+/// logistics: customer service cancelled an escalated pickup, and with it the case (PK-9);
+/// the buyer reads `reason`, and the case's units go back to the order (ORD-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PickupCancelled {
+    pub job_id: Uuid,
+    pub rule: RuleId,
+    pub reason: String,
+    pub agent_id: String,
+    pub cancelled_at: DateTime<Utc>,
+}
+event!(PickupCancelled, "pickup.cancelled", 1);
+
 /// logistics: the courier did not arrive by `arrive_by` (PK-3); the buyer is owed
 /// compensation, paid by the platform and charged to the courier company (PK-5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

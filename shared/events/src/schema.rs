@@ -63,6 +63,8 @@ pub fn catalog() -> Vec<EventSchema> {
         EventSchema::of::<PickupDispatched>(),
         EventSchema::of::<PickupAccepted>(),
         EventSchema::of::<PickupEscalated>(),
+        EventSchema::of::<PickupSwitchedToBuyer>(),
+        EventSchema::of::<PickupCancelled>(),
         EventSchema::of::<PickupLate>(),
         EventSchema::of::<PickupCollected>(),
         EventSchema::of::<PickupDelivered>(),

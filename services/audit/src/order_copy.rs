@@ -1,0 +1,199 @@
+//! ORD-1, AS-4: audit's own copy of the order feed, kept to the facts a broken-promise
+//! complaint is judged on (whose order, which merchant, which city, whether it still awaits
+//! payment). Each event is applied once by the consumer's inbox and in order per order (the
+//! feed is keyed by order id); an event this copy cannot place is dead-lettered whole.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_bus::{HandleError, Outgoing};
+use returns_domain::order::{self, OrderLimits};
+use returns_domain::{CityCode, Policy};
+use returns_events::orders::{OrderEnvelope, OrderEvent, OrderPlaced};
+use returns_runtime::AppContext;
+use returns_store::StoreError;
+
+use crate::schema::orders;
+
+/// One order as audit knows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders)]
+pub struct OrderCopy {
+    pub order_id: String,
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub city: String,
+    pub placed_at: DateTime<Utc>,
+    pub payment_due_at: DateTime<Utc>,
+    pub settled_at: Option<DateTime<Utc>>,
+}
+
+impl OrderCopy {
+    /// AS-4: the order still awaits payment at `now` (neither paid nor cancelled, not past due).
+    pub fn awaits_payment(&self, now: DateTime<Utc>) -> bool {
+        self.settled_at.is_none() && now <= self.payment_due_at
+    }
+}
+
+/// Applies one record of the order feed to audit's copy.
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    raw: &[u8],
+    ctx: &AppContext,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let env = OrderEnvelope::from_slice(raw).map_err(HandleError::reject)?;
+    let now = ctx.clock.now();
+    match env.event().map_err(HandleError::reject)? {
+        OrderEvent::Placed(p) => placed(conn, &env, &p, &ctx.settings.policy, now).await?,
+        OrderEvent::Paid(p) => settled(conn, &env, p.paid_at, now).await?,
+        OrderEvent::Cancelled(c) => settled(conn, &env, c.cancelled_at, now).await?,
+        // Later steps change nothing AS-4 reads, but come only after payment (ORD-6).
+        OrderEvent::Shipped(_) | OrderEvent::Delivered(_) | OrderEvent::Completed(_) => {
+            after_payment(conn, &env).await?
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The placement's facts audit keeps, checked as intake checks them (ORD-1).
+fn checked(order_id: &str, p: &OrderPlaced, policy: &Policy) -> Result<CityCode, String> {
+    for (field, v) in [
+        ("order_id", order_id),
+        ("buyer_id", p.buyer_id.as_str()),
+        ("merchant_id", p.merchant_id.as_str()),
+    ] {
+        returns_web::check_id(field, v).map_err(|e| format!("{field}: {}", e.detail))?;
+    }
+    if p.payment_due_at < p.placed_at {
+        return Err("payment_due_at: cannot be before placed_at".to_owned());
+    }
+    order::check_lines(&p.lines, OrderLimits::of(policy)).map_err(|c| format!("lines: {c}"))?;
+    CityCode::parse(&p.delivery_address.city)
+        .map_err(|e| format!("delivery_address.city: {}", e.message))
+}
+
+async fn placed(
+    conn: &mut AsyncPgConnection,
+    env: &OrderEnvelope,
+    p: &OrderPlaced,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<(), HandleError> {
+    let city = checked(&env.order_id, p, policy)
+        .map_err(|m| HandleError::reject(format!("order.placed {}: {m}", env.order_id)))?;
+    let inserted = diesel::insert_into(orders::table)
+        .values((
+            orders::order_id.eq(&env.order_id),
+            orders::buyer_id.eq(&p.buyer_id),
+            orders::merchant_id.eq(&p.merchant_id),
+            orders::city.eq(city.as_str()),
+            orders::placed_at.eq(p.placed_at),
+            orders::payment_due_at.eq(p.payment_due_at),
+            orders::updated_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map_err(StoreError::from)?;
+    if inserted == 0 {
+        // The same placement under a new event id is a repeat; other facts are refused.
+        let known = find(conn, &env.order_id).await.map_err(StoreError::from)?;
+        let same = known.is_some_and(|k| {
+            (
+                k.buyer_id.as_str(),
+                k.merchant_id.as_str(),
+                k.placed_at.timestamp_micros(),
+            ) == (
+                p.buyer_id.as_str(),
+                p.merchant_id.as_str(),
+                p.placed_at.timestamp_micros(),
+            )
+        });
+        if !same {
+            return Err(HandleError::reject(format!(
+                "order {} was already placed with other facts",
+                env.order_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The order stopped awaiting payment at `at` (the first such step counts).
+async fn settled(
+    conn: &mut AsyncPgConnection,
+    env: &OrderEnvelope,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), HandleError> {
+    let Some(known) = find(conn, &env.order_id).await.map_err(StoreError::from)? else {
+        return Err(HandleError::reject(format!(
+            "{} for order {}, which was never placed here",
+            env.event_type, env.order_id
+        )));
+    };
+    if at < known.placed_at {
+        return Err(HandleError::reject(format!(
+            "{} for order {} is dated before the order was placed",
+            env.event_type, env.order_id
+        )));
+    }
+    diesel::update(orders::table.find(&env.order_id))
+        .filter(orders::settled_at.is_null())
+        .set((orders::settled_at.eq(at), orders::updated_at.eq(now)))
+        .execute(conn)
+        .await
+        .map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// A shipment, delivery or completion: the order must be known and paid.
+async fn after_payment(
+    conn: &mut AsyncPgConnection,
+    env: &OrderEnvelope,
+) -> Result<(), HandleError> {
+    let known = find(conn, &env.order_id).await.map_err(StoreError::from)?;
+    match known {
+        Some(o) if o.settled_at.is_some() => Ok(()),
+        Some(_) => Err(HandleError::reject(format!(
+            "{} for order {}, which still awaits payment",
+            env.event_type, env.order_id
+        ))),
+        None => Err(HandleError::reject(format!(
+            "{} for order {}, which was never placed here",
+            env.event_type, env.order_id
+        ))),
+    }
+}
+
+/// The order, if the feed placed it.
+pub async fn find(conn: &mut AsyncPgConnection, order_id: &str) -> QueryResult<Option<OrderCopy>> {
+    orders::table
+        .find(order_id)
+        .select(OrderCopy::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// `GET /operator/orders/{id}`: the order as audit holds it, which AS-4 is judged on.
+#[utoipa::path(get, path = "/operator/orders/{id}", tag = "operator", params(("id" = String, Path, description = "The marketplace's order id")), responses((status = 200, description = "audit's copy of the order (AS-4)", body = serde_json::Value)))]
+pub async fn view(
+    _: returns_auth::As<returns_auth::Operator>,
+    ctx: actix_web::web::Data<AppContext>,
+    path: actix_web::web::Path<String>,
+) -> Result<actix_web::HttpResponse, returns_web::Problem> {
+    let id = path.into_inner();
+    returns_web::check_id("order_id", &id)?;
+    let mut conn = ctx.pool.get().await.map_err(crate::http::db_error)?;
+    let o = find(&mut conn, &id)
+        .await
+        .map_err(crate::http::db_error)?
+        .ok_or_else(|| returns_web::Problem::not_found("order"))?;
+    let awaits_payment = o.awaits_payment(ctx.clock.now());
+    Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({
+        "order_id": o.order_id, "buyer_id": o.buyer_id, "merchant_id": o.merchant_id,
+        "city": o.city, "placed_at": o.placed_at, "payment_due_at": o.payment_due_at,
+        "settled_at": o.settled_at, "awaits_payment": awaits_payment,
+    })))
+}

@@ -1,0 +1,316 @@
+//! PK-9: customer service's desk for pickups no partner accepted. An escalated job is offered
+//! to a partner customer service names (PK-2's wait starts again), switched to the buyer
+//! shipping the parcel (CT-2's own shipment takes over), or cancelled with a reason the buyer
+//! reads (the case closes and its units go back to the order, ORD-3).
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use returns_auth::{As, Cs};
+use returns_bus::{Outgoing, stage};
+use returns_domain::{RuleId, SizeClass, pickup};
+use returns_events::payloads::{
+    PickupCancelled, PickupDispatched, PickupSwitchedToBuyer, RefundOrder,
+};
+use returns_runtime::{AppContext, RootSpan};
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::events::pickup_event;
+use crate::http::db_error;
+use crate::schema::pickup_jobs;
+use crate::store::{self, JobRow};
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Action {
+    /// Offer the job to `courier_company`, one of the city's partners.
+    Offer,
+    /// The buyer ships the parcel (CT-2); `reason` tells the buyer why.
+    BuyerShips,
+    /// Cancel the pickup and the case; `reason` tells the buyer why.
+    Cancel,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ActionRequest {
+    action: Action,
+    #[serde(default)]
+    courier_company: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+enum Outcome {
+    Done(&'static str),
+    NotFound,
+    Refused(String),
+}
+
+/// What customer service asked for, checked before anything is read.
+enum Checked {
+    Offer(String),
+    BuyerShips(String),
+    Cancel(String),
+}
+
+fn check(req: ActionRequest) -> Result<Checked, Problem> {
+    let reason = |r: Option<String>| -> Result<String, Problem> {
+        let r = r.unwrap_or_default();
+        returns_web::readable_text("reason", &r, "PK-9: the buyer reads why")?;
+        Ok(r)
+    };
+    match (req.action, req.courier_company) {
+        (Action::Offer, Some(c)) if req.reason.is_none() => {
+            returns_web::check_id("courier_company", &c)?;
+            Ok(Checked::Offer(c))
+        }
+        (Action::Offer, None) => Err(Problem::invalid(
+            "courier_company",
+            "PK-9: name the partner the pickup is offered to",
+        )),
+        (Action::Offer, Some(_)) => Err(Problem::invalid(
+            "reason",
+            "an offer to a partner carries no reason",
+        )),
+        (_, Some(_)) => Err(Problem::invalid(
+            "courier_company",
+            "only an offer names a courier company",
+        )),
+        (Action::BuyerShips, None) => Ok(Checked::BuyerShips(reason(req.reason)?)),
+        (Action::Cancel, None) => Ok(Checked::Cancel(reason(req.reason)?)),
+    }
+}
+
+/// `POST /cs/pickups/{id}/action`: customer service acts on an escalated pickup (PK-9).
+#[utoipa::path(post, path = "/cs/pickups/{id}/action", tag = "cs", request_body = ActionRequest,
+    params(("id" = String, Path, description = "The case's id")),
+    responses((status = 200, description = "The pickup, offered, switched to the buyer or cancelled (PK-9)", body = serde_json::Value)))]
+pub async fn act(
+    agent: As<Cs>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let checked = check(parse_json(&body)?)?;
+    let now = ctx.clock.now();
+    let app = ctx.get_ref().clone();
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let outcome = (*conn)
+        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+            let Some(job) = store::by_case_for_update(conn, id).await? else {
+                return Ok(Outcome::NotFound);
+            };
+            returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
+            if job.status != "escalated" {
+                return Ok(Outcome::Refused(format!(
+                    "PK-9: customer service acts on escalated pickups; this one is {}",
+                    job.status
+                )));
+            }
+            let (status, ev) = match checked {
+                Checked::Offer(company) => match offer(conn, &app, &job, &company, now).await? {
+                    Ok(ev) => ("dispatched", ev),
+                    Err(why) => return Ok(Outcome::Refused(why)),
+                },
+                Checked::BuyerShips(reason) => (
+                    "buyer_ships",
+                    buyer_ships(conn, &job, &agent.id, reason, now).await?,
+                ),
+                Checked::Cancel(reason) => {
+                    let e = PickupCancelled {
+                        job_id: job.job_id,
+                        rule: RuleId::Pk9,
+                        reason,
+                        agent_id: agent.id.clone(),
+                        cancelled_at: now,
+                    };
+                    (
+                        "cancelled",
+                        pickup_event(job.case_id, &job.city, &job.shard, now, &e)?,
+                    )
+                }
+            };
+            diesel::update(pickup_jobs::table.find(job.job_id))
+                .set(pickup_jobs::status.eq(status))
+                .execute(conn)
+                .await
+                .map_err(returns_store::StoreError::from)?;
+            stage(conn, &app.cities, &[ev]).await?;
+            tracing::info!(
+                rule = RuleId::Pk9.as_str(),
+                status,
+                "customer service acted on an escalated pickup"
+            );
+            Ok(Outcome::Done(status))
+        })
+        .await
+        .map_err(db_error)?;
+    match outcome {
+        Outcome::Done(status) => {
+            ctx.relay.wake();
+            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+        }
+        Outcome::NotFound => Err(Problem::not_found("pickup job")),
+        Outcome::Refused(why) => Err(Problem::conflict(why)),
+    }
+}
+
+/// The job goes to the named partner, dispatched now, with PK-2's wait for it.
+async fn offer(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    job: &JobRow,
+    company: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Outgoing, String>, returns_bus::BusError> {
+    let city = app.cities.city(&job.city);
+    if !city.couriers.iter().any(|c| c == company) {
+        return Ok(Err(format!(
+            "PK-9: {company} is not a partner courier in {}; partners there: {}",
+            job.city,
+            city.couriers.join(", ")
+        )));
+    }
+    let policy = &app.settings.policy;
+    let size = if job.size_class == "large" {
+        SizeClass::Large
+    } else {
+        SizeClass::Small
+    };
+    let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
+    store::reassign(conn, job.job_id, company, now, arrive_by).await?;
+    let at = crate::accept::JobRef {
+        case_id: job.case_id,
+        city: &job.city,
+        shard: &job.shard,
+    };
+    crate::accept::start_wait(conn, at, company, now, policy).await?;
+    let e = PickupDispatched {
+        job_id: job.job_id,
+        courier_company: company.to_owned(),
+        rule: RuleId::Pk9,
+        dispatched_at: now,
+        arrive_by,
+    };
+    Ok(Ok(pickup_event(
+        job.case_id,
+        &job.city,
+        &job.shard,
+        now,
+        &e,
+    )?))
+}
+
+/// CT-2 takes over: the case waits for the buyer's tracking number.
+async fn buyer_ships(
+    conn: &mut AsyncPgConnection,
+    job: &JobRow,
+    agent: &str,
+    reason: String,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, returns_bus::BusError> {
+    let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
+    crate::self_ship::await_buyer(conn, job.case_id, &job.city, &job.shard, &refund, now).await?;
+    let e = PickupSwitchedToBuyer {
+        job_id: job.job_id,
+        rule: RuleId::Pk9,
+        reason,
+        agent_id: agent.to_owned(),
+        switched_at: now,
+    };
+    pickup_event(job.case_id, &job.city, &job.shard, now, &e)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeskQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /cs/pickups`: the escalated pickups, oldest first (PK-9).
+#[utoipa::path(get, path = "/cs/pickups", tag = "cs", params(DeskQuery), responses((status = 200, description = "Escalated pickups, oldest first", body = serde_json::Value)))]
+pub async fn desk(
+    _: As<Cs>,
+    ctx: web::Data<AppContext>,
+    q: web::Query<DeskQuery>,
+) -> Result<HttpResponse, Problem> {
+    let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
+    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let jobs: Vec<JobRow> = pickup_jobs::table
+        .filter(pickup_jobs::status.eq("escalated"))
+        .order(pickup_jobs::created_at.asc())
+        .limit(limit)
+        .select(JobRow::as_select())
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+    let jobs: Vec<_> = jobs
+        .iter()
+        .map(|j| {
+            serde_json::json!({
+                "case_id": j.case_id, "job_id": j.job_id, "city": j.city,
+                "last_offered_to": j.courier_company, "created_at": j.created_at,
+                "partners": ctx.cities.city(&j.city).couriers,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "pickups": jobs })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(action: Action, company: Option<&str>, reason: Option<&str>) -> ActionRequest {
+        ActionRequest {
+            action,
+            courier_company: company.map(str::to_owned),
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    fn field(r: Result<Checked, Problem>) -> Option<String> {
+        r.err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn pk_9_each_action_names_what_it_needs() {
+        let offer = check(req(Action::Offer, Some("jd-logistics"), None));
+        assert!(matches!(offer, Ok(Checked::Offer(c)) if c == "jd-logistics"));
+        assert_eq!(
+            field(check(req(Action::Offer, None, None))).as_deref(),
+            Some("courier_company")
+        );
+        assert_eq!(
+            field(check(req(Action::Offer, Some("sf-express"), Some("why")))).as_deref(),
+            Some("reason")
+        );
+        assert_eq!(
+            field(check(req(Action::Cancel, None, None))).as_deref(),
+            Some("reason")
+        );
+        assert_eq!(
+            field(check(req(Action::BuyerShips, Some("ems"), Some("why")))).as_deref(),
+            Some("courier_company")
+        );
+        let cancel = check(req(
+            Action::Cancel,
+            None,
+            Some("No partner takes parcels this large."),
+        ));
+        assert!(matches!(cancel, Ok(Checked::Cancel(_))));
+        let ships = check(req(
+            Action::BuyerShips,
+            None,
+            Some("Please ship it yourself."),
+        ));
+        assert!(matches!(ships, Ok(Checked::BuyerShips(_))));
+    }
+}
