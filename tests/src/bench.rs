@@ -230,20 +230,19 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
     if let Some(pid) = stack.broker.proc.pid() {
         pids.push(("broker".to_owned(), pid));
     }
+    let d = Drive {
+        cases,
+        rate: a.rate,
+        seed: 7,
+        show_progress: true,
+        finish: false,
+    };
+    // Ratings and orders are in place before the measured run (and its CPU figures) start.
+    let prepared = crate::driver::prepare(&stack, &d).await?;
     let cpu_before: Vec<f64> = pids.iter().map(|(_, p)| cpu_seconds(*p)).collect();
     let busy_before = machine_busy_seconds();
     let pg_before = cpu_seconds_of_command("postgres");
-    let out = drive(
-        &stack,
-        &Drive {
-            cases,
-            rate: a.rate,
-            seed: 7,
-            show_progress: true,
-            finish: false,
-        },
-    )
-    .await?;
+    let out = drive(&stack, &d, prepared).await?;
     let busy = machine_busy_seconds() - busy_before;
     let mut cpu = Vec::new();
     let mut ours = 0.0;

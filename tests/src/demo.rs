@@ -32,17 +32,15 @@ pub async fn demo(cases: usize, storage: Storage) -> anyhow::Result<()> {
     println!(
         "Driving {cases} cases at 50 per second; courier companies answer their jobs as they arrive.\n"
     );
-    let out = drive(
-        &stack,
-        &Drive {
-            cases,
-            rate: 50.0,
-            seed: 2026,
-            show_progress: true,
-            finish: true,
-        },
-    )
-    .await?;
+    let d = Drive {
+        cases,
+        rate: 50.0,
+        seed: 2026,
+        show_progress: true,
+        finish: true,
+    };
+    let prepared = crate::driver::prepare(&stack, &d).await?;
+    let out = drive(&stack, &d, prepared).await?;
     summarise(&stack, &out).await?;
     println!("\nOperator figures (OP), from the services' own reports:");
     let token = stack.partner_token(returns_auth::Role::Operator, crate::api::OPERATOR);

@@ -62,7 +62,14 @@ async fn settled_count(stack: &Stack) -> anyhow::Result<(i64, Value)> {
     Ok((n, v["by_status"].clone()))
 }
 
-pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
+/// The cases of a run, with their buyers' ratings loaded and their orders on the feed.
+pub struct Prepared {
+    specs: Vec<crate::cases::CaseSpec>,
+}
+
+/// What comes before the measured run: the rating job's ratings and the order system's
+/// orders, held by intake and by audit's copy.
+pub async fn prepare(stack: &Stack, d: &Drive) -> anyhow::Result<Prepared> {
     let mut mix = Mix::new(d.seed);
     let specs: Vec<_> = (0..d.cases).map(|_| mix.case()).collect();
     let ratings: Vec<(String, i16)> = specs
@@ -71,14 +78,18 @@ pub async fn drive(stack: &Stack, d: &Drive) -> anyhow::Result<Outcome> {
         .map(|(i, s)| (format!("b-{i}"), s.stars))
         .collect();
     load_ratings(stack, &ratings).await?;
-    // The order system has every order before its buyer asks (not part of the measured run).
     let orders: Vec<_> = specs
         .iter()
         .enumerate()
         .map(|(i, s)| realistic(i, order_for(&format!("b-{i}"), &format!("ol-{i}"), s)))
         .collect();
     crate::orders::place_all(stack, &orders).await?;
+    crate::orders::wait_audit_copy(stack, &orders).await?;
+    Ok(Prepared { specs })
+}
 
+pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Result<Outcome> {
+    let specs = prepared.specs;
     let stop = Arc::new(AtomicBool::new(false));
     let companies = vec![
         "sf-express".into(),

@@ -314,3 +314,26 @@ pub async fn ship(stack: &Stack, order_id: &str, tracking_number: &str) -> anyho
     )?;
     publish(stack, &[e]).await
 }
+
+/// Waits until audit's own copy of the feed (AS-4) holds the orders too. The last orders sent
+/// stand for the rest: each partition applies its records in order.
+pub async fn wait_audit_copy(stack: &Stack, specs: &[OrderSpec]) -> anyhow::Result<()> {
+    let last = &specs[specs.len().saturating_sub(32)..];
+    wait_for(
+        "audit to hold the orders",
+        Duration::from_secs(120),
+        || async move {
+            for s in last {
+                let (status, _) = stack
+                    .operator()
+                    .get("audit", &format!("/operator/orders/{}", s.order_id))
+                    .await?;
+                if status != 200 {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(()))
+        },
+    )
+    .await
+}
