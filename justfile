@@ -3,6 +3,9 @@
 
 # Build output lives outside the clone so that it survives between runs on one machine.
 export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") / ".cache/returns-target")
+# Which checkout the `platform` tool and the tests work in: clones sharing that build output
+# would otherwise reuse a binary that points at another clone's config and `.run/`.
+export RETURNS_REPO := justfile_directory()
 platform := CARGO_TARGET_DIR / "debug/platform"
 
 default:

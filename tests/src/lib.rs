@@ -7,6 +7,7 @@ pub mod api;
 pub mod bench;
 pub mod broker;
 pub mod cases;
+pub mod checkout;
 pub mod cli;
 pub mod courier;
 pub mod databases;
@@ -33,13 +34,7 @@ pub use wait::wait_for;
 /// The four services, in start order.
 pub const SERVICES: [&str; 4] = ["intake", "audit", "logistics", "payment"];
 
-/// The repository root (for `config/`).
-pub fn repo_root() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default()
-}
+pub use checkout::repo_root;
 
 /// Where the workspace's binaries are: next to this executable (the `platform` binary) or one
 /// level up (an integration test in `deps/`).

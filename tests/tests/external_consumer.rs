@@ -79,9 +79,9 @@ async fn a_python_consumer_group_validates_every_record_against_the_published_sc
     }
 
     let group = "team-analytics-external-test";
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/python-consumer/consume.py");
-    let schemas = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/events");
+    let root = returns_harness::repo_root();
+    let script = root.join("examples/python-consumer/consume.py");
+    let schemas = root.join("docs/events");
     let out = tokio::process::Command::new(&py)
         .arg(&script)
         .args(["--bootstrap", &bootstrap, "--group", group])
