@@ -61,6 +61,41 @@ pub async fn end_wait(
     timers::cancel(conn, &kind(company), case_id).await
 }
 
+/// PK-9: the job goes to `company`, dispatched now, with PK-2's wait for it; the answer is the
+/// `pickup.dispatched` that tells the company and the buyer. The next partner after a wait
+/// ran out, and customer service's offer to a named partner, both come here.
+pub async fn offer_to(
+    conn: &mut AsyncPgConnection,
+    app: &AppContext,
+    job: &store::JobRow,
+    company: &str,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, returns_bus::BusError> {
+    let city = app.cities.city(&job.city);
+    let policy = &app.settings.policy;
+    let size = if job.size_class == "large" {
+        SizeClass::Large
+    } else {
+        SizeClass::Small
+    };
+    let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
+    store::reassign(conn, job.job_id, company, now, arrive_by).await?;
+    let at = JobRef {
+        case_id: job.case_id,
+        city: &job.city,
+        shard: &job.shard,
+    };
+    start_wait(conn, at, company, now, policy).await?;
+    let e = PickupDispatched {
+        job_id: job.job_id,
+        courier_company: company.to_owned(),
+        rule: RuleId::Pk9,
+        dispatched_at: now,
+        arrive_by,
+    };
+    pickup_event(job.case_id, &job.city, &job.shard, now, &e)
+}
+
 /// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`, CARE-4 (pickup
 /// time confirmed) in `care_jobs.rs`.
 pub struct LogisticsDeadlines {
@@ -103,40 +138,8 @@ impl TimerHandler for LogisticsDeadlines {
             let minutes = policy.courier_accept_minutes;
             match pickup::after_unaccepted(&city.couriers, company) {
                 Unaccepted::NextPartner(next) => {
-                    let size = if job.size_class == "large" {
-                        SizeClass::Large
-                    } else {
-                        SizeClass::Small
-                    };
-                    let arrive_by =
-                        pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
-                    store::reassign(conn, job.job_id, &next, now, arrive_by).await?;
-                    start_wait(
-                        conn,
-                        JobRef {
-                            case_id: case,
-                            city: ci,
-                            shard: sh,
-                        },
-                        &next,
-                        now,
-                        policy,
-                    )
-                    .await?;
                     tracing::info!(from = company, to = %next, rule = RuleId::Pk9.as_str(), "job offered to the next partner");
-                    Ok(vec![pickup_event(
-                        case,
-                        ci,
-                        sh,
-                        now,
-                        &PickupDispatched {
-                            job_id: job.job_id,
-                            courier_company: next,
-                            rule: RuleId::Pk9,
-                            dispatched_at: now,
-                            arrive_by,
-                        },
-                    )?])
+                    Ok(vec![offer_to(conn, &self.ctx, &job, &next, now).await?])
                 }
                 Unaccepted::EscalateToCs => {
                     store::mark_escalated(conn, job.job_id).await?;

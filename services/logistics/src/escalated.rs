@@ -9,10 +9,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
 use returns_bus::{Outgoing, stage};
-use returns_domain::{RuleId, SizeClass, pickup};
-use returns_events::payloads::{
-    PickupCancelled, PickupDispatched, PickupSwitchedToBuyer, RefundOrder,
-};
+use returns_domain::RuleId;
+use returns_events::payloads::{PickupCancelled, PickupSwitchedToBuyer, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -160,7 +158,7 @@ pub async fn act(
     }
 }
 
-/// The job goes to the named partner, dispatched now, with PK-2's wait for it.
+/// The job goes to the named partner, which must be one of the city's.
 async fn offer(
     conn: &mut AsyncPgConnection,
     app: &AppContext,
@@ -168,42 +166,17 @@ async fn offer(
     company: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<Outgoing, String>, returns_bus::BusError> {
-    let city = app.cities.city(&job.city);
-    if !city.couriers.iter().any(|c| c == company) {
+    let partners = &app.cities.city(&job.city).couriers;
+    if !partners.iter().any(|c| c == company) {
         return Ok(Err(format!(
             "PK-9: {company} is not a partner courier in {}; partners there: {}",
             job.city,
-            city.couriers.join(", ")
+            partners.join(", ")
         )));
     }
-    let policy = &app.settings.policy;
-    let size = if job.size_class == "large" {
-        SizeClass::Large
-    } else {
-        SizeClass::Small
-    };
-    let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
-    store::reassign(conn, job.job_id, company, now, arrive_by).await?;
-    let at = crate::accept::JobRef {
-        case_id: job.case_id,
-        city: &job.city,
-        shard: &job.shard,
-    };
-    crate::accept::start_wait(conn, at, company, now, policy).await?;
-    let e = PickupDispatched {
-        job_id: job.job_id,
-        courier_company: company.to_owned(),
-        rule: RuleId::Pk9,
-        dispatched_at: now,
-        arrive_by,
-    };
-    Ok(Ok(pickup_event(
-        job.case_id,
-        &job.city,
-        &job.shard,
-        now,
-        &e,
-    )?))
+    Ok(Ok(
+        crate::accept::offer_to(conn, app, job, company, now).await?
+    ))
 }
 
 /// CT-2 takes over: the case waits for the buyer's tracking number.
