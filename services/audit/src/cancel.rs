@@ -17,10 +17,7 @@ pub async fn on_request(
     service: &'static str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let Some(row) = store::find_for_update(conn, env.case_id)
-        .await
-        .map_err(returns_store::StoreError::from)?
-    else {
+    let Some(row) = store::find_for_update(conn, env.case_id).await? else {
         return Err(HandleError::reject(format!(
             "case {} is unknown to audit",
             env.case_id
@@ -50,8 +47,7 @@ pub async fn on_request(
             decisions::decided_at.eq(now),
         ))
         .execute(conn)
-        .await
-        .map_err(returns_store::StoreError::from)?;
+        .await?;
     let cancelled = CaseCancelled {
         reason,
         cancelled_at: now,

@@ -3,11 +3,10 @@
 //! described, once customer service was asked to intervene (AS-5). Customer service upholds or
 //! dismisses it once; upholding costs the merchant violation points, shown on its standing.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer, Cs};
 use returns_bus::{Outgoing, stage};
 use returns_domain::RuleId;
@@ -54,13 +53,6 @@ pub struct ComplaintView {
     state: String,
     ruling_reason: Option<String>,
     violation_points: i32,
-}
-
-enum Outcome {
-    Done(serde_json::Value),
-    /// What was not found (or is someone else's): `order`, `case`, `complaint`.
-    NotFound(&'static str),
-    Refused(String),
 }
 
 /// What a complaint is against, read from the platform's own records, never from the body.
@@ -129,24 +121,21 @@ async fn order_target(
     buyer_id: &str,
     order_id: &str,
     now: DateTime<Utc>,
-) -> Result<Result<Target, Outcome>, returns_bus::BusError> {
-    let found = crate::order_copy::find(conn, order_id)
-        .await
-        .map_err(returns_store::StoreError::from)?;
+) -> Result<Target, Problem> {
+    let found = crate::order_copy::find(conn, order_id).await?;
     // Someone else's order answers exactly like a missing one.
-    let Some(order) = found.filter(|o| o.buyer_id == buyer_id) else {
-        return Ok(Err(Outcome::NotFound("order")));
-    };
-    if let Err(m) = complaint::broken_promise_allowed(
+    let order = found
+        .filter(|o| o.buyer_id == buyer_id)
+        .ok_or_else(|| Problem::not_found("order"))?;
+    complaint::broken_promise_allowed(
         order.awaits_payment(now),
         order.placed_at,
         now,
         &app.settings.policy,
-    ) {
-        return Ok(Err(Outcome::Refused(m)));
-    }
+    )
+    .map_err(Problem::conflict)?;
     let shard = app.cities.shard_of(&order.city).to_owned();
-    Ok(Ok(Target {
+    Ok(Target {
         rule: RuleId::As4,
         merchant_id: order.merchant_id,
         order_id: Some(order.order_id),
@@ -154,7 +143,7 @@ async fn order_target(
         case_id: None,
         city: order.city,
         shard,
-    }))
+    })
 }
 
 /// AS-5: the buyer's own after-sales case, in which customer service was asked to intervene.
@@ -163,41 +152,36 @@ async fn case_target(
     buyer_id: &str,
     grounds: Grounds,
     case_id: Uuid,
-) -> Result<Result<Target, Outcome>, returns_bus::BusError> {
-    let Some(d) = store::find(conn, case_id)
-        .await
-        .map_err(returns_store::StoreError::from)?
-    else {
-        return Ok(Err(Outcome::NotFound("case")));
-    };
+) -> Result<Target, Problem> {
+    let d = store::find(conn, case_id)
+        .await?
+        .ok_or_else(|| Problem::not_found("case"))?;
     let opened: CaseOpened = serde_json::from_value(d.opened.clone())?;
     // Someone else's case answers exactly like a missing one.
     if opened.facts.buyer_id != buyer_id {
-        return Ok(Err(Outcome::NotFound("case")));
+        return Err(Problem::not_found("case"));
     }
     if opened.facts.kind != returns_domain::CaseKind::AfterSales {
-        return Ok(Err(Outcome::Refused(
-            "AS-5: complaints follow after-sales (K-4) cases".to_owned(),
-        )));
+        return Err(Problem::conflict(
+            "AS-5: complaints follow after-sales (K-4) cases",
+        ));
     }
     let asked: i64 = interventions::table
         .filter(interventions::case_id.eq(case_id))
         .count()
         .get_result(conn)
-        .await
-        .map_err(returns_store::StoreError::from)?;
-    match complaint::after_sales_complaint_allowed(grounds, opened.facts.reason, asked > 0) {
-        Ok(rule) => Ok(Ok(Target {
-            rule,
-            merchant_id: d.merchant_id,
-            order_id: opened.facts.order_id,
-            order_line_id: Some(opened.facts.order_line_id),
-            case_id: Some(case_id),
-            city: d.city,
-            shard: d.shard,
-        })),
-        Err(m) => Ok(Err(Outcome::Refused(m))),
-    }
+        .await?;
+    let rule = complaint::after_sales_complaint_allowed(grounds, opened.facts.reason, asked > 0)
+        .map_err(Problem::conflict)?;
+    Ok(Target {
+        rule,
+        merchant_id: d.merchant_id,
+        order_id: opened.facts.order_id,
+        order_line_id: Some(opened.facts.order_line_id),
+        case_id: Some(case_id),
+        city: d.city,
+        shard: d.shard,
+    })
 }
 
 /// `POST /buyer/complaints`.
@@ -212,30 +196,17 @@ pub async fn file(
     check_body(&req)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let target = match (&req.order_id, req.case_id) {
+    let filed = ctx
+        .write(async move |conn| {
+            let t = match (&req.order_id, req.case_id) {
                 (Some(order), _) => order_target(conn, &app, &buyer_id, order, now).await?,
                 (None, Some(case)) => case_target(conn, &buyer_id, req.grounds, case).await?,
-                (None, None) => Err(Outcome::NotFound("case")),
-            };
-            let t = match target {
-                Ok(t) => t,
-                Err(o) => return Ok(o),
+                (None, None) => return Err(Problem::not_found("case")),
             };
             insert(conn, &app, &buyer_id, &req, &t, now).await
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Done(body) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Created().json(body))
-        }
-        Outcome::NotFound(what) => Err(Problem::not_found(what)),
-        Outcome::Refused(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Created().json(filed))
 }
 
 /// Records the complaint and stages `complaint.filed`, once per case (AS-5) or order (AS-4).
@@ -246,7 +217,7 @@ async fn insert(
     req: &FileRequest,
     t: &Target,
     now: DateTime<Utc>,
-) -> Result<Outcome, returns_bus::BusError> {
+) -> Result<serde_json::Value, Problem> {
     let id = Uuid::now_v7();
     let grounds = serde_json::to_value(req.grounds)?
         .as_str()
@@ -271,10 +242,9 @@ async fn insert(
         ))
         .on_conflict_do_nothing()
         .execute(conn)
-        .await
-        .map_err(returns_store::StoreError::from)?;
+        .await?;
     if n == 0 {
-        return Ok(Outcome::Refused(format!(
+        return Err(Problem::conflict(format!(
             "a complaint was already filed for this {}",
             if t.case_id.is_some() { "case" } else { "order" }
         )));
@@ -294,9 +264,9 @@ async fn insert(
     )?;
     stage(conn, &app.cities, &[ev]).await?;
     tracing::info!(complaint_id = %id, rule = t.rule.as_str(), "complaint filed");
-    Ok(Outcome::Done(
+    Ok(
         serde_json::json!({ "complaint_id": id, "state": "filed", "rule": t.rule.as_str(), "merchant_id": t.merchant_id }),
-    ))
+    )
 }
 
 /// `GET /buyer/complaints/{id}`: one of the buyer's complaints.
@@ -307,14 +277,13 @@ pub async fn view(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "complaint")?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let c: ComplaintView = complaints::table
         .find(id)
         .select(ComplaintView::as_select())
         .first(&mut conn)
         .await
-        .optional()
-        .map_err(db_error)?
+        .optional()?
         .filter(|c| c.buyer_id == buyer.id)
         .ok_or_else(|| Problem::not_found("complaint"))?;
     Ok(HttpResponse::Ok().json(c))
@@ -328,15 +297,14 @@ pub async fn queue(
     q: web::Query<crate::cs_desk::QueueQuery>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let rows: Vec<ComplaintView> = complaints::table
         .filter(complaints::state.eq(ComplaintState::Filed.as_str()))
         .order(complaints::filed_at.asc())
         .limit(limit)
         .select(ComplaintView::as_select())
         .load(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "complaints": rows })))
 }
 
@@ -364,25 +332,20 @@ pub async fn rule(
     )?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+    let ruled = ctx
+        .write(async move |conn| {
             let row: Option<(String, String, String, String, Option<Uuid>)> = complaints::table
                 .find(id)
                 .select((complaints::state, complaints::merchant_id, complaints::city, complaints::shard, complaints::case_id))
                 .for_update()
                 .first(conn)
                 .await
-                .optional()
-                .map_err(returns_store::StoreError::from)?;
-            let Some((state, merchant, city, shard, case_id)) = row else {
-                return Ok(Outcome::NotFound("complaint"));
-            };
+                .optional()?;
+            let (state, merchant, city, shard, case_id) =
+                row.ok_or_else(|| Problem::not_found("complaint"))?;
             let from = ComplaintState::parse(&state).unwrap_or(ComplaintState::Filed);
             let to = if req.uphold { ComplaintState::Upheld } else { ComplaintState::Dismissed };
-            if let Err(m) = complaint::step(from, to) {
-                return Ok(Outcome::Refused(m));
-            }
+            complaint::step(from, to).map_err(Problem::conflict)?;
             let points = if req.uphold { app.settings.policy.complaint_violation_points } else { 0 };
             diesel::update(complaints::table.find(id))
                 .set((
@@ -393,13 +356,11 @@ pub async fn rule(
                     complaints::violation_points.eq(points),
                 ))
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             if points > 0 {
                 // AS-5: the merchant loses violation points (MP-3 shows them).
                 standing::add(conn, &merchant, standing::RULINGS_SLOT, &Delta { violation_points: points, ..Delta::default() })
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
+                    .await?;
             }
             let ev = outgoing(
                 case_id.unwrap_or(id),
@@ -417,18 +378,10 @@ pub async fn rule(
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(Outcome::Done(serde_json::json!({ "complaint_id": id, "state": to.as_str(), "violation_points": points })))
+            Ok(serde_json::json!({ "complaint_id": id, "state": to.as_str(), "violation_points": points }))
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Done(body) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(body))
-        }
-        Outcome::NotFound(what) => Err(Problem::not_found(what)),
-        Outcome::Refused(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(ruled))
 }
 
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! intake, over the cases topic) wait here; an agent's ruling approves the request or finally
 //! rejects it, with a reason the buyer reads, and is announced like any other decision.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::RuleId;
@@ -88,15 +87,14 @@ pub async fn queue(
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let rows: Vec<InterventionRow> = interventions::table
         .filter(interventions::status.eq("open"))
         .order(interventions::requested_at.asc())
         .limit(limit)
         .select(InterventionRow::as_select())
         .load(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "interventions": rows })))
 }
 
@@ -112,12 +110,6 @@ enum Ruling {
 struct RulingRequest {
     ruling: Ruling,
     reason: String,
-}
-
-enum Outcome {
-    Ruled(&'static str),
-    NotFound,
-    Conflict(String),
 }
 
 /// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
@@ -138,30 +130,23 @@ pub async fn rule(
     )?;
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(iv) = interventions::table
+    let done = ctx
+        .write(async move |conn| {
+            let iv = interventions::table
                 .find(id)
                 .select(InterventionRow::as_select())
                 .for_update()
                 .first(conn)
                 .await
-                .optional()
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
-            let Some(row) = store::find_for_update(conn, id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
+                .optional()?
+                .ok_or_else(|| Problem::not_found("intervention"))?;
+            let row = store::find_for_update(conn, id)
+                .await?
+                .ok_or_else(|| Problem::not_found("intervention"))?;
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
             if iv.status != "open" {
                 let ruled = iv.ruling.unwrap_or_default();
-                return Ok(Outcome::Conflict(format!(
+                return Err(Problem::conflict(format!(
                     "customer service already ruled ({ruled}) on this case"
                 )));
             }
@@ -211,7 +196,7 @@ pub async fn rule(
                     ("rejected", Some(ev))
                 }
                 (Ruling::Reject, status) => {
-                    return Ok(Outcome::Conflict(format!(
+                    return Err(Problem::conflict(format!(
                         "the request is {status}; an approval already under way cannot be rejected"
                     )));
                 }
@@ -226,8 +211,7 @@ pub async fn rule(
                     "customer_service",
                     now,
                 )
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             }
             diesel::update(interventions::table.find(id))
                 .set((
@@ -238,21 +222,12 @@ pub async fn rule(
                     interventions::ruled_at.eq(now),
                 ))
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             if let Some(ev) = event {
                 stage(conn, &cities, &[ev]).await?;
             }
-            Ok(Outcome::Ruled(ruling))
+            Ok(ruling)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Ruled(r) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "ruling": r })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("intervention")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "ruling": done })))
 }

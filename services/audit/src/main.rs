@@ -4,25 +4,24 @@ mod cancel;
 mod complaints;
 mod cs_desk;
 mod decide;
-mod handler;
-mod http;
+mod decisions;
+mod on_event;
+mod on_timer;
 mod openapi;
 mod order_copy;
 mod programme;
 mod return_address;
 mod return_check;
 mod review_timer;
+mod routes;
 mod schema;
 mod shipment;
 mod standing;
 mod store;
 mod webhooks;
 
-use std::sync::Arc;
-
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -36,12 +35,15 @@ impl Service for Audit {
         vec![topics::ORDERS, topics::CASES, topics::PAYMENTS]
     }
 
-    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
-        Arc::new(handler::AuditHandler { ctx: ctx.clone() })
+    type Events = on_event::OnEvent;
+    type Timers = on_timer::OnTimer;
+
+    fn handler(ctx: &AppContext) -> Self::Events {
+        on_event::OnEvent { ctx: ctx.clone() }
     }
 
     fn routes(cfg: &mut web::ServiceConfig) {
-        http::routes(cfg);
+        routes::routes(cfg);
     }
 
     fn webhooks() -> Option<returns_runtime::Webhooks> {
@@ -56,8 +58,8 @@ impl Service for Audit {
         <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
-    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(review_timer::ReviewDeadline))
+    fn timers(_ctx: &AppContext) -> Self::Timers {
+        on_timer::OnTimer
     }
 }
 

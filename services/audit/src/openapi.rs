@@ -1,13 +1,13 @@
 //! audit's routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{complaints, cs_desk, http, programme, return_check, standing};
+use crate::{complaints, cs_desk, decisions, programme, return_check, standing};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    http::review_queue,
-    http::merchant_decision,
-    http::merchant_decides,
-    http::cs_decision,
+    decisions::review_queue,
+    decisions::merchant_decision,
+    decisions::merchant_decides,
+    decisions::cs_decision,
     return_check::check,
     programme::change,
     crate::return_address::put,

@@ -11,7 +11,6 @@ use returns_domain::order::{self, OrderLimits};
 use returns_domain::{CityCode, Policy};
 use returns_events::orders::{OrderEnvelope, OrderEvent, OrderPlaced};
 use returns_runtime::AppContext;
-use returns_store::StoreError;
 
 use crate::schema::orders;
 
@@ -93,11 +92,10 @@ async fn placed(
         ))
         .on_conflict_do_nothing()
         .execute(conn)
-        .await
-        .map_err(StoreError::from)?;
+        .await?;
     if inserted == 0 {
         // The same placement under a new event id is a repeat; other facts are refused.
-        let known = find(conn, &env.order_id).await.map_err(StoreError::from)?;
+        let known = find(conn, &env.order_id).await?;
         let same = known.is_some_and(|k| {
             (
                 k.buyer_id.as_str(),
@@ -126,7 +124,7 @@ async fn settled(
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), HandleError> {
-    let Some(known) = find(conn, &env.order_id).await.map_err(StoreError::from)? else {
+    let Some(known) = find(conn, &env.order_id).await? else {
         return Err(HandleError::reject(format!(
             "{} for order {}, which was never placed here",
             env.event_type, env.order_id
@@ -142,8 +140,7 @@ async fn settled(
         .filter(orders::settled_at.is_null())
         .set((orders::settled_at.eq(at), orders::updated_at.eq(now)))
         .execute(conn)
-        .await
-        .map_err(StoreError::from)?;
+        .await?;
     Ok(())
 }
 
@@ -152,7 +149,7 @@ async fn after_payment(
     conn: &mut AsyncPgConnection,
     env: &OrderEnvelope,
 ) -> Result<(), HandleError> {
-    let known = find(conn, &env.order_id).await.map_err(StoreError::from)?;
+    let known = find(conn, &env.order_id).await?;
     match known {
         Some(o) if o.settled_at.is_some() => Ok(()),
         Some(_) => Err(HandleError::reject(format!(
@@ -185,10 +182,9 @@ pub async fn view(
 ) -> Result<actix_web::HttpResponse, returns_web::Problem> {
     let id = path.into_inner();
     returns_web::check_id("order_id", &id)?;
-    let mut conn = ctx.pool.get().await.map_err(crate::http::db_error)?;
+    let mut conn = ctx.conn().await?;
     let o = find(&mut conn, &id)
-        .await
-        .map_err(crate::http::db_error)?
+        .await?
         .ok_or_else(|| returns_web::Problem::not_found("order"))?;
     let awaits_payment = o.awaits_payment(ctx.clock.now());
     Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({

@@ -1,11 +1,10 @@
 //! MP-1, MP-2: the worry-free programme's registry. `POST /merchants/{id}/programme` joins or
 //! leaves; AUTO-1 reads membership from here when it decides.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_domain::programme::{self, Membership};
 use returns_runtime::AppContext;
@@ -84,22 +83,18 @@ pub async fn change(
     };
     let now = ctx.clock.now();
     let policy = ctx.settings.policy.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let m = merchant.clone();
-    let result = (*conn)
-        .transaction::<Result<&'static str, String>, diesel::result::Error, _>(async move |conn| {
+    let status = ctx
+        .write(async move |conn| {
             let current = membership(conn, &m).await?;
             let (member, answer) = match req.action {
                 Action::Join => {
-                    if let Err(why) = programme::may_join(current.as_ref(), now, &policy) {
-                        return Ok(Err(why));
-                    }
+                    programme::may_join(current.as_ref(), now, &policy)
+                        .map_err(Problem::conflict)?;
                     (true, "member")
                 }
                 Action::Leave => {
-                    if let Err(why) = programme::may_leave(current.as_ref()) {
-                        return Ok(Err(why));
-                    }
+                    programme::may_leave(current.as_ref()).map_err(Problem::conflict)?;
                     (false, "left")
                 }
             };
@@ -136,16 +131,12 @@ pub async fn change(
                     .execute(conn)
                     .await?;
             }
-            Ok(Ok(answer))
+            Ok(answer)
         })
-        .await
-        .map_err(db_error)?;
-    match result {
-        Ok(status) => {
-            tracing::info!(merchant = %merchant, status, "programme membership changed (MP-1)");
-            Ok(HttpResponse::Ok()
-                .json(serde_json::json!({ "merchant_id": merchant, "programme": status })))
-        }
-        Err(why) => Err(Problem::conflict(why)),
-    }
+        .await?;
+    tracing::info!(merchant = %merchant, status, "programme membership changed (MP-1)");
+    Ok(
+        HttpResponse::Ok()
+            .json(serde_json::json!({ "merchant_id": merchant, "programme": status })),
+    )
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_domain::CityCode;
 use returns_events::payloads::ReturnAddress;
@@ -13,7 +13,6 @@ use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::http::db_error;
 use crate::schema::merchant_return_addresses as mra;
 
 /// The city key of the warehouse: the address for every city without its own.
@@ -173,21 +172,18 @@ pub async fn put(
     }
     let now = ctx.clock.now();
     let merchant = caller.id;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let m = merchant.clone();
-    (*conn)
-        .transaction::<(), diesel::result::Error, _>(async move |conn| {
-            diesel::delete(mra::table.filter(mra::merchant_id.eq(&m)))
-                .execute(conn)
-                .await?;
-            keep(conn, &m, WAREHOUSE, &warehouse, now).await?;
-            for (serves, a) in &cities {
-                keep(conn, &m, serves, a, now).await?;
-            }
-            Ok(())
-        })
-        .await
-        .map_err(db_error)?;
+    ctx.write(async move |conn| {
+        diesel::delete(mra::table.filter(mra::merchant_id.eq(&m)))
+            .execute(conn)
+            .await?;
+        keep(conn, &m, WAREHOUSE, &warehouse, now).await?;
+        for (serves, a) in &cities {
+            keep(conn, &m, serves, a, now).await?;
+        }
+        Ok(())
+    })
+    .await?;
     list_of(&ctx, merchant).await
 }
 
@@ -201,14 +197,13 @@ pub async fn get(
 }
 
 async fn list_of(ctx: &AppContext, merchant: String) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let rows: Vec<Row> = mra::table
         .filter(mra::merchant_id.eq(&merchant))
         .order(mra::city.asc())
         .select(columns())
         .load(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     let mut warehouse = None;
     let mut cities = Vec::new();
     for row in rows {

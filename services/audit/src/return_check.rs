@@ -2,9 +2,7 @@
 //! and evidence, announced so that payment holds the refund and the buyer may ask customer
 //! service to intervene (AS-2), whose ruling is taken at the CS desk.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
-use diesel_async::AsyncConnection;
 use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::RuleId;
@@ -25,13 +23,6 @@ struct CheckRequest {
     reason: String,
     #[serde(default)]
     evidence: Vec<String>,
-}
-
-enum Outcome {
-    Passed,
-    Failed(Vec<&'static str>),
-    NotFound,
-    Conflict(String),
 }
 
 /// `POST /merchant/cases/{id}/return-check`.
@@ -64,27 +55,23 @@ pub async fn check(
     }
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(row) = store::find_for_update(conn, id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
+    let done = ctx
+        .write(async move |conn| {
+            let row = store::find_for_update(conn, id)
+                .await?
+                .ok_or_else(|| Problem::not_found("case"))?;
             if row.merchant_id != merchant.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("case"));
             }
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
             if row.status != "approved" {
-                return Ok(Outcome::Conflict(format!(
+                return Err(Problem::conflict(format!(
                     "the request is {}; only an approved return's goods are checked",
                     row.status
                 )));
             }
             if failed.is_empty() {
-                return Ok(Outcome::Passed);
+                return Ok(failed);
             }
             store::record_later_decision(
                 conn,
@@ -95,8 +82,7 @@ pub async fn check(
                 "merchant",
                 now,
             )
-            .await
-            .map_err(returns_store::StoreError::from)?;
+            .await?;
             let case = CaseRef {
                 case_id: id,
                 city: &row.city,
@@ -114,20 +100,12 @@ pub async fn check(
                 },
             )?;
             stage(conn, &cities, &[ev]).await?;
-            Ok(Outcome::Failed(failed))
+            Ok(failed)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Passed => {
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "check": "passed" })))
-        }
-        Outcome::Failed(f) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok()
-                .json(serde_json::json!({ "case_id": id, "check": "failed", "failed": f, "rule": "RV-3" })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(if done.is_empty() {
+        serde_json::json!({ "case_id": id, "check": "passed" })
+    } else {
+        serde_json::json!({ "case_id": id, "check": "failed", "failed": done, "rule": "RV-3" })
+    }))
 }

@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use futures::future::BoxFuture;
-use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_bus::{HandleError, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::CaseOpened;
 use returns_store::timers::Timer;
@@ -15,62 +14,55 @@ use crate::store;
 /// The `timers.kind` of the merchant's review deadline.
 pub const KIND: &str = "rv1_merchant_review";
 
-pub struct ReviewDeadline;
-
-impl TimerHandler for ReviewDeadline {
-    fn fire<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        timer: &'a Timer,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-        Box::pin(async move {
-            let Some(row) = store::find_for_update(conn, timer.case_id).await? else {
-                return Err(HandleError::reject(format!(
-                    "no decision for case {}",
-                    timer.case_id
-                )));
-            };
-            if row.status != "awaiting_merchant" {
-                // The merchant decided in time.
-                return Ok(Vec::new());
-            }
-            let opened: CaseOpened =
-                serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
-            // RV-1 for requests, CARE-3 for care orders: silence past the deadline approves.
-            let rule = if opened.facts.care.is_some() {
-                RuleId::Care3
-            } else {
-                RuleId::Rv1
-            };
-            // Rounded: the stored deadline carries microseconds, the event nanoseconds.
-            let hours = ((timer.due_at - opened.facts.requested_at).num_seconds() + 1800) / 3600;
-            let reason = format!(
-                "The merchant did not decide within {hours} hours; the request is approved automatically."
-            );
-            let case = CaseRef {
-                case_id: row.case_id,
-                city: &row.city,
-                shard: &row.shard,
-            };
-            let out =
-                decide::approved_event(conn, &case, &opened, rule, &reason, "system", false, now)
-                    .await?;
-            store::record_later_decision(
-                conn,
-                row.case_id,
-                "approved",
-                rule.as_str(),
-                &reason,
-                "system",
-                now,
-            )
-            .await?;
-            tracing::info!(
-                rule = rule.as_str(),
-                "approved after the merchant's deadline"
-            );
-            Ok(vec![out])
-        })
+/// RV-1 / CARE-3: the merchant's review deadline passed.
+pub async fn passed(
+    conn: &mut AsyncPgConnection,
+    timer: &Timer,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let Some(row) = store::find_for_update(conn, timer.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "no decision for case {}",
+            timer.case_id
+        )));
+    };
+    if row.status != "awaiting_merchant" {
+        // The merchant decided in time.
+        return Ok(Vec::new());
     }
+    let opened: CaseOpened =
+        serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
+    // RV-1 for requests, CARE-3 for care orders: silence past the deadline approves.
+    let rule = if opened.facts.care.is_some() {
+        RuleId::Care3
+    } else {
+        RuleId::Rv1
+    };
+    // Rounded: the stored deadline carries microseconds, the event nanoseconds.
+    let hours = ((timer.due_at - opened.facts.requested_at).num_seconds() + 1800) / 3600;
+    let reason = format!(
+        "The merchant did not decide within {hours} hours; the request is approved automatically."
+    );
+    let case = CaseRef {
+        case_id: row.case_id,
+        city: &row.city,
+        shard: &row.shard,
+    };
+    let out =
+        decide::approved_event(conn, &case, &opened, rule, &reason, "system", false, now).await?;
+    store::record_later_decision(
+        conn,
+        row.case_id,
+        "approved",
+        rule.as_str(),
+        &reason,
+        "system",
+        now,
+    )
+    .await?;
+    tracing::info!(
+        rule = rule.as_str(),
+        "approved after the merchant's deadline"
+    );
+    Ok(vec![out])
 }

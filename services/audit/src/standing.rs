@@ -4,7 +4,6 @@
 //! joined to the merchant of each case by audit's own decisions. Each event is applied once
 //! (the consumer's inbox).
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -187,10 +186,8 @@ async fn of_path(
 }
 
 async fn view(ctx: web::Data<AppContext>, merchant: String) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let member = crate::programme::membership(&mut conn, &merchant)
-        .await
-        .map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
+    let member = crate::programme::membership(&mut conn, &merchant).await?;
     let row: Option<(i32, i64, i64, i64, i64, i64)> = ms::table
         .find(&merchant)
         .select((
@@ -203,8 +200,7 @@ async fn view(ctx: web::Data<AppContext>, merchant: String) -> Result<HttpRespon
         ))
         .first(&mut conn)
         .await
-        .optional()
-        .map_err(db_error)?;
+        .optional()?;
     if member.is_none() && row.is_none() {
         return Err(Problem::not_found("merchant"));
     }

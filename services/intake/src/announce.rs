@@ -40,7 +40,6 @@ pub async fn announce<E: Event>(
             at: now,
         },
     )
-    .await
-    .map_err(returns_store::StoreError::from)?;
+    .await?;
     stage(conn, &app.cities, &[ev]).await
 }

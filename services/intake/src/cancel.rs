@@ -3,7 +3,6 @@
 //! `case.cancelled`, which closes the case, or `case.cancel_refused`, which the timeline shows.
 
 use actix_web::{HttpResponse, web};
-use diesel_async::AsyncConnection;
 use returns_auth::{As, Buyer};
 use returns_domain::CaseStatus;
 use returns_events::payloads::CancelRequested;
@@ -11,15 +10,8 @@ use returns_runtime::{AppContext, RootSpan};
 use returns_web::Problem;
 
 use crate::announce::announce;
-use crate::http::db_error;
 use crate::store;
 use crate::timeline::Entry;
-
-enum Outcome {
-    Asked,
-    NotFound,
-    Decided(String),
-}
 
 #[utoipa::path(post, path = "/buyer/cases/{id}/cancel", tag = "buyer",
     params(("id" = String, Path, description = "The case's id")),
@@ -33,40 +25,27 @@ pub async fn cancel(
     let id = returns_web::path_uuid(&path, "case")?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(case) = store::own_case_for_update(conn, id, |c| c.buyer_id == buyer.id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
-            returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
-            let open = [CaseStatus::Requested, CaseStatus::AwaitingMerchant];
-            if !open.iter().any(|s| s.as_str() == case.status) {
-                return Ok(Outcome::Decided(case.status));
-            }
-            let line = Entry {
-                status: None,
-                rule: None,
-                reason: "You asked to withdraw the request.".to_owned(),
-            };
-            let asked = CancelRequested { requested_at: now };
-            announce(conn, &app, &case, now, &asked, line).await?;
-            Ok(Outcome::Asked)
-        })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Asked => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Accepted()
-                .json(serde_json::json!({ "case_id": id, "cancel": "requested" })))
+    ctx.write(async move |conn| {
+        let case = store::own_case_for_update(conn, id, |c| c.buyer_id == buyer.id)
+            .await?
+            .ok_or_else(|| Problem::not_found("case"))?;
+        returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
+        let open = [CaseStatus::Requested, CaseStatus::AwaitingMerchant];
+        if !open.iter().any(|s| s.as_str() == case.status) {
+            return Err(Problem::conflict(format!(
+                "the case is {}; a request is withdrawn before it is decided",
+                case.status
+            )));
         }
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Decided(s) => Err(Problem::conflict(format!(
-            "the case is {s}; a request is withdrawn before it is decided"
-        ))),
-    }
+        let line = Entry {
+            status: None,
+            rule: None,
+            reason: "You asked to withdraw the request.".to_owned(),
+        };
+        let asked = CancelRequested { requested_at: now };
+        announce(conn, &app, &case, now, &asked, line).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "case_id": id, "cancel": "requested" })))
 }

@@ -3,10 +3,9 @@
 //! while the order is open, used when the service is performed and released when review
 //! rejects it or inspection fails (CARE-8), and the buyer's rating afterwards (CARE-7).
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer};
 use returns_bus::{Outgoing, stage};
 use returns_domain::care::{self, CareService, CareStep, ServiceCard};
@@ -21,11 +20,11 @@ use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::http::enum_str;
 use crate::request::check_id;
 use crate::schema::{cases, service_cards};
 use crate::service_cards::card_for_update;
 use crate::store::{self, CaseRow, NewTimelineRow};
+use returns_domain::to_wire;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -73,12 +72,6 @@ fn card_source(r: &CareOrderRequest) -> Result<crate::service_cards::CardSource,
     }
 }
 
-enum Opened {
-    Case(Uuid),
-    NotFound,
-    Refused(&'static str, String),
-}
-
 /// `POST /buyer/care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
 #[utoipa::path(post, path = "/buyer/care-orders", tag = "buyer", request_body = CareOrderRequest, responses((status = 201, description = "The care order, opened", body = serde_json::Value)))]
 pub async fn open(
@@ -90,7 +83,7 @@ pub async fn open(
     let r: CareOrderRequest = parse_json(&body)?;
     let buyer_id = buyer.id;
     let source = card_source(&r)?;
-    let city = CityCode::parse(&r.city).map_err(|e| Problem::invalid(e.field, e.message))?;
+    let city = CityCode::parse(&r.city)?;
     let address = crate::request::check_address(&r.pickup_address, "pickup_address")?;
     let missing = care::missing_evidence(r.service, &r.evidence, &ctx.settings.policy);
     if !missing.is_empty() {
@@ -105,26 +98,17 @@ pub async fn open(
     let now = ctx.clock.now();
     let shard = ctx.cities.shard_of(city.as_str()).to_owned();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let stars = store::rating_of(&mut conn, &buyer_id)
-        .await
-        .map_err(db_error)?
-        .unwrap_or(1);
-    let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
-    let outcome = (*conn)
-        .transaction::<Opened, returns_bus::BusError, _>(async move |conn| {
-            let Some(card_id) = crate::service_cards::card_id_of(conn, &buyer_id, &source)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Opened::NotFound);
-            };
-            let Some(card) = card_for_update(conn, &card_id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Opened::NotFound);
-            };
+    let mut conn = ctx.conn().await?;
+    let stars = store::rating_of(&mut conn, &buyer_id).await?.unwrap_or(1);
+    let rating = Rating::new(stars)?;
+    drop(conn);
+    let id = ctx
+        .write(async move |conn| {
+            let no_card = || Problem::not_found("service card");
+            let card_id = crate::service_cards::card_id_of(conn, &buyer_id, &source)
+                .await?
+                .ok_or_else(no_card)?;
+            let card = card_for_update(conn, &card_id).await?.ok_or_else(no_card)?;
             let (
                 buyer,
                 merchant,
@@ -141,7 +125,7 @@ pub async fn open(
             ) = card;
             // Someone else's card answers exactly like a missing one.
             if buyer != buyer_id {
-                return Ok(Opened::NotFound);
+                return Err(no_card());
             }
             let sc = ServiceCard {
                 services: serde_json::from_value(services)?,
@@ -150,9 +134,8 @@ pub async fn open(
                 services_used: used,
                 services_reserved: reserved,
             };
-            if let Err((field, why)) = care::may_open(&sc, r.service, now) {
-                return Ok(Opened::Refused(field, why));
-            }
+            care::may_open(&sc, r.service, now)
+                .map_err(|(field, why)| Problem::invalid(field, why))?;
             let id = Uuid::now_v7();
             returns_runtime::tag_case(&root, &id, city.as_str(), &shard);
             let facts = CaseFacts {
@@ -191,10 +174,10 @@ pub async fn open(
                 buyer_id: facts.buyer_id.clone(),
                 merchant_id: merchant,
                 order_line_id: line,
-                kind: enum_str(&CaseKind::Care),
-                reason: enum_str(&facts.reason),
-                category: enum_str(&facts.category),
-                size_class: enum_str(&facts.size_class),
+                kind: to_wire(&CaseKind::Care),
+                reason: to_wire(&facts.reason),
+                category: to_wire(&facts.category),
+                size_class: to_wire(&facts.size_class),
                 city: city.to_string(),
                 shard: shard.clone(),
                 paid_amount_fen: value,
@@ -207,7 +190,7 @@ pub async fn open(
                 status: CaseStatus::Requested.as_str().to_owned(),
                 status_rank: 0,
                 updated_at: now,
-                remedy: enum_str(&Remedy::Repair),
+                remedy: to_wire(&Remedy::Repair),
                 completed_at: None,
                 intervention_requested_by: None,
                 intervention_requested_at: None,
@@ -220,15 +203,12 @@ pub async fn open(
                 order_id,
                 return_address: None,
             };
-            store::insert_case(conn, &row)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+            store::insert_case(conn, &row).await?;
             // CARE-8: held, not used, until the service is performed.
             diesel::update(service_cards::table.find(&card_id))
                 .set(service_cards::services_reserved.eq(service_cards::services_reserved + 1))
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             let opened = Envelope::new(
                 Uuid::now_v7(),
                 id,
@@ -241,9 +221,7 @@ pub async fn open(
                     door_pickup: true,
                 },
             )?;
-            crate::contacts::keep(conn, id, &address)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+            crate::contacts::keep(conn, id, &address).await?;
             store::add_timeline(
                 conn,
                 &NewTimelineRow {
@@ -259,23 +237,14 @@ pub async fn open(
                     at: now,
                 },
             )
-            .await
-            .map_err(returns_store::StoreError::from)?;
+            .await?;
             stage(conn, &app.cities, &[Outgoing::new(topics::CASES, opened)]).await?;
-            Ok(Opened::Case(id))
+            Ok(id)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Opened::Case(id) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Created()
-                .insert_header(("Location", format!("/cases/{id}")))
-                .json(serde_json::json!({ "case_id": id, "status": "requested" })))
-        }
-        Opened::NotFound => Err(Problem::not_found("service card")),
-        Opened::Refused(field, why) => Err(Problem::invalid(field, why)),
-    }
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/cases/{id}")))
+        .json(serde_json::json!({ "case_id": id, "status": "requested" })))
 }
 
 /// CARE-8: how a care order's event changes its card: the held service is used when the
@@ -358,10 +327,9 @@ pub async fn rate(
     if req.comment.len() > 1000 {
         return Err(Problem::invalid("comment", "at most 1000 characters"));
     }
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let case = store::case_by_id(&mut conn, id)
-        .await
-        .map_err(db_error)?
+        .await?
         .filter(|c| c.buyer_id == buyer.id && c.kind == "care")
         .ok_or_else(|| Problem::not_found("care order"))?;
     if case.care_outcome.as_deref() != Some("serviced") || case.status != "closed" {
@@ -375,8 +343,7 @@ pub async fn rate(
             cases::rating_comment.eq(&req.comment),
         ))
         .execute(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     if n == 0 {
         return Err(Problem::conflict("the service was already rated"));
     }

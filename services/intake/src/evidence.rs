@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
 use returns_domain::CaseStatus;
 use returns_domain::guarantee::Evidence;
@@ -12,7 +12,6 @@ use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::http::db_error;
 use crate::schema::cases;
 use crate::store::{self, NewTimelineRow};
 
@@ -24,13 +23,6 @@ const MOST: usize = 20;
 pub struct AddEvidence {
     /// 1 to 10 references, each a kind (1-60 characters) and a ref (1-300 characters).
     evidence: Vec<Evidence>,
-}
-
-enum Outcome {
-    Added(serde_json::Value),
-    NotFound,
-    Closed(String),
-    TooMany(usize),
 }
 
 #[utoipa::path(post, path = "/buyer/cases/{id}/evidence", tag = "buyer", request_body = AddEvidence,
@@ -60,21 +52,27 @@ pub async fn add(
         ));
     }
     let now = ctx.clock.now();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, diesel::result::Error, _>(async move |conn| {
+    let evidence = ctx
+        .write(async move |conn| {
             let owns = |c: &store::CaseRow| c.buyer_id == buyer.id;
-            let Some(case) = store::own_case_for_update(conn, id, owns).await? else {
-                return Ok(Outcome::NotFound);
-            };
+            let case = store::own_case_for_update(conn, id, owns)
+                .await?
+                .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
             if case.status == CaseStatus::Closed.as_str() {
-                return Ok(Outcome::Closed(case.status));
+                return Err(Problem::conflict(format!(
+                    "the case is {}; evidence is added to an open case",
+                    case.status
+                )));
             }
             let mut all: Vec<Evidence> =
                 serde_json::from_value(case.evidence.clone()).unwrap_or_default();
             if all.len() + req.evidence.len() > MOST {
-                return Ok(Outcome::TooMany(MOST.saturating_sub(all.len())));
+                let left = MOST.saturating_sub(all.len());
+                return Err(Problem::invalid(
+                    "evidence",
+                    format!("a case holds at most {MOST} references; {left} more can be added"),
+                ));
             }
             all.extend(req.evidence.iter().cloned());
             let value = serde_json::to_value(&all).unwrap_or_default();
@@ -98,21 +96,8 @@ pub async fn add(
                 },
             )
             .await?;
-            Ok(Outcome::Added(value))
+            Ok(value)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Added(evidence) => {
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "evidence": evidence })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Closed(s) => Err(Problem::conflict(format!(
-            "the case is {s}; evidence is added to an open case"
-        ))),
-        Outcome::TooMany(left) => Err(Problem::invalid(
-            "evidence",
-            format!("a case holds at most {MOST} references; {left} more can be added"),
-        )),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "evidence": evidence })))
 }

@@ -3,13 +3,11 @@
 //! database (it tells the buyer once); the request goes to audit's CS desk over the cases topic.
 
 use crate::announce::announce;
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use futures::future::BoxFuture;
+use diesel_async::AsyncPgConnection;
 use returns_auth::{As, Buyer, Merchant};
-use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_bus::{HandleError, Outgoing};
 use returns_domain::machine;
 use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
 use returns_events::Event;
@@ -45,50 +43,41 @@ pub async fn start_wait(
     returns_store::timers::schedule(conn, &timer).await
 }
 
-pub struct InterventionOpens {
-    pub ctx: AppContext,
-}
-
-impl TimerHandler for InterventionOpens {
-    fn fire<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        timer: &'a Timer,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-        Box::pin(async move {
-            let Some(case) = store::case_for_update(conn, timer.case_id).await? else {
-                return Err(HandleError::reject(format!(
-                    "case {} is unknown to intake",
-                    timer.case_id
-                )));
-            };
-            if case.status == CaseStatus::Closed.as_str()
-                || case.intervention_requested_at.is_some()
-            {
-                // Settled, or someone already asked.
-                return Ok(Vec::new());
-            }
-            store::add_timeline(
-                conn,
-                &NewTimelineRow {
-                    case_id: case.id,
-                    event_id: Uuid::now_v7(),
-                    event_type: "intervention.open".to_owned(),
-                    status: None,
-                    rule_id: Some(RuleId::As2.as_str().to_owned()),
-                    reason: format!(
-                        "{} hours have passed without a settlement: you or the merchant may now ask customer service to intervene.",
-                        self.ctx.settings.policy.intervention_after_hours
-                    ),
-                    at: timer.due_at,
-                },
-            )
-            .await?;
-            tracing::info!(case_id = %case.id, rule = RuleId::As2.as_str(), at = %now, "intervention opened");
-            Ok(Vec::new())
-        })
+/// AS-2's wait ran out: the buyer and the merchant may now ask customer service.
+pub async fn opens(
+    ctx: &AppContext,
+    conn: &mut AsyncPgConnection,
+    timer: &Timer,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let Some(case) = store::case_for_update(conn, timer.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "case {} is unknown to intake",
+            timer.case_id
+        )));
+    };
+    if case.status == CaseStatus::Closed.as_str() || case.intervention_requested_at.is_some() {
+        // Settled, or someone already asked.
+        return Ok(Vec::new());
     }
+    store::add_timeline(
+        conn,
+        &NewTimelineRow {
+            case_id: case.id,
+            event_id: Uuid::now_v7(),
+            event_type: "intervention.open".to_owned(),
+            status: None,
+            rule_id: Some(RuleId::As2.as_str().to_owned()),
+            reason: format!(
+                "{} hours have passed without a settlement: you or the merchant may now ask customer service to intervene.",
+                ctx.settings.policy.intervention_after_hours
+            ),
+            at: timer.due_at,
+        },
+    )
+    .await?;
+    tracing::info!(case_id = %case.id, rule = RuleId::As2.as_str(), at = %now, "intervention opened");
+    Ok(Vec::new())
 }
 
 enum Party {
@@ -101,13 +90,6 @@ enum Party {
 struct InterventionRequest {
     #[serde(default)]
     note: String,
-}
-
-enum Outcome {
-    Asked,
-    AlreadyAsked(String),
-    NotFound,
-    Refused(String),
 }
 
 /// `POST /buyer/cases/{id}/intervention`: the buyer asks customer service (AS-2).
@@ -149,9 +131,8 @@ async fn request(
     }
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+    let asked_before = ctx
+        .write(async move |conn| {
             let by = match party {
                 Party::Buyer => "buyer",
                 Party::Merchant => "merchant",
@@ -160,39 +141,34 @@ async fn request(
                 Party::Buyer => c.buyer_id == party_id,
                 Party::Merchant => c.merchant_id == party_id,
             };
-            let Some(case) = store::own_case_for_update(conn, id, owns)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
+            let case = store::own_case_for_update(conn, id, owns)
+                .await?
+                .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
             if let Some(who) = case.intervention_requested_by {
-                return Ok(Outcome::AlreadyAsked(who));
+                return Ok(Some(who));
             }
             // RV-3: a failed return check may be escalated at once, whatever the kind.
             let check_failed = store::has_event(conn, id, ReturnCheckFailed::TYPE)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             if case.kind != "after_sales" && !check_failed {
-                return Ok(Outcome::Refused(
-                    "AS-2: customer service intervenes in after-sales (K-4) cases and failed return checks (RV-3)".to_owned(),
+                return Err(Problem::conflict(
+                    "AS-2: customer service intervenes in after-sales (K-4) cases and failed return checks (RV-3)",
                 ));
             }
             if case.status == CaseStatus::Closed.as_str() {
-                return Ok(Outcome::Refused("the case is closed".to_owned()));
+                return Err(Problem::conflict("the case is closed"));
             }
             let opens = after_sales::intervention_opens_at(case.requested_at, &app.settings.policy);
             if now < opens && !check_failed {
-                return Ok(Outcome::Refused(format!(
+                return Err(Problem::conflict(format!(
                     "AS-2: customer service can be asked from {} ({} hours after the request)",
                     opens.to_rfc3339(),
                     app.settings.policy.intervention_after_hours
                 )));
             }
             store::record_intervention(conn, id, by, now)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             // K-4: the case moves on its own kind's machine (a return under RV-3 stays put).
             let kind = CaseKind::parse(&case.kind).unwrap_or(CaseKind::AfterSales);
             let from = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Requested);
@@ -200,8 +176,7 @@ async fn request(
             if let Some(t) = moved {
                 let rank = machine::rank(kind, t).unwrap_or_default();
                 store::set_status(conn, id, t, rank, now)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
+                    .await?;
             }
             let asked = InterventionRequested {
                 rule: RuleId::As2,
@@ -215,20 +190,14 @@ async fn request(
                 reason: format!("The {by} asked customer service to intervene."),
             };
             announce(conn, &app, &case, now, &asked, line).await?;
-            Ok(Outcome::Asked)
+            Ok(None)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Asked => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Accepted()
-                .json(serde_json::json!({ "case_id": id, "intervention": "requested" })))
-        }
-        Outcome::AlreadyAsked(by) => Ok(HttpResponse::Ok().json(
+        .await?;
+    Ok(match asked_before {
+        None => HttpResponse::Accepted()
+            .json(serde_json::json!({ "case_id": id, "intervention": "requested" })),
+        Some(by) => HttpResponse::Ok().json(
             serde_json::json!({ "case_id": id, "intervention": "requested", "requested_by": by }),
-        )),
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Refused(m) => Err(Problem::conflict(m)),
-    }
+        ),
+    })
 }

@@ -3,11 +3,12 @@
 mod announce;
 mod cancel;
 mod care;
+mod cases;
 mod contacts;
 mod evidence;
-mod handler;
-mod http;
 mod intervention;
+mod on_event;
+mod on_timer;
 mod open_case;
 mod openapi;
 mod opening;
@@ -16,20 +17,20 @@ mod order_feed;
 mod order_routes;
 mod order_shipped;
 mod order_store;
+mod policies;
 mod products;
+mod ratings;
 mod report;
 mod request;
 mod return_to;
+mod routes;
 mod schema;
 mod service_cards;
 mod store;
 mod timeline;
 
-use std::sync::Arc;
-
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -48,22 +49,23 @@ impl Service for Intake {
         ]
     }
 
-    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
-        Arc::new(handler::IntakeHandler { ctx: ctx.clone() })
+    type Events = on_event::OnEvent;
+    type Timers = on_timer::OnTimer;
+
+    fn handler(ctx: &AppContext) -> Self::Events {
+        on_event::OnEvent { ctx: ctx.clone() }
     }
 
     fn routes(cfg: &mut web::ServiceConfig) {
-        http::routes(cfg);
+        routes::routes(cfg);
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
         <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
-    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(intervention::InterventionOpens {
-            ctx: ctx.clone(),
-        }))
+    fn timers(ctx: &AppContext) -> Self::Timers {
+        on_timer::OnTimer { ctx: ctx.clone() }
     }
 }
 

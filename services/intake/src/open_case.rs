@@ -4,9 +4,9 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use returns_auth::{As, Buyer};
-use returns_bus::{BusError, Outgoing, stage};
+use returns_bus::{Outgoing, stage};
 use returns_domain::{CaseKind, CaseStatus, Rating, Remedy};
 use returns_events::payloads::{CaseFacts, CaseOpened};
 use returns_events::{Envelope, topics};
@@ -15,41 +15,11 @@ use returns_web::{Problem, parse_json};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::http::{db_error, enum_str};
 use crate::opening::{Opening, open_on};
 use crate::order_store::{self, CaseLineRow, OrderRow};
 use crate::request::{Checked, OpenCaseRequest};
 use crate::store::{self, CaseRow, NewTimelineRow};
-
-/// A request refused inside the transaction (rolled back), or the store failing.
-enum Refusal {
-    Problem(Problem),
-    Bus(BusError),
-}
-
-impl From<diesel::result::Error> for Refusal {
-    fn from(e: diesel::result::Error) -> Self {
-        Refusal::Bus(BusError::Query(e))
-    }
-}
-
-impl From<returns_store::StoreError> for Refusal {
-    fn from(e: returns_store::StoreError) -> Self {
-        Refusal::Bus(BusError::Store(e))
-    }
-}
-
-impl From<BusError> for Refusal {
-    fn from(e: BusError) -> Self {
-        Refusal::Bus(e)
-    }
-}
-
-impl From<Problem> for Refusal {
-    fn from(p: Problem) -> Self {
-        Refusal::Problem(p)
-    }
-}
+use returns_domain::to_wire;
 
 #[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
 pub async fn open_case(
@@ -63,35 +33,24 @@ pub async fn open_case(
     let case_id = Uuid::now_v7();
     let span = tracing::info_span!("intake.open_case", case_id = %case_id, city = tracing::field::Empty, shard = tracing::field::Empty);
     async {
-        let mut conn = ctx.pool.get().await.map_err(db_error)?;
+        let mut conn = ctx.conn().await?;
         // CR-1 / CR-3: the rating on file now is the one the case keeps; a buyer the rating
         // job has not rated yet has no privileges (1 star).
-        let stars = store::rating_of(&mut conn, &buyer.id)
-            .await
-            .map_err(db_error)?
-            .unwrap_or(1);
-        let rating = Rating::new(stars).map_err(|e| Problem::invalid(e.field, e.message))?;
+        let stars = store::rating_of(&mut conn, &buyer.id).await?.unwrap_or(1);
+        let rating = Rating::new(stars)?;
         let app = ctx.get_ref().clone();
-        let relay = ctx.relay.clone();
         let (root, buyer_id) = (&root, buyer.id.clone());
-        let result = (*conn)
-            .transaction::<(), Refusal, _>(async move |conn| {
-                let ask = Ask {
-                    r: &r,
-                    checked: &checked,
-                    case_id,
-                    buyer_id,
-                    rating,
-                };
-                open_in(conn, &app, root, ask).await
-            })
-            .await;
-        match result {
-            Ok(()) => {}
-            Err(Refusal::Problem(p)) => return Err(p),
-            Err(Refusal::Bus(e)) => return Err(db_error(e)),
-        }
-        relay.wake();
+        ctx.write(async move |conn| {
+            let ask = Ask {
+                r: &r,
+                checked: &checked,
+                case_id,
+                buyer_id,
+                rating,
+            };
+            open_in(conn, &app, root, ask).await
+        })
+        .await?;
         tracing::info!("case opened");
         Ok(HttpResponse::Created()
             .insert_header(("Location", format!("/buyer/cases/{case_id}")))
@@ -119,7 +78,7 @@ async fn open_in(
     app: &AppContext,
     root: &RootSpan,
     ask: Ask<'_>,
-) -> Result<(), Refusal> {
+) -> Result<(), Problem> {
     let now = app.clock.now();
     // Someone else's order answers exactly like a missing one (ORD-2).
     let order = order_store::order_for_update(conn, &ask.r.order_id)
@@ -154,8 +113,7 @@ async fn open_in(
             door_pickup: opening.door_pickup.is_some() || opening.delivery.is_some(),
             facts,
         },
-    )
-    .map_err(BusError::from)?;
+    )?;
     store::insert_case(conn, &row).await?;
     order_store::hold(conn, &held_rows(&ask, &order, &opening)).await?;
     store::add_timeline(conn, &first_line(&ask, &opened, now)).await?;
@@ -217,10 +175,10 @@ fn case_row(
         buyer_id: facts.buyer_id.clone(),
         merchant_id: facts.merchant_id.clone(),
         order_line_id: facts.order_line_id.clone(),
-        kind: enum_str(&facts.kind),
-        reason: enum_str(&facts.reason),
-        category: enum_str(&facts.category),
-        size_class: enum_str(&facts.size_class),
+        kind: to_wire(&facts.kind),
+        reason: to_wire(&facts.reason),
+        category: to_wire(&facts.category),
+        size_class: to_wire(&facts.size_class),
         city: o.city.to_string(),
         shard: shard.to_owned(),
         paid_amount_fen: o.value.0,
@@ -233,7 +191,7 @@ fn case_row(
         status: CaseStatus::Requested.as_str().to_owned(),
         status_rank: 0,
         updated_at: now,
-        remedy: enum_str(&facts.remedy),
+        remedy: to_wire(&facts.remedy),
         completed_at: o.completed_at,
         intervention_requested_by: None,
         intervention_requested_at: None,

@@ -1,8 +1,8 @@
 //! intake's routes as an OpenAPI document (the runtime completes and serves it).
 
 use crate::{
-    cancel, care, evidence, http, intervention, open_case, order_routes, products, report,
-    service_cards,
+    cancel, care, cases, evidence, intervention, open_case, order_routes, policies, products,
+    ratings, report, service_cards,
 };
 
 #[derive(utoipa::OpenApi)]
@@ -11,13 +11,13 @@ use crate::{
     order_routes::buyer_order,
     order_routes::import,
     order_routes::orders_by_state,
-    http::buyer_cases,
-    http::buyer_case,
-    http::merchant_case,
-    http::cs_case,
-    http::put_ratings,
-    http::policies,
-    http::cases_by_status,
+    cases::buyer_cases,
+    cases::buyer_case,
+    cases::merchant_case,
+    cases::cs_case,
+    ratings::put_ratings,
+    policies::policies,
+    cases::cases_by_status,
     cancel::cancel,
     evidence::add,
     intervention::by_buyer,

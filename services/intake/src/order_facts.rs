@@ -7,8 +7,8 @@ use returns_domain::{CityCode, Policy};
 use returns_events::orders::OrderPlaced;
 use returns_web::Problem;
 
-use crate::http::enum_str;
 use crate::order_store::{OrderLineRow, OrderRow};
+use returns_domain::to_wire;
 
 /// Why a placed order is refused: the field and what is allowed.
 fn refuse(field: &str, message: impl std::fmt::Display) -> String {
@@ -73,8 +73,8 @@ pub fn rows_of(
             order_id: order_id.to_owned(),
             line_id: l.line_id.clone(),
             product_id: l.product_id.clone(),
-            category: enum_str(&l.category),
-            size_class: enum_str(&l.size_class),
+            category: to_wire(&l.category),
+            size_class: to_wire(&l.size_class),
             quantity: l.quantity,
             amount_paid_fen: l.amount_paid_fen.0,
             position,

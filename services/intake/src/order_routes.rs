@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
 use returns_auth::{As, Buyer, Operator};
 use returns_domain::order::OrderState;
 use returns_events::orders::OrderPlaced;
@@ -11,7 +10,6 @@ use returns_runtime::AppContext;
 use returns_web::Problem;
 use serde::Deserialize;
 
-use crate::http::db_error;
 use crate::order_store::{self, OrderLineRow, OrderRow};
 
 /// `GET /buyer/orders/{id}`: the order as the platform holds it, each line with the units not
@@ -23,18 +21,13 @@ pub async fn buyer_order(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     returns_web::check_id("id", &path)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let order = order_store::order_by_id(&mut conn, &path)
-        .await
-        .map_err(db_error)?
+        .await?
         .filter(|o| o.buyer_id == buyer.id)
         .ok_or_else(|| Problem::not_found("order"))?;
-    let lines = order_store::lines_of(&mut conn, &order.order_id)
-        .await
-        .map_err(db_error)?;
-    let held = order_store::held_units(&mut conn, &order.order_id)
-        .await
-        .map_err(db_error)?;
+    let lines = order_store::lines_of(&mut conn, &order.order_id).await?;
+    let held = order_store::held_units(&mut conn, &order.order_id).await?;
     let lines: Vec<serde_json::Value> = lines
         .iter()
         .map(|l| {
@@ -173,17 +166,15 @@ pub async fn import(
             "at most 10000 orders per delivery",
         ));
     }
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let stored = (*conn)
-        .transaction::<usize, diesel::result::Error, _>(async move |conn| {
+    let stored = ctx
+        .write(async move |conn| {
             let mut n = 0;
             for (row, lines) in &orders {
                 n += usize::from(order_store::insert_order(conn, row, lines).await?);
             }
             Ok(n)
         })
-        .await
-        .map_err(db_error)?;
+        .await?;
     let total = text.lines().filter(|l| !l.trim().is_empty()).count();
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "stored": stored, "already_known": total - stored })))
@@ -195,10 +186,8 @@ pub async fn orders_by_state(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let rows = order_store::count_by_state(&mut conn)
-        .await
-        .map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
+    let rows = order_store::count_by_state(&mut conn).await?;
     let total: i64 = rows.iter().map(|(_, n)| n).sum();
     let by_state: serde_json::Map<String, serde_json::Value> =
         rows.into_iter().map(|(s, n)| (s, n.into())).collect();

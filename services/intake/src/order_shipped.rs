@@ -11,9 +11,9 @@ use returns_events::topics;
 use returns_runtime::AppContext;
 use uuid::Uuid;
 
-use crate::http::enum_str;
 use crate::order_store;
 use crate::schema::cases;
+use returns_domain::to_wire;
 
 /// One `case.order_shipped` per refund before shipment still open on the order.
 pub async fn convert_refunds(
@@ -24,7 +24,7 @@ pub async fn convert_refunds(
 ) -> Result<Vec<Outgoing>, HandleError> {
     let open: Vec<(Uuid, String, String)> = cases::table
         .filter(cases::order_id.eq(order_id))
-        .filter(cases::kind.eq(enum_str(&CaseKind::RefundOnly)))
+        .filter(cases::kind.eq(to_wire(&CaseKind::RefundOnly)))
         // A withdrawn request is closed; a rejected one is closing.
         .filter(cases::status.ne_all([CaseStatus::Closed.as_str(), CaseStatus::Rejected.as_str()]))
         .select((cases::id, cases::city, cases::shard))

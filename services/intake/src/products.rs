@@ -34,7 +34,7 @@ pub async fn services(
     let covered = match &q.city {
         None => None,
         Some(c) => {
-            let city = CityCode::parse(c).map_err(|e| Problem::invalid(e.field, e.message))?;
+            let city = CityCode::parse(c)?;
             Some(ctx.cities.is_covered(city.as_str()))
         }
     };

@@ -55,17 +55,12 @@ fn ms(a: &str, b: &str) -> String {
     format!("(extract(epoch FROM ({b} - {a})) * 1000)::float8")
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "operator report failed");
-    Problem::unavailable("the report could not be produced; retry shortly")
-}
-
 #[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "The operator's figures (OP)", body = serde_json::Value)))]
 pub async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(unavailable)?;
+    let mut conn = ctx.conn().await?;
     let cities_sql = format!(
         "{MOMENTS} SELECT city, count(*) AS cases, count(*) FILTER (WHERE auto) AS approved_at_once, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY {a}) AS approval_ms_p50, \
@@ -79,18 +74,12 @@ pub async fn operator_report(
         t = ms("tr", "paid"),
         r = ms("req", "paid"),
     );
-    let cities: Vec<CityFigures> = diesel::sql_query(cities_sql)
-        .load(&mut conn)
-        .await
-        .map_err(unavailable)?;
+    let cities: Vec<CityFigures> = diesel::sql_query(cities_sql).load(&mut conn).await?;
     let merchants_sql = format!(
         "{MOMENTS} SELECT merchant_id, count(paid) AS refunds, \
            avg(extract(epoch FROM (paid - req)) / 3600.0)::float8 AS average_request_to_refund_hours \
          FROM m WHERE paid IS NOT NULL GROUP BY merchant_id ORDER BY merchant_id"
     );
-    let merchants: Vec<MerchantFigures> = diesel::sql_query(merchants_sql)
-        .load(&mut conn)
-        .await
-        .map_err(unavailable)?;
+    let merchants: Vec<MerchantFigures> = diesel::sql_query(merchants_sql).load(&mut conn).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "cities": cities, "merchants": merchants })))
 }

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer, Merchant, Operator};
 use returns_domain::Category;
 use returns_domain::care::CareService;
@@ -13,10 +13,10 @@ use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::http::{db_error, enum_str};
 use crate::order_store::{self, OrderLineRow, OrderRow};
 use crate::request::check_id;
 use crate::schema::service_cards;
+use returns_domain::to_wire;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -91,7 +91,7 @@ fn sold_with(
                 format!("order {} has no line {}", c.order_id, c.order_line_id),
             )
         })?;
-    if line.category != enum_str(&Category::Luxury) {
+    if line.category != to_wire(&Category::Luxury) {
         return Err(Problem::invalid(
             format!("cards[{i}].order_line_id"),
             format!(
@@ -145,7 +145,7 @@ async fn store_card(
             service_cards::buyer_id.eq(&order.buyer_id),
             service_cards::merchant_id.eq(&order.merchant_id),
             service_cards::order_line_id.eq(&c.order_line_id),
-            service_cards::category.eq(enum_str(&Category::Luxury)),
+            service_cards::category.eq(to_wire(&Category::Luxury)),
             service_cards::services.eq(&services),
             service_cards::valid_until.eq(c.valid_until),
             service_cards::services_total.eq(c.services_total),
@@ -185,31 +185,23 @@ pub async fn import_cards(
         check_card(i, c)?;
     }
     let now = ctx.clock.now();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let n = import.cards.len();
-    (*conn)
-        .transaction::<Result<(), Problem>, diesel::result::Error, _>(async move |conn| {
-            // Every card's order first, so a bad one refuses the delivery before any is kept.
-            let mut sold = Vec::with_capacity(import.cards.len());
-            for (i, c) in import.cards.iter().enumerate() {
-                let order = order_store::order_by_id(conn, &c.order_id).await?;
-                let lines = order_store::lines_of(conn, &c.order_id).await?;
-                let found = match sold_with(i, c, order, &lines) {
-                    Ok(found) => found,
-                    Err(p) => return Ok(Err(p)),
-                };
-                if let Err(p) = same_line_as_before(conn, i, c).await? {
-                    return Ok(Err(p));
-                }
-                sold.push(found);
-            }
-            for (c, (order, value)) in import.cards.iter().zip(&sold) {
-                store_card(conn, c, order, *value, now).await?;
-            }
-            Ok(Ok(()))
-        })
-        .await
-        .map_err(db_error)??;
+    ctx.write(async move |conn| {
+        // Every card's order first, so a bad one refuses the delivery before any is kept.
+        let mut sold = Vec::with_capacity(import.cards.len());
+        for (i, c) in import.cards.iter().enumerate() {
+            let order = order_store::order_by_id(conn, &c.order_id).await?;
+            let lines = order_store::lines_of(conn, &c.order_id).await?;
+            let found = sold_with(i, c, order, &lines)?;
+            same_line_as_before(conn, i, c).await??;
+            sold.push(found);
+        }
+        for (c, (order, value)) in import.cards.iter().zip(&sold) {
+            store_card(conn, c, order, *value, now).await?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
 }
 
@@ -284,7 +276,7 @@ async fn view_card(
 ) -> Result<HttpResponse, Problem> {
     let id = path.into_inner();
     check_id("card_id", &id)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     type Card = (
         String,
         String,
@@ -307,8 +299,7 @@ async fn view_card(
         ))
         .first(&mut conn)
         .await
-        .optional()
-        .map_err(db_error)?;
+        .optional()?;
     let (buyer, _, services, valid_until, total, used, reserved) = row
         .filter(|(b, m, ..)| owns(b, m))
         .ok_or_else(|| Problem::not_found("service card"))?;

@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use futures::future::BoxFuture;
-use returns_bus::{HandleError, Outgoing, TimerHandler};
+use returns_bus::{HandleError, Outgoing};
 use returns_domain::pickup::{self, Unaccepted};
 use returns_domain::{Policy, RuleId, SizeClass};
 use returns_events::payloads::{PickupDispatched, PickupEscalated};
@@ -14,21 +13,14 @@ use returns_store::StoreError;
 use returns_store::timers::{self, Timer};
 use uuid::Uuid;
 
-use crate::events::pickup_event;
+use crate::events::{JobRef, pickup_event};
 use crate::store;
 
-const KIND_PREFIX: &str = "pk2_accept:";
+pub const KIND_PREFIX: &str = "pk2_accept:";
 
 /// One timer per company the job was offered to.
 fn kind(company: &str) -> String {
     format!("{KIND_PREFIX}{company}")
-}
-
-/// Which job a wait is about.
-pub struct JobRef<'a> {
-    pub case_id: Uuid,
-    pub city: &'a str,
-    pub shard: &'a str,
 }
 
 /// Starts PK-2's wait for `company`, in the caller's transaction.
@@ -98,71 +90,59 @@ pub async fn offer_to(
 
 /// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`, CARE-4 (pickup
 /// time confirmed) in `care_jobs.rs`.
-pub struct LogisticsDeadlines {
-    pub ctx: AppContext,
-}
-
-impl TimerHandler for LogisticsDeadlines {
-    fn fire<'a>(
-        &'a self,
-        conn: &'a mut AsyncPgConnection,
-        timer: &'a Timer,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-        if timer.kind == crate::arrival::KIND {
-            return crate::arrival::fire(&self.ctx, conn, timer, now);
+/// PK-2's wait for one company ran out: the next partner is offered the job, or customer
+/// service is asked (PK-9).
+pub async fn unaccepted(
+    ctx: &AppContext,
+    conn: &mut AsyncPgConnection,
+    timer: &Timer,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let Some(company) = timer.kind.strip_prefix(KIND_PREFIX) else {
+        return Err(HandleError::reject(format!(
+            "unknown timer kind {}",
+            timer.kind
+        )));
+    };
+    let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "no pickup job for case {}",
+            timer.case_id
+        )));
+    };
+    if job.status != "dispatched" || job.courier_company != company {
+        // Accepted in time, or already offered elsewhere.
+        return Ok(Vec::new());
+    }
+    let city = ctx.cities.city(&job.city);
+    let policy = &ctx.settings.policy;
+    let (case, ci, sh) = (job.case_id, job.city.as_str(), job.shard.as_str());
+    let minutes = policy.courier_accept_minutes;
+    match pickup::after_unaccepted(&city.couriers, company) {
+        Unaccepted::NextPartner(next) => {
+            tracing::info!(from = company, to = %next, rule = RuleId::Pk9.as_str(), "job offered to the next partner");
+            Ok(vec![offer_to(conn, ctx, &job, &next, now).await?])
         }
-        if timer.kind == crate::care_jobs::KIND {
-            return Box::pin(crate::care_jobs::fire(conn, timer, now));
+        Unaccepted::EscalateToCs => {
+            store::mark_escalated(conn, job.job_id).await?;
+            tracing::warn!(
+                rule = RuleId::Pk9.as_str(),
+                "no partner accepted; escalated to customer service"
+            );
+            Ok(vec![pickup_event(
+                case,
+                ci,
+                sh,
+                now,
+                &PickupEscalated {
+                    job_id: job.job_id,
+                    rule: RuleId::Pk9,
+                    reason: format!(
+                        "No partner courier accepted within {minutes} minutes; customer service will arrange your pickup."
+                    ),
+                    escalated_at: now,
+                },
+            )?])
         }
-        Box::pin(async move {
-            let Some(company) = timer.kind.strip_prefix(KIND_PREFIX) else {
-                return Err(HandleError::reject(format!(
-                    "unknown timer kind {}",
-                    timer.kind
-                )));
-            };
-            let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
-                return Err(HandleError::reject(format!(
-                    "no pickup job for case {}",
-                    timer.case_id
-                )));
-            };
-            if job.status != "dispatched" || job.courier_company != company {
-                // Accepted in time, or already offered elsewhere.
-                return Ok(Vec::new());
-            }
-            let city = self.ctx.cities.city(&job.city);
-            let policy = &self.ctx.settings.policy;
-            let (case, ci, sh) = (job.case_id, job.city.as_str(), job.shard.as_str());
-            let minutes = policy.courier_accept_minutes;
-            match pickup::after_unaccepted(&city.couriers, company) {
-                Unaccepted::NextPartner(next) => {
-                    tracing::info!(from = company, to = %next, rule = RuleId::Pk9.as_str(), "job offered to the next partner");
-                    Ok(vec![offer_to(conn, &self.ctx, &job, &next, now).await?])
-                }
-                Unaccepted::EscalateToCs => {
-                    store::mark_escalated(conn, job.job_id).await?;
-                    tracing::warn!(
-                        rule = RuleId::Pk9.as_str(),
-                        "no partner accepted; escalated to customer service"
-                    );
-                    Ok(vec![pickup_event(
-                        case,
-                        ci,
-                        sh,
-                        now,
-                        &PickupEscalated {
-                            job_id: job.job_id,
-                            rule: RuleId::Pk9,
-                            reason: format!(
-                                "No partner courier accepted within {minutes} minutes; customer service will arrange your pickup."
-                            ),
-                            escalated_at: now,
-                        },
-                    )?])
-                }
-            }
-        })
     }
 }

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use futures::future::BoxFuture;
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::{Fen, RuleId};
 use returns_events::payloads::{PickupLate, RefundOrder};
@@ -14,7 +13,7 @@ use returns_store::StoreError;
 use returns_store::timers::{self, NewTimer, Timer};
 use uuid::Uuid;
 
-use crate::accept::JobRef;
+use crate::events::JobRef;
 use crate::events::pickup_event;
 use crate::store;
 
@@ -44,40 +43,38 @@ pub async fn end_wait(conn: &mut AsyncPgConnection, case_id: Uuid) -> Result<(),
 }
 
 /// The arrival deadline passed.
-pub fn fire<'a>(
-    ctx: &'a AppContext,
-    conn: &'a mut AsyncPgConnection,
-    timer: &'a Timer,
+pub async fn fire(
+    ctx: &AppContext,
+    conn: &mut AsyncPgConnection,
+    timer: &Timer,
     now: DateTime<Utc>,
-) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-    Box::pin(async move {
-        let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
-            return Err(HandleError::reject(format!(
-                "no pickup job for case {}",
-                timer.case_id
-            )));
-        };
-        if job.arrived_at.is_some() || job.status != "accepted" || job.late {
-            return Ok(Vec::new());
-        }
-        let refund: RefundOrder =
-            serde_json::from_value(job.refund.clone()).map_err(HandleError::reject)?;
-        store::mark_late(conn, job.job_id).await?;
-        let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
-        tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");
-        Ok(vec![pickup_event(
-            job.case_id,
-            &job.city,
-            &job.shard,
-            now,
-            &PickupLate {
-                job_id: job.job_id,
-                rule: RuleId::Pk5,
-                courier_company: job.courier_company.clone(),
-                buyer_id: refund.buyer_id,
-                arrive_by: job.arrive_by,
-                compensation_fen: amount,
-            },
-        )?])
-    })
+) -> Result<Vec<Outgoing>, HandleError> {
+    let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "no pickup job for case {}",
+            timer.case_id
+        )));
+    };
+    if job.arrived_at.is_some() || job.status != "accepted" || job.late {
+        return Ok(Vec::new());
+    }
+    let refund: RefundOrder =
+        serde_json::from_value(job.refund.clone()).map_err(HandleError::reject)?;
+    store::mark_late(conn, job.job_id).await?;
+    let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
+    tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");
+    Ok(vec![pickup_event(
+        job.case_id,
+        &job.city,
+        &job.shard,
+        now,
+        &PickupLate {
+            job_id: job.job_id,
+            rule: RuleId::Pk5,
+            courier_company: job.courier_company.clone(),
+            buyer_id: refund.buyer_id,
+            arrive_by: job.arrive_by,
+            compensation_fen: amount,
+        },
+    )?])
 }

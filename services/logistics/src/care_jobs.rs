@@ -3,11 +3,10 @@
 //! collects at the buyer's address, and the service centre reports arrival, inspection (CARE-6)
 //! or service (CARE-7), loss or damage (CARE-5), and the parcel back with its freight payer.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::care::{self, CareStep};
@@ -157,12 +156,6 @@ fn stored(step: CareStep) -> String {
         .unwrap_or_default()
 }
 
-enum Outcome {
-    Done(String),
-    NotFound,
-    Conflict(String),
-}
-
 /// `POST /merchant/care-jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
 #[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = serde_json::Value)))]
 pub async fn report(
@@ -203,9 +196,8 @@ pub async fn report(
         returns_web::readable_text("note", &req.note, "CARE-8: the buyer must be told why")?;
     }
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+    let step = ctx
+        .write(async move |conn| {
             type Row = (String, String, String, String, String, i64, Option<String>);
             let row: Option<Row> = care_jobs::table
                 .find(id)
@@ -221,25 +213,23 @@ pub async fn report(
                 .for_update()
                 .first(conn)
                 .await
-                .optional()
-                .map_err(returns_store::StoreError::from)?;
+                .optional()?;
             let Some((city, shard, buyer, merchant, courier, value, step)) = row else {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("care job"));
             };
             if merchant != caller.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("care job"));
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
             let from: Option<CareStep> = step.as_deref().and_then(returns_domain::from_wire);
             if let Err(m) = care::next_step_allowed(from, to) {
-                return Ok(Outcome::Conflict(m));
+                return Err(Problem::conflict(m));
             }
             if to == CareStep::Damaged {
                 diesel::update(care_jobs::table.find(id))
                     .set(care_jobs::damage_note.eq(&req.note))
                     .execute(conn)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
+                    .await?;
             } else {
                 diesel::update(care_jobs::table.find(id))
                     .set((
@@ -248,8 +238,7 @@ pub async fn report(
                         care_jobs::tracking_number.eq(tracking.clone()),
                     ))
                     .execute(conn)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
+                    .await?;
             }
             if to == CareStep::Confirmed {
                 timers::cancel(conn, KIND, id).await?;
@@ -316,18 +305,10 @@ pub async fn report(
                 )?
             };
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(Outcome::Done(stored(to)))
+            Ok(stored(to))
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Done(step) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "step": step })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("care job")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "step": step })))
 }
 
 #[derive(Debug, serde::Serialize, Queryable)]
@@ -352,7 +333,7 @@ pub async fn view(
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let job: CareJobView = care_jobs::table
         .find(id)
         .filter(care_jobs::merchant_id.eq(&caller.id))
@@ -368,8 +349,7 @@ pub async fn view(
         ))
         .first(&mut conn)
         .await
-        .optional()
-        .map_err(db_error)?
+        .optional()?
         .ok_or_else(|| Problem::not_found("care job"))?;
     Ok(HttpResponse::Ok().json(job))
 }

@@ -1,7 +1,6 @@
 //! PK-6: a buyer's complaint about the rider who handled the case's pickup, counted per rider
 //! and per area (city) in the service figures.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -33,12 +32,11 @@ pub async fn file(
     if req.text.trim().is_empty() || req.text.len() > 1000 {
         return Err(Problem::invalid("text", "must be 1-1000 characters"));
     }
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let job = store::by_case(&mut conn, id)
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or_else(|| Problem::not_found("pickup"))?;
-    let order: RefundOrder = serde_json::from_value(job.refund.clone()).map_err(db_error)?;
+    let order: RefundOrder = serde_json::from_value(job.refund.clone())?;
     // Someone else's case answers exactly like a missing one.
     if order.buyer_id != buyer.id {
         return Err(Problem::not_found("pickup"));
@@ -60,8 +58,7 @@ pub async fn file(
         ))
         .on_conflict_do_nothing()
         .execute(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     if n == 0 {
         return Err(Problem::conflict(
             "a complaint about this pickup was already filed",

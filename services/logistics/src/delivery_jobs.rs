@@ -2,11 +2,10 @@
 //! day in the city's service hours; the merchant's delivery team reports delivery into the home
 //! and, when asked for, installation.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::{RuleId, delivery};
@@ -75,12 +74,6 @@ struct StepRequest {
     note: String,
 }
 
-enum Outcome {
-    Done(&'static str),
-    NotFound,
-    Conflict(String),
-}
-
 /// `POST /merchant/delivery-jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
 #[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = serde_json::Value)))]
 pub async fn report(
@@ -101,9 +94,8 @@ pub async fn report(
     }
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+    let step = ctx
+        .write(async move |conn| {
             type Row = (
                 String,
                 String,
@@ -125,13 +117,12 @@ pub async fn report(
                 .for_update()
                 .first(conn)
                 .await
-                .optional()
-                .map_err(returns_store::StoreError::from)?;
+                .optional()?;
             let Some((city, shard, merchant, installation, delivered, installed)) = row else {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("delivery job"));
             };
             if merchant != caller.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("delivery job"));
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
             let (name, rule, note) = match (step.as_str(), delivered, installed) {
@@ -139,8 +130,7 @@ pub async fn report(
                     diesel::update(delivery_jobs::table.find(id))
                         .set(delivery_jobs::delivered_at.eq(now))
                         .execute(conn)
-                        .await
-                        .map_err(returns_store::StoreError::from)?;
+                        .await?;
                     // Nothing to install: the delivery ends the case (K-7).
                     let rule = if installation {
                         RuleId::Wf3
@@ -158,12 +148,11 @@ pub async fn report(
                     diesel::update(delivery_jobs::table.find(id))
                         .set(delivery_jobs::installed_at.eq(now))
                         .execute(conn)
-                        .await
-                        .map_err(returns_store::StoreError::from)?;
+                        .await?;
                     ("installed", RuleId::Wf3, "Installed.")
                 }
                 ("installed", _, _) if !installation => {
-                    return Ok(Outcome::Conflict(
+                    return Err(Problem::conflict(
                         "no installation was asked for".to_owned(),
                     ));
                 }
@@ -175,7 +164,7 @@ pub async fn report(
                     } else {
                         "booked"
                     };
-                    return Ok(Outcome::Conflict(format!(
+                    return Err(Problem::conflict(format!(
                         "the job is {at}; {s} is not possible now"
                     )));
                 }
@@ -194,16 +183,8 @@ pub async fn report(
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(Outcome::Done(name))
+            Ok(name)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Done(s) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": s })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("delivery job")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": step })))
 }

@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
 use returns_bus::{Outgoing, stage};
 use returns_domain::RuleId;
@@ -16,7 +16,6 @@ use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
 use crate::events::pickup_event;
-use crate::http::db_error;
 use crate::schema::pickup_jobs;
 use crate::store::{self, JobRow};
 
@@ -39,12 +38,6 @@ struct ActionRequest {
     courier_company: Option<String>,
     #[serde(default)]
     reason: Option<String>,
-}
-
-enum Outcome {
-    Done(&'static str),
-    NotFound,
-    Refused(String),
 }
 
 /// What customer service asked for, checked before anything is read.
@@ -97,24 +90,22 @@ pub async fn act(
     let checked = check(parse_json(&body)?)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(job) = store::by_case_for_update(conn, id).await? else {
-                return Ok(Outcome::NotFound);
-            };
+    let status = ctx
+        .write(async move |conn| {
+            let job = store::by_case_for_update(conn, id)
+                .await?
+                .ok_or_else(|| Problem::not_found("pickup job"))?;
             returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
             if job.status != "escalated" {
-                return Ok(Outcome::Refused(format!(
+                return Err(Problem::conflict(format!(
                     "PK-9: customer service acts on escalated pickups; this one is {}",
                     job.status
                 )));
             }
             let (status, ev) = match checked {
-                Checked::Offer(company) => match offer(conn, &app, &job, &company, now).await? {
-                    Ok(ev) => ("dispatched", ev),
-                    Err(why) => return Ok(Outcome::Refused(why)),
-                },
+                Checked::Offer(company) => {
+                    ("dispatched", offer(conn, &app, &job, &company, now).await?)
+                }
                 Checked::BuyerShips(reason) => (
                     "buyer_ships",
                     buyer_ships(conn, &job, &agent.id, reason, now).await?,
@@ -136,26 +127,17 @@ pub async fn act(
             diesel::update(pickup_jobs::table.find(job.job_id))
                 .set(pickup_jobs::status.eq(status))
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             stage(conn, &app.cities, &[ev]).await?;
             tracing::info!(
                 rule = RuleId::Pk9.as_str(),
                 status,
                 "customer service acted on an escalated pickup"
             );
-            Ok(Outcome::Done(status))
+            Ok(status)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Done(status) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("pickup job")),
-        Outcome::Refused(why) => Err(Problem::conflict(why)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
 }
 
 /// The job goes to the named partner, which must be one of the city's.
@@ -165,18 +147,16 @@ async fn offer(
     job: &JobRow,
     company: &str,
     now: DateTime<Utc>,
-) -> Result<Result<Outgoing, String>, returns_bus::BusError> {
+) -> Result<Outgoing, Problem> {
     let partners = &app.cities.city(&job.city).couriers;
     if !partners.iter().any(|c| c == company) {
-        return Ok(Err(format!(
+        return Err(Problem::conflict(format!(
             "PK-9: {company} is not a partner courier in {}; partners there: {}",
             job.city,
             partners.join(", ")
         )));
     }
-    Ok(Ok(
-        crate::accept::offer_to(conn, app, job, company, now).await?
-    ))
+    Ok(crate::accept::offer_to(conn, app, job, company, now).await?)
 }
 
 /// CT-2 takes over: the case waits for the buyer's tracking number.
@@ -215,15 +195,14 @@ pub async fn desk(
     q: web::Query<DeskQuery>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let jobs: Vec<JobRow> = pickup_jobs::table
         .filter(pickup_jobs::status.eq("escalated"))
         .order(pickup_jobs::created_at.asc())
         .limit(limit)
         .select(JobRow::as_select())
         .load(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     let jobs: Vec<_> = jobs
         .iter()
         .map(|j| {

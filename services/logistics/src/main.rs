@@ -5,15 +5,18 @@ mod accept;
 mod arrival;
 mod care_jobs;
 mod courier_complaints;
+mod courier_steps;
 mod delivery_jobs;
 mod dispatch;
 mod escalated;
 mod events;
-mod handler;
-mod http;
+mod on_event;
+mod on_timer;
 mod openapi;
+mod pickup_reads;
 mod pickup_slot;
 mod report;
+mod routes;
 mod schema;
 mod self_ship;
 mod send_back;
@@ -21,12 +24,10 @@ mod store;
 mod timer;
 mod webhooks;
 
-use std::sync::Arc;
-
 use actix::Actor;
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::{EventHandler, Shutdown, TimerHandler};
+use returns_bus::Shutdown;
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -40,12 +41,15 @@ impl Service for Logistics {
         vec![topics::DECISIONS, topics::COURIER_JOBS]
     }
 
-    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
-        Arc::new(handler::LogisticsHandler { ctx: ctx.clone() })
+    type Events = on_event::OnEvent;
+    type Timers = on_timer::OnTimer;
+
+    fn handler(ctx: &AppContext) -> Self::Events {
+        on_event::OnEvent { ctx: ctx.clone() }
     }
 
     fn routes(cfg: &mut web::ServiceConfig) {
-        http::routes(cfg);
+        routes::routes(cfg);
     }
 
     fn webhooks() -> Option<returns_runtime::Webhooks> {
@@ -60,8 +64,8 @@ impl Service for Logistics {
         <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
-    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(accept::LogisticsDeadlines { ctx: ctx.clone() }))
+    fn timers(ctx: &AppContext) -> Self::Timers {
+        on_timer::OnTimer { ctx: ctx.clone() }
     }
 
     fn start_actors(ctx: &AppContext, shutdown: Shutdown) {

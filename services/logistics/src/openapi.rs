@@ -1,22 +1,23 @@
 //! logistics' routes as an OpenAPI document (the runtime completes and serves it).
 
 use crate::{
-    care_jobs, courier_complaints, delivery_jobs, http, pickup_slot, report, self_ship, send_back,
+    care_jobs, courier_complaints, courier_steps, delivery_jobs, pickup_reads, pickup_slot, report,
+    self_ship, send_back,
 };
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    http::list_jobs,
-    http::accept,
-    http::call,
-    http::arrive,
-    http::pickup,
-    http::deliver,
-    http::buyer_pickup,
-    http::cs_pickup,
+    pickup_reads::list_jobs,
+    courier_steps::accept,
+    courier_steps::call,
+    courier_steps::arrive,
+    courier_steps::pickup,
+    courier_steps::deliver,
+    pickup_reads::buyer_pickup,
+    pickup_reads::cs_pickup,
     crate::escalated::desk,
     crate::escalated::act,
-    http::coverage,
+    pickup_reads::coverage,
     pickup_slot::book,
     self_ship::enter_tracking,
     courier_complaints::file,

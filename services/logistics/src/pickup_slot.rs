@@ -6,7 +6,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
 use returns_bus::stage;
 use returns_domain::RuleId;
@@ -16,7 +16,6 @@ use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
 use crate::events::pickup_event;
-use crate::http::db_error;
 use crate::schema::pickup_jobs;
 use crate::store;
 
@@ -29,12 +28,6 @@ pub struct SlotRequest {
     /// When the courier should set out (RFC 3339): inside the city's pickup window (PK-1),
     /// from now to seven days ahead. The rider arrives within PK-3's hours after it.
     start: DateTime<Utc>,
-}
-
-enum Outcome {
-    Booked(uuid::Uuid),
-    NotFound,
-    Taken(String),
 }
 
 #[utoipa::path(post, path = "/buyer/cases/{id}/pickup-slot", tag = "buyer", request_body = SlotRequest,
@@ -57,30 +50,29 @@ pub async fn book(
         ));
     }
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some(job) = store::by_case(conn, id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
-            };
+    let job_id = ctx
+        .write(async move |conn| {
+            let job = store::by_case(conn, id)
+                .await?
+.ok_or_else(|| Problem::not_found("pickup job"))?;
             let order: RefundOrder = serde_json::from_value(job.refund.clone())?;
             // Someone else's case answers exactly like a missing one.
             if order.buyer_id != buyer.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("pickup job"));
             }
             returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
             if !matches!(job.status.as_str(), "scheduled" | "dispatched") {
-                return Ok(Outcome::Taken(job.status));
+                return Err(Problem::conflict(format!(
+                    "the pickup is {}; a slot is chosen before a rider takes the job",
+                    job.status
+                )));
             }
             // PK-1: the slot lies in the city's pickup window, in its local time.
             let city = app.cities.city(&job.city);
             let local = req.start + Duration::minutes(i64::from(city.utc_offset_minutes));
             let p = &app.settings.policy;
             if !(p.pickup_window_start_hour..p.pickup_window_end_hour).contains(&local.hour()) {
-                return Ok(Outcome::Taken(format!(
+                return Err(Problem::invalid("start", format!(
                     "outside PK-1's pickup window ({}:00-{}:00 local time); choose another start",
                     p.pickup_window_start_hour, p.pickup_window_end_hour
                 )));
@@ -96,8 +88,7 @@ pub async fn book(
                     pickup_jobs::dispatched_at.eq(None::<DateTime<Utc>>),
                 ))
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             let ev = pickup_event(
                 job.case_id,
                 &job.city,
@@ -110,21 +101,10 @@ pub async fn book(
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(Outcome::Booked(job.job_id))
+            Ok(job.job_id)
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Booked(job_id) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({
-                "case_id": id, "job_id": job_id, "status": "scheduled", "dispatch_at": req.start,
-            })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("pickup job")),
-        Outcome::Taken(why) if why.starts_with("outside") => Err(Problem::invalid("start", why)),
-        Outcome::Taken(status) => Err(Problem::conflict(format!(
-            "the pickup is {status}; a slot is chosen before a rider takes the job"
-        ))),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "case_id": id, "job_id": job_id, "status": "scheduled", "dispatch_at": req.start,
+    })))
 }

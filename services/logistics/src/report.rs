@@ -56,17 +56,12 @@ pub struct RiderFigures {
     pub complaints: i64,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Problem {
-    tracing::error!(error = %e, "operator report failed");
-    Problem::unavailable("the report could not be produced; retry shortly")
-}
-
 #[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "Figures per courier, city and rider (OP, PK-6)", body = serde_json::Value)))]
 pub async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(unavailable)?;
+    let mut conn = ctx.conn().await?;
     let rows: Vec<CourierFigures> = diesel::sql_query(
         "SELECT courier_company, city, count(*) AS jobs, count(accepted_at) AS accepted, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (accepted_at - dispatched_at))::float8) AS response_seconds_p50, \
@@ -78,8 +73,7 @@ pub async fn operator_report(
          FROM pickup_jobs j GROUP BY courier_company, city ORDER BY courier_company, city",
     )
     .load(&mut conn)
-    .await
-    .map_err(unavailable)?;
+    .await?;
     let riders: Vec<RiderFigures> = diesel::sql_query(
         "SELECT courier_company, rider_id, max(rider_name) AS rider_name, city, count(*) AS jobs, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (called_at - accepted_at))::float8) AS call_seconds_p50, \
@@ -90,7 +84,6 @@ pub async fn operator_report(
          GROUP BY courier_company, rider_id, city ORDER BY courier_company, rider_id, city",
     )
     .load(&mut conn)
-    .await
-    .map_err(unavailable)?;
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "couriers": rows, "riders": riders })))
 }

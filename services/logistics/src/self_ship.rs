@@ -2,11 +2,10 @@
 //! ships the parcel and enters its tracking number; from then on the case goes on as if a
 //! courier had collected it (PAY-1 or PAY-3 in payment).
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer};
 use returns_bus::stage;
 use returns_domain::RuleId;
@@ -63,13 +62,6 @@ type Row = (
     Option<String>,
 );
 
-enum Outcome {
-    Shipped,
-    Same,
-    NotFound,
-    Conflict(String),
-}
-
 /// `POST /buyer/cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as
 /// the first time did; a different number once shipped is a 409.
 #[utoipa::path(post, path = "/buyer/cases/{id}/shipment", tag = "buyer", request_body = ShipmentRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The buyer's shipment (CT-2)", body = serde_json::Value)))]
@@ -86,10 +78,9 @@ pub async fn enter_tracking(
     let carrier = returns_web::carrier(&req.carrier)?;
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
     let t = tracking.clone();
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
+    let () = ctx
+        .write(async move |conn| {
             let row: Option<Row> = buyer_shipments::table
                 .find(id)
                 .select((
@@ -104,24 +95,20 @@ pub async fn enter_tracking(
                 .for_update()
                 .first(conn)
                 .await
-                .optional()
-                .map_err(returns_store::StoreError::from)?;
+                .optional()?;
             // Someone else's case answers exactly like a missing one.
-            let Some((city, shard, buyer, status, entered, refund, traceparent)) =
-                row.filter(|r| r.2 == buyer.id)
-            else {
-                return Ok(Outcome::NotFound);
-            };
+            let (city, shard, buyer, status, entered, refund, traceparent) = row
+                .filter(|r| r.2 == buyer.id)
+                .ok_or_else(|| Problem::not_found("shipment awaited for this case"))?;
             let _ = buyer;
             returns_runtime::tag_case(&root, &id, &city, &shard);
             if status == "shipped" {
-                return Ok(if entered.as_deref() == Some(t.as_str()) {
-                    Outcome::Same
-                } else {
-                    Outcome::Conflict(
-                        "a different tracking number was already entered for this case".to_owned(),
-                    )
-                });
+                if entered.as_deref() != Some(t.as_str()) {
+                    return Err(Problem::conflict(
+                        "a different tracking number was already entered for this case",
+                    ));
+                }
+                return Ok(());
             }
             let span = tracing::info_span!("logistics.buyer_shipped", case_id = %id, city = %city, shard = %shard);
             returns_telemetry::continue_trace(&span, traceparent.as_deref());
@@ -135,8 +122,7 @@ pub async fn enter_tracking(
                         buyer_shipments::shipped_at.eq(now),
                     ))
                     .execute(conn)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
+                    .await?;
                 let ev = pickup_event(
                     id,
                     &city,
@@ -152,21 +138,13 @@ pub async fn enter_tracking(
                 )?;
                 stage(conn, &app.cities, &[ev]).await?;
                 tracing::info!("buyer entered the tracking number");
-                Ok(Outcome::Shipped)
+                Ok(())
             }
             .instrument(span)
             .await
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Shipped | Outcome::Same => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(
-                serde_json::json!({ "case_id": id, "status": "shipped", "tracking_number": tracking }),
-            ))
-        }
-        Outcome::NotFound => Err(Problem::not_found("shipment awaited for this case")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        serde_json::json!({ "case_id": id, "status": "shipped", "tracking_number": tracking }),
+    ))
 }

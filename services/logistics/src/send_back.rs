@@ -1,10 +1,9 @@
 //! K-3 and K-4: once the buyer's parcel is on its way, the merchant sends the replacement (an
 //! exchange) or the repaired goods (a repair) back, with the tracking number of that parcel.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::{Remedy, RuleId};
@@ -22,12 +21,6 @@ use crate::schema::{buyer_shipments, pickup_jobs, send_backs};
 struct SendBackRequest {
     carrier: String,
     tracking_number: String,
-}
-
-enum Outcome {
-    Sent,
-    NotFound,
-    Conflict(String),
 }
 
 /// The buyer's parcel for the case: where it is, whether it has left the buyer, and what the
@@ -81,28 +74,24 @@ pub async fn send_back(
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let t = tracking.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, returns_bus::BusError, _>(async move |conn| {
-            let Some((city, shard, left_buyer, order)) = parcel_of(conn, id)
-                .await
-                .map_err(returns_store::StoreError::from)?
-            else {
-                return Ok(Outcome::NotFound);
+    let () = ctx
+        .write(async move |conn| {
+            let Some((city, shard, left_buyer, order)) = parcel_of(conn, id).await? else {
+                return Err(Problem::not_found("case"));
             };
             let order: RefundOrder = serde_json::from_value(order)?;
             // Another merchant's case answers exactly like a missing one.
             if order.merchant_id != merchant.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("case"));
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
             if !order.remedy.merchant_sends_back() {
-                return Ok(Outcome::Conflict(
+                return Err(Problem::conflict(
                     "this case is answered with a refund; nothing is sent back".to_owned(),
                 ));
             }
             if !left_buyer {
-                return Ok(Outcome::Conflict(
+                return Err(Problem::conflict(
                     "the buyer's parcel has not been collected or shipped yet".to_owned(),
                 ));
             }
@@ -121,20 +110,19 @@ pub async fn send_back(
                 ))
                 .on_conflict_do_nothing()
                 .execute(conn)
-                .await
-                .map_err(returns_store::StoreError::from)?;
+                .await?;
             if n == 0 {
                 let earlier: String = send_backs::table
                     .find(id)
                     .select(send_backs::tracking_number)
                     .first(conn)
-                    .await
-                    .map_err(returns_store::StoreError::from)?;
-                return Ok(if earlier == t {
-                    Outcome::Sent
-                } else {
-                    Outcome::Conflict(format!("already sent back with tracking number {earlier}"))
-                });
+                    .await?;
+                if earlier != t {
+                    return Err(Problem::conflict(format!(
+                        "already sent back with tracking number {earlier}"
+                    )));
+                }
+                return Ok(());
             }
             let rule = if order.remedy == Remedy::Repair {
                 RuleId::K4
@@ -160,18 +148,10 @@ pub async fn send_back(
             )?;
             stage(conn, &app.cities, &[ev]).await?;
             tracing::info!(case_id = %id, rule = rule.as_str(), "merchant sent the goods back");
-            Ok(Outcome::Sent)
+            Ok(())
         })
-        .await
-        .map_err(db_error)?;
-    match outcome {
-        Outcome::Sent => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(
-                serde_json::json!({ "case_id": id, "status": "sent_back", "tracking_number": tracking }),
-            ))
-        }
-        Outcome::NotFound => Err(Problem::not_found("case")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        serde_json::json!({ "case_id": id, "status": "sent_back", "tracking_number": tracking }),
+    ))
 }

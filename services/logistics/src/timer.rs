@@ -54,15 +54,11 @@ impl Actor for DispatchTimer {
 }
 
 async fn fire_due(app: &AppContext) -> Result<usize, returns_bus::BusError> {
-    let mut conn = app
-        .pool
-        .get()
-        .await
-        .map_err(returns_store::StoreError::from)?;
+    let mut conn = app.pool.get().await?;
     let now = app.clock.now();
     let app = app.clone();
     (*conn).transaction::<usize, returns_bus::BusError, _>(async move |conn| {
-            let jobs = store::due(conn, now, 100).await.map_err(returns_store::StoreError::from)?;
+            let jobs = store::due(conn, now, 100).await?;
             let mut out = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 let span = tracing::info_span!("logistics.dispatch_scheduled", case_id = %job.case_id, city = %job.city, shard = %job.shard);
@@ -71,8 +67,8 @@ async fn fire_due(app: &AppContext) -> Result<usize, returns_bus::BusError> {
                 let city = app.cities.city(&job.city);
                 let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, &app.settings.policy).arrive_by;
                 async {
-                    store::mark_dispatched(conn, job.job_id, now, arrive_by).await.map_err(returns_store::StoreError::from)?;
-                    let at = crate::accept::JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                    store::mark_dispatched(conn, job.job_id, now, arrive_by).await?;
+                    let at = crate::events::JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
                     crate::accept::start_wait(conn, at, &job.courier_company, now, &app.settings.policy).await?;
                     let ev = pickup_event(
                         job.case_id,

@@ -2,14 +2,14 @@
 //! the advanced refund instead of repaying it; customer service rules, and the ruling's money
 //! movement records who bears the advance: the merchant, the buyer, or the platform's loss.
 
-use crate::http::db_error;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use returns_auth::{As, Cs, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::ledger::{DisputeRuling, dispute_settlement};
+use returns_domain::to_wire;
 use returns_domain::{Fen, RuleId};
 use returns_events::payloads::{DisputeOpened, DisputeRuled};
 use returns_events::topics;
@@ -50,20 +50,6 @@ pub struct DisputeView {
     status: String,
     ruling: Option<String>,
     ruling_reason: Option<String>,
-}
-
-enum Outcome {
-    /// Done, its events staged in the same transaction.
-    Done(&'static str),
-    NotFound,
-    Conflict(String),
-}
-
-fn enum_str<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn event<E: returns_events::Event>(
@@ -114,29 +100,27 @@ pub async fn open(
     }
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, HandleError, _>(async move |conn| {
-            let Some(r) = recovery::for_update(conn, id).await? else {
-                return Ok(Outcome::NotFound);
-            };
+    let status = ctx
+        .write(async move |conn| {
+            let r = recovery::for_update(conn, id)
+                .await?
+                .ok_or_else(|| Problem::not_found("advanced refund"))?;
             if r.merchant_id != merchant.id {
-                return Ok(Outcome::NotFound);
+                return Err(Problem::not_found("advanced refund"));
             }
             if r.status != "open" {
-                return Ok(Outcome::Conflict(format!(
+                return Err(Problem::conflict(format!(
                     "the advance is {}; only an advance still owed can be disputed",
                     r.status
                 )));
             }
-            let ev = open_in(conn, &r, &enum_str(&req.claim), &req.evidence, &req.note, now).await?;
+            let ev = open_in(conn, &r, &to_wire(&req.claim), &req.evidence, &req.note, now).await?;
             stage(conn, &cities, &[ev]).await?;
             tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), "advance disputed by the merchant");
-            Ok(Outcome::Done("disputed"))
+            Ok("disputed")
         })
-        .await
-        .map_err(db_error)?;
-    finish(&ctx, id, outcome)
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
 }
 
 /// Opens a dispute of the open advance `r`, in the caller's transaction: by the merchant, or
@@ -196,7 +180,7 @@ pub async fn queue(
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let rows: Vec<DisputeView> = disputes::table
         .filter(disputes::status.eq("open"))
         .order(disputes::opened_at.asc())
@@ -213,8 +197,7 @@ pub async fn queue(
             disputes::ruling_reason,
         ))
         .load(&mut conn)
-        .await
-        .map_err(db_error)?;
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "disputes": rows })))
 }
 
@@ -242,33 +225,32 @@ pub async fn rule(
     )?;
     let now = ctx.clock.now();
     let cities = ctx.cities.clone();
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let outcome = (*conn)
-        .transaction::<Outcome, HandleError, _>(async move |conn| {
-            let Some(r) = recovery::for_update(conn, id).await? else {
-                return Ok(Outcome::NotFound);
-            };
+    let status = ctx
+        .write(async move |conn| {
+            let r = recovery::for_update(conn, id)
+                .await?
+                .ok_or_else(|| Problem::not_found("advanced refund"))?;
             if r.status != "disputed" {
-                return Ok(Outcome::Conflict(format!(
+                return Err(Problem::conflict(format!(
                     "the advance is {}; only a disputed one can be ruled on",
                     r.status
                 )));
             }
             let buyer = r.buyer_id.clone().unwrap_or_default();
             let m = dispute_settlement(req.ruling, &buyer, &r.merchant_id, Fen(r.amount_fen))
-                .map_err(HandleError::reject)?;
+                .map_err(|e| Problem::conflict(e.to_string()))?;
             let status = match req.ruling {
                 DisputeRuling::MerchantPays => "settled",
                 DisputeRuling::PlatformAbsorbs => "written_off",
                 DisputeRuling::BuyerRepays => "recovered_from_buyer",
             };
-            let Some(txn) = recovery::close(conn, &r, &m, status, now).await? else {
-                return Ok(Outcome::Conflict("already ruled".to_owned()));
-            };
+            let txn = recovery::close(conn, &r, &m, status, now)
+                .await?
+                .ok_or_else(|| Problem::conflict("already ruled"))?;
             diesel::update(disputes::table.find(id))
                 .set((
                     disputes::status.eq("ruled"),
-                    disputes::ruling.eq(enum_str(&req.ruling)),
+                    disputes::ruling.eq(to_wire(&req.ruling)),
                     disputes::ruling_reason.eq(&req.reason),
                     disputes::ruled_by.eq(&agent.id),
                     disputes::ruled_at.eq(now),
@@ -280,7 +262,7 @@ pub async fn rule(
                 now,
                 &DisputeRuled {
                     rule: RuleId::Pay7,
-                    ruling: enum_str(&req.ruling),
+                    ruling: to_wire(&req.ruling),
                     reason: req.reason.clone(),
                     amount_fen: Fen(r.amount_fen),
                     ledger_transaction_id: txn,
@@ -292,20 +274,8 @@ pub async fn rule(
             }
             stage(conn, &cities, &out).await?;
             tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), ruling = status, "dispute ruled");
-            Ok(Outcome::Done(status))
+            Ok(status)
         })
-        .await
-        .map_err(db_error)?;
-    finish(&ctx, id, outcome)
-}
-
-fn finish(ctx: &AppContext, id: Uuid, outcome: Outcome) -> Result<HttpResponse, Problem> {
-    match outcome {
-        Outcome::Done(status) => {
-            ctx.relay.wake();
-            Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
-        }
-        Outcome::NotFound => Err(Problem::not_found("advanced refund")),
-        Outcome::Conflict(m) => Err(Problem::conflict(m)),
-    }
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
 }

@@ -2,24 +2,24 @@
 
 mod care;
 mod compensation;
-mod deadlines;
 mod dispute;
-mod handler;
-mod http;
 mod ledger;
+mod ledger_reads;
+mod merchant_receipt;
 mod on_approval;
+mod on_event;
+mod on_timer;
 mod openapi;
 mod receipt;
 mod recovery;
+mod refunds;
 mod return_check;
+mod routes;
 mod schema;
 mod statement;
 
-use std::sync::Arc;
-
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::{EventHandler, TimerHandler};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -33,22 +33,25 @@ impl Service for Payment {
         vec![topics::DECISIONS, topics::PICKUPS]
     }
 
-    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler> {
-        Arc::new(handler::PaymentHandler { ctx: ctx.clone() })
+    type Events = on_event::OnEvent;
+    type Timers = on_timer::OnTimer;
+
+    fn handler(ctx: &AppContext) -> Self::Events {
+        on_event::OnEvent { ctx: ctx.clone() }
     }
 
     fn routes(cfg: &mut web::ServiceConfig) {
-        http::routes(cfg);
+        routes::routes(cfg);
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
         <openapi::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
-    fn timers(ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        Some(Arc::new(deadlines::PaymentDeadlines {
+    fn timers(ctx: &AppContext) -> Self::Timers {
+        on_timer::OnTimer {
             policy: ctx.settings.policy.clone(),
-        }))
+        }
     }
 }
 

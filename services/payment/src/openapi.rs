@@ -1,15 +1,15 @@
 //! payment's routes as an OpenAPI document (the runtime completes and serves it).
 
-use crate::{dispute, http, statement};
+use crate::{dispute, ledger_reads, merchant_receipt, refunds, statement};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    http::buyer_refund,
-    http::cs_refund,
-    http::confirm_receipt,
-    http::case_ledger,
-    http::account_balance,
-    http::trial_balance,
+    refunds::buyer_refund,
+    refunds::cs_refund,
+    merchant_receipt::confirm_receipt,
+    ledger_reads::case_ledger,
+    ledger_reads::account_balance,
+    ledger_reads::trial_balance,
     dispute::open,
     dispute::queue,
     dispute::rule,

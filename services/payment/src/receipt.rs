@@ -42,8 +42,6 @@ pub async fn start_wait(
 pub enum Paid {
     /// The refund event, and any compensation paid with it (PAY-4).
     Now(Vec<Outgoing>),
-    /// The refund had been advanced (PAY-1); the receipt settled the merchant's debt (PAY-2).
-    Recovered,
     NotWaiting(String),
     NoRefund,
     /// The refund belongs to another merchant (answered like a missing one).

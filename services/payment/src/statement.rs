@@ -12,7 +12,6 @@ use returns_web::Problem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::http::db_error;
 use crate::ledger;
 use crate::schema::recoveries;
 
@@ -44,15 +43,11 @@ pub async fn view(
     q: web::Query<StatementQuery>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let deposit = Account::MerchantDeposit(merchant.id.clone()).key();
     let account = Account::Merchant(merchant.id.clone()).key();
-    let deposit_fen = ledger::balance(&mut conn, &deposit)
-        .await
-        .map_err(db_error)?;
-    let balance_fen = ledger::balance(&mut conn, &account)
-        .await
-        .map_err(db_error)?;
+    let deposit_fen = ledger::balance(&mut conn, &deposit).await?;
+    let balance_fen = ledger::balance(&mut conn, &account).await?;
     let mut lines = recoveries::table
         .filter(recoveries::merchant_id.eq(&merchant.id))
         .select((
@@ -68,7 +63,7 @@ pub async fn view(
     if let Some(after) = q.after {
         lines = lines.filter(recoveries::case_id.lt(after));
     }
-    let lines: Vec<RecoveryLine> = lines.load(&mut conn).await.map_err(db_error)?;
+    let lines: Vec<RecoveryLine> = lines.load(&mut conn).await?;
     let next = returns_web::next_cursor(&lines, limit, |l| l.case_id);
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "merchant_id": merchant.id,

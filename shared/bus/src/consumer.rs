@@ -80,13 +80,34 @@ impl From<diesel::result::Error> for HandleError {
 }
 
 /// A service's reaction to events, applied inside the consumer's transaction. It returns the
-/// events it emits; the consumer stages them in the same transaction.
+/// events it emits; the consumer stages them in the same transaction. A service writes it as a
+/// plain `async fn handle`.
 pub trait EventHandler: Send + Sync + 'static {
+    fn handle(
+        &self,
+        conn: &mut AsyncPgConnection,
+        event: Incoming<'_>,
+    ) -> impl Future<Output = Result<Vec<Outgoing>, HandleError>> + Send;
+}
+
+/// [`EventHandler`] behind a pointer: the one place its future is boxed, so the workers hold
+/// any service's handler.
+trait AnyHandler: Send + Sync + 'static {
     fn handle<'a>(
         &'a self,
         conn: &'a mut AsyncPgConnection,
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>>;
+}
+
+impl<H: EventHandler> AnyHandler for H {
+    fn handle<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        event: Incoming<'a>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(EventHandler::handle(self, conn, event))
+    }
 }
 
 /// What a consumer needs to know about its service.
@@ -142,7 +163,7 @@ type BusConsumer = StreamConsumer<BusContext>;
 pub fn spawn_consumer(
     spec: ConsumerSpec,
     pool: Pool,
-    handler: Arc<dyn EventHandler>,
+    handler: impl EventHandler,
     relay: RelayHandle,
     shutdown: Shutdown,
 ) -> Result<ConsumerHandle, BusError> {
@@ -156,7 +177,7 @@ pub fn spawn_consumer(
     let (done_tx, done_rx) = watch::channel(false);
     let shared = Arc::new(WorkerShared {
         pool,
-        handler,
+        handler: Box::new(handler),
         relay,
         cities: spec.cities.clone(),
         service: spec.service.clone(),
@@ -288,7 +309,7 @@ impl Actor for ConsumerActor {
 
 struct WorkerShared {
     pool: Pool,
-    handler: Arc<dyn EventHandler>,
+    handler: Box<dyn AnyHandler>,
     relay: RelayHandle,
     cities: CityMap,
     service: String,
@@ -440,7 +461,7 @@ async fn apply_one(
             partition: m.partition(),
             offset: m.offset(),
         };
-        match shared.handler.handle(conn, incoming).await {
+        match AnyHandler::handle(&*shared.handler, conn, incoming).await {
             Ok(out) if out.is_empty() => Ok(false),
             Ok(out) => {
                 stage(conn, &shared.cities, &out).await?;

@@ -23,7 +23,7 @@ pub use inbox_pruner::InboxPruner;
 pub use outbox::{Outgoing, stage};
 pub use relay::{OnPublish, OutboxRelay, RelayHandle};
 pub use shutdown::Shutdown;
-pub use timer::{TimerActor, TimerHandler};
+pub use timer::{TimerActor, TimerHandler, Timers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -37,4 +37,29 @@ pub enum BusError {
     Encode(#[from] serde_json::Error),
     #[error("topic {topic} could not be created: {reason}")]
     Topic { topic: String, reason: String },
+}
+
+/// A route that stages events and fails to answers 503, as for any store failure.
+impl From<BusError> for returns_web::Problem {
+    fn from(e: BusError) -> Self {
+        returns_web::store_unavailable(e)
+    }
+}
+
+/// A route that runs an event's reaction answers 503 when the store fails; a reaction that
+/// refuses the event (its reason) answers 409, since it refused the state it found.
+impl From<HandleError> for returns_web::Problem {
+    fn from(e: HandleError) -> Self {
+        match e {
+            HandleError::Reject(reason) => returns_web::Problem::conflict(reason),
+            HandleError::Store(e) => returns_web::store_unavailable(e),
+            HandleError::Bus(e) => returns_web::store_unavailable(e),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for BusError {
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        BusError::Store(e.into())
+    }
 }

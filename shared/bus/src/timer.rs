@@ -19,7 +19,18 @@ use crate::{HandleError, Outgoing, RelayHandle, Shutdown, stage};
 
 /// What a service does when one of its deadlines passes. It checks the case's state itself
 /// (the awaited thing may have happened) and returns the events to emit.
+/// A service writes it as a plain `async fn fire`.
 pub trait TimerHandler: Send + Sync + 'static {
+    fn fire(
+        &self,
+        conn: &mut AsyncPgConnection,
+        timer: &Timer,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Outgoing>, HandleError>> + Send;
+}
+
+/// [`TimerHandler`] behind a pointer: the one place its future is boxed.
+trait AnyTimers: Send + Sync + 'static {
     fn fire<'a>(
         &'a self,
         conn: &'a mut AsyncPgConnection,
@@ -28,10 +39,31 @@ pub trait TimerHandler: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>>;
 }
 
+/// A service's [`TimerHandler`], ready for the actor.
+#[derive(Clone)]
+pub struct Timers(Arc<dyn AnyTimers>);
+
+impl Timers {
+    pub fn new(handler: impl TimerHandler) -> Self {
+        Timers(Arc::new(handler))
+    }
+}
+
+impl<H: TimerHandler> AnyTimers for H {
+    fn fire<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        timer: &'a Timer,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
+        Box::pin(TimerHandler::fire(self, conn, timer, now))
+    }
+}
+
 pub struct TimerActor {
     pub service: String,
     pub pool: Pool,
-    pub handler: Arc<dyn TimerHandler>,
+    pub handler: Timers,
     pub cities: CityMap,
     pub clock: Clock,
     pub relay: RelayHandle,
@@ -83,7 +115,7 @@ impl Actor for TimerActor {
 struct Round {
     service: String,
     pool: Pool,
-    handler: Arc<dyn TimerHandler>,
+    handler: Timers,
     cities: CityMap,
     clock: Clock,
 }
@@ -107,7 +139,7 @@ impl Round {
                     );
                     returns_telemetry::continue_trace(&span, timer.traceparent.as_deref());
                     async {
-                        match self.handler.fire(conn, timer, now).await {
+                        match self.handler.0.fire(conn, timer, now).await {
                             Ok(out) => stage(conn, &self.cities, &out).await?,
                             Err(HandleError::Reject(reason)) => {
                                 tracing::warn!(%reason, "deadline could not be applied; it is not retried");

@@ -33,6 +33,15 @@ pub fn from_wire<T: serde::de::DeserializeOwned>(raw: &str) -> Option<T> {
     T::deserialize(StrDeserializer::<Error>::new(raw)).ok()
 }
 
+/// The wire name of one of the domain's enums, as stored in a text column; the inverse of
+/// [`from_wire`] (empty for a value that is not a plain name).
+pub fn to_wire<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
 /// A fact given to a rule was outside what the rule accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -47,5 +56,20 @@ impl InvalidInput {
             field,
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    #[test]
+    fn a_wire_name_reads_back_as_its_value() {
+        assert_eq!(to_wire(&CaseKind::AfterSales), "after_sales");
+        assert_eq!(
+            from_wire::<CaseKind>(&to_wire(&CaseKind::AfterSales)),
+            Some(CaseKind::AfterSales)
+        );
+        assert_eq!(to_wire(&7_u8), "");
     }
 }

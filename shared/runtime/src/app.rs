@@ -27,15 +27,16 @@ pub trait Service: 'static {
     const MIGRATIONS: EmbeddedMigrations;
     /// Topics this service consumes.
     fn topics() -> Vec<&'static str>;
-    fn handler(ctx: &AppContext) -> Arc<dyn EventHandler>;
+    /// How the service reacts to the events it consumes (its `on_event`).
+    type Events: EventHandler;
+    /// How the service reacts to its durable deadlines (its `on_timer`).
+    type Timers: TimerHandler;
+    fn handler(ctx: &AppContext) -> Self::Events;
     fn routes(cfg: &mut web::ServiceConfig);
     /// The service's routes as OpenAPI paths (its `#[derive(utoipa::OpenApi)]`); the runtime
     /// adds what every route shares and serves it at `/openapi.json`.
     fn openapi() -> utoipa::openapi::OpenApi;
-    /// The service's reaction to its durable deadlines, if it has any.
-    fn timers(_ctx: &AppContext) -> Option<Arc<dyn TimerHandler>> {
-        None
-    }
+    fn timers(ctx: &AppContext) -> Self::Timers;
     /// The role whose subscribers this service sends webhooks to, and the event types they may
     /// choose; the runtime then serves the webhook routes and runs the deliverer.
     fn webhooks() -> Option<crate::Webhooks> {

@@ -12,12 +12,14 @@ mod openapi;
 mod root_span;
 mod tasks;
 mod webhooks_api;
+mod write;
 
 pub use app::{AppContext, Service};
 pub use lifecycle::{run, spec_json};
 pub use root_span::tag_case;
 pub use tracing_actix_web::RootSpan;
 pub use webhooks_api::Webhooks;
+pub use write::Conn;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {

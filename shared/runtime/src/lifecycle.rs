@@ -97,18 +97,16 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
             relay_handle.clone(),
             consumers_down.clone(),
         )?;
-        if let Some(handler) = S::timers(&ctx) {
-            TimerActor {
-                service: S::NAME.to_owned(),
-                pool: ctx.pool.clone(),
-                handler,
-                cities: ctx.cities.clone(),
-                clock: ctx.clock.clone(),
-                relay: relay_handle.clone(),
-                shutdown: consumers_down.clone(),
-            }
-            .start();
+        TimerActor {
+            service: S::NAME.to_owned(),
+            pool: ctx.pool.clone(),
+            handler: returns_bus::Timers::new(S::timers(&ctx)),
+            cities: ctx.cities.clone(),
+            clock: ctx.clock.clone(),
+            relay: relay_handle.clone(),
+            shutdown: consumers_down.clone(),
         }
+        .start();
         InboxPruner {
             pool: ctx.pool.clone(),
             clock: ctx.clock.clone(),

@@ -46,10 +46,6 @@ fn owner<R: RoleOf>(caller: &As<R>) -> String {
     format!("{}:{}", R::ROLE, caller.id)
 }
 
-fn db_error(e: impl std::fmt::Display) -> Problem {
-    returns_web::store_unavailable(e, "the webhook store")
-}
-
 fn check_url(url: &str) -> Result<(), Problem> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 2000
@@ -89,7 +85,7 @@ async fn subscribe<R: RoleOf>(
             ),
         ));
     }
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let (sub, secret) = returns_webhooks::subscribe(
         &mut conn,
         &owner(&caller),
@@ -98,8 +94,7 @@ async fn subscribe<R: RoleOf>(
         req.rotate_secret,
         ctx.clock.now(),
     )
-    .await
-    .map_err(db_error)?;
+    .await?;
     // The secret is shown once, when it is issued.
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "owner": sub.owner, "url": sub.url, "events": sub.event_types, "secret": secret,
@@ -110,10 +105,9 @@ async fn subscription<R: RoleOf>(
     caller: As<R>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
     let sub = returns_webhooks::subscription_of(&mut conn, &owner(&caller))
-        .await
-        .map_err(db_error)?
+        .await?
         .ok_or_else(|| Problem::not_found("webhook subscription"))?;
     Ok(HttpResponse::Ok().json(sub))
 }
@@ -138,10 +132,8 @@ async fn log(
     limit: Option<i64>,
 ) -> Result<HttpResponse, Problem> {
     let limit = returns_web::page_size(limit, ctx.settings.api.max_page)?;
-    let mut conn = ctx.pool.get().await.map_err(db_error)?;
-    let rows = returns_webhooks::deliveries(&mut conn, owner.as_deref(), limit)
-        .await
-        .map_err(db_error)?;
+    let mut conn = ctx.conn().await?;
+    let rows = returns_webhooks::deliveries(&mut conn, owner.as_deref(), limit).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "deliveries": rows })))
 }
 

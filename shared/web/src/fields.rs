@@ -69,12 +69,6 @@ pub fn carrier(raw: &str) -> Result<String, Problem> {
     Ok(c.to_owned())
 }
 
-/// A database failure: logged with its cause, answered 503 naming what is unavailable.
-pub fn store_unavailable(e: impl std::fmt::Display, store: &str) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::unavailable(format!("{store} is unavailable; retry shortly"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,12 +54,12 @@ pub async fn idempotency(
     let request = canonical(req.method(), &req.uri().to_string(), &body);
     let now = ctx.clock.now();
     let expires = now + chrono::Duration::hours(ctx.settings.api.idempotency_hours);
-    let mut conn = match ctx.pool.get().await {
+    let mut conn = match ctx.conn().await {
         Ok(c) => c,
-        Err(e) => return Ok(super::refuse(req, unavailable(e))),
+        Err(p) => return Ok(super::refuse(req, p)),
     };
     match idempotency::claim(&mut conn, &caller, &key, &request, now, expires).await {
-        Err(e) => return Ok(super::refuse(req, unavailable(e))),
+        Err(e) => return Ok(super::refuse(req, e.into())),
         Ok(Claim::Answered(a)) => {
             let mut answer =
                 HttpResponse::build(StatusCode::from_u16(a.status).unwrap_or(StatusCode::OK));
@@ -141,10 +141,6 @@ fn payload_of(bytes: Bytes) -> actix_web::dev::Payload {
     let (_, mut pl) = actix_http::h1::Payload::create(true);
     pl.unread_data(bytes);
     actix_web::dev::Payload::from(pl)
-}
-
-fn unavailable(e: impl std::fmt::Display) -> Problem {
-    returns_web::store_unavailable(e, "the idempotency store")
 }
 
 #[cfg(test)]

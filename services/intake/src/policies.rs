@@ -1,0 +1,11 @@
+//! The rule parameters in force, as this service loaded them.
+
+use actix_web::{HttpResponse, web};
+use returns_auth::{As, Operator};
+use returns_runtime::AppContext;
+
+/// `GET /operator/policies`: the rule parameters in force, as this service loaded them.
+#[utoipa::path(get, path = "/operator/policies", tag = "operator", responses((status = 200, description = "The policy in force", body = serde_json::Value)))]
+pub async fn policies(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
+    HttpResponse::Ok().json(&ctx.settings.policy)
+}

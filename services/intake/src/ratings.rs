@@ -1,0 +1,113 @@
+//! CR-1: the operator loads the buyers' credit ratings (JSON or CSV), refused whole on a bad line.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use returns_auth::{As, Operator};
+use returns_domain::Rating;
+use returns_runtime::AppContext;
+use returns_web::{Problem, parse_json};
+use serde::Deserialize;
+
+use crate::request::check_id;
+use crate::store::{self};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingsImport {
+    ratings: Vec<RatingLine>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingLine {
+    buyer_id: String,
+    stars: Rating,
+}
+
+/// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
+#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = serde_json::Value)))]
+pub async fn put_ratings(
+    _: As<Operator>,
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let is_csv = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    let delivered = if is_csv {
+        ratings_from_csv(&body)?
+    } else {
+        ratings_from_json(&body)?
+    };
+    if delivered.len() > 10_000 {
+        return Err(Problem::invalid(
+            "ratings",
+            "at most 10000 ratings per delivery",
+        ));
+    }
+    // The last line for a buyer wins within one delivery.
+    let latest: std::collections::BTreeMap<String, i16> = delivered.into_iter().collect();
+    let lines: Vec<(String, i16)> = latest.into_iter().collect();
+    let mut conn = ctx.conn().await?;
+    let n = if lines.is_empty() {
+        0
+    } else {
+        store::upsert_ratings(&mut conn, &lines, ctx.clock.now()).await?
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+}
+
+fn ratings_from_json(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {
+    let r: RatingsImport = parse_json(body)?;
+    r.ratings
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            check_id(&format!("ratings[{i}].buyer_id"), &l.buyer_id)?;
+            Ok((l.buyer_id, l.stars.stars()))
+        })
+        .collect()
+}
+
+/// CR-1: the rating job's file, as it writes it: a `buyer_id,stars` header, then one buyer a
+/// line. A bad line is refused with its number; nothing of the file is stored then.
+fn ratings_from_csv(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Problem::malformed(None, "the file is not UTF-8 text"))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    match lines.next() {
+        Some((_, header)) if header.trim() == "buyer_id,stars" => {}
+        _ => {
+            return Err(Problem::invalid(
+                "line 1",
+                "the first line must be the header buyer_id,stars",
+            ));
+        }
+    }
+    lines
+        .map(|(i, line)| {
+            let field = format!("line {}", i + 1);
+            let (buyer, stars) = line
+                .split_once(',')
+                .ok_or_else(|| Problem::invalid(field.clone(), "expected buyer_id,stars"))?;
+            let (buyer, stars) = (buyer.trim(), stars.trim());
+            check_id(&field, buyer)?;
+            let stars = stars
+                .parse::<i16>()
+                .ok()
+                .and_then(|s| Rating::new(s).ok())
+                .ok_or_else(|| {
+                    Problem::invalid(
+                        field.clone(),
+                        format!("{stars:?} is not a rating; allowed: 1 to 5"),
+                    )
+                })?;
+            Ok((buyer.to_owned(), stars.stars()))
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! PAY-3: the merchant confirms the parcel arrived; a waiting refund is paid from its funds,
+//! an advanced one (PAY-1) is recovered from them (PAY-2).
+
+use actix_web::{HttpResponse, web};
+use returns_auth::{As, Merchant};
+use returns_domain::RuleId;
+use returns_runtime::AppContext;
+use returns_web::Problem;
+
+use crate::receipt::{self, Paid};
+
+/// PAY-3: the merchant has the parcel; its funds pay the refund now. No body.
+#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = serde_json::Value)))]
+pub async fn confirm_receipt(
+    merchant: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let id = returns_web::path_uuid(&path, "case")?;
+    let now = ctx.clock.now();
+    let cities = ctx.cities.clone();
+    let rule = ctx
+        .write(async move |conn| {
+            let paid = receipt::pay_from_merchant(
+                conn,
+                id,
+                Some(&merchant.id),
+                "merchant confirmed receipt",
+                now,
+            )
+            .await?;
+            match paid {
+                Paid::Now(out) => {
+                    returns_bus::stage(conn, &cities, &out).await?;
+                    Ok(RuleId::Pay3)
+                }
+                // A fast refund was paid from the platform's advance: the merchant's receipt
+                // now repays it (PAY-2).
+                Paid::NotWaiting(status) if status == "paid" => {
+                    let out = crate::recovery::settle(conn, id, "merchant confirmed receipt", now)
+                        .await?;
+                    if out.is_empty() {
+                        return Err(not_waiting(&status));
+                    }
+                    returns_bus::stage(conn, &cities, &out).await?;
+                    Ok(RuleId::Pay2)
+                }
+                Paid::NotWaiting(status) => Err(not_waiting(&status)),
+                Paid::NoRefund | Paid::OtherMerchant => {
+                    Err(Problem::not_found("refund awaiting receipt"))
+                }
+            }
+        })
+        .await?;
+    let status = if rule == RuleId::Pay2 {
+        "recovered"
+    } else {
+        "paid"
+    };
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "case_id": id, "status": status, "rule": rule.as_str() })))
+}
+
+fn not_waiting(status: &str) -> Problem {
+    Problem::conflict(format!(
+        "the refund is {status}; only a refund awaiting the merchant's receipt can be confirmed"
+    ))
+}
