@@ -111,3 +111,40 @@ fn ratings_from_csv(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(r: Result<Vec<(String, i16)>, Problem>) -> Option<String> {
+        r.err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn cr_1_a_csv_file_reads_buyer_and_stars_after_its_header() {
+        let file = b"buyer_id,stars\nb-1,5\n\nb-2, 1\n";
+        let read = ratings_from_csv(file).ok();
+        assert_eq!(
+            read,
+            Some(vec![("b-1".to_owned(), 5), ("b-2".to_owned(), 1)])
+        );
+    }
+
+    #[test]
+    fn cr_1_a_csv_file_is_refused_whole_naming_the_bad_line() {
+        assert_eq!(
+            field_of(ratings_from_csv(b"b-1,5\n")).as_deref(),
+            Some("line 1")
+        );
+        let bad_stars = b"buyer_id,stars\nb-1,5\nb-2,6\n";
+        assert_eq!(
+            field_of(ratings_from_csv(bad_stars)).as_deref(),
+            Some("line 3")
+        );
+        let no_comma = b"buyer_id,stars\nb-1 5\n";
+        assert_eq!(
+            field_of(ratings_from_csv(no_comma)).as_deref(),
+            Some("line 2")
+        );
+    }
+}

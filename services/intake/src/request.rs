@@ -288,3 +288,72 @@ fn check_door_pickup(d: &DoorPickup) -> Result<(), Problem> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: serde_json::Value) -> OpenCaseRequest {
+        serde_json::from_value(body).expect("a request body")
+    }
+
+    fn return_of(extra: serde_json::Value) -> OpenCaseRequest {
+        let mut body = serde_json::json!({
+            "order_id": "o-1",
+            "lines": [{ "order_line_id": "l-1", "quantity": 1 }],
+            "kind": "return_refund",
+            "reason": "did_not_like",
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        request(body)
+    }
+
+    fn refused_field(r: &OpenCaseRequest) -> Option<String> {
+        check(r, &Policy::default()).err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn k_2_a_return_takes_its_kinds_only_remedy() {
+        let policy = Policy::default();
+        let checked = check(&return_of(serde_json::json!({})), &policy);
+        assert_eq!(checked.map(|c| c.remedy).ok(), Some(Remedy::ReturnRefund));
+    }
+
+    #[test]
+    fn k_1_k_3_a_remedy_outside_the_kinds_machine_is_refused_naming_remedy() {
+        let r = return_of(serde_json::json!({ "remedy": "exchange" }));
+        assert_eq!(refused_field(&r).as_deref(), Some("remedy"));
+    }
+
+    #[test]
+    fn ord_3_a_request_names_at_least_one_line() {
+        let r = return_of(serde_json::json!({ "lines": [] }));
+        assert_eq!(refused_field(&r).as_deref(), Some("lines"));
+    }
+
+    #[test]
+    fn ord_1_the_order_id_is_checked_as_an_id() {
+        let r = return_of(serde_json::json!({ "order_id": "" }));
+        assert_eq!(refused_field(&r).as_deref(), Some("order_id"));
+    }
+
+    #[test]
+    fn wf_2_an_unknown_guarantee_is_refused_listing_those_offered() {
+        let r = return_of(serde_json::json!({ "guarantee": "no-such-guarantee" }));
+        assert_eq!(refused_field(&r).as_deref(), Some("guarantee"));
+    }
+
+    #[test]
+    fn pk_1_a_refund_without_a_return_has_no_door_pickup() {
+        let r = request(serde_json::json!({
+            "order_id": "o-1",
+            "lines": [{ "order_line_id": "l-1", "quantity": 1 }],
+            "kind": "refund_only",
+            "reason": "not_shipped_in_time",
+            "door_pickup": {},
+        }));
+        assert_eq!(refused_field(&r).as_deref(), Some("door_pickup"));
+    }
+}
