@@ -81,6 +81,10 @@ fn count_by<F: Fn(&Value) -> Option<String>>(views: &[Value], f: F) -> BTreeMap<
     m
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the harness drives one run in order; to be split with issue 12 item 6"
+)]
 async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Result<()> {
     println!(
         "\n== {} cases in {:.1} s ({} could not be opened) ==",

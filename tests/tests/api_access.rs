@@ -1,6 +1,10 @@
 //! Issue 4, points 1-4: every route belongs to one role's front and refuses anyone else; a
 //! caller reaches only its own objects, and another tenant's object answers exactly like one
 //! that does not exist.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use reqwest::Method;
 use returns_auth::Role;

@@ -1,5 +1,9 @@
 //! Issue 2, item 13: bad requests get a 4xx naming the field; a malformed event is set aside on
 //! the dead-letter topic with its reason, and its partition goes on.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_events::topics;
 use returns_harness::cases::CaseSpec;

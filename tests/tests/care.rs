@@ -1,5 +1,9 @@
 //! K-5 care orders, CARE-1..CARE-8: from the service card through the merchant's review, its
 //! courier, the centre's inspection and service, the freight back, loss, and the rating.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_domain::{Category, SizeClass};
 use returns_harness::journey::{self, PATIENCE};

@@ -1,5 +1,9 @@
 //! PK-3 and PK-6: riders are identified by real name when they take a job, their call to the
 //! buyer is recorded, and buyers' complaints count per rider and per area.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey;

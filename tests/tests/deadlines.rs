@@ -1,5 +1,9 @@
 //! Durable deadlines on a movable clock: RV-1's 72 hours pass in a moment, survive a restart,
 //! and fire once.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_events::topics;
 use returns_harness::cases::CaseSpec;

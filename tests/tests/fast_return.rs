@@ -1,4 +1,8 @@
 //! Issue 2, item 6: the fast return end to end, on a real broker and real databases.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use std::collections::HashSet;
 

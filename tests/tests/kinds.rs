@@ -1,6 +1,10 @@
 //! One journey per newer case kind, through the four services over the real broker and
 //! databases: K-3 exchange, K-4 after-sales (AS-1..AS-3, RV-4, a repair), and CT-2's buyer's
 //! own shipment.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};

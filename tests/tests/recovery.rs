@@ -1,6 +1,10 @@
 //! PAY-2 and PAY-7: the platform's advance for a fast refund is recovered from the merchant,
 //! on its receipt of the parcel or when its window passes; a merchant's dispute holds it until
 //! customer service rules, and the ledger records who bears the money.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey::{self, PATIENCE};

@@ -1,4 +1,8 @@
 //! K-1, RS-1, RS-2: refunds asked before the goods were delivered.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_events::topics;
 use returns_harness::cases::{self, CaseSpec};

@@ -1,4 +1,8 @@
 //! Issue 2, item 6: the cases that do not take the fast path.
+#![allow(
+    clippy::too_many_lines,
+    reason = "an end-to-end scenario reads as one story, step by step"
+)]
 
 use returns_events::topics;
 use returns_harness::cases::CaseSpec;

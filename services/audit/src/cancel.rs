@@ -11,7 +11,7 @@ use returns_events::{Envelope, topics};
 use crate::schema::decisions;
 use crate::store;
 
-pub async fn on_request(
+pub(crate) async fn on_request(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     service: &'static str,

@@ -38,7 +38,7 @@ struct FileRequest {
 
 #[derive(Debug, Serialize, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
-pub struct ComplaintView {
+pub(crate) struct ComplaintView {
     id: Uuid,
     buyer_id: String,
     merchant_id: String,
@@ -186,7 +186,7 @@ async fn case_target(
 
 /// `POST /buyer/complaints`.
 #[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = serde_json::Value)))]
-pub async fn file(
+pub(crate) async fn file(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,
@@ -271,7 +271,7 @@ async fn insert(
 
 /// `GET /buyer/complaints/{id}`: one of the buyer's complaints.
 #[utoipa::path(get, path = "/buyer/complaints/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The complaint", body = serde_json::Value)))]
-pub async fn view(
+pub(crate) async fn view(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -291,7 +291,7 @@ pub async fn view(
 
 /// `GET /cs/complaints`: the filed ones, oldest first.
 #[utoipa::path(get, path = "/cs/complaints", tag = "cs", params(crate::cs_desk::QueueQuery), responses((status = 200, description = "Filed complaints, oldest first", body = serde_json::Value)))]
-pub async fn queue(
+pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     q: web::Query<crate::cs_desk::QueueQuery>,
@@ -317,7 +317,7 @@ struct RulingRequest {
 
 /// `POST /cs/complaints/{id}/ruling`.
 #[utoipa::path(post, path = "/cs/complaints/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-4, AS-5)", body = serde_json::Value)))]
-pub async fn rule(
+pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,

@@ -38,7 +38,7 @@ pub struct InterventionRow {
 }
 
 /// An intervention request arrives: it joins the desk's queue (once, whatever is redelivered).
-pub async fn enqueue(
+pub(crate) async fn enqueue(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     req: &InterventionRequested,
@@ -74,14 +74,14 @@ pub async fn enqueue(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct QueueQuery {
+pub(crate) struct QueueQuery {
     #[serde(default)]
     pub limit: Option<i64>,
 }
 
 /// `GET /cs/interventions`: the open ones, oldest first.
 #[utoipa::path(get, path = "/cs/interventions", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open interventions, oldest first", body = serde_json::Value)))]
-pub async fn queue(
+pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     q: web::Query<QueueQuery>,
@@ -114,7 +114,11 @@ struct RulingRequest {
 
 /// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
 #[utoipa::path(post, path = "/cs/cases/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-2, RV-3)", body = serde_json::Value)))]
-pub async fn rule(
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 12 item 6: longer than a screen, to be split"
+)]
+pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

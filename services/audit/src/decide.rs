@@ -9,7 +9,11 @@ use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, C
 use returns_events::topics;
 use uuid::Uuid;
 
-pub fn facts_of(opened: &CaseOpened, city_covered: bool, in_programme: bool) -> ApprovalFacts {
+pub(crate) fn facts_of(
+    opened: &CaseOpened,
+    city_covered: bool,
+    in_programme: bool,
+) -> ApprovalFacts {
     ApprovalFacts {
         kind: opened.facts.kind,
         remedy: opened.facts.remedy,
@@ -30,12 +34,12 @@ pub fn facts_of(opened: &CaseOpened, city_covered: bool, in_programme: bool) -> 
     }
 }
 
-pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
+pub(crate) fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
     approval::decide(facts, policy)
 }
 
 /// RV-1's 72 hours, or CARE-3's 48 (or the longer time the care service states).
-pub fn review_deadline(opened: &CaseOpened, policy: &Policy) -> DateTime<Utc> {
+pub(crate) fn review_deadline(opened: &CaseOpened, policy: &Policy) -> DateTime<Utc> {
     match &opened.facts.care {
         Some(c) => {
             returns_domain::care::review_deadline(opened.facts.requested_at, c.review_hours, policy)
@@ -45,14 +49,14 @@ pub fn review_deadline(opened: &CaseOpened, policy: &Policy) -> DateTime<Utc> {
 }
 
 /// Where an envelope about `case` goes and what it says.
-pub struct CaseRef<'a> {
+pub(crate) struct CaseRef<'a> {
     pub case_id: Uuid,
     pub city: &'a str,
     pub shard: &'a str,
 }
 
 /// Every event audit announces goes on the decisions topic, keyed by the case.
-pub fn envelope<E: returns_events::Event>(
+pub(crate) fn envelope<E: returns_events::Event>(
     c: &CaseRef<'_>,
     now: DateTime<Utc>,
     payload: &E,
@@ -69,7 +73,7 @@ pub fn envelope<E: returns_events::Event>(
 }
 
 /// The event for a fresh decision.
-pub async fn decision_event(
+pub(crate) async fn decision_event(
     conn: &mut AsyncPgConnection,
     c: &CaseRef<'_>,
     opened: &CaseOpened,
@@ -106,7 +110,7 @@ pub async fn decision_event(
 /// `case.approved`, with the merchant's return address for the case's city when its goods
 /// come back (ORD-4).
 #[allow(clippy::too_many_arguments)]
-pub async fn approved_event(
+pub(crate) async fn approved_event(
     conn: &mut AsyncPgConnection,
     c: &CaseRef<'_>,
     opened: &CaseOpened,
@@ -139,7 +143,7 @@ pub async fn approved_event(
 }
 
 /// RV-2: a rejection carries the merchant's reason for the buyer.
-pub fn rejected_event(
+pub(crate) fn rejected_event(
     c: &CaseRef<'_>,
     reason: &str,
     now: DateTime<Utc>,
@@ -148,7 +152,7 @@ pub fn rejected_event(
 }
 
 /// A rejection under `rule`: the merchant's (RV-2) or customer service's final one (AS-2).
-pub fn rejected_event_under(
+pub(crate) fn rejected_event_under(
     c: &CaseRef<'_>,
     rule: RuleId,
     reason: &str,

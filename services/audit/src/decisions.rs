@@ -15,7 +15,7 @@ use crate::store;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct QueuePage {
+pub(crate) struct QueuePage {
     /// Cases after this one (the `next` of the previous page).
     #[serde(default)]
     after: Option<uuid::Uuid>,
@@ -25,7 +25,7 @@ pub struct QueuePage {
 
 /// `GET /merchant/cases`: the shop's review queue (RV-1), oldest first.
 #[utoipa::path(get, path = "/merchant/cases", tag = "merchant", params(QueuePage), responses((status = 200, description = "The shop's review queue (RV-1), oldest first", body = serde_json::Value)))]
-pub async fn review_queue(
+pub(crate) async fn review_queue(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     q: web::Query<QueuePage>,
@@ -38,7 +38,7 @@ pub async fn review_queue(
 }
 
 #[utoipa::path(get, path = "/merchant/cases/{id}/decision", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
-pub async fn merchant_decision(
+pub(crate) async fn merchant_decision(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -47,7 +47,7 @@ pub async fn merchant_decision(
 }
 
 #[utoipa::path(get, path = "/cs/cases/{id}/decision", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
-pub async fn cs_decision(
+pub(crate) async fn cs_decision(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -56,7 +56,7 @@ pub async fn cs_decision(
 }
 
 /// A case's decision, if its merchant passes `owns`; another shop's answers like a missing one.
-pub async fn read_decision(
+pub(crate) async fn read_decision(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     owns: impl Fn(&str) -> bool,
@@ -72,21 +72,21 @@ pub async fn read_decision(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Approve,
     Reject,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MerchantDecision {
+pub(crate) struct MerchantDecision {
     decision: Verdict,
     #[serde(default)]
     reason: Option<String>,
 }
 
 #[utoipa::path(post, path = "/merchant/cases/{id}/decision", tag = "merchant", request_body = MerchantDecision, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The decision (RV-1, RV-2)", body = serde_json::Value)))]
-pub async fn merchant_decides(
+pub(crate) async fn merchant_decides(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

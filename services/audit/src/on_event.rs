@@ -14,7 +14,7 @@ use tracing::Instrument;
 use crate::decide::{self, CaseRef};
 use crate::store::{self, DecisionRow};
 
-pub struct OnEvent {
+pub(crate) struct OnEvent {
     pub ctx: AppContext,
 }
 

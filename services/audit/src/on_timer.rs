@@ -5,7 +5,7 @@ use diesel_async::AsyncPgConnection;
 use returns_bus::{HandleError, Outgoing, TimerHandler};
 use returns_store::timers::Timer;
 
-pub struct OnTimer;
+pub(crate) struct OnTimer;
 
 impl TimerHandler for OnTimer {
     async fn fire(

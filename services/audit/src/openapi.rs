@@ -23,4 +23,4 @@ use crate::{complaints, cs_desk, decisions, programme, return_check, standing};
     cs_desk::rule,
     crate::order_copy::view,
 ))]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;

@@ -17,7 +17,7 @@ use crate::schema::orders;
 /// One order as audit knows it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders)]
-pub struct OrderCopy {
+pub(crate) struct OrderCopy {
     pub order_id: String,
     pub buyer_id: String,
     pub merchant_id: String,
@@ -29,13 +29,13 @@ pub struct OrderCopy {
 
 impl OrderCopy {
     /// AS-4: the order still awaits payment at `now` (neither paid nor cancelled, not past due).
-    pub fn awaits_payment(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn awaits_payment(&self, now: DateTime<Utc>) -> bool {
         self.settled_at.is_none() && now <= self.payment_due_at
     }
 }
 
 /// Applies one record of the order feed to audit's copy.
-pub async fn apply(
+pub(crate) async fn apply(
     conn: &mut AsyncPgConnection,
     raw: &[u8],
     ctx: &AppContext,
@@ -164,7 +164,10 @@ async fn after_payment(
 }
 
 /// The order, if the feed placed it.
-pub async fn find(conn: &mut AsyncPgConnection, order_id: &str) -> QueryResult<Option<OrderCopy>> {
+pub(crate) async fn find(
+    conn: &mut AsyncPgConnection,
+    order_id: &str,
+) -> QueryResult<Option<OrderCopy>> {
     orders::table
         .find(order_id)
         .select(OrderCopy::as_select())
@@ -175,7 +178,7 @@ pub async fn find(conn: &mut AsyncPgConnection, order_id: &str) -> QueryResult<O
 
 /// `GET /operator/orders/{id}`: the order as audit holds it, which AS-4 is judged on.
 #[utoipa::path(get, path = "/operator/orders/{id}", tag = "operator", params(("id" = String, Path, description = "The marketplace's order id")), responses((status = 200, description = "audit's copy of the order (AS-4)", body = serde_json::Value)))]
-pub async fn view(
+pub(crate) async fn view(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: actix_web::web::Data<AppContext>,
     path: actix_web::web::Path<String>,

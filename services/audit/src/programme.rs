@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::schema::merchant_programme;
 
 /// The merchant's membership, if it ever joined.
-pub async fn membership(
+pub(crate) async fn membership(
     conn: &mut AsyncPgConnection,
     merchant: &str,
 ) -> QueryResult<Option<Membership>> {
@@ -58,7 +58,7 @@ struct ProgrammeRequest {
 
 /// `POST /merchant/programme`: the shop joins or leaves the programme.
 #[utoipa::path(post, path = "/merchant/programme", tag = "merchant", request_body = ProgrammeRequest, responses((status = 200, description = "The shop's membership (MP-1, MP-2)", body = serde_json::Value)))]
-pub async fn change(
+pub(crate) async fn change(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,

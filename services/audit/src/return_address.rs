@@ -16,12 +16,12 @@ use serde::Deserialize;
 use crate::schema::merchant_return_addresses as mra;
 
 /// The city key of the warehouse: the address for every city without its own.
-pub const WAREHOUSE: &str = "*";
+pub(crate) const WAREHOUSE: &str = "*";
 
 /// A return address as a merchant gives it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddressRequest {
+pub(crate) struct AddressRequest {
     pub recipient: String,
     pub address: String,
     pub contact_phone: String,
@@ -32,7 +32,7 @@ pub struct AddressRequest {
 /// One city's return address.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CityAddress {
+pub(crate) struct CityAddress {
     /// The cases' city this address serves.
     pub serves: String,
     pub to: AddressRequest,
@@ -40,7 +40,7 @@ pub struct CityAddress {
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReturnAddressesRequest {
+pub(crate) struct ReturnAddressesRequest {
     /// Where returns from cities without their own address go.
     pub warehouse: AddressRequest,
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct ReturnAddressesRequest {
 }
 
 /// A return address checked, naming the field that is wrong.
-pub fn check(a: &AddressRequest, prefix: &str) -> Result<ReturnAddress, Problem> {
+pub(crate) fn check(a: &AddressRequest, prefix: &str) -> Result<ReturnAddress, Problem> {
     returns_web::readable_text(
         &format!("{prefix}.recipient"),
         &a.recipient,
@@ -71,7 +71,7 @@ pub fn check(a: &AddressRequest, prefix: &str) -> Result<ReturnAddress, Problem>
 }
 
 /// Stores the merchant's address for `serves` (a city, or the warehouse).
-pub async fn keep(
+pub(crate) async fn keep(
     conn: &mut AsyncPgConnection,
     merchant: &str,
     serves: &str,
@@ -132,7 +132,7 @@ fn row_to_address((_, recipient, address, city, contact_phone): Row) -> ReturnAd
 
 /// ORD-4: the merchant's return address for a case in `city`: the city's own, else the
 /// warehouse; `None` when the merchant named none.
-pub async fn for_city(
+pub(crate) async fn for_city(
     conn: &mut AsyncPgConnection,
     merchant: &str,
     city: &str,
@@ -154,7 +154,7 @@ pub async fn for_city(
 /// `PUT /merchant/return-addresses`: the warehouse and any per-city addresses, replacing the
 /// earlier ones.
 #[utoipa::path(put, path = "/merchant/return-addresses", tag = "merchant", request_body = ReturnAddressesRequest, responses((status = 200, description = "The addresses returns now go to (ORD-4)", body = serde_json::Value)))]
-pub async fn put(
+pub(crate) async fn put(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,
@@ -189,7 +189,7 @@ pub async fn put(
 
 /// `GET /merchant/return-addresses`: where the shop's returns go.
 #[utoipa::path(get, path = "/merchant/return-addresses", tag = "merchant", responses((status = 200, description = "The shop's warehouse and city addresses (ORD-4)", body = serde_json::Value)))]
-pub async fn get(
+pub(crate) async fn get(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

@@ -27,7 +27,7 @@ struct CheckRequest {
 
 /// `POST /merchant/cases/{id}/return-check`.
 #[utoipa::path(post, path = "/merchant/cases/{id}/return-check", tag = "merchant", request_body = CheckRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The return check (RV-3)", body = serde_json::Value)))]
-pub async fn check(
+pub(crate) async fn check(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

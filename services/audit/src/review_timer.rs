@@ -12,10 +12,10 @@ use crate::decide::{self, CaseRef};
 use crate::store;
 
 /// The `timers.kind` of the merchant's review deadline.
-pub const KIND: &str = "rv1_merchant_review";
+pub(crate) const KIND: &str = "rv1_merchant_review";
 
 /// RV-1 / CARE-3: the merchant's review deadline passed.
-pub async fn passed(
+pub(crate) async fn passed(
     conn: &mut AsyncPgConnection,
     timer: &Timer,
     now: DateTime<Utc>,

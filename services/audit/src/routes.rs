@@ -5,7 +5,7 @@
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     use crate::{
         complaints, cs_desk, decisions, order_copy, programme, return_address, return_check,
         standing,

@@ -17,7 +17,7 @@ use crate::store;
 /// RS-3: the order of a refund before shipment was shipped (`case.order_shipped`, from intake's
 /// copy of the order). Within the cut-off the case becomes a return; later, or for another
 /// kind of case, the shipment changes nothing and the refund stands.
-pub async fn on_order_shipped(
+pub(crate) async fn on_order_shipped(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     shipped: &OrderShippedDuringRefund,

@@ -23,7 +23,7 @@ use crate::store;
 
 /// A change to one merchant's figures.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Delta {
+pub(crate) struct Delta {
     pub violation_points: i32,
     pub deposit_drawn_fen: i64,
     pub outstanding_recovery_fen: i64,
@@ -33,7 +33,7 @@ pub struct Delta {
 }
 
 /// Applies a payment event to the standing of the case's merchant; other events are ignored.
-pub async fn apply(
+pub(crate) async fn apply(
     conn: &mut AsyncPgConnection,
     event: &Incoming<'_>,
 ) -> Result<Vec<Outgoing>, HandleError> {
@@ -96,12 +96,12 @@ pub async fn apply(
 }
 
 /// The slot of customer service's rulings (HTTP), beside one per Kafka partition.
-pub const RULINGS_SLOT: i32 = -1;
+pub(crate) const RULINGS_SLOT: i32 = -1;
 
 /// Adds `d` to the merchant's figures in `slot`: the partition whose worker applies the event
 /// (one worker a partition, so no two transactions wait on one row), or [`RULINGS_SLOT`].
 /// `merchant_standing` (a view) sums the slots.
-pub async fn add(
+pub(crate) async fn add(
     conn: &mut AsyncPgConnection,
     merchant: &str,
     slot: i32,
@@ -148,7 +148,7 @@ struct StandingView {
 
 /// `GET /merchant/standing`: the shop's own figures (violations, deposit, recovery).
 #[utoipa::path(get, path = "/merchant/standing", tag = "merchant", responses((status = 200, description = "The shop's standing (MP-3)", body = serde_json::Value)))]
-pub async fn own(
+pub(crate) async fn own(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
@@ -157,7 +157,7 @@ pub async fn own(
 
 /// `GET /cs/merchants/{id}/standing`: customer service reads a merchant's standing (MP-3).
 #[utoipa::path(get, path = "/cs/merchants/{id}/standing", tag = "cs", params(("id" = String, Path, description = "The merchant's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
-pub async fn for_cs(
+pub(crate) async fn for_cs(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -167,7 +167,7 @@ pub async fn for_cs(
 
 /// `GET /operator/merchants/{id}/standing`.
 #[utoipa::path(get, path = "/operator/merchants/{id}/standing", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
-pub async fn any(
+pub(crate) async fn any(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,

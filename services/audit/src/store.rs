@@ -28,7 +28,7 @@ pub struct DecisionRow {
     pub decided_at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, row: &DecisionRow) -> QueryResult<()> {
+pub(crate) async fn insert(conn: &mut AsyncPgConnection, row: &DecisionRow) -> QueryResult<()> {
     diesel::insert_into(decisions::table)
         .values(row)
         .execute(conn)
@@ -36,7 +36,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &DecisionRow) -> QueryRes
     Ok(())
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<DecisionRow>> {
+pub(crate) async fn find(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<DecisionRow>> {
     decisions::table
         .find(id)
         .select(DecisionRow::as_select())
@@ -46,7 +49,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 }
 
 /// One page of a shop's review queue (RV-1), oldest first, after the cursor `after`.
-pub async fn awaiting_merchant(
+pub(crate) async fn awaiting_merchant(
     conn: &mut AsyncPgConnection,
     merchant: &str,
     after: Option<Uuid>,
@@ -65,7 +68,7 @@ pub async fn awaiting_merchant(
     q.load(conn).await
 }
 
-pub async fn find_for_update(
+pub(crate) async fn find_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<DecisionRow>> {
@@ -80,7 +83,7 @@ pub async fn find_for_update(
 
 /// A decision taken after the first one: by the merchant (RV-1 approve, RV-2 reject) or by the
 /// system when the merchant's deadline passes (RV-1).
-pub async fn record_later_decision(
+pub(crate) async fn record_later_decision(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     status: &str,

@@ -9,7 +9,7 @@ use returns_events::Envelope;
 use crate::store;
 
 /// What a merchant may subscribe to.
-pub const EVENTS: &[&str] = &[
+pub(crate) const EVENTS: &[&str] = &[
     "case.awaiting_merchant",
     "case.approved",
     "case.rejected",
@@ -26,7 +26,7 @@ pub const EVENTS: &[&str] = &[
 ];
 
 /// The subscription an event is for: its case's merchant.
-pub fn owner_of<'a>(
+pub(crate) fn owner_of<'a>(
     conn: &'a mut AsyncPgConnection,
     env: &'a Envelope,
 ) -> BoxFuture<'a, QueryResult<Option<String>>> {
@@ -37,7 +37,7 @@ pub fn owner_of<'a>(
 }
 
 /// The fan-out of merchants' webhooks, for the events audit consumes.
-pub fn fan_out(clock: &returns_clock::Clock) -> returns_webhooks::FanOut {
+pub(crate) fn fan_out(clock: &returns_clock::Clock) -> returns_webhooks::FanOut {
     returns_webhooks::FanOut {
         events: EVENTS,
         owner_of,

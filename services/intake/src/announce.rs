@@ -11,7 +11,7 @@ use crate::store::{self, CaseRow, NewTimelineRow};
 use crate::timeline::Entry;
 
 /// Stages `payload` about `case` and writes `line` for it, under the event's id.
-pub async fn announce<E: Event>(
+pub(crate) async fn announce<E: Event>(
     conn: &mut AsyncPgConnection,
     app: &AppContext,
     case: &CaseRow,

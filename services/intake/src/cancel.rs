@@ -16,7 +16,7 @@ use crate::timeline::Entry;
 #[utoipa::path(post, path = "/buyer/cases/{id}/cancel", tag = "buyer",
     params(("id" = String, Path, description = "The case's id")),
     responses((status = 202, description = "Withdrawal asked; the timeline shows the answer", body = serde_json::Value)))]
-pub async fn cancel(
+pub(crate) async fn cancel(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

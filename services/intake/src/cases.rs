@@ -12,7 +12,7 @@ use crate::store::{self, CaseRow};
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct CasesPage {
+pub(crate) struct CasesPage {
     /// Cases after this one (the `next` of the previous page).
     #[serde(default)]
     after: Option<Uuid>,
@@ -22,7 +22,7 @@ pub struct CasesPage {
 
 /// `GET /buyer/cases`: the buyer's own cases, newest first, a page at a time.
 #[utoipa::path(get, path = "/buyer/cases", tag = "buyer", params(CasesPage), responses((status = 200, description = "A page of the buyer's cases, newest first", body = serde_json::Value)))]
-pub async fn buyer_cases(
+pub(crate) async fn buyer_cases(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     q: web::Query<CasesPage>,
@@ -35,7 +35,7 @@ pub async fn buyer_cases(
 }
 
 #[utoipa::path(get, path = "/buyer/cases/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
-pub async fn buyer_case(
+pub(crate) async fn buyer_case(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -45,7 +45,7 @@ pub async fn buyer_case(
 }
 
 #[utoipa::path(get, path = "/merchant/cases/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
-pub async fn merchant_case(
+pub(crate) async fn merchant_case(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -56,7 +56,7 @@ pub async fn merchant_case(
 
 /// Customer service reads any case to rule on it (AS-2, K-6).
 #[utoipa::path(get, path = "/cs/cases/{id}", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
-pub async fn cs_case(
+pub(crate) async fn cs_case(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -66,7 +66,7 @@ pub async fn cs_case(
 }
 
 /// A case with its timeline, if `owns` it; someone else's case answers exactly like a missing one.
-pub async fn read_case(
+pub(crate) async fn read_case(
     ctx: web::Data<AppContext>,
     root: RootSpan,
     path: web::Path<String>,
@@ -86,7 +86,7 @@ pub async fn read_case(
 }
 
 #[utoipa::path(get, path = "/operator/stats/cases-by-status", tag = "operator", responses((status = 200, description = "Cases by status", body = serde_json::Value)))]
-pub async fn cases_by_status(
+pub(crate) async fn cases_by_status(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::schema::case_contacts as cc;
 
-pub async fn keep(
+pub(crate) async fn keep(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     contact: &PickupAddress,
@@ -41,7 +41,7 @@ async fn take(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<Option
 }
 
 /// On `case.approved` with a door pickup: the courier job for logistics, with the contact.
-pub async fn order_courier_job(
+pub(crate) async fn order_courier_job(
     conn: &mut AsyncPgConnection,
     service: &'static str,
     env: &Envelope,
@@ -68,7 +68,7 @@ pub async fn order_courier_job(
 }
 
 /// A case closed without a courier job keeps no contact.
-pub async fn forget(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<()> {
+pub(crate) async fn forget(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<()> {
     diesel::delete(cc::table.find(case_id))
         .execute(conn)
         .await?;

@@ -20,7 +20,7 @@ const MOST: usize = 20;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddEvidence {
+pub(crate) struct AddEvidence {
     /// 1 to 10 references, each a kind (1-60 characters) and a ref (1-300 characters).
     evidence: Vec<Evidence>,
 }
@@ -28,7 +28,7 @@ pub struct AddEvidence {
 #[utoipa::path(post, path = "/buyer/cases/{id}/evidence", tag = "buyer", request_body = AddEvidence,
     params(("id" = String, Path, description = "The case's id")),
     responses((status = 200, description = "The case's evidence, with the new references", body = serde_json::Value)))]
-pub async fn add(
+pub(crate) async fn add(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

@@ -22,10 +22,10 @@ use crate::store::{self, CaseRow, NewTimelineRow};
 use crate::timeline::Entry;
 
 /// The `timers.kind` of AS-2's opening.
-pub const KIND: &str = "as2_intervention_opens";
+pub(crate) const KIND: &str = "as2_intervention_opens";
 
 /// Starts AS-2's wait for a new after-sales case, in the caller's transaction.
-pub async fn start_wait(
+pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
     case: &CaseRow,
     ctx: &AppContext,
@@ -44,7 +44,7 @@ pub async fn start_wait(
 }
 
 /// AS-2's wait ran out: the buyer and the merchant may now ask customer service.
-pub async fn opens(
+pub(crate) async fn opens(
     ctx: &AppContext,
     conn: &mut AsyncPgConnection,
     timer: &Timer,
@@ -94,7 +94,7 @@ struct InterventionRequest {
 
 /// `POST /buyer/cases/{id}/intervention`: the buyer asks customer service (AS-2).
 #[utoipa::path(post, path = "/buyer/cases/{id}/intervention", tag = "buyer", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
-pub async fn by_buyer(
+pub(crate) async fn by_buyer(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -106,7 +106,7 @@ pub async fn by_buyer(
 
 /// `POST /merchant/cases/{id}/intervention`: the merchant asks customer service (AS-2).
 #[utoipa::path(post, path = "/merchant/cases/{id}/intervention", tag = "merchant", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
-pub async fn by_merchant(
+pub(crate) async fn by_merchant(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

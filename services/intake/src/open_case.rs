@@ -22,7 +22,7 @@ use crate::store::{self, CaseRow, NewTimelineRow};
 use returns_domain::to_wire;
 
 #[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
-pub async fn open_case(
+pub(crate) async fn open_case(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

@@ -30,4 +30,4 @@ use crate::{
     care::rate,
     report::operator_report,
 ))]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;

@@ -15,7 +15,7 @@ use crate::request::{Checked, OpenCaseRequest};
 
 /// What a case opened on the order is, all from the order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Opening {
+pub(crate) struct Opening {
     pub lines: Vec<CaseLine>,
     pub city: CityCode,
     pub category: Category,
@@ -170,7 +170,7 @@ fn check_lines_fit(
 }
 
 /// The case the request opens on the order `o`, or the refusal naming the field.
-pub fn open_on(
+pub(crate) fn open_on(
     r: &OpenCaseRequest,
     checked: &Checked<'_>,
     o: &OrderRow,

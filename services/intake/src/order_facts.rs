@@ -20,7 +20,7 @@ fn id(field: &str, v: &str) -> Result<(), String> {
 }
 
 /// The rows of a newly placed order, in state `awaiting_payment` since `placed_at`.
-pub fn rows_of(
+pub(crate) fn rows_of(
     order_id: &str,
     p: &OrderPlaced,
     policy: &Policy,

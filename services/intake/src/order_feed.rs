@@ -12,7 +12,7 @@ use returns_runtime::AppContext;
 use crate::order_store::{self, OrderRow, StepRow};
 
 /// Applies one record of the order feed.
-pub async fn apply(
+pub(crate) async fn apply(
     conn: &mut AsyncPgConnection,
     raw: &[u8],
     ctx: &AppContext,

@@ -15,7 +15,7 @@ use crate::order_store::{self, OrderLineRow, OrderRow};
 /// `GET /buyer/orders/{id}`: the order as the platform holds it, each line with the units not
 /// in an open or paid case. Someone else's order is not found, like a missing one.
 #[utoipa::path(get, path = "/buyer/orders/{id}", tag = "buyer", params(("id" = String, Path, description = "The marketplace's order id")), responses((status = 200, description = "The order and what is left to return", body = serde_json::Value)))]
-pub async fn buyer_order(
+pub(crate) async fn buyer_order(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -47,7 +47,7 @@ pub async fn buyer_order(
 /// One order of the backfill: as placed, with the state it reached and when.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OrderSnapshot {
+pub(crate) struct OrderSnapshot {
     pub order_id: String,
     /// What `order.placed` said (the same fields).
     #[schema(value_type = Object)]
@@ -137,7 +137,7 @@ fn snapshot_rows(
 /// A bad line refuses the whole delivery, naming the line; orders already here are left as
 /// they are (the feed is newer than any backfill).
 #[utoipa::path(put, path = "/operator/orders", tag = "operator", request_body(content = String, content_type = "text/plain", description = "JSON Lines: one OrderSnapshot object a line (sent as text/plain or application/x-ndjson)"), responses((status = 200, description = "How many orders were stored and how many were known", body = serde_json::Value)))]
-pub async fn import(
+pub(crate) async fn import(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,
@@ -182,7 +182,7 @@ pub async fn import(
 
 /// `GET /operator/stats/orders`: the orders intake holds, by state.
 #[utoipa::path(get, path = "/operator/stats/orders", tag = "operator", responses((status = 200, description = "Orders by state", body = serde_json::Value)))]
-pub async fn orders_by_state(
+pub(crate) async fn orders_by_state(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

@@ -16,7 +16,7 @@ use crate::schema::cases;
 use returns_domain::to_wire;
 
 /// One `case.order_shipped` per refund before shipment still open on the order.
-pub async fn convert_refunds(
+pub(crate) async fn convert_refunds(
     conn: &mut AsyncPgConnection,
     order_id: &str,
     at: DateTime<Utc>,

@@ -82,7 +82,7 @@ pub struct CaseLineRow {
 }
 
 /// Stores a new order with its lines; false when the order is already here.
-pub async fn insert_order(
+pub(crate) async fn insert_order(
     conn: &mut AsyncPgConnection,
     order: &OrderRow,
     lines: &[OrderLineRow],
@@ -104,7 +104,7 @@ pub async fn insert_order(
 
 /// The order, locked until the transaction ends: its events and the cases opened on it take
 /// turns, so two requests cannot both take a line's last unit (ORD-3).
-pub async fn order_for_update(
+pub(crate) async fn order_for_update(
     conn: &mut AsyncPgConnection,
     order_id: &str,
 ) -> QueryResult<Option<OrderRow>> {
@@ -117,7 +117,7 @@ pub async fn order_for_update(
         .optional()
 }
 
-pub async fn order_by_id(
+pub(crate) async fn order_by_id(
     conn: &mut AsyncPgConnection,
     order_id: &str,
 ) -> QueryResult<Option<OrderRow>> {
@@ -130,7 +130,7 @@ pub async fn order_by_id(
 }
 
 /// The order's lines, in the order system's order.
-pub async fn lines_of(
+pub(crate) async fn lines_of(
     conn: &mut AsyncPgConnection,
     order_id: &str,
 ) -> QueryResult<Vec<OrderLineRow>> {
@@ -143,7 +143,7 @@ pub async fn lines_of(
 }
 
 #[derive(diesel::QueryableByName)]
-pub struct Held {
+pub(crate) struct Held {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub line_id: String,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -153,7 +153,10 @@ pub struct Held {
 }
 
 /// Per line of the order: the units open or paid cases hold, and what they are worth.
-pub async fn held_units(conn: &mut AsyncPgConnection, order_id: &str) -> QueryResult<Vec<Held>> {
+pub(crate) async fn held_units(
+    conn: &mut AsyncPgConnection,
+    order_id: &str,
+) -> QueryResult<Vec<Held>> {
     diesel::sql_query(
         "SELECT line_id, SUM(quantity)::BIGINT AS units, SUM(amount_fen)::BIGINT AS value \
          FROM case_lines WHERE order_id = $1 AND released_at IS NULL GROUP BY line_id",
@@ -163,7 +166,7 @@ pub async fn held_units(conn: &mut AsyncPgConnection, order_id: &str) -> QueryRe
     .await
 }
 
-pub async fn record_step(
+pub(crate) async fn record_step(
     conn: &mut AsyncPgConnection,
     order_id: &str,
     step: &StepRow,
@@ -176,7 +179,7 @@ pub async fn record_step(
 }
 
 /// ORD-3: the case holds these units.
-pub async fn hold(conn: &mut AsyncPgConnection, lines: &[CaseLineRow]) -> QueryResult<()> {
+pub(crate) async fn hold(conn: &mut AsyncPgConnection, lines: &[CaseLineRow]) -> QueryResult<()> {
     diesel::insert_into(case_lines::table)
         .values(lines)
         .execute(conn)
@@ -185,7 +188,7 @@ pub async fn hold(conn: &mut AsyncPgConnection, lines: &[CaseLineRow]) -> QueryR
 }
 
 /// ORD-3: a withdrawn or finally rejected case gives its units back.
-pub async fn release(
+pub(crate) async fn release(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     at: DateTime<Utc>,
@@ -201,7 +204,7 @@ pub async fn release(
 }
 
 #[derive(Debug, Clone, Queryable, Serialize)]
-pub struct CaseLineView {
+pub(crate) struct CaseLineView {
     pub order_line_id: String,
     pub quantity: i32,
     pub amount_fen: i64,
@@ -211,7 +214,7 @@ pub struct CaseLineView {
 }
 
 /// The lines a case holds (or held), for the case read.
-pub async fn lines_of_case(
+pub(crate) async fn lines_of_case(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Vec<CaseLineView>> {
@@ -235,7 +238,9 @@ pub async fn lines_of_case(
 }
 
 /// How many orders stand in each state (operators; the harness waits on it).
-pub async fn count_by_state(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(String, i64)>> {
+pub(crate) async fn count_by_state(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(String, i64)>> {
     orders::table
         .group_by(orders::state)
         .select((orders::state, diesel::dsl::count_star()))

@@ -6,6 +6,6 @@ use returns_runtime::AppContext;
 
 /// `GET /operator/policies`: the rule parameters in force, as this service loaded them.
 #[utoipa::path(get, path = "/operator/policies", tag = "operator", responses((status = 200, description = "The policy in force", body = serde_json::Value)))]
-pub async fn policies(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
+pub(crate) async fn policies(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
     HttpResponse::Ok().json(&ctx.settings.policy)
 }

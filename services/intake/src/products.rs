@@ -11,7 +11,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct ServicesQuery {
+pub(crate) struct ServicesQuery {
     category: String,
     /// Fast return and door pickup depend on the city (CT-1); without one, not shown.
     #[serde(default)]
@@ -20,7 +20,7 @@ pub struct ServicesQuery {
 
 /// `GET /buyer/products/services?category=…&city=…`.
 #[utoipa::path(get, path = "/buyer/products/services", tag = "buyer", params(ServicesQuery), responses((status = 200, description = "The product's worry-free services (WF-1)", body = serde_json::Value)))]
-pub async fn services(
+pub(crate) async fn services(
     _: returns_auth::As<returns_auth::Buyer>,
     ctx: web::Data<AppContext>,
     q: web::Query<ServicesQuery>,

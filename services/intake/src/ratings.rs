@@ -12,20 +12,20 @@ use crate::store::{self};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RatingsImport {
+pub(crate) struct RatingsImport {
     ratings: Vec<RatingLine>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RatingLine {
+pub(crate) struct RatingLine {
     buyer_id: String,
     stars: Rating,
 }
 
 /// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
 #[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = serde_json::Value)))]
-pub async fn put_ratings(
+pub(crate) async fn put_ratings(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     req: HttpRequest,

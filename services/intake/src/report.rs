@@ -10,7 +10,7 @@ use returns_web::Problem;
 use serde::Serialize;
 
 #[derive(Debug, Serialize, diesel::QueryableByName)]
-pub struct CityFigures {
+pub(crate) struct CityFigures {
     #[diesel(sql_type = Text)]
     pub city: String,
     #[diesel(sql_type = BigInt)]
@@ -32,7 +32,7 @@ pub struct CityFigures {
 }
 
 #[derive(Debug, Serialize, diesel::QueryableByName)]
-pub struct MerchantFigures {
+pub(crate) struct MerchantFigures {
     #[diesel(sql_type = Text)]
     pub merchant_id: String,
     #[diesel(sql_type = BigInt)]
@@ -56,7 +56,7 @@ fn ms(a: &str, b: &str) -> String {
 }
 
 #[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "The operator's figures (OP)", body = serde_json::Value)))]
-pub async fn operator_report(
+pub(crate) async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

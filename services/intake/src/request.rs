@@ -10,11 +10,11 @@ use returns_events::payloads::PickupAddress;
 use returns_web::Problem;
 use serde::Deserialize;
 
-pub use returns_web::check_id;
+pub(crate) use returns_web::check_id;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OpenCaseRequest {
+pub(crate) struct OpenCaseRequest {
     /// The marketplace's order, which must be the caller's (ORD-2).
     pub order_id: String,
     /// The order's lines the case covers, each with the units returned (ORD-3).
@@ -39,7 +39,7 @@ pub struct OpenCaseRequest {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LineRequest {
+pub(crate) struct LineRequest {
     pub order_line_id: String,
     /// Units of the line in this case, 1 to what was bought and is not in another case.
     pub quantity: i32,
@@ -49,7 +49,7 @@ pub struct LineRequest {
 /// address names its city, which decides the case's shard (CT-3).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DoorPickup {
+pub(crate) struct DoorPickup {
     #[serde(default)]
     pub address: Option<String>,
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct DoorPickup {
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DeliveryRequest {
+pub(crate) struct DeliveryRequest {
     pub preferred_date: chrono::NaiveDate,
     #[serde(default)]
     pub installation: bool,
@@ -74,14 +74,14 @@ pub struct DeliveryRequest {
 /// An address and phone a courier uses (care orders name theirs whole).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Address {
+pub(crate) struct Address {
     pub address: String,
     pub contact_phone: String,
 }
 
 /// A request that passed every check that needs no stored data.
 #[derive(Debug)]
-pub struct Checked<'a> {
+pub(crate) struct Checked<'a> {
     pub remedy: Remedy,
     pub guarantee: Option<&'a Guarantee>,
 }
@@ -103,7 +103,11 @@ fn check_phone(phone: &str, prefix: &str) -> Result<(), Problem> {
 }
 
 /// An address and phone a courier can use; `prefix` names the request's field.
-pub fn check_contact(address: &str, phone: &str, prefix: &str) -> Result<PickupAddress, Problem> {
+pub(crate) fn check_contact(
+    address: &str,
+    phone: &str,
+    prefix: &str,
+) -> Result<PickupAddress, Problem> {
     check_street(address, prefix)?;
     check_phone(phone, prefix)?;
     Ok(PickupAddress {
@@ -113,7 +117,7 @@ pub fn check_contact(address: &str, phone: &str, prefix: &str) -> Result<PickupA
 }
 
 /// A care order's whole address.
-pub fn check_address(a: &Address, prefix: &str) -> Result<PickupAddress, Problem> {
+pub(crate) fn check_address(a: &Address, prefix: &str) -> Result<PickupAddress, Problem> {
     check_contact(&a.address, &a.contact_phone, prefix)
 }
 
@@ -127,7 +131,7 @@ fn names<T: serde::Serialize>(items: &[T]) -> String {
 }
 
 /// The checks of the body alone: ids, kind, remedy, evidence, guarantee, lines, addresses.
-pub fn check<'p>(r: &OpenCaseRequest, policy: &'p Policy) -> Result<Checked<'p>, Problem> {
+pub(crate) fn check<'p>(r: &OpenCaseRequest, policy: &'p Policy) -> Result<Checked<'p>, Problem> {
     check_id("order_id", &r.order_id)?;
     check_lines(&r.lines, policy)?;
     check_kind(r.kind)?;

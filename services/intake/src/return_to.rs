@@ -9,7 +9,7 @@ use returns_events::payloads::ReturnAddress;
 
 use crate::store::{self, NewTimelineRow};
 
-pub async fn show(
+pub(crate) async fn show(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     to: &ReturnAddress,

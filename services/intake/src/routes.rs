@@ -5,7 +5,7 @@
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     use crate::{
         cancel, care, cases, evidence, intervention, open_case, order_routes, policies, products,
         ratings, report, service_cards,

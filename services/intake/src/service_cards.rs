@@ -172,7 +172,7 @@ async fn store_card(
 /// `PUT /operator/service-cards`: the order system's cards (CARE-1), refused whole naming the
 /// first bad card. Counts already used or held stay.
 #[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = serde_json::Value)))]
-pub async fn import_cards(
+pub(crate) async fn import_cards(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     body: web::Bytes,
@@ -207,7 +207,7 @@ pub async fn import_cards(
 
 /// A card as a care order opens on it: buyer, merchant, order, line, services, validity,
 /// counts (total, used, held), goods value, review hours, the merchant's courier.
-pub type CardRow = (
+pub(crate) type CardRow = (
     String,
     String,
     Option<String>,
@@ -222,7 +222,7 @@ pub type CardRow = (
     String,
 );
 
-pub async fn card_for_update(
+pub(crate) async fn card_for_update(
     conn: &mut AsyncPgConnection,
     id: &str,
 ) -> QueryResult<Option<CardRow>> {
@@ -250,7 +250,7 @@ pub async fn card_for_update(
 
 /// `GET /buyer/service-cards/{id}`: one of the buyer's cards.
 #[utoipa::path(get, path = "/buyer/service-cards/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
-pub async fn buyer_card(
+pub(crate) async fn buyer_card(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -260,7 +260,7 @@ pub async fn buyer_card(
 
 /// `GET /merchant/service-cards/{id}`: a card the shop sold.
 #[utoipa::path(get, path = "/merchant/service-cards/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
-pub async fn merchant_card(
+pub(crate) async fn merchant_card(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -312,13 +312,13 @@ async fn view_card(
 
 /// CARE-1: a care order opens from the care-service order (the card) or from the purchased
 /// order's line the card was sold with.
-pub enum CardSource {
+pub(crate) enum CardSource {
     Card(String),
     OrderLine(String, String),
 }
 
 /// The card the buyer names, if it is the buyer's; someone else's answers like a missing one.
-pub async fn card_id_of(
+pub(crate) async fn card_id_of(
     conn: &mut AsyncPgConnection,
     buyer_id: &str,
     source: &CardSource,

@@ -68,7 +68,7 @@ pub struct NewTimelineRow {
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = case_timeline)]
-pub struct TimelineRow {
+pub(crate) struct TimelineRow {
     pub event_type: String,
     pub status: Option<String>,
     pub rule_id: Option<String>,
@@ -76,7 +76,10 @@ pub struct TimelineRow {
     pub at: DateTime<Utc>,
 }
 
-pub async fn rating_of(conn: &mut AsyncPgConnection, buyer: &str) -> QueryResult<Option<i16>> {
+pub(crate) async fn rating_of(
+    conn: &mut AsyncPgConnection,
+    buyer: &str,
+) -> QueryResult<Option<i16>> {
     buyer_ratings::table
         .find(buyer)
         .select(buyer_ratings::stars)
@@ -86,7 +89,7 @@ pub async fn rating_of(conn: &mut AsyncPgConnection, buyer: &str) -> QueryResult
 }
 
 /// CR-1: stores the rating job's delivery; a later delivery replaces an earlier one.
-pub async fn upsert_ratings(
+pub(crate) async fn upsert_ratings(
     conn: &mut AsyncPgConnection,
     ratings: &[(String, i16)],
     at: DateTime<Utc>,
@@ -113,7 +116,7 @@ pub async fn upsert_ratings(
         .await
 }
 
-pub async fn insert_case(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<()> {
+pub(crate) async fn insert_case(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<()> {
     diesel::insert_into(cases::table)
         .values(row)
         .execute(conn)
@@ -122,7 +125,7 @@ pub async fn insert_case(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryRe
 }
 
 /// One page of a buyer's cases, newest first, after the cursor `after` (a case id).
-pub async fn cases_of_buyer(
+pub(crate) async fn cases_of_buyer(
     conn: &mut AsyncPgConnection,
     buyer: &str,
     after: Option<Uuid>,
@@ -140,7 +143,10 @@ pub async fn cases_of_buyer(
     q.load(conn).await
 }
 
-pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<CaseRow>> {
+pub(crate) async fn case_by_id(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<CaseRow>> {
     cases::table
         .find(id)
         .select(CaseRow::as_select())
@@ -151,7 +157,7 @@ pub async fn case_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<O
 
 /// The case's kind and status, locked until the transaction ends, so that moving it is one
 /// decision of its kind's machine.
-pub async fn kind_and_status_for_update(
+pub(crate) async fn kind_and_status_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<(String, String)>> {
@@ -165,7 +171,7 @@ pub async fn kind_and_status_for_update(
 }
 
 /// Sets the status the kind's machine chose, with its place on the kind's path.
-pub async fn set_status(
+pub(crate) async fn set_status(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     status: CaseStatus,
@@ -184,7 +190,7 @@ pub async fn set_status(
 }
 
 /// AS-2: records who asked customer service to intervene; false when someone already did.
-pub async fn record_intervention(
+pub(crate) async fn record_intervention(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     by: &str,
@@ -205,7 +211,7 @@ pub async fn record_intervention(
 }
 
 /// RS-3: the case becomes a return and refund; its goods were shipped.
-pub async fn convert_to_return(
+pub(crate) async fn convert_to_return(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -223,7 +229,7 @@ pub async fn convert_to_return(
 }
 
 /// Whether the case's timeline holds an event of `event_type`.
-pub async fn has_event(
+pub(crate) async fn has_event(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     event_type: &str,
@@ -238,7 +244,7 @@ pub async fn has_event(
 }
 
 /// The case, locked until the transaction ends.
-pub async fn case_for_update(
+pub(crate) async fn case_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<CaseRow>> {
@@ -253,7 +259,7 @@ pub async fn case_for_update(
 
 /// The case, locked, if `owns` says the caller may act on it; someone else's case answers
 /// `None`, exactly like a missing one (no one learns which ids exist).
-pub async fn own_case_for_update(
+pub(crate) async fn own_case_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     owns: impl FnOnce(&CaseRow) -> bool,
@@ -261,7 +267,10 @@ pub async fn own_case_for_update(
     Ok(case_for_update(conn, id).await?.filter(|c| owns(c)))
 }
 
-pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) -> QueryResult<()> {
+pub(crate) async fn add_timeline(
+    conn: &mut AsyncPgConnection,
+    row: &NewTimelineRow,
+) -> QueryResult<()> {
     diesel::insert_into(case_timeline::table)
         .values(row)
         .on_conflict_do_nothing()
@@ -270,7 +279,10 @@ pub async fn add_timeline(conn: &mut AsyncPgConnection, row: &NewTimelineRow) ->
     Ok(())
 }
 
-pub async fn timeline(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec<TimelineRow>> {
+pub(crate) async fn timeline(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Vec<TimelineRow>> {
     case_timeline::table
         .filter(case_timeline::case_id.eq(id))
         .order((case_timeline::at.asc(), case_timeline::id.asc()))
@@ -280,7 +292,9 @@ pub async fn timeline(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Vec
 }
 
 /// How many cases stand in each status (for operators and the demo's progress).
-pub async fn count_by_status(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(String, i64)>> {
+pub(crate) async fn count_by_status(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(String, i64)>> {
     cases::table
         .group_by(cases::status)
         .select((cases::status, diesel::dsl::count_star()))
@@ -289,7 +303,7 @@ pub async fn count_by_status(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(S
 }
 
 /// ORD-4: the approval named where the goods go back.
-pub async fn set_return_address(
+pub(crate) async fn set_return_address(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     address: &serde_json::Value,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::events::{JobRef, pickup_event};
 use crate::store;
 
-pub const KIND_PREFIX: &str = "pk2_accept:";
+pub(crate) const KIND_PREFIX: &str = "pk2_accept:";
 
 /// One timer per company the job was offered to.
 fn kind(company: &str) -> String {
@@ -24,7 +24,7 @@ fn kind(company: &str) -> String {
 }
 
 /// Starts PK-2's wait for `company`, in the caller's transaction.
-pub async fn start_wait(
+pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
     job: JobRef<'_>,
     company: &str,
@@ -45,7 +45,7 @@ pub async fn start_wait(
 }
 
 /// The company accepted: its wait ends.
-pub async fn end_wait(
+pub(crate) async fn end_wait(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     company: &str,
@@ -56,7 +56,7 @@ pub async fn end_wait(
 /// PK-9: the job goes to `company`, dispatched now, with PK-2's wait for it; the answer is the
 /// `pickup.dispatched` that tells the company and the buyer. The next partner after a wait
 /// ran out, and customer service's offer to a named partner, both come here.
-pub async fn offer_to(
+pub(crate) async fn offer_to(
     conn: &mut AsyncPgConnection,
     app: &AppContext,
     job: &store::JobRow,
@@ -92,7 +92,7 @@ pub async fn offer_to(
 /// time confirmed) in `care_jobs.rs`.
 /// PK-2's wait for one company ran out: the next partner is offered the job, or customer
 /// service is asked (PK-9).
-pub async fn unaccepted(
+pub(crate) async fn unaccepted(
     ctx: &AppContext,
     conn: &mut AsyncPgConnection,
     timer: &Timer,

@@ -17,9 +17,9 @@ use crate::events::JobRef;
 use crate::events::pickup_event;
 use crate::store;
 
-pub const KIND: &str = "pk3_arrival";
+pub(crate) const KIND: &str = "pk3_arrival";
 
-pub async fn start_wait(
+pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
     job: &JobRef<'_>,
     arrive_by: DateTime<Utc>,
@@ -38,12 +38,15 @@ pub async fn start_wait(
     timers::schedule(conn, &timer).await
 }
 
-pub async fn end_wait(conn: &mut AsyncPgConnection, case_id: Uuid) -> Result<(), StoreError> {
+pub(crate) async fn end_wait(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> Result<(), StoreError> {
     timers::cancel(conn, KIND, case_id).await
 }
 
 /// The arrival deadline passed.
-pub async fn fire(
+pub(crate) async fn fire(
     ctx: &AppContext,
     conn: &mut AsyncPgConnection,
     timer: &Timer,

@@ -21,7 +21,7 @@ struct ComplaintRequest {
 
 /// `POST /buyer/cases/{id}/courier-complaint`: once per case, about the rider who took the job.
 #[utoipa::path(post, path = "/buyer/cases/{id}/courier-complaint", tag = "buyer", request_body = ComplaintRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 201, description = "The complaint about the rider (PK-6)", body = serde_json::Value)))]
-pub async fn file(
+pub(crate) async fn file(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,

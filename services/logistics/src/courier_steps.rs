@@ -20,18 +20,18 @@ use crate::store;
 /// PK-2, PK-6: a company takes a job by naming the rider, by real name.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AcceptRequest {
+pub(crate) struct AcceptRequest {
     rider: store::Rider,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PickupRequest {
+pub(crate) struct PickupRequest {
     tracking_number: String,
 }
 
 #[utoipa::path(post, path = "/courier/jobs/{id}/accept", tag = "courier", request_body = AcceptRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The job, accepted (PK-2, PK-6)", body = serde_json::Value)))]
-pub async fn accept(
+pub(crate) async fn accept(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -53,7 +53,7 @@ pub async fn accept(
 
 /// PK-3: the rider called the buyer. No body.
 #[utoipa::path(post, path = "/courier/jobs/{id}/call", tag = "courier", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The call, recorded (PK-3)", body = serde_json::Value)))]
-pub async fn call(
+pub(crate) async fn call(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -65,7 +65,7 @@ pub async fn call(
 
 /// PK-3: the rider is at the door. No body.
 #[utoipa::path(post, path = "/courier/jobs/{id}/arrive", tag = "courier", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The arrival, recorded (PK-3)", body = serde_json::Value)))]
-pub async fn arrive(
+pub(crate) async fn arrive(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -76,7 +76,7 @@ pub async fn arrive(
 }
 
 #[utoipa::path(post, path = "/courier/jobs/{id}/pickup", tag = "courier", request_body = PickupRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The parcel, collected (PK-4)", body = serde_json::Value)))]
-pub async fn pickup(
+pub(crate) async fn pickup(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -93,7 +93,7 @@ pub async fn pickup(
 #[utoipa::path(post, path = "/courier/jobs/{id}/deliver", tag = "courier",
     params(("id" = String, Path, description = "The object's id")),
     responses((status = 200, description = "The delivery to the merchant, recorded", body = serde_json::Value)))]
-pub async fn deliver(
+pub(crate) async fn deliver(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -104,7 +104,7 @@ pub async fn deliver(
 }
 
 /// What the courier company reports.
-pub enum Action {
+pub(crate) enum Action {
     /// PK-2: it takes the job; PK-6: with its rider, by real name.
     Accept(store::Rider),
     /// PK-3: the rider called the buyer to confirm size and address.
@@ -131,7 +131,7 @@ impl Action {
 
 /// One courier report. Repeating a step that already happened with the same data answers as
 /// the first time did; anything else out of order is a 409.
-pub async fn courier_step(
+pub(crate) async fn courier_step(
     ctx: web::Data<AppContext>,
     root: RootSpan,
     id: Uuid,

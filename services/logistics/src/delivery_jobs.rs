@@ -19,7 +19,7 @@ use crate::events::pickup_event;
 use crate::schema::delivery_jobs;
 
 /// Books the slot (once) and announces it.
-pub async fn book(
+pub(crate) async fn book(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     facts: &DeliveryFacts,
@@ -76,7 +76,11 @@ struct StepRequest {
 
 /// `POST /merchant/delivery-jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
 #[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = serde_json::Value)))]
-pub async fn report(
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 12 item 6: longer than a screen, to be split"
+)]
+pub(crate) async fn report(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

@@ -7,7 +7,7 @@ use returns_events::payloads::{CaseApproved, PickupAddress, RefundOrder};
 use returns_settings::CityInfo;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum PickupDecision {
+pub(crate) enum PickupDecision {
     /// The buyer ships the parcel: `rule` says why.
     BuyerShips {
         rule: Option<RuleId>,
@@ -23,7 +23,7 @@ pub enum PickupDecision {
     },
 }
 
-pub fn decide(
+pub(crate) fn decide(
     approved: &CaseApproved,
     address: Option<PickupAddress>,
     city: &CityInfo,

@@ -79,7 +79,7 @@ fn check(req: ActionRequest) -> Result<Checked, Problem> {
 #[utoipa::path(post, path = "/cs/pickups/{id}/action", tag = "cs", request_body = ActionRequest,
     params(("id" = String, Path, description = "The case's id")),
     responses((status = 200, description = "The pickup, offered, switched to the buyer or cancelled (PK-9)", body = serde_json::Value)))]
-pub async fn act(
+pub(crate) async fn act(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
     root: RootSpan,
@@ -182,14 +182,14 @@ async fn buyer_ships(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct DeskQuery {
+pub(crate) struct DeskQuery {
     #[serde(default)]
     limit: Option<i64>,
 }
 
 /// `GET /cs/pickups`: the escalated pickups, oldest first (PK-9).
 #[utoipa::path(get, path = "/cs/pickups", tag = "cs", params(DeskQuery), responses((status = 200, description = "Escalated pickups, oldest first", body = serde_json::Value)))]
-pub async fn desk(
+pub(crate) async fn desk(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     q: web::Query<DeskQuery>,

@@ -7,13 +7,13 @@ use uuid::Uuid;
 
 /// Which job an event or a wait is about: its case, and the city and shard that choose the
 /// partition.
-pub struct JobRef<'a> {
+pub(crate) struct JobRef<'a> {
     pub case_id: Uuid,
     pub city: &'a str,
     pub shard: &'a str,
 }
 
-pub fn pickup_event<E: Event>(
+pub(crate) fn pickup_event<E: Event>(
     case_id: Uuid,
     city: &str,
     shard: &str,

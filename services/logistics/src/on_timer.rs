@@ -7,7 +7,7 @@ use returns_bus::{HandleError, Outgoing, TimerHandler};
 use returns_runtime::AppContext;
 use returns_store::timers::Timer;
 
-pub struct OnTimer {
+pub(crate) struct OnTimer {
     pub ctx: AppContext,
 }
 

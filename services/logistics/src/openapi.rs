@@ -27,4 +27,4 @@ use crate::{
     delivery_jobs::report,
     report::operator_report,
 ))]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;

@@ -13,7 +13,7 @@ use crate::store;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct JobsQuery {
+pub(crate) struct JobsQuery {
     #[serde(default = "dispatched")]
     status: String,
     #[serde(default)]
@@ -26,7 +26,7 @@ fn dispatched() -> String {
 
 /// `GET /operator/coverage`: CT-1's cities, their shard and partner couriers (PK-9's order).
 #[utoipa::path(get, path = "/operator/coverage", tag = "operator", responses((status = 200, description = "Cities, their shards and partner couriers (CT-1)", body = serde_json::Value)))]
-pub async fn coverage(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
+pub(crate) async fn coverage(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
     let cities: serde_json::Map<String, serde_json::Value> = ctx
         .settings
         .cities
@@ -48,7 +48,7 @@ pub async fn coverage(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpRespon
 
 /// `GET /courier/jobs`: the jobs dispatched to the calling company, oldest first.
 #[utoipa::path(get, path = "/courier/jobs", tag = "courier", params(JobsQuery), responses((status = 200, description = "Jobs dispatched to the company", body = serde_json::Value)))]
-pub async fn list_jobs(
+pub(crate) async fn list_jobs(
     company: As<Courier>,
     ctx: web::Data<AppContext>,
     q: web::Query<JobsQuery>,
@@ -68,7 +68,7 @@ pub async fn list_jobs(
 
 /// `GET /buyer/cases/{id}/pickup`: the pickup of one of the buyer's cases.
 #[utoipa::path(get, path = "/buyer/cases/{id}/pickup", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's pickup", body = serde_json::Value)))]
-pub async fn buyer_pickup(
+pub(crate) async fn buyer_pickup(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -78,7 +78,7 @@ pub async fn buyer_pickup(
 
 /// `GET /cs/cases/{id}/pickup`: customer service reads any case's pickup (PK-6 complaints).
 #[utoipa::path(get, path = "/cs/cases/{id}/pickup", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's pickup", body = serde_json::Value)))]
-pub async fn cs_pickup(
+pub(crate) async fn cs_pickup(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -87,7 +87,7 @@ pub async fn cs_pickup(
 }
 
 /// A case's pickup, if `owns` its order; someone else's answers exactly like a missing one.
-pub async fn job_of_case(
+pub(crate) async fn job_of_case(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     owns: impl Fn(&RefundOrder) -> bool,

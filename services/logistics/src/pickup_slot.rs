@@ -24,7 +24,7 @@ const AHEAD_DAYS: i64 = 7;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SlotRequest {
+pub(crate) struct SlotRequest {
     /// When the courier should set out (RFC 3339): inside the city's pickup window (PK-1),
     /// from now to seven days ahead. The rider arrives within PK-3's hours after it.
     start: DateTime<Utc>,
@@ -33,7 +33,7 @@ pub struct SlotRequest {
 #[utoipa::path(post, path = "/buyer/cases/{id}/pickup-slot", tag = "buyer", request_body = SlotRequest,
     params(("id" = String, Path, description = "The case's id")),
     responses((status = 200, description = "The pickup, scheduled for the slot (PK-1)", body = serde_json::Value)))]
-pub async fn book(
+pub(crate) async fn book(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

@@ -10,7 +10,7 @@ use returns_web::Problem;
 use serde::Serialize;
 
 #[derive(Debug, Serialize, diesel::QueryableByName)]
-pub struct CourierFigures {
+pub(crate) struct CourierFigures {
     #[diesel(sql_type = Text)]
     pub courier_company: String,
     #[diesel(sql_type = Text)]
@@ -35,7 +35,7 @@ pub struct CourierFigures {
 
 /// PK-6: the same figures for each rider, by real name.
 #[derive(Debug, Serialize, diesel::QueryableByName)]
-pub struct RiderFigures {
+pub(crate) struct RiderFigures {
     #[diesel(sql_type = Text)]
     pub courier_company: String,
     #[diesel(sql_type = Text)]
@@ -57,7 +57,7 @@ pub struct RiderFigures {
 }
 
 #[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "Figures per courier, city and rider (OP, PK-6)", body = serde_json::Value)))]
-pub async fn operator_report(
+pub(crate) async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

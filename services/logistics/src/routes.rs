@@ -6,7 +6,7 @@
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     use crate::{
         care_jobs, courier_complaints, courier_steps, delivery_jobs, escalated, pickup_reads,
         pickup_slot, report, self_ship, send_back,

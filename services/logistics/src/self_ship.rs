@@ -20,7 +20,7 @@ use crate::events::pickup_event;
 use crate::schema::buyer_shipments;
 
 /// The case waits for the buyer's tracking number (once, whatever is redelivered).
-pub async fn await_buyer(
+pub(crate) async fn await_buyer(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     city: &str,
@@ -65,7 +65,7 @@ type Row = (
 /// `POST /buyer/cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as
 /// the first time did; a different number once shipped is a 409.
 #[utoipa::path(post, path = "/buyer/cases/{id}/shipment", tag = "buyer", request_body = ShipmentRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The buyer's shipment (CT-2)", body = serde_json::Value)))]
-pub async fn enter_tracking(
+pub(crate) async fn enter_tracking(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

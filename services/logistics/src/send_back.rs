@@ -60,7 +60,7 @@ async fn parcel_of(
 /// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
 /// as the first time did.
 #[utoipa::path(post, path = "/merchant/cases/{id}/send-back", tag = "merchant", request_body = SendBackRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The goods, sent back", body = serde_json::Value)))]
-pub async fn send_back(
+pub(crate) async fn send_back(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     root: RootSpan,

@@ -60,7 +60,7 @@ impl JobRow {
     }
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryResult<()> {
+pub(crate) async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryResult<()> {
     diesel::insert_into(pickup_jobs::table)
         .values(row)
         .execute(conn)
@@ -68,7 +68,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryResult<(
     Ok(())
 }
 
-pub async fn by_id_for_update(
+pub(crate) async fn by_id_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<JobRow>> {
@@ -82,7 +82,7 @@ pub async fn by_id_for_update(
 }
 
 /// The case's job, locked for a change.
-pub async fn by_case_for_update(
+pub(crate) async fn by_case_for_update(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Option<JobRow>> {
@@ -95,7 +95,10 @@ pub async fn by_case_for_update(
         .optional()
 }
 
-pub async fn by_case(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<Option<JobRow>> {
+pub(crate) async fn by_case(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> QueryResult<Option<JobRow>> {
     pickup_jobs::table
         .filter(pickup_jobs::case_id.eq(case_id))
         .select(JobRow::as_select())
@@ -105,7 +108,7 @@ pub async fn by_case(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult
 }
 
 /// Scheduled jobs whose dispatch time has come (PK-1), locked for this timer round.
-pub async fn due(
+pub(crate) async fn due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     limit: i64,
@@ -122,7 +125,7 @@ pub async fn due(
         .await
 }
 
-pub async fn mark_dispatched(
+pub(crate) async fn mark_dispatched(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -139,7 +142,7 @@ pub async fn mark_dispatched(
     Ok(())
 }
 
-pub async fn mark_accepted(
+pub(crate) async fn mark_accepted(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -158,7 +161,7 @@ pub async fn mark_accepted(
 }
 
 /// Records the delivery to the merchant once; false when it was already recorded.
-pub async fn mark_delivered(
+pub(crate) async fn mark_delivered(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -174,7 +177,7 @@ pub async fn mark_delivered(
     Ok(n == 1)
 }
 
-pub async fn mark_collected(
+pub(crate) async fn mark_collected(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -192,7 +195,7 @@ pub async fn mark_collected(
 }
 
 /// A courier company's jobs in one status, oldest first.
-pub async fn for_courier(
+pub(crate) async fn for_courier(
     conn: &mut AsyncPgConnection,
     company: &str,
     status: &str,
@@ -209,7 +212,7 @@ pub async fn for_courier(
 }
 
 /// PK-9: the job goes to the next partner, dispatched now.
-pub async fn reassign(
+pub(crate) async fn reassign(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     company: &str,
@@ -228,7 +231,7 @@ pub async fn reassign(
 }
 
 /// PK-9: no partner accepted; customer service takes the job.
-pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+pub(crate) async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set(pickup_jobs::status.eq("escalated"))
         .execute(conn)
@@ -240,13 +243,13 @@ pub async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
 /// PK-6: the rider a courier company names for a job.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Rider {
+pub(crate) struct Rider {
     pub id: String,
     pub real_name: String,
 }
 
 /// PK-3: the rider called the buyer (the first call counts).
-pub async fn mark_called(
+pub(crate) async fn mark_called(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -262,7 +265,7 @@ pub async fn mark_called(
     Ok(())
 }
 
-pub async fn mark_arrived(
+pub(crate) async fn mark_arrived(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     at: DateTime<Utc>,
@@ -279,7 +282,7 @@ pub async fn mark_arrived(
 }
 
 /// PK-5: the courier missed its arrival deadline.
-pub async fn mark_late(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+pub(crate) async fn mark_late(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set(pickup_jobs::late.eq(true))
         .execute(conn)

@@ -15,13 +15,13 @@ use tracing::Instrument;
 use crate::events::pickup_event;
 use crate::store;
 
-pub struct DispatchTimer {
+pub(crate) struct DispatchTimer {
     ctx: AppContext,
     shutdown: Shutdown,
 }
 
 impl DispatchTimer {
-    pub fn new(ctx: AppContext, shutdown: Shutdown) -> Self {
+    pub(crate) fn new(ctx: AppContext, shutdown: Shutdown) -> Self {
         DispatchTimer { ctx, shutdown }
     }
 }

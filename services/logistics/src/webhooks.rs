@@ -10,7 +10,7 @@ use returns_events::Envelope;
 use crate::store;
 
 /// What a courier company may subscribe to.
-pub const EVENTS: &[&str] = &[
+pub(crate) const EVENTS: &[&str] = &[
     "pickup.dispatched",
     "pickup.accepted",
     "pickup.escalated",
@@ -23,7 +23,7 @@ pub const EVENTS: &[&str] = &[
 
 /// The subscription an event is for: the courier company named in it (a job offered to the
 /// next partner, PK-9) or the job's.
-pub fn owner_of<'a>(
+pub(crate) fn owner_of<'a>(
     conn: &'a mut AsyncPgConnection,
     env: &'a Envelope,
 ) -> BoxFuture<'a, QueryResult<Option<String>>> {

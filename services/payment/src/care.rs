@@ -13,7 +13,7 @@ use returns_events::{Envelope, topics};
 
 use crate::ledger;
 
-pub async fn on_progress(
+pub(crate) async fn on_progress(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     p: &CareProgress,
@@ -43,7 +43,7 @@ pub async fn on_progress(
     )?])
 }
 
-pub async fn on_sent_back(
+pub(crate) async fn on_sent_back(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     s: &GoodsSentBack,

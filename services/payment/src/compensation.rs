@@ -17,7 +17,7 @@ use crate::ledger;
 use crate::schema::{compensations, refunds};
 
 /// Compensation the buyer is owed, and who pays for it.
-pub struct Owed<'a> {
+pub(crate) struct Owed<'a> {
     pub buyer_id: &'a str,
     /// PK-5: the courier company; RS-1: the merchant (from its deposit).
     pub charged_to: &'a str,
@@ -26,7 +26,7 @@ pub struct Owed<'a> {
 }
 
 /// PK-5: a late courier.
-pub async fn record_late_courier(
+pub(crate) async fn record_late_courier(
     conn: &mut AsyncPgConnection,
     case: &Envelope,
     late: &PickupLate,
@@ -42,7 +42,7 @@ pub async fn record_late_courier(
 }
 
 /// The buyer is owed compensation; paid now if the refund already was, else with it.
-pub async fn record_owed(
+pub(crate) async fn record_owed(
     conn: &mut AsyncPgConnection,
     case: &Envelope,
     owed: Owed<'_>,
@@ -76,7 +76,7 @@ pub async fn record_owed(
 }
 
 /// Pays what is owed for `case_id`, if anything, in the caller's transaction (the refund's).
-pub async fn pay_owed(
+pub(crate) async fn pay_owed(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     now: DateTime<Utc>,

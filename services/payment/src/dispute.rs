@@ -40,7 +40,7 @@ struct DisputeRequest {
 }
 
 #[derive(Debug, Serialize, Queryable)]
-pub struct DisputeView {
+pub(crate) struct DisputeView {
     case_id: Uuid,
     merchant_id: String,
     claim: String,
@@ -71,7 +71,7 @@ fn event<E: returns_events::Event>(
 /// `POST /merchant/cases/{id}/dispute`: only while the advance is still owed (before the
 /// merchant's window closes); the recovery then waits for customer service.
 #[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 201, description = "The dispute, opened (PAY-7)", body = serde_json::Value)))]
-pub async fn open(
+pub(crate) async fn open(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -125,7 +125,7 @@ pub async fn open(
 
 /// Opens a dispute of the open advance `r`, in the caller's transaction: by the merchant, or
 /// by its failed return check (RV-3) on an advanced refund.
-pub async fn open_in(
+pub(crate) async fn open_in(
     conn: &mut diesel_async::AsyncPgConnection,
     r: &Recovery,
     claim: &str,
@@ -167,14 +167,14 @@ pub async fn open_in(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct QueueQuery {
+pub(crate) struct QueueQuery {
     #[serde(default)]
     limit: Option<i64>,
 }
 
 /// `GET /cs/disputes`: the open ones, oldest first.
 #[utoipa::path(get, path = "/cs/disputes", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open disputes, oldest first", body = serde_json::Value)))]
-pub async fn queue(
+pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     q: web::Query<QueueQuery>,
@@ -210,7 +210,7 @@ struct RulingRequest {
 
 /// `POST /cs/disputes/{id}/ruling`: once per dispute.
 #[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (PAY-7)", body = serde_json::Value)))]
-pub async fn rule(
+pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,

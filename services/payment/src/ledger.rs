@@ -11,7 +11,7 @@ use crate::schema::{ledger_entries, ledger_transactions, refunds};
 
 /// Posts `m` for `case_id` unless this case already has a movement of that kind. Returns the
 /// transaction id when it was posted now, `None` when it already existed (a redelivery).
-pub async fn post_once(
+pub(crate) async fn post_once(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     m: &Movement,
@@ -52,7 +52,7 @@ pub async fn post_once(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn record_refund(
+pub(crate) async fn record_refund(
     conn: &mut AsyncPgConnection,
     case: &returns_events::Envelope,
     order: &returns_events::payloads::RefundOrder,
@@ -84,7 +84,7 @@ pub async fn record_refund(
 }
 
 #[derive(Debug, Serialize, Queryable)]
-pub struct EntryView {
+pub(crate) struct EntryView {
     pub transaction_id: Uuid,
     pub kind: String,
     pub rule_id: String,
@@ -93,7 +93,7 @@ pub struct EntryView {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn entries_of_case(
+pub(crate) async fn entries_of_case(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Vec<EntryView>> {
@@ -120,7 +120,7 @@ struct Balance {
 }
 
 /// An account's balance: the sum of its postings.
-pub async fn balance(conn: &mut AsyncPgConnection, account: &str) -> QueryResult<i64> {
+pub(crate) async fn balance(conn: &mut AsyncPgConnection, account: &str) -> QueryResult<i64> {
     let b: Balance = diesel::sql_query(
         "SELECT COALESCE(SUM(amount_fen), 0)::BIGINT AS balance FROM ledger_entries WHERE account = $1",
     )
@@ -131,7 +131,7 @@ pub async fn balance(conn: &mut AsyncPgConnection, account: &str) -> QueryResult
 }
 
 #[derive(Debug, Serialize)]
-pub struct TrialBalance {
+pub(crate) struct TrialBalance {
     pub transactions: i64,
     pub entries: i64,
     /// Sum of every posting: zero when the ledger balances.
@@ -148,7 +148,7 @@ struct TrialRow {
     sum_fen: i64,
 }
 
-pub async fn trial_balance(conn: &mut AsyncPgConnection) -> QueryResult<TrialBalance> {
+pub(crate) async fn trial_balance(conn: &mut AsyncPgConnection) -> QueryResult<TrialBalance> {
     let r: TrialRow = diesel::sql_query(
         "SELECT (SELECT count(*) FROM ledger_transactions) AS transactions, \
                 (SELECT count(*) FROM ledger_entries) AS entries, \
@@ -164,7 +164,7 @@ pub async fn trial_balance(conn: &mut AsyncPgConnection) -> QueryResult<TrialBal
 }
 
 #[derive(Debug, Serialize, Queryable)]
-pub struct RefundView {
+pub(crate) struct RefundView {
     pub case_id: Uuid,
     pub buyer_id: String,
     pub merchant_id: String,
@@ -175,7 +175,7 @@ pub struct RefundView {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
-pub async fn refund_of_case(
+pub(crate) async fn refund_of_case(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Option<RefundView>> {
@@ -198,7 +198,7 @@ pub async fn refund_of_case(
 
 /// A refund row locked for a change.
 #[derive(Debug, Queryable)]
-pub struct PendingRefund {
+pub(crate) struct PendingRefund {
     pub city: String,
     pub shard: String,
     pub buyer_id: String,
@@ -207,7 +207,7 @@ pub struct PendingRefund {
     pub status: String,
 }
 
-pub async fn refund_for_update(
+pub(crate) async fn refund_for_update(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Option<PendingRefund>> {
@@ -227,7 +227,7 @@ pub async fn refund_for_update(
         .optional()
 }
 
-pub async fn mark_refund_paid(
+pub(crate) async fn mark_refund_paid(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     at: DateTime<Utc>,

@@ -8,7 +8,7 @@ use returns_web::Problem;
 use crate::ledger;
 
 #[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's postings", body = serde_json::Value)))]
-pub async fn case_ledger(
+pub(crate) async fn case_ledger(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -20,7 +20,7 @@ pub async fn case_ledger(
 }
 
 #[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1")), responses((status = 200, description = "The account's balance", body = serde_json::Value)))]
-pub async fn account_balance(
+pub(crate) async fn account_balance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -38,7 +38,7 @@ pub async fn account_balance(
 }
 
 #[utoipa::path(get, path = "/operator/ledger/trial-balance", tag = "operator", responses((status = 200, description = "Every account's balance; they sum to zero", body = serde_json::Value)))]
-pub async fn trial_balance(
+pub(crate) async fn trial_balance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {

@@ -11,7 +11,7 @@ use crate::receipt::{self, Paid};
 
 /// PAY-3: the merchant has the parcel; its funds pay the refund now. No body.
 #[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = serde_json::Value)))]
-pub async fn confirm_receipt(
+pub(crate) async fn confirm_receipt(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,

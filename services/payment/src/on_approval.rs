@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::compensation::{self, Owed};
 use crate::ledger;
 
-pub async fn settle(
+pub(crate) async fn settle(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     approved: &CaseApproved,
@@ -57,10 +57,10 @@ pub async fn settle(
 }
 
 /// The `timers.kind` of RS-3's shipping cut-off.
-pub const CUTOFF_KIND: &str = "rs3_shipping_cutoff";
+pub(crate) const CUTOFF_KIND: &str = "rs3_shipping_cutoff";
 
 /// RS-3's cut-off passed without a shipment: the refund before shipment is paid now.
-pub async fn cutoff_passed(
+pub(crate) async fn cutoff_passed(
     conn: &mut AsyncPgConnection,
     timer: &returns_store::timers::Timer,
     policy: &Policy,

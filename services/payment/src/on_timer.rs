@@ -9,7 +9,7 @@ use returns_store::timers::Timer;
 
 use crate::receipt::{self, Paid};
 
-pub struct OnTimer {
+pub(crate) struct OnTimer {
     pub policy: returns_domain::Policy,
 }
 

@@ -15,4 +15,4 @@ use crate::{dispute, ledger_reads, merchant_receipt, refunds, statement};
     dispute::rule,
     statement::view,
 ))]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;

@@ -15,10 +15,10 @@ use uuid::Uuid;
 
 use crate::ledger;
 
-pub const KIND: &str = "pay3_merchant_receipt";
+pub(crate) const KIND: &str = "pay3_merchant_receipt";
 
 /// Starts the merchant's confirmation window for the refund of `case`.
-pub async fn start_wait(
+pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
     case: &Envelope,
     collected_at: DateTime<Utc>,
@@ -39,7 +39,7 @@ pub async fn start_wait(
 }
 
 /// What paying a waiting refund found.
-pub enum Paid {
+pub(crate) enum Paid {
     /// The refund event, and any compensation paid with it (PAY-4).
     Now(Vec<Outgoing>),
     NotWaiting(String),
@@ -50,7 +50,7 @@ pub enum Paid {
 
 /// Pays the refund of `case_id` from the merchant's funds if it is still waiting; `merchant`
 /// is checked when the merchant asks (the deadline does not).
-pub async fn pay_from_merchant(
+pub(crate) async fn pay_from_merchant(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     merchant: Option<&str>,

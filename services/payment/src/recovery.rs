@@ -17,11 +17,11 @@ use crate::ledger;
 use crate::schema::recoveries;
 
 /// The `timers.kind` of the merchant's window before the recovery settles.
-pub const KIND: &str = "pay2_recovery_settles";
+pub(crate) const KIND: &str = "pay2_recovery_settles";
 
 /// An open recovery, as the settlement and the dispute read it.
 #[derive(Debug, Clone, Queryable)]
-pub struct Recovery {
+pub(crate) struct Recovery {
     pub case_id: Uuid,
     pub merchant_id: String,
     pub buyer_id: Option<String>,
@@ -33,7 +33,7 @@ pub struct Recovery {
 
 /// Records the merchant's debt for the advance and starts its settlement window.
 #[allow(clippy::too_many_arguments)]
-pub async fn open(
+pub(crate) async fn open(
     conn: &mut AsyncPgConnection,
     case: &Envelope,
     merchant: &str,
@@ -73,7 +73,7 @@ pub async fn open(
     Ok(())
 }
 
-pub async fn for_update(
+pub(crate) async fn for_update(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
 ) -> QueryResult<Option<Recovery>> {
@@ -95,7 +95,7 @@ pub async fn for_update(
 }
 
 /// Closes a recovery with `movement` (posted once) and its final status.
-pub async fn close(
+pub(crate) async fn close(
     conn: &mut AsyncPgConnection,
     r: &Recovery,
     movement: &Movement,
@@ -119,7 +119,7 @@ pub async fn close(
 
 /// Settles an open recovery from the merchant's funds: the merchant received the parcel or let
 /// its window pass. Nothing happens for one already settled or under dispute.
-pub async fn settle(
+pub(crate) async fn settle(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
     why: &str,
@@ -139,7 +139,11 @@ pub async fn settle(
     Ok(vec![settled_event(&r, txn, now)?])
 }
 
-pub fn settled_event(r: &Recovery, txn: Uuid, now: DateTime<Utc>) -> Result<Outgoing, HandleError> {
+pub(crate) fn settled_event(
+    r: &Recovery,
+    txn: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Outgoing, HandleError> {
     Ok(Outgoing::event(
         topics::PAYMENTS,
         "payment",

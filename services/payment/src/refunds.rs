@@ -9,7 +9,7 @@ use crate::ledger;
 
 /// `GET /buyer/cases/{id}/refund`: the refund of one of the buyer's cases.
 #[utoipa::path(get, path = "/buyer/cases/{id}/refund", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = serde_json::Value)))]
-pub async fn buyer_refund(
+pub(crate) async fn buyer_refund(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -19,7 +19,7 @@ pub async fn buyer_refund(
 
 /// `GET /cs/cases/{id}/refund`: customer service reads any case's refund.
 #[utoipa::path(get, path = "/cs/cases/{id}/refund", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = serde_json::Value)))]
-pub async fn cs_refund(
+pub(crate) async fn cs_refund(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
@@ -28,7 +28,7 @@ pub async fn cs_refund(
 }
 
 /// A case's refund, if `owns` it; someone else's answers exactly like a missing one.
-pub async fn case_refund(
+pub(crate) async fn case_refund(
     ctx: web::Data<AppContext>,
     path: web::Path<String>,
     owns: impl Fn(&ledger::RefundView) -> bool,

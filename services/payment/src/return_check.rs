@@ -13,7 +13,7 @@ use crate::receipt::{self, Paid};
 use crate::schema::refunds;
 use crate::{dispute, ledger, recovery};
 
-pub async fn failed(
+pub(crate) async fn failed(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     check: &ReturnCheckFailed,
@@ -45,7 +45,7 @@ pub async fn failed(
 }
 
 /// AS-2 overruled the check: the held refund is paid from the merchant's funds (PAY-3).
-pub async fn overruled(
+pub(crate) async fn overruled(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
     now: DateTime<Utc>,
@@ -68,7 +68,10 @@ pub async fn overruled(
 }
 
 /// AS-2 upheld the check (a final rejection): the held refund is refused.
-pub async fn upheld(conn: &mut AsyncPgConnection, env: &Envelope) -> Result<(), HandleError> {
+pub(crate) async fn upheld(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+) -> Result<(), HandleError> {
     let Some(refund) = ledger::refund_for_update(conn, env.case_id).await? else {
         return Ok(());
     };

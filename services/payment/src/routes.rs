@@ -4,7 +4,7 @@
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     use crate::{dispute, ledger_reads, merchant_receipt, refunds, statement};
     cfg.route(
         "/buyer/cases/{id}/refund",

@@ -18,7 +18,7 @@ use crate::schema::recoveries;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct StatementQuery {
+pub(crate) struct StatementQuery {
     /// Recoveries before this case (the `next` of the previous page).
     #[serde(default)]
     after: Option<Uuid>,
@@ -37,7 +37,7 @@ struct RecoveryLine {
 
 /// `GET /merchant/statement`.
 #[utoipa::path(get, path = "/merchant/statement", tag = "merchant", params(StatementQuery), responses((status = 200, description = "Deposit, account balance and recoveries", body = serde_json::Value)))]
-pub async fn view(
+pub(crate) async fn view(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
     q: web::Query<StatementQuery>,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::AppContext;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/operator/clock", web::get().to(now))
         .route("/operator/clock/advance", web::post().to(advance));
 }

@@ -6,7 +6,7 @@ use returns_bus::ConsumerHandle;
 
 use crate::AppContext;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(live))
         .route("/health/ready", web::get().to(ready));
 }

@@ -15,6 +15,10 @@ use crate::root_span::CaseRootSpan;
 use crate::{AppContext, RuntimeError, Service, admin, health};
 
 /// Runs service `S` until SIGTERM or SIGINT, then drains and returns.
+#[expect(
+    clippy::too_many_lines,
+    reason = "issue 12 item 6: longer than a screen, to be split"
+)]
 pub fn run<S: Service>() -> Result<(), RuntimeError> {
     // `SERVICE --print-openapi` writes the OpenAPI document and exits (`just openapi`).
     if std::env::args().any(|a| a == "--print-openapi") {

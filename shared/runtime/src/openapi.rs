@@ -41,7 +41,11 @@ const POST_PROBLEMS: [(&str, &str); 1] = [(
 struct Shared;
 
 /// `doc`, the service's own paths, completed with what every route shares.
-pub fn document(mut doc: OpenApi, service: &str, webhooks: Option<crate::Webhooks>) -> OpenApi {
+pub(crate) fn document(
+    mut doc: OpenApi,
+    service: &str,
+    webhooks: Option<crate::Webhooks>,
+) -> OpenApi {
     doc.merge(Shared::openapi());
     if let Some(hooks) = crate::webhooks_api::doc(webhooks) {
         doc.merge(hooks);

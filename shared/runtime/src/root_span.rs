@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpan, RootSpanBuilder};
 
-pub struct CaseRootSpan;
+pub(crate) struct CaseRootSpan;
 
 impl RootSpanBuilder for CaseRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {

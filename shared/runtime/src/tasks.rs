@@ -9,7 +9,10 @@ use crate::{RuntimeError, Service};
 /// The resolved settings a deployment must agree with: partitions (KafkaTopic, KEDA's
 /// ceiling), the consumer group and its topics (KEDA triggers), the port (probes, Service) and
 /// the drain time (the pod's termination grace period). Secrets are not printed.
-pub fn settings_summary<S: Service>(settings: &Settings, section: &ServiceSection) -> String {
+pub(crate) fn settings_summary<S: Service>(
+    settings: &Settings,
+    section: &ServiceSection,
+) -> String {
     let summary = serde_json::json!({
         "service": S::NAME,
         "environment": settings.environment,
@@ -27,7 +30,7 @@ pub fn settings_summary<S: Service>(settings: &Settings, section: &ServiceSectio
 
 /// Sends the records this service dead-lettered back to their source topics (after the cause
 /// was fixed; docs/operations.md) and prints what it did as JSON.
-pub fn replay_dead_letters<S: Service>(settings: &Settings) -> Result<(), RuntimeError> {
+pub(crate) fn replay_dead_letters<S: Service>(settings: &Settings) -> Result<(), RuntimeError> {
     let done = returns_bus::replay::replay_dead_letters(&settings.kafka, S::NAME)?;
     let summary = serde_json::json!({
         "service": S::NAME,
@@ -41,7 +44,7 @@ pub fn replay_dead_letters<S: Service>(settings: &Settings) -> Result<(), Runtim
 
 /// Creates every platform topic, and the inbound order feed a development cluster plays, with
 /// `kafka.partitions` partitions (existing ones are left).
-pub fn provision_topics(settings: &Settings) -> Result<(), RuntimeError> {
+pub(crate) fn provision_topics(settings: &Settings) -> Result<(), RuntimeError> {
     let topics = returns_events::topics::for_development();
     actix_rt::System::new()
         .block_on(returns_bus::admin::ensure_topics(&settings.kafka, &topics))?;

@@ -21,7 +21,7 @@ pub struct Webhooks {
 /// A subscriber's request: where to deliver and which event types.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SubscribeRequest {
+pub(crate) struct SubscribeRequest {
     /// An `https://` (or, in development, `http://`) URL that accepts POSTs.
     pub url: String,
     /// Event types to receive; see the route's description for those allowed.
@@ -34,7 +34,7 @@ pub struct SubscribeRequest {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct LogQuery {
+pub(crate) struct LogQuery {
     /// Only this subscriber's deliveries (`merchant:m-1`, `courier:sf-express`).
     #[serde(default)]
     pub owner: Option<String>,

@@ -10,7 +10,7 @@ use returns_web::Problem;
 
 use crate::AppContext;
 
-pub async fn body_cap(
+pub(crate) async fn body_cap(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {

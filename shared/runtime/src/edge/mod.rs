@@ -5,10 +5,10 @@
 //! before they are read (413); [`idempotency`] answers a POST retried with the same
 //! `Idempotency-Key` with the first answer (422 if the body differs).
 
-pub mod body_cap;
-pub mod idempotency;
-pub mod problems;
-pub mod rate_limit;
+pub(crate) mod body_cap;
+pub(crate) mod idempotency;
+pub(crate) mod problems;
+pub(crate) mod rate_limit;
 
 use actix_web::HttpResponse;
 use actix_web::body::BoxBody;

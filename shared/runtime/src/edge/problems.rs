@@ -8,7 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
 use returns_web::Problem;
 
-pub async fn problems(
+pub(crate) async fn problems(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -28,7 +28,7 @@ pub async fn problems(
 }
 
 /// The problem a bare status stands for.
-pub fn problem_for(status: StatusCode) -> Problem {
+pub(crate) fn problem_for(status: StatusCode) -> Problem {
     let (kind, title, detail) = match status.as_u16() {
         404 => ("not-found", "Not found", "no such route"),
         405 => (

@@ -21,13 +21,19 @@ const IDLE: Duration = Duration::from_secs(600);
 const MAX_CALLERS: usize = 100_000;
 
 #[derive(Default)]
-pub struct Buckets {
+pub(crate) struct Buckets {
     inner: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
 impl Buckets {
     /// Takes a token for `caller`; on refusal answers the seconds until one is back.
-    pub fn take(&self, caller: &str, rate: f64, burst: f64, now: Instant) -> Result<(), u64> {
+    pub(crate) fn take(
+        &self,
+        caller: &str,
+        rate: f64,
+        burst: f64,
+        now: Instant,
+    ) -> Result<(), u64> {
         let mut map = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > MAX_CALLERS {
             map.retain(|_, (_, at)| now.duration_since(*at) < IDLE);
@@ -45,7 +51,7 @@ impl Buckets {
     }
 }
 
-pub async fn rate_limit(
+pub(crate) async fn rate_limit(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
