@@ -330,3 +330,102 @@ pub(crate) fn entry_for(env: &Envelope) -> Result<Option<Entry>, DecodeError> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use returns_domain::{Fen, RuleId};
+    use uuid::Uuid;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-12-01T02:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    fn envelope<E: Event>(payload: &E) -> Envelope {
+        Envelope::new(
+            Uuid::nil(),
+            Uuid::nil(),
+            "shanghai",
+            "east",
+            at(),
+            "test",
+            payload,
+        )
+        .expect("an envelope")
+    }
+
+    #[test]
+    fn pay_1_a_paid_refund_moves_the_case_to_refunded_with_its_amount() {
+        let paid = RefundPaid {
+            rule: RuleId::Pay1,
+            amount_fen: Fen(12_345),
+            buyer_id: "b-1".to_owned(),
+            ledger_transaction_id: Uuid::nil(),
+            paid_at: at(),
+        };
+        let entry = entry_for(&envelope(&paid)).ok().flatten();
+        let entry = entry.expect("the buyer sees a paid refund");
+        assert_eq!(entry.status, Some(CaseStatus::Refunded));
+        assert_eq!(entry.rule.as_deref(), Some("PAY-1"));
+        assert!(
+            entry.reason.contains(&Fen(12_345).to_string()),
+            "{}",
+            entry.reason
+        );
+    }
+
+    #[test]
+    fn rv_2_a_rejection_moves_the_case_to_rejected_with_the_merchants_reason() {
+        let rejected = CaseRejected {
+            rule: RuleId::Rv2,
+            reason: "The item was worn.".to_owned(),
+            rejected_at: at(),
+        };
+        let entry = entry_for(&envelope(&rejected)).ok().flatten();
+        let entry = entry.expect("the buyer sees a rejection");
+        assert_eq!(entry.status, Some(CaseStatus::Rejected));
+        assert_eq!(entry.reason, "The item was worn.");
+    }
+
+    #[test]
+    fn pk_1_a_pickup_outside_hours_names_when_the_courier_is_sent() {
+        let scheduled = PickupScheduled {
+            job_id: Uuid::nil(),
+            rule: RuleId::Pk1,
+            dispatch_at: at(),
+        };
+        let entry = entry_for(&envelope(&scheduled)).ok().flatten();
+        let entry = entry.expect("the buyer sees the schedule");
+        assert_eq!(entry.status, Some(CaseStatus::PickupScheduled));
+        assert!(
+            entry.reason.contains(&at().to_rfc3339()),
+            "{}",
+            entry.reason
+        );
+    }
+
+    #[test]
+    fn pay_2_the_merchants_recovery_is_not_on_the_buyers_timeline() {
+        let recovery = RecoveryOpened {
+            rule: RuleId::Pay2,
+            merchant_id: "m-1".to_owned(),
+            amount_fen: Fen(100),
+            ledger_transaction_id: Uuid::nil(),
+        };
+        assert_eq!(entry_for(&envelope(&recovery)).ok(), Some(None));
+    }
+
+    #[test]
+    fn a_payload_that_does_not_read_as_its_type_is_an_error_not_a_line() {
+        let mut env = envelope(&CaseRejected {
+            rule: RuleId::Rv2,
+            reason: "x".to_owned(),
+            rejected_at: at(),
+        });
+        env.payload = serde_json::json!({ "unexpected": true });
+        assert!(entry_for(&env).is_err());
+    }
+}
