@@ -109,13 +109,9 @@ pub(crate) async fn merchant_decides(
     let cities = ctx.cities.clone();
     let status = ctx
         .write(async move |conn| {
-            let row = store::find_for_update(conn, id)
+            let row = store::merchants_for_update(conn, id, &merchant.id)
                 .await?
-.ok_or_else(|| Problem::not_found("case"))?;
-            // Another merchant's case answers exactly like a missing one.
-            if row.merchant_id != merchant.id {
-                return Err(Problem::not_found("case"));
-            }
+                .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
             if row.status != "awaiting_merchant" {
                 return Err(Problem::conflict(format!(

@@ -57,12 +57,9 @@ pub(crate) async fn check(
     let cities = ctx.cities.clone();
     let done = ctx
         .write(async move |conn| {
-            let row = store::find_for_update(conn, id)
+            let row = store::merchants_for_update(conn, id, &merchant.id)
                 .await?
                 .ok_or_else(|| Problem::not_found("case"))?;
-            if row.merchant_id != merchant.id {
-                return Err(Problem::not_found("case"));
-            }
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
             if row.status != "approved" {
                 return Err(Problem::conflict(format!(

@@ -81,6 +81,17 @@ pub(crate) async fn find_for_update(
         .optional()
 }
 
+/// The merchant's own case, locked; another merchant's reads exactly like a missing one.
+pub(crate) async fn merchants_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    merchant_id: &str,
+) -> QueryResult<Option<DecisionRow>> {
+    Ok(find_for_update(conn, id)
+        .await?
+        .filter(|row| row.merchant_id == merchant_id))
+}
+
 /// A decision taken after the first one: by the merchant (RV-1 approve, RV-2 reject) or by the
 /// system when the merchant's deadline passes (RV-1).
 pub(crate) async fn record_later_decision(

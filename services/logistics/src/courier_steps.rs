@@ -141,12 +141,9 @@ pub(crate) async fn courier_step(
     let app = ctx.get_ref().clone();
     let body = ctx
         .write(async move |conn| {
-            let job = store::by_id_for_update(conn, id).await?
-.ok_or_else(|| Problem::not_found("job"))?;
-            // Another company's job answers exactly like a missing one.
-            if job.courier_company != company {
-                return Err(Problem::not_found("job"));
-            }
+            let job = store::companys_job_for_update(conn, id, &company)
+                .await?
+                .ok_or_else(|| Problem::not_found("job"))?;
             returns_runtime::tag_case(&root, &job.case_id, &job.city, &job.shard);
             let span = tracing::info_span!(
                 "logistics.courier_report",

@@ -54,7 +54,7 @@ pub(crate) async fn book(
         .write(async move |conn| {
             let job = store::by_case(conn, id)
                 .await?
-.ok_or_else(|| Problem::not_found("pickup job"))?;
+                .ok_or_else(|| Problem::not_found("pickup job"))?;
             let order: RefundOrder = serde_json::from_value(job.refund.clone())?;
             // Someone else's case answers exactly like a missing one.
             if order.buyer_id != buyer.id {

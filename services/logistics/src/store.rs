@@ -68,10 +68,7 @@ pub(crate) async fn insert(conn: &mut AsyncPgConnection, row: &JobRow) -> QueryR
     Ok(())
 }
 
-pub(crate) async fn by_id_for_update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> QueryResult<Option<JobRow>> {
+async fn by_id_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<JobRow>> {
     pickup_jobs::table
         .find(id)
         .select(JobRow::as_select())
@@ -79,6 +76,17 @@ pub(crate) async fn by_id_for_update(
         .first(conn)
         .await
         .optional()
+}
+
+/// The company's own job, locked; another company's reads exactly like a missing one.
+pub(crate) async fn companys_job_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    company: &str,
+) -> QueryResult<Option<JobRow>> {
+    Ok(by_id_for_update(conn, id)
+        .await?
+        .filter(|job| job.courier_company == company))
 }
 
 /// The case's job, locked for a change.
