@@ -5,8 +5,9 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::lifecycle::DecisionState;
+use returns_events::Envelope;
 use returns_events::payloads::{CancelRefused, CaseCancelled};
-use returns_events::{Envelope, topics};
 
 use crate::schema::decisions;
 use crate::store;
@@ -23,25 +24,21 @@ pub(crate) async fn on_request(
             env.case_id
         )));
     };
-    if row.status != "awaiting_merchant" {
+    if row.status != DecisionState::AwaitingMerchant {
         let refused = CancelRefused {
             reason: format!(
                 "The request could not be withdrawn: it was already {}.",
-                row.status.replace('_', " ")
+                row.status.as_str().replace('_', " ")
             ),
         };
-        return Ok(vec![Outgoing::follow_up(
-            topics::DECISIONS,
-            service,
-            env,
-            now,
-            &refused,
-        )?]);
+        return Ok(vec![
+            returns_bus::Emitter::new(service, now).emit(env, &refused)?,
+        ]);
     }
     let reason = "You withdrew the request before it was decided.".to_owned();
     diesel::update(decisions::table.find(env.case_id))
         .set((
-            decisions::status.eq("cancelled"),
+            decisions::status.eq(DecisionState::Cancelled),
             decisions::reason.eq(&reason),
             decisions::decided_by.eq("buyer"),
             decisions::decided_at.eq(now),
@@ -52,11 +49,7 @@ pub(crate) async fn on_request(
         reason,
         cancelled_at: now,
     };
-    Ok(vec![Outgoing::follow_up(
-        topics::DECISIONS,
-        service,
-        env,
-        now,
-        &cancelled,
-    )?])
+    Ok(vec![
+        returns_bus::Emitter::new(service, now).emit(env, &cancelled)?,
+    ])
 }

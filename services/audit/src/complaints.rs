@@ -50,7 +50,7 @@ pub(crate) struct ComplaintView {
     text: String,
     evidence: serde_json::Value,
     filed_at: DateTime<Utc>,
-    state: String,
+    state: ComplaintState,
     ruling_reason: Option<String>,
     violation_points: i32,
 }
@@ -74,12 +74,12 @@ fn outgoing<E: returns_events::Event>(
     e: &E,
 ) -> Result<Outgoing, returns_bus::BusError> {
     // Keyed by the after-sales case, or by the complaint itself (AS-4 has no case).
-    let c = crate::decide::CaseRef {
+    let c = returns_bus::About {
         case_id: key,
         city,
         shard,
     };
-    crate::decide::envelope(&c, now, e)
+    returns_bus::Emitter::new(crate::SERVICE, now).emit(c, e)
 }
 
 fn check_body(req: &FileRequest) -> Result<(), Problem> {
@@ -238,7 +238,7 @@ async fn insert(
             complaints::text.eq(&req.text),
             complaints::evidence.eq(serde_json::json!(req.evidence)),
             complaints::filed_at.eq(now),
-            complaints::state.eq(ComplaintState::Filed.as_str()),
+            complaints::state.eq(ComplaintState::Filed),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
@@ -265,7 +265,7 @@ async fn insert(
     stage(conn, &app.cities, &[ev]).await?;
     tracing::info!(complaint_id = %id, rule = t.rule.as_str(), "complaint filed");
     Ok(
-        serde_json::json!({ "complaint_id": id, "state": "filed", "rule": t.rule.as_str(), "merchant_id": t.merchant_id }),
+        serde_json::json!({ "complaint_id": id, "state": ComplaintState::Filed, "rule": t.rule.as_str(), "merchant_id": t.merchant_id }),
     )
 }
 
@@ -299,7 +299,7 @@ pub(crate) async fn queue(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows: Vec<ComplaintView> = complaints::table
-        .filter(complaints::state.eq(ComplaintState::Filed.as_str()))
+        .filter(complaints::state.eq(ComplaintState::Filed))
         .order(complaints::filed_at.asc())
         .limit(limit)
         .select(ComplaintView::as_select())
@@ -334,22 +334,36 @@ pub(crate) async fn rule(
     let app = ctx.get_ref().clone();
     let ruled = ctx
         .write(async move |conn| {
-            let row: Option<(String, String, String, String, Option<Uuid>)> = complaints::table
-                .find(id)
-                .select((complaints::state, complaints::merchant_id, complaints::city, complaints::shard, complaints::case_id))
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-            let (state, merchant, city, shard, case_id) =
+            let row: Option<(ComplaintState, String, String, String, Option<Uuid>)> =
+                complaints::table
+                    .find(id)
+                    .select((
+                        complaints::state,
+                        complaints::merchant_id,
+                        complaints::city,
+                        complaints::shard,
+                        complaints::case_id,
+                    ))
+                    .for_update()
+                    .first(conn)
+                    .await
+                    .optional()?;
+            let (from, merchant, city, shard, case_id) =
                 row.ok_or_else(|| Problem::not_found("complaint"))?;
-            let from = ComplaintState::parse(&state).unwrap_or(ComplaintState::Filed);
-            let to = if req.uphold { ComplaintState::Upheld } else { ComplaintState::Dismissed };
+            let to = if req.uphold {
+                ComplaintState::Upheld
+            } else {
+                ComplaintState::Dismissed
+            };
             complaint::step(from, to).map_err(Problem::conflict)?;
-            let points = if req.uphold { app.settings.policy.complaint_violation_points } else { 0 };
+            let points = if req.uphold {
+                app.settings.policy.complaint_violation_points
+            } else {
+                0
+            };
             diesel::update(complaints::table.find(id))
                 .set((
-                    complaints::state.eq(to.as_str()),
+                    complaints::state.eq(to),
                     complaints::ruling_reason.eq(&req.reason),
                     complaints::ruled_by.eq(&agent.id),
                     complaints::ruled_at.eq(now),
@@ -359,8 +373,16 @@ pub(crate) async fn rule(
                 .await?;
             if points > 0 {
                 // AS-5: the merchant loses violation points (MP-3 shows them).
-                standing::add(conn, &merchant, standing::RULINGS_SLOT, &Delta { violation_points: points, ..Delta::default() })
-                    .await?;
+                standing::add(
+                    conn,
+                    &merchant,
+                    standing::RULINGS_SLOT,
+                    &Delta {
+                        violation_points: points,
+                        ..Delta::default()
+                    },
+                )
+                .await?;
             }
             let ev = outgoing(
                 case_id.unwrap_or(id),
@@ -378,7 +400,7 @@ pub(crate) async fn rule(
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(serde_json::json!({ "complaint_id": id, "state": to.as_str(), "violation_points": points }))
+            Ok(serde_json::json!({ "complaint_id": id, "state": to, "violation_points": points }))
         })
         .await?;
     Ok(HttpResponse::Ok().json(ruled))

@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::{self, CsRuling, InterventionState};
 use returns_events::Envelope;
 use returns_events::payloads::{CaseOpened, InterventionRequested, ReturnCheckOverruled};
 use returns_runtime::{AppContext, RootSpan};
@@ -16,7 +17,9 @@ use returns_web::{Problem, parse_json};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::decide::{self, CaseRef};
+use returns_bus::About;
+
+use crate::decide;
 use crate::schema::interventions;
 use crate::store;
 
@@ -30,7 +33,7 @@ pub struct InterventionRow {
     pub requested_by: String,
     pub note: String,
     pub requested_at: DateTime<Utc>,
-    pub status: String,
+    pub status: InterventionState,
     pub ruling: Option<String>,
     pub ruling_reason: Option<String>,
     pub ruled_by: Option<String>,
@@ -57,7 +60,7 @@ pub(crate) async fn enqueue(
             requested_by: req.requested_by.clone(),
             note: req.note.clone(),
             requested_at: req.requested_at,
-            status: "open".to_owned(),
+            status: InterventionState::Open,
             ruling: None,
             ruling_reason: None,
             ruled_by: None,
@@ -89,7 +92,7 @@ pub(crate) async fn queue(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows: Vec<InterventionRow> = interventions::table
-        .filter(interventions::status.eq("open"))
+        .filter(interventions::status.eq(InterventionState::Open))
         .order(interventions::requested_at.asc())
         .limit(limit)
         .select(InterventionRow::as_select())
@@ -148,63 +151,63 @@ pub(crate) async fn rule(
                 .await?
                 .ok_or_else(|| Problem::not_found("intervention"))?;
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
-            if iv.status != "open" {
+            if iv.status != InterventionState::Open {
                 let ruled = iv.ruling.unwrap_or_default();
                 return Err(Problem::conflict(format!(
                     "customer service already ruled ({ruled}) on this case"
                 )));
             }
-            let case = CaseRef {
+            let case = About {
                 case_id: id,
                 city: &row.city,
                 shard: &row.shard,
             };
-            let (ruling, event) = match (&req.ruling, row.status.as_str()) {
+            let approve = matches!(req.ruling, Ruling::Approve);
+            let ruled = lifecycle::cs_ruling(row.status, approve).map_err(|e| {
+                Problem::conflict(format!(
+                    "the request is {}; an approval already under way cannot be rejected",
+                    e.from
+                ))
+            })?;
+            let event = match ruled {
                 // RV-3 escalated: the check is overruled and the refund goes on ...
-                (Ruling::Approve, "return_check_failed") => {
-                    let ev = decide::envelope(
-                        &case,
-                        now,
+                CsRuling::OverruleCheck => {
+                    Some(returns_bus::Emitter::new(crate::SERVICE, now).emit(
+                        case,
                         &ReturnCheckOverruled {
                             rule: RuleId::As2,
                             reason: req.reason.clone(),
                             ruled_at: now,
                         },
-                    )?;
-                    ("approved", Some(ev))
+                    )?)
                 }
-                // ... or upheld, which finally rejects the request.
-                (Ruling::Reject, "return_check_failed") => {
-                    let ev = decide::rejected_event_under(&case, RuleId::As2, &req.reason, now)?;
-                    ("rejected", Some(ev))
-                }
-                (Ruling::Approve, "awaiting_merchant" | "rejected") => {
+                // ... or upheld, which finally rejects the request, as a rejection does.
+                CsRuling::UpholdCheck | CsRuling::Reject => Some(decide::rejected_event_under(
+                    &case,
+                    RuleId::As2,
+                    &req.reason,
+                    now,
+                )?),
+                CsRuling::Approve => {
                     let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
-                    let ev = decide::approved_event(
-                        conn,
-                        &case,
-                        &opened,
-                        RuleId::As2,
-                        &req.reason,
-                        "customer_service",
-                        false,
-                        now,
+                    Some(
+                        decide::approved_event(
+                            conn,
+                            &case,
+                            &opened,
+                            RuleId::As2,
+                            &req.reason,
+                            "customer_service",
+                            false,
+                            now,
+                        )
+                        .await?,
                     )
-                    .await?;
-                    ("approved", Some(ev))
                 }
                 // The approval stands; the ruling is recorded for the buyer and the merchant.
-                (Ruling::Approve, _) => ("approved", None),
-                (Ruling::Reject, "awaiting_merchant" | "rejected") => {
-                    let ev = decide::rejected_event_under(&case, RuleId::As2, &req.reason, now)?;
-                    ("rejected", Some(ev))
-                }
-                (Ruling::Reject, status) => {
-                    return Err(Problem::conflict(format!(
-                        "the request is {status}; an approval already under way cannot be rejected"
-                    )));
-                }
+                CsRuling::ApprovalStands => None,
             };
+            let ruling = ruled.to();
             if event.is_some() {
                 store::record_later_decision(
                     conn,
@@ -219,8 +222,8 @@ pub(crate) async fn rule(
             }
             diesel::update(interventions::table.find(id))
                 .set((
-                    interventions::status.eq("ruled"),
-                    interventions::ruling.eq(ruling),
+                    interventions::status.eq(InterventionState::Ruled),
+                    interventions::ruling.eq(ruling.as_str()),
                     interventions::ruling_reason.eq(&req.reason),
                     interventions::ruled_by.eq(&agent.id),
                     interventions::ruled_at.eq(now),

@@ -2,12 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use returns_bus::About;
 use returns_bus::{BusError, Outgoing};
 use returns_domain::approval::{self, ApprovalDecision, ApprovalFacts, ApprovalOutcome};
 use returns_domain::{CaseKind, Policy, RuleId};
 use returns_events::payloads::{CaseApproved, CaseAwaitingMerchant, CaseOpened, CaseRejected};
-use returns_events::topics;
-use uuid::Uuid;
 
 pub(crate) fn facts_of(
     opened: &CaseOpened,
@@ -48,34 +47,10 @@ pub(crate) fn review_deadline(opened: &CaseOpened, policy: &Policy) -> DateTime<
     }
 }
 
-/// Where an envelope about `case` goes and what it says.
-pub(crate) struct CaseRef<'a> {
-    pub case_id: Uuid,
-    pub city: &'a str,
-    pub shard: &'a str,
-}
-
-/// Every event audit announces goes on the decisions topic, keyed by the case.
-pub(crate) fn envelope<E: returns_events::Event>(
-    c: &CaseRef<'_>,
-    now: DateTime<Utc>,
-    payload: &E,
-) -> Result<Outgoing, BusError> {
-    Outgoing::event(
-        topics::DECISIONS,
-        "audit",
-        c.case_id,
-        c.city,
-        c.shard,
-        now,
-        payload,
-    )
-}
-
 /// The event for a fresh decision.
 pub(crate) async fn decision_event(
     conn: &mut AsyncPgConnection,
-    c: &CaseRef<'_>,
+    c: &About<'_>,
     opened: &CaseOpened,
     d: &ApprovalDecision,
     now: DateTime<Utc>,
@@ -95,9 +70,8 @@ pub(crate) async fn decision_event(
             )
             .await
         }
-        ApprovalOutcome::AwaitMerchant => envelope(
+        ApprovalOutcome::AwaitMerchant => returns_bus::Emitter::new(crate::SERVICE, now).emit(
             c,
-            now,
             &CaseAwaitingMerchant {
                 rule: d.rule,
                 reason: d.reason.clone(),
@@ -112,7 +86,7 @@ pub(crate) async fn decision_event(
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn approved_event(
     conn: &mut AsyncPgConnection,
-    c: &CaseRef<'_>,
+    c: &About<'_>,
     opened: &CaseOpened,
     rule: RuleId,
     reason: &str,
@@ -126,9 +100,8 @@ pub(crate) async fn approved_event(
     } else {
         None
     };
-    envelope(
+    returns_bus::Emitter::new(crate::SERVICE, now).emit(
         c,
-        now,
         &CaseApproved {
             return_address,
             rule,
@@ -144,7 +117,7 @@ pub(crate) async fn approved_event(
 
 /// RV-2: a rejection carries the merchant's reason for the buyer.
 pub(crate) fn rejected_event(
-    c: &CaseRef<'_>,
+    c: &About<'_>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, BusError> {
@@ -153,14 +126,13 @@ pub(crate) fn rejected_event(
 
 /// A rejection under `rule`: the merchant's (RV-2) or customer service's final one (AS-2).
 pub(crate) fn rejected_event_under(
-    c: &CaseRef<'_>,
+    c: &About<'_>,
     rule: RuleId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, BusError> {
-    envelope(
+    returns_bus::Emitter::new(crate::SERVICE, now).emit(
         c,
-        now,
         &CaseRejected {
             rule,
             reason: reason.to_owned(),

@@ -4,12 +4,15 @@ use actix_web::{HttpResponse, web};
 use returns_auth::{As, Cs, Merchant};
 use returns_bus::stage;
 use returns_domain::RuleId;
+use returns_domain::lifecycle::DecisionState;
 use returns_events::payloads::CaseOpened;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::decide::{self, CaseRef};
+use returns_bus::About;
+
+use crate::decide;
 use crate::store;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -113,14 +116,14 @@ pub(crate) async fn merchant_decides(
                 .await?
                 .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
-            if row.status != "awaiting_merchant" {
+            if row.status != DecisionState::AwaitingMerchant {
                 return Err(Problem::conflict(format!(
                     "the case is {}, not awaiting_merchant; only a waiting case can be decided by the merchant",
                     row.status
                 )));
             }
             let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
-            let case = CaseRef {
+            let case = About {
                 case_id: id,
                 city: &row.city,
                 shard: &row.shard,
@@ -139,11 +142,11 @@ pub(crate) async fn merchant_decides(
                         now,
                     )
                     .await?;
-                    ("approved", RuleId::Rv1, text, out)
+                    (DecisionState::Approved, RuleId::Rv1, text, out)
                 }
                 Verdict::Reject => {
                     let out = decide::rejected_event(&case, &reason, now)?;
-                    ("rejected", RuleId::Rv2, reason.clone(), out)
+                    (DecisionState::Rejected, RuleId::Rv2, reason.clone(), out)
                 }
             };
             store::record_later_decision(conn, id, status, rule.as_str(), &text, "merchant", now)

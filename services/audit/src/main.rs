@@ -8,6 +8,7 @@ mod decisions;
 mod on_event;
 mod on_timer;
 mod openapi;
+mod opened;
 mod order_copy;
 mod programme;
 mod return_address;
@@ -25,10 +26,13 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
+/// The producer of audit's events.
+pub(crate) const SERVICE: &str = "audit";
+
 struct Audit;
 
 impl Service for Audit {
-    const NAME: &'static str = "audit";
+    const NAME: &'static str = SERVICE;
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {

@@ -1,118 +1,96 @@
-//! audit reacts to `case.opened`: decide at once (AUTO-1) or wait for the merchant (RV-1).
+//! audit's events, one arm each: a case opened is decided at once (AUTO-1) or waits for the
+//! merchant (RV-1); a withdrawal, an order shipped during a refund (RS-3) and a call for
+//! customer service (AS-2) are answered; payment's events feed the merchants' webhooks and
+//! standing (MP-3); the order feed keeps audit's own copy of the orders (AS-4).
 
 use diesel_async::AsyncPgConnection;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
-use returns_domain::approval::ApprovalOutcome;
-use returns_events::Event;
 use returns_events::payloads::{
-    CancelRequested, CaseOpened, InterventionRequested, OrderShippedDuringRefund,
+    CancelRequested, CaseOpened, CompensationPaid, DisputeOpened, DisputeRuled,
+    InterventionRequested, OrderShippedDuringRefund, RecoveryOpened, RecoverySettled, RefundPaid,
 };
-use returns_events::topics;
 use returns_runtime::AppContext;
-use tracing::Instrument;
 
-use crate::decide::{self, CaseRef};
-use crate::store::{self, DecisionRow};
+use crate::standing::{Change, Delta};
+
+returns_bus::inbound! {
+    /// The events audit reads: cases, payments and the order feed.
+    pub(crate) enum Inbound {
+        CaseOpened,
+        CancelRequested,
+        OrderShippedDuringRefund,
+        InterventionRequested,
+        RefundPaid,
+        RecoveryOpened,
+        RecoverySettled,
+        DisputeOpened,
+        DisputeRuled,
+        CompensationPaid;
+        orders => Order
+    }
+}
 
 pub(crate) struct OnEvent {
     pub ctx: AppContext,
 }
 
 impl EventHandler for OnEvent {
+    type Event = Inbound;
+
     async fn handle(
         &self,
         conn: &mut AsyncPgConnection,
-        event: Incoming<'_>,
+        at: Incoming<'_>,
+        event: Inbound,
     ) -> Result<Vec<Outgoing>, HandleError> {
-        // AS-4: audit's own copy of the orders.
-        if event.topic == topics::ORDERS {
-            return crate::order_copy::apply(conn, event.raw, &self.ctx).await;
-        }
-        // Merchants' webhooks: the payments of their cases (audit's own decisions are
-        // fanned out as the relay publishes them).
-        if event.topic == topics::PAYMENTS {
-            crate::webhooks::fan_out(&self.ctx.clock)
-                .event(conn, event.envelope, event.raw)
-                .await?;
-        }
-        if event.envelope.event_type == CancelRequested::TYPE {
-            let now = self.ctx.clock.now();
-            return crate::cancel::on_request(conn, event.envelope, self.ctx.service, now).await;
-        }
-        if let Some(shipped) = event.payload::<OrderShippedDuringRefund>()? {
-            return crate::shipment::on_order_shipped(conn, event.envelope, &shipped, &self.ctx)
-                .await;
-        }
-        if let Some(req) = event.payload::<InterventionRequested>()? {
-            return crate::cs_desk::enqueue(conn, event.envelope, &req).await;
-        }
-        let Some(opened) = event.payload::<CaseOpened>()? else {
-            // Payment's events feed the merchants' standing (MP-3).
-            return crate::standing::apply(conn, &event).await;
-        };
-        let env = event.envelope;
-        let span = tracing::info_span!("audit.decide", case_id = %env.case_id, city = %env.city, shard = %env.shard, rule = tracing::field::Empty);
-        async {
-            let now = self.ctx.clock.now();
-            let policy = &self.ctx.settings.policy;
-            // MP-1: fast return is for the programme's members.
-            let member = crate::programme::membership(conn, &opened.facts.merchant_id)
-                .await?
-                .is_some_and(|m| m.member);
-            let facts = decide::facts_of(&opened, self.ctx.cities.is_covered(&env.city), member);
-            let d = decide::decide(&facts, policy);
-            tracing::Span::current().record("rule", d.rule.as_str());
-            let case = CaseRef {
-                case_id: env.case_id,
-                city: &env.city,
-                shard: &env.shard,
-            };
-            let out = decide::decision_event(conn, &case, &opened, &d, now, policy).await?;
-            let (status, deadline) = match d.outcome {
-                ApprovalOutcome::Approved { .. } => ("approved", None),
-                ApprovalOutcome::AwaitMerchant => (
-                    "awaiting_merchant",
-                    Some(decide::review_deadline(&opened, policy)),
-                ),
-            };
-            store::insert(
-                conn,
-                &DecisionRow {
-                    case_id: env.case_id,
-                    city: env.city.clone(),
-                    shard: env.shard.clone(),
-                    merchant_id: opened.facts.merchant_id.clone(),
-                    status: status.to_owned(),
-                    rule_id: d.rule.as_str().to_owned(),
-                    reason: d.reason.clone(),
-                    // The facts the rule read, and RV-4's classification of the request.
-                    inputs: serde_json::json!({ "facts": facts, "class": d.class }),
-                    opened: env.payload.clone(),
-                    review_deadline: deadline,
-                    decided_by: matches!(d.outcome, ApprovalOutcome::Approved { .. })
-                        .then(|| "system".to_owned()),
-                    decided_at: now,
-                },
-            )
-            .await?;
-            if let Some(due) = deadline {
-                // RV-1: if the merchant stays silent until then, the system approves.
-                let timer = returns_store::timers::NewTimer {
-                    kind: crate::review_timer::KIND.to_owned(),
-                    case_id: env.case_id,
-                    city: env.city.clone(),
-                    shard: env.shard.clone(),
-                    due_at: due,
-                    payload: serde_json::Value::Null,
-                    traceparent: returns_telemetry::current_traceparent(),
-                    created_at: now,
-                };
-                returns_store::timers::schedule(conn, &timer).await?;
+        let (env, ctx) = (at.envelope, &self.ctx);
+        match event {
+            Inbound::Order(o) => crate::order_copy::apply(conn, &o, ctx).await,
+            Inbound::CaseOpened(o) => crate::opened::decide_case(conn, env, &o, ctx).await,
+            Inbound::CancelRequested(_) => {
+                crate::cancel::on_request(conn, env, ctx.service, ctx.clock.now()).await
             }
-            tracing::info!(rule = d.rule.as_str(), status, "decided");
-            Ok(vec![out])
+            Inbound::OrderShippedDuringRefund(s) => {
+                crate::shipment::on_order_shipped(conn, env, &s, ctx).await
+            }
+            Inbound::InterventionRequested(r) => crate::cs_desk::enqueue(conn, env, &r).await,
+            Inbound::RefundPaid(p) => self.payment(conn, &at, Change::RefundPaid(p.paid_at)).await,
+            Inbound::RecoveryOpened(p) => {
+                self.payment(conn, &at, Change::By(Delta::recovery_opened(&p)))
+                    .await
+            }
+            Inbound::RecoverySettled(p) => {
+                self.payment(conn, &at, Change::By(Delta::recovery_settled(&p)))
+                    .await
+            }
+            Inbound::DisputeOpened(p) => {
+                self.payment(conn, &at, Change::By(Delta::dispute_opened(&p)))
+                    .await
+            }
+            Inbound::DisputeRuled(p) => {
+                self.payment(conn, &at, Change::By(Delta::dispute_ruled(&p)))
+                    .await
+            }
+            Inbound::CompensationPaid(p) => {
+                self.payment(conn, &at, Change::By(Delta::compensation_paid(&p)))
+                    .await
+            }
         }
-        .instrument(span)
-        .await
+    }
+}
+
+impl OnEvent {
+    /// A payment of a merchant's case: its webhooks (audit's own decisions are fanned out as
+    /// the relay publishes them), then its standing (MP-3).
+    async fn payment(
+        &self,
+        conn: &mut AsyncPgConnection,
+        at: &Incoming<'_>,
+        change: Change,
+    ) -> Result<Vec<Outgoing>, HandleError> {
+        crate::webhooks::fan_out(&self.ctx.clock)
+            .event(conn, at.envelope, at.raw)
+            .await?;
+        crate::standing::apply(conn, at, change).await
     }
 }

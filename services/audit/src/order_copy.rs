@@ -37,18 +37,17 @@ impl OrderCopy {
 /// Applies one record of the order feed to audit's copy.
 pub(crate) async fn apply(
     conn: &mut AsyncPgConnection,
-    raw: &[u8],
+    env: &OrderEnvelope,
     ctx: &AppContext,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let env = OrderEnvelope::from_slice(raw).map_err(HandleError::reject)?;
     let now = ctx.clock.now();
     match env.event().map_err(HandleError::reject)? {
-        OrderEvent::Placed(p) => placed(conn, &env, &p, &ctx.settings.policy, now).await?,
-        OrderEvent::Paid(p) => settled(conn, &env, p.paid_at, now).await?,
-        OrderEvent::Cancelled(c) => settled(conn, &env, c.cancelled_at, now).await?,
+        OrderEvent::Placed(p) => placed(conn, env, &p, &ctx.settings.policy, now).await?,
+        OrderEvent::Paid(p) => settled(conn, env, p.paid_at, now).await?,
+        OrderEvent::Cancelled(c) => settled(conn, env, c.cancelled_at, now).await?,
         // Later steps change nothing AS-4 reads, but come only after payment (ORD-6).
         OrderEvent::Shipped(_) | OrderEvent::Delivered(_) | OrderEvent::Completed(_) => {
-            after_payment(conn, &env).await?
+            after_payment(conn, env).await?
         }
     }
     Ok(Vec::new())

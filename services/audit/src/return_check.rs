@@ -6,13 +6,15 @@ use actix_web::{HttpResponse, web};
 use returns_auth::{As, Merchant};
 use returns_bus::stage;
 use returns_domain::RuleId;
+use returns_domain::lifecycle::DecisionState;
 use returns_domain::return_check::{self, ReturnConditions};
 use returns_events::payloads::ReturnCheckFailed;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::decide::{self, CaseRef};
+use returns_bus::About;
+
 use crate::store;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,7 +63,7 @@ pub(crate) async fn check(
                 .await?
                 .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &row.city, &row.shard);
-            if row.status != "approved" {
+            if row.status != DecisionState::Approved {
                 return Err(Problem::conflict(format!(
                     "the request is {}; only an approved return's goods are checked",
                     row.status
@@ -73,21 +75,20 @@ pub(crate) async fn check(
             store::record_later_decision(
                 conn,
                 id,
-                "return_check_failed",
+                DecisionState::ReturnCheckFailed,
                 RuleId::Rv3.as_str(),
                 &req.reason,
                 "merchant",
                 now,
             )
             .await?;
-            let case = CaseRef {
+            let case = About {
                 case_id: id,
                 city: &row.city,
                 shard: &row.shard,
             };
-            let ev = decide::envelope(
-                &case,
-                now,
+            let ev = returns_bus::Emitter::new(crate::SERVICE, now).emit(
+                case,
                 &ReturnCheckFailed {
                     rule: RuleId::Rv3,
                     failed: failed.iter().map(|f| (*f).to_owned()).collect(),

@@ -5,10 +5,13 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::DecisionState;
 use returns_events::payloads::CaseOpened;
 use returns_store::timers::Timer;
 
-use crate::decide::{self, CaseRef};
+use returns_bus::About;
+
+use crate::decide;
 use crate::store;
 
 /// The `timers.kind` of the merchant's review deadline.
@@ -26,7 +29,7 @@ pub(crate) async fn passed(
             timer.case_id
         )));
     };
-    if row.status != "awaiting_merchant" {
+    if row.status != DecisionState::AwaitingMerchant {
         // The merchant decided in time.
         return Ok(Vec::new());
     }
@@ -43,7 +46,7 @@ pub(crate) async fn passed(
     let reason = format!(
         "The merchant did not decide within {hours} hours; the request is approved automatically."
     );
-    let case = CaseRef {
+    let case = About {
         case_id: row.case_id,
         city: &row.city,
         shard: &row.shard,
@@ -53,7 +56,7 @@ pub(crate) async fn passed(
     store::record_later_decision(
         conn,
         row.case_id,
-        "approved",
+        DecisionState::Approved,
         rule.as_str(),
         &reason,
         "system",

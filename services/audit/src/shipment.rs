@@ -5,13 +5,15 @@
 
 use diesel_async::AsyncPgConnection;
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::lifecycle::DecisionState;
 use returns_domain::refund_only::shipment_converts;
 use returns_domain::{CaseKind, Remedy, RuleId};
 use returns_events::Envelope;
 use returns_events::payloads::{CaseConverted, CaseOpened, OrderShippedDuringRefund};
 use returns_runtime::AppContext;
 
-use crate::decide::{self, CaseRef};
+use returns_bus::About;
+
 use crate::store;
 
 /// RS-3: the order of a refund before shipment was shipped (`case.order_shipped`, from intake's
@@ -32,7 +34,7 @@ pub(crate) async fn on_order_shipped(
     };
     let opened: CaseOpened =
         serde_json::from_value(row.opened.clone()).map_err(HandleError::reject)?;
-    if opened.facts.kind != CaseKind::RefundOnly || row.status != "approved" {
+    if opened.facts.kind != CaseKind::RefundOnly || row.status != DecisionState::Approved {
         tracing::info!(status = %row.status, "RS-3: the shipment changes nothing for this case");
         return Ok(Vec::new());
     }
@@ -50,7 +52,7 @@ pub(crate) async fn on_order_shipped(
     store::record_later_decision(
         conn,
         env.case_id,
-        "converted",
+        DecisionState::Converted,
         RuleId::Rs3.as_str(),
         reason,
         "system",
@@ -61,14 +63,13 @@ pub(crate) async fn on_order_shipped(
     facts.kind = CaseKind::ReturnRefund;
     facts.remedy = Remedy::ReturnRefund;
     facts.merchant_shipped = true;
-    let case = CaseRef {
+    let case = About {
         case_id: env.case_id,
         city: &row.city,
         shard: &row.shard,
     };
-    let ev = decide::envelope(
-        &case,
-        now,
+    let ev = returns_bus::Emitter::new(crate::SERVICE, now).emit(
+        case,
         &CaseConverted {
             rule: RuleId::Rs3,
             carrier: shipped.carrier.clone(),

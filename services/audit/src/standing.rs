@@ -12,7 +12,6 @@ use returns_bus::{HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::{
     CaseOpened, CompensationPaid, DisputeOpened, DisputeRuled, RecoveryOpened, RecoverySettled,
-    RefundPaid,
 };
 use returns_runtime::AppContext;
 use returns_web::Problem;
@@ -32,43 +31,37 @@ pub(crate) struct Delta {
     pub refund_seconds: i64,
 }
 
-/// Applies a payment event to the standing of the case's merchant; other events are ignored.
-pub(crate) async fn apply(
-    conn: &mut AsyncPgConnection,
-    event: &Incoming<'_>,
-) -> Result<Vec<Outgoing>, HandleError> {
-    let env = event.envelope;
-    let Some(decision) = store::find(conn, env.case_id).await? else {
-        return Err(HandleError::reject(format!(
-            "{} for case {} that audit never decided",
-            env.event_type, env.case_id
-        )));
-    };
-    let delta = if let Some(p) = event.payload::<RefundPaid>()? {
-        let opened: CaseOpened =
-            serde_json::from_value(decision.opened.clone()).map_err(HandleError::reject)?;
-        Delta {
-            refunds: 1,
-            refund_seconds: (p.paid_at - opened.facts.requested_at).num_seconds().max(0),
-            ..Delta::default()
-        }
-    } else if let Some(p) = event.payload::<RecoveryOpened>()? {
+/// How a payment event changes its merchant's figures.
+pub(crate) enum Change {
+    /// A refund paid at this time (the time from request to refund needs the case's request).
+    RefundPaid(chrono::DateTime<chrono::Utc>),
+    By(Delta),
+}
+
+impl Delta {
+    pub(crate) fn recovery_opened(p: &RecoveryOpened) -> Self {
         Delta {
             outstanding_recovery_fen: p.amount_fen.0,
             ..Delta::default()
         }
-    } else if let Some(p) = event.payload::<RecoverySettled>()? {
+    }
+
+    pub(crate) fn recovery_settled(p: &RecoverySettled) -> Self {
         Delta {
             outstanding_recovery_fen: -p.amount_fen.0,
             ..Delta::default()
         }
-    } else if let Some(p) = event.payload::<DisputeOpened>()? {
+    }
+
+    pub(crate) fn dispute_opened(p: &DisputeOpened) -> Self {
         Delta {
             disputed_recovery_fen: p.amount_fen.0,
             ..Delta::default()
         }
-    } else if let Some(p) = event.payload::<DisputeRuled>()? {
-        // A merchant that loses also sends `recovery.settled`, which clears what it owed.
+    }
+
+    /// A merchant that loses also sends `recovery.settled`, which clears what it owed.
+    pub(crate) fn dispute_ruled(p: &DisputeRuled) -> Self {
         let cleared = if p.ruling == "merchant_pays" {
             0
         } else {
@@ -79,19 +72,53 @@ pub(crate) async fn apply(
             outstanding_recovery_fen: -cleared,
             ..Delta::default()
         }
-    } else if let Some(p) = event.payload::<CompensationPaid>()? {
-        if !matches!(p.owed_under, RuleId::Rs1 | RuleId::As3) {
-            // PK-5's is charged to the courier company.
-            return Ok(Vec::new());
-        }
+    }
+
+    /// RS-1 and AS-3 draw on the deposit; PK-5's is charged to the courier company.
+    pub(crate) fn compensation_paid(p: &CompensationPaid) -> Self {
+        let drawn = matches!(p.owed_under, RuleId::Rs1 | RuleId::As3);
         Delta {
-            deposit_drawn_fen: p.amount_fen.0,
+            deposit_drawn_fen: if drawn { p.amount_fen.0 } else { 0 },
             ..Delta::default()
         }
-    } else {
-        return Ok(Vec::new());
+    }
+
+    fn refund(
+        paid_at: chrono::DateTime<chrono::Utc>,
+        requested_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Delta {
+            refunds: 1,
+            refund_seconds: (paid_at - requested_at).num_seconds().max(0),
+            ..Delta::default()
+        }
+    }
+}
+
+/// Applies a payment event's change to the standing of the case's merchant.
+pub(crate) async fn apply(
+    conn: &mut AsyncPgConnection,
+    at: &Incoming<'_>,
+    change: Change,
+) -> Result<Vec<Outgoing>, HandleError> {
+    let env = at.envelope;
+    let Some(decision) = store::find(conn, env.case_id).await? else {
+        return Err(HandleError::reject(format!(
+            "{} for case {} that audit never decided",
+            env.event_type, env.case_id
+        )));
     };
-    add(conn, &decision.merchant_id, event.partition, &delta).await?;
+    let delta = match change {
+        Change::RefundPaid(paid_at) => {
+            let opened: CaseOpened =
+                serde_json::from_value(decision.opened.clone()).map_err(HandleError::reject)?;
+            Delta::refund(paid_at, opened.facts.requested_at)
+        }
+        Change::By(d) => d,
+    };
+    if delta != Delta::default() {
+        add(conn, &decision.merchant_id, at.partition, &delta).await?;
+    }
     Ok(Vec::new())
 }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use returns_domain::lifecycle::DecisionState;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -17,7 +18,7 @@ pub struct DecisionRow {
     pub city: String,
     pub shard: String,
     pub merchant_id: String,
-    pub status: String,
+    pub status: DecisionState,
     pub rule_id: String,
     pub reason: String,
     pub inputs: serde_json::Value,
@@ -57,7 +58,7 @@ pub(crate) async fn awaiting_merchant(
 ) -> QueryResult<Vec<DecisionRow>> {
     let mut q = decisions::table
         .filter(decisions::merchant_id.eq(merchant))
-        .filter(decisions::status.eq("awaiting_merchant"))
+        .filter(decisions::status.eq(DecisionState::AwaitingMerchant))
         .select(DecisionRow::as_select())
         .order(decisions::case_id.asc())
         .limit(limit)
@@ -97,7 +98,7 @@ pub(crate) async fn merchants_for_update(
 pub(crate) async fn record_later_decision(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-    status: &str,
+    status: DecisionState,
     rule: &str,
     reason: &str,
     decided_by: &str,

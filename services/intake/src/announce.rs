@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use returns_bus::{BusError, Outgoing, stage};
-use returns_events::{Event, topics};
+use returns_bus::{BusError, stage};
+use returns_events::Event;
 use returns_runtime::AppContext;
 
 use crate::store::{self, CaseRow, NewTimelineRow};
@@ -19,13 +19,12 @@ pub(crate) async fn announce<E: Event>(
     payload: &E,
     line: Entry,
 ) -> Result<(), BusError> {
-    let ev = Outgoing::event(
-        topics::CASES,
-        app.service,
-        case.id,
-        &case.city,
-        &case.shard,
-        now,
+    let ev = returns_bus::Emitter::new(app.service, now).emit(
+        returns_bus::About {
+            case_id: case.id,
+            city: &case.city,
+            shard: &case.shard,
+        },
         payload,
     )?;
     store::add_timeline(
@@ -34,7 +33,7 @@ pub(crate) async fn announce<E: Event>(
             case_id: case.id,
             event_id: ev.envelope.event_id,
             event_type: E::TYPE.to_owned(),
-            status: line.status.map(|s| s.as_str().to_owned()),
+            status: line.status,
             rule_id: line.rule,
             reason: line.reason,
             at: now,

@@ -12,6 +12,7 @@ use returns_web::Problem;
 use crate::announce::announce;
 use crate::store;
 use crate::timeline::Entry;
+use returns_domain::machine::Reach;
 
 #[utoipa::path(post, path = "/buyer/cases/{id}/cancel", tag = "buyer",
     params(("id" = String, Path, description = "The case's id")),
@@ -31,7 +32,7 @@ pub(crate) async fn cancel(
             .ok_or_else(|| Problem::not_found("case"))?;
         returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
         let open = [CaseStatus::Requested, CaseStatus::AwaitingMerchant];
-        if !open.iter().any(|s| s.as_str() == case.status) {
+        if !open.contains(&case.status) {
             return Err(Problem::conflict(format!(
                 "the case is {}; a request is withdrawn before it is decided",
                 case.status
@@ -39,6 +40,7 @@ pub(crate) async fn cancel(
         }
         let line = Entry {
             status: None,
+            reach: Reach::Step,
             rule: None,
             reason: "You asked to withdraw the request.".to_owned(),
         };

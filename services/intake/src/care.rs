@@ -7,14 +7,14 @@ use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer};
-use returns_bus::{Outgoing, stage};
-use returns_domain::care::{self, CareService, CareStep, ServiceCard};
+use returns_bus::stage;
+use returns_domain::care::CareOutcome;
+use returns_domain::care::{self, CareService, ServiceCard};
 use returns_domain::guarantee::Evidence;
 use returns_domain::{
     CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass,
 };
-use returns_events::payloads::{CareFacts, CareProgress, CaseFacts, CaseOpened, CaseRejected};
-use returns_events::{Envelope, Event, topics};
+use returns_events::payloads::{CareFacts, CaseFacts, CaseOpened};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -178,7 +178,7 @@ pub(crate) async fn open(
                 buyer_id: facts.buyer_id.clone(),
                 merchant_id: merchant,
                 order_line_id: line,
-                kind: to_wire(&CaseKind::Care),
+                kind: CaseKind::Care,
                 reason: to_wire(&facts.reason),
                 category: to_wire(&facts.category),
                 size_class: to_wire(&facts.size_class),
@@ -191,7 +191,7 @@ pub(crate) async fn open(
                 received_at: None,
                 merchant_shipped: false,
                 requested_at: now,
-                status: CaseStatus::Requested.as_str().to_owned(),
+                status: CaseStatus::Requested,
                 status_rank: 0,
                 updated_at: now,
                 remedy: to_wire(&Remedy::Repair),
@@ -213,13 +213,13 @@ pub(crate) async fn open(
                 .set(service_cards::services_reserved.eq(service_cards::services_reserved + 1))
                 .execute(conn)
                 .await?;
-            let opened = Envelope::new(
-                Uuid::now_v7(),
-                id,
-                city.as_str(),
-                &shard,
-                now,
-                app.service,
+            let about = returns_bus::About {
+                case_id: id,
+                city: city.as_str(),
+                shard: &shard,
+            };
+            let opened = app.emitter(now).emit(
+                about,
                 &CaseOpened {
                     facts,
                     door_pickup: true,
@@ -230,9 +230,9 @@ pub(crate) async fn open(
                 conn,
                 &NewTimelineRow {
                     case_id: id,
-                    event_id: opened.event_id,
-                    event_type: opened.event_type.clone(),
-                    status: Some(CaseStatus::Requested.as_str().to_owned()),
+                    event_id: opened.envelope.event_id,
+                    event_type: opened.envelope.event_type.clone(),
+                    status: Some(CaseStatus::Requested),
                     rule_id: Some("CARE-1".to_owned()),
                     reason: format!(
                         "Care order received; one of {} services on your card is held for it.",
@@ -242,13 +242,13 @@ pub(crate) async fn open(
                 },
             )
             .await?;
-            stage(conn, &app.cities, &[Outgoing::new(topics::CASES, opened)]).await?;
+            stage(conn, &app.cities, &[opened]).await?;
             Ok(id)
         })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/cases/{id}")))
-        .json(serde_json::json!({ "case_id": id, "status": "requested" })))
+        .json(serde_json::json!({ "case_id": id, "status": CaseStatus::Requested })))
 }
 
 /// CARE-8: how a care order's event changes its card: the held service is used when the
@@ -257,23 +257,16 @@ pub(crate) async fn open(
 pub(crate) async fn on_event(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
-    env: &Envelope,
+    event: &crate::inbound::Inbound,
 ) -> Result<Option<(RuleId, String)>, returns_bus::HandleError> {
-    let outcome = if env.event_type == CaseRejected::TYPE {
-        "rejected"
-    } else if env.event_type == CareProgress::TYPE {
-        match env
-            .decode::<CareProgress>()
-            .map_err(returns_bus::HandleError::reject)?
-            .step
-        {
-            CareStep::Serviced => "serviced",
-            CareStep::InspectionFailed => "inspection_failed",
-            CareStep::Lost => "lost",
-            _ => return Ok(None),
-        }
-    } else {
-        return Ok(None);
+    use crate::inbound::Inbound;
+    let outcome = match event {
+        Inbound::CaseRejected(_) => CareOutcome::Rejected,
+        Inbound::CareProgress(p) => match CareOutcome::of_step(p.step) {
+            Some(o) => o,
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
     };
     // Once per case: the outcome is set only where none is yet.
     let card: Option<Option<String>> = diesel::update(
@@ -289,7 +282,7 @@ pub(crate) async fn on_event(
     let Some(Some(card)) = card else {
         return Ok(None);
     };
-    let used = i32::from(outcome == "serviced");
+    let used = i32::from(outcome.uses_service());
     diesel::update(service_cards::table.find(&card))
         .set((
             service_cards::services_reserved.eq(service_cards::services_reserved - 1),
@@ -334,9 +327,9 @@ pub(crate) async fn rate(
     let mut conn = ctx.conn().await?;
     let case = store::case_by_id(&mut conn, id)
         .await?
-        .filter(|c| c.buyer_id == buyer.id && c.kind == "care")
+        .filter(|c| c.buyer_id == buyer.id && c.kind == CaseKind::Care)
         .ok_or_else(|| Problem::not_found("care order"))?;
-    if case.care_outcome.as_deref() != Some("serviced") || case.status != "closed" {
+    if case.care_outcome != Some(CareOutcome::Serviced) || case.status != CaseStatus::Closed {
         return Err(Problem::conflict(
             "CARE-7: a service is rated once it was performed and the goods were sent back",
         ));

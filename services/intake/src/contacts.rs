@@ -5,8 +5,8 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
+use returns_events::Envelope;
 use returns_events::payloads::{CaseApproved, CourierJobOrdered, PickupAddress};
-use returns_events::{Envelope, topics};
 use uuid::Uuid;
 
 use crate::schema::case_contacts as cc;
@@ -58,13 +58,9 @@ pub(crate) async fn order_courier_job(
         )));
     };
     let job = CourierJobOrdered { approved, contact };
-    Ok(Some(Outgoing::follow_up(
-        topics::COURIER_JOBS,
-        service,
-        env,
-        now,
-        &job,
-    )?))
+    Ok(Some(
+        returns_bus::Emitter::new(service, now).emit(env, &job)?,
+    ))
 }
 
 /// A case closed without a courier job keeps no contact.

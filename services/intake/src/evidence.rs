@@ -59,7 +59,7 @@ pub(crate) async fn add(
                 .await?
                 .ok_or_else(|| Problem::not_found("case"))?;
             returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
-            if case.status == CaseStatus::Closed.as_str() {
+            if case.status == CaseStatus::Closed {
                 return Err(Problem::conflict(format!(
                     "the case is {}; evidence is added to an open case",
                     case.status

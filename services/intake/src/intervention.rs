@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::store::{self, CaseRow, NewTimelineRow};
 use crate::timeline::Entry;
+use returns_domain::machine::Reach;
 
 /// The `timers.kind` of AS-2's opening.
 pub(crate) const KIND: &str = "as2_intervention_opens";
@@ -56,7 +57,7 @@ pub(crate) async fn opens(
             timer.case_id
         )));
     };
-    if case.status == CaseStatus::Closed.as_str() || case.intervention_requested_at.is_some() {
+    if case.status == CaseStatus::Closed || case.intervention_requested_at.is_some() {
         // Settled, or someone already asked.
         return Ok(Vec::new());
     }
@@ -151,12 +152,12 @@ async fn request(
             // RV-3: a failed return check may be escalated at once, whatever the kind.
             let check_failed = store::has_event(conn, id, ReturnCheckFailed::TYPE)
                 .await?;
-            if case.kind != "after_sales" && !check_failed {
+            if case.kind != CaseKind::AfterSales && !check_failed {
                 return Err(Problem::conflict(
                     "AS-2: customer service intervenes in after-sales (K-4) cases and failed return checks (RV-3)",
                 ));
             }
-            if case.status == CaseStatus::Closed.as_str() {
+            if case.status == CaseStatus::Closed {
                 return Err(Problem::conflict("the case is closed"));
             }
             let opens = after_sales::intervention_opens_at(case.requested_at, &app.settings.policy);
@@ -170,8 +171,8 @@ async fn request(
             store::record_intervention(conn, id, by, now)
                 .await?;
             // K-4: the case moves on its own kind's machine (a return under RV-3 stays put).
-            let kind = CaseKind::parse(&case.kind).unwrap_or(CaseKind::AfterSales);
-            let from = CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Requested);
+            let kind = case.kind;
+            let from = case.status;
             let moved = machine::intervention_moves(kind, from);
             if let Some(t) = moved {
                 let rank = machine::rank(kind, t).unwrap_or_default();
@@ -186,6 +187,7 @@ async fn request(
             };
             let line = Entry {
                 status: moved,
+                reach: Reach::Step,
                 rule: Some(RuleId::As2.as_str().to_owned()),
                 reason: format!("The {by} asked customer service to intervene."),
             };

@@ -6,6 +6,7 @@ mod care;
 mod cases;
 mod contacts;
 mod evidence;
+mod inbound;
 mod intervention;
 mod on_event;
 mod on_timer;
@@ -34,10 +35,13 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
+/// The producer of intake's events.
+pub(crate) const SERVICE: &str = "intake";
+
 struct Intake;
 
 impl Service for Intake {
-    const NAME: &'static str = "intake";
+    const NAME: &'static str = SERVICE;
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {

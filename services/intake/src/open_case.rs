@@ -6,10 +6,10 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use returns_auth::{As, Buyer};
-use returns_bus::{Outgoing, stage};
+use returns_bus::stage;
 use returns_domain::{CaseKind, CaseStatus, Rating, Remedy};
+use returns_events::Envelope;
 use returns_events::payloads::{CaseFacts, CaseOpened};
-use returns_events::{Envelope, topics};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use tracing::Instrument;
@@ -102,13 +102,13 @@ async fn open_in(
     tracing::Span::current().record("shard", shard.as_str());
     let facts = facts_of(&ask, &order, &opening, now);
     let row = case_row(&ask, &order, &opening, &facts, &shard, now);
-    let opened = Envelope::new(
-        Uuid::now_v7(),
-        ask.case_id,
-        opening.city.as_str(),
-        &shard,
-        now,
-        app.service,
+    let about = returns_bus::About {
+        case_id: ask.case_id,
+        city: opening.city.as_str(),
+        shard: &shard,
+    };
+    let opened = app.emitter(now).emit(
+        about,
         &CaseOpened {
             door_pickup: opening.door_pickup.is_some() || opening.delivery.is_some(),
             facts,
@@ -116,7 +116,7 @@ async fn open_in(
     )?;
     store::insert_case(conn, &row).await?;
     order_store::hold(conn, &held_rows(&ask, &order, &opening)).await?;
-    store::add_timeline(conn, &first_line(&ask, &opened, now)).await?;
+    store::add_timeline(conn, &first_line(&ask, &opened.envelope, now)).await?;
     let contact = opening
         .delivery
         .as_ref()
@@ -125,11 +125,11 @@ async fn open_in(
     if let Some(contact) = contact {
         crate::contacts::keep(conn, row.id, contact).await?;
     }
-    if row.kind == "after_sales" {
+    if row.kind == CaseKind::AfterSales {
         // AS-2: customer service may be asked 72 hours from now.
         crate::intervention::start_wait(conn, &row, app).await?;
     }
-    stage(conn, &app.cities, &[Outgoing::new(topics::CASES, opened)]).await?;
+    stage(conn, &app.cities, &[opened]).await?;
     Ok(())
 }
 
@@ -175,7 +175,7 @@ fn case_row(
         buyer_id: facts.buyer_id.clone(),
         merchant_id: facts.merchant_id.clone(),
         order_line_id: facts.order_line_id.clone(),
-        kind: to_wire(&facts.kind),
+        kind: facts.kind,
         reason: to_wire(&facts.reason),
         category: to_wire(&facts.category),
         size_class: to_wire(&facts.size_class),
@@ -188,7 +188,7 @@ fn case_row(
         received_at: o.received_at,
         merchant_shipped: o.merchant_shipped,
         requested_at: now,
-        status: CaseStatus::Requested.as_str().to_owned(),
+        status: CaseStatus::Requested,
         status_rank: 0,
         updated_at: now,
         remedy: to_wire(&facts.remedy),
@@ -231,7 +231,7 @@ fn first_line(ask: &Ask<'_>, opened: &Envelope, now: DateTime<Utc>) -> NewTimeli
         case_id: ask.case_id,
         event_id: opened.event_id,
         event_type: opened.event_type.clone(),
-        status: Some(CaseStatus::Requested.as_str().to_owned()),
+        status: Some(CaseStatus::Requested),
         rule_id: Some("CR-3".to_owned()),
         reason: format!(
             "Request received for {units} unit(s) of order {} ({what}); your {} rating is kept for this case.",

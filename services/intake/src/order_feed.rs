@@ -14,16 +14,15 @@ use crate::order_store::{self, OrderRow, StepRow};
 /// Applies one record of the order feed.
 pub(crate) async fn apply(
     conn: &mut AsyncPgConnection,
-    raw: &[u8],
+    env: &OrderEnvelope,
     ctx: &AppContext,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let env = OrderEnvelope::from_slice(raw).map_err(HandleError::reject)?;
     let event = env.event().map_err(HandleError::reject)?;
     let (step, at, row) = match effect_of(&event, ctx.clock.now()) {
-        Effect::Start(p) => return placed(conn, &env, p, ctx).await,
+        Effect::Start(p) => return placed(conn, env, p, ctx).await,
         Effect::Step(step, at, row) => (step, at, row),
     };
-    let decided = moved(conn, &env, step, at, row).await?;
+    let decided = moved(conn, env, step, at, row).await?;
     if step == OrderStep::Shipped && decided != OrderMove::Repeat {
         return crate::order_shipped::convert_refunds(conn, &env.order_id, at, ctx).await;
     }

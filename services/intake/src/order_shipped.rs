@@ -7,7 +7,6 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::{CaseKind, CaseStatus};
 use returns_events::payloads::OrderShippedDuringRefund;
-use returns_events::topics;
 use returns_runtime::AppContext;
 use uuid::Uuid;
 
@@ -45,21 +44,21 @@ pub(crate) async fn convert_refunds(
     let now = ctx.clock.now();
     open.iter()
         .map(|(case_id, city, shard)| {
-            Outgoing::event(
-                topics::CASES,
-                ctx.service,
-                *case_id,
-                city,
-                shard,
-                now,
-                &OrderShippedDuringRefund {
-                    order_id: order_id.to_owned(),
-                    carrier: carrier.clone(),
-                    tracking_number: tracking_number.clone(),
-                    shipped_at: at,
-                },
-            )
-            .map_err(HandleError::from)
+            returns_bus::Emitter::new(ctx.service, now)
+                .emit(
+                    returns_bus::About {
+                        case_id: *case_id,
+                        city,
+                        shard,
+                    },
+                    &OrderShippedDuringRefund {
+                        order_id: order_id.to_owned(),
+                        carrier: carrier.clone(),
+                        tracking_number: tracking_number.clone(),
+                        shipped_at: at,
+                    },
+                )
+                .map_err(HandleError::from)
         })
         .collect()
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use returns_domain::CaseStatus;
+use returns_domain::care::CareOutcome;
+use returns_domain::{CaseKind, CaseStatus};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -19,7 +20,7 @@ pub struct CaseRow {
     pub buyer_id: String,
     pub merchant_id: String,
     pub order_line_id: String,
-    pub kind: String,
+    pub kind: CaseKind,
     pub reason: String,
     pub category: String,
     pub size_class: String,
@@ -32,7 +33,7 @@ pub struct CaseRow {
     pub received_at: Option<DateTime<Utc>>,
     pub merchant_shipped: bool,
     pub requested_at: DateTime<Utc>,
-    pub status: String,
+    pub status: CaseStatus,
     #[serde(skip)]
     pub status_rank: i16,
     pub updated_at: DateTime<Utc>,
@@ -43,7 +44,7 @@ pub struct CaseRow {
     pub guarantee: Option<String>,
     pub evidence: serde_json::Value,
     pub card_id: Option<String>,
-    pub care_outcome: Option<String>,
+    pub care_outcome: Option<CareOutcome>,
     pub rating_stars: Option<i16>,
     pub rating_comment: Option<String>,
     /// ORD-1: the order the case is about (none for care orders, which open from a card).
@@ -60,7 +61,7 @@ pub struct NewTimelineRow {
     pub case_id: Uuid,
     pub event_id: Uuid,
     pub event_type: String,
-    pub status: Option<String>,
+    pub status: Option<CaseStatus>,
     pub rule_id: Option<String>,
     pub reason: String,
     pub at: DateTime<Utc>,
@@ -70,7 +71,7 @@ pub struct NewTimelineRow {
 #[diesel(table_name = case_timeline)]
 pub(crate) struct TimelineRow {
     pub event_type: String,
-    pub status: Option<String>,
+    pub status: Option<CaseStatus>,
     pub rule_id: Option<String>,
     pub reason: String,
     pub at: DateTime<Utc>,
@@ -160,7 +161,7 @@ pub(crate) async fn case_by_id(
 pub(crate) async fn kind_and_status_for_update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-) -> QueryResult<Option<(String, String)>> {
+) -> QueryResult<Option<(CaseKind, CaseStatus)>> {
     cases::table
         .find(id)
         .select((cases::kind, cases::status))

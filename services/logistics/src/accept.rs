@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use returns_bus::{About, Emitter};
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::lifecycle::PickupJobState;
 use returns_domain::pickup::{self, Unaccepted};
 use returns_domain::{Policy, RuleId, SizeClass};
 use returns_events::payloads::{PickupDispatched, PickupEscalated};
@@ -13,7 +15,6 @@ use returns_store::StoreError;
 use returns_store::timers::{self, Timer};
 use uuid::Uuid;
 
-use crate::events::{JobRef, pickup_event};
 use crate::store;
 
 pub(crate) const KIND_PREFIX: &str = "pk2_accept:";
@@ -26,7 +27,7 @@ fn kind(company: &str) -> String {
 /// Starts PK-2's wait for `company`, in the caller's transaction.
 pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
-    job: JobRef<'_>,
+    job: About<'_>,
     company: &str,
     dispatched_at: DateTime<Utc>,
     policy: &Policy,
@@ -72,7 +73,7 @@ pub(crate) async fn offer_to(
     };
     let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
     store::reassign(conn, job.job_id, company, now, arrive_by).await?;
-    let at = JobRef {
+    let at = About {
         case_id: job.case_id,
         city: &job.city,
         shard: &job.shard,
@@ -85,7 +86,14 @@ pub(crate) async fn offer_to(
         dispatched_at: now,
         arrive_by,
     };
-    pickup_event(job.case_id, &job.city, &job.shard, now, &e)
+    Emitter::new(crate::SERVICE, now).emit(
+        About {
+            case_id: job.case_id,
+            city: &job.city,
+            shard: &job.shard,
+        },
+        &e,
+    )
 }
 
 /// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`, CARE-4 (pickup
@@ -110,7 +118,7 @@ pub(crate) async fn unaccepted(
             timer.case_id
         )));
     };
-    if job.status != "dispatched" || job.courier_company != company {
+    if job.status != PickupJobState::Dispatched || job.courier_company != company {
         // Accepted in time, or already offered elsewhere.
         return Ok(Vec::new());
     }
@@ -129,20 +137,14 @@ pub(crate) async fn unaccepted(
                 rule = RuleId::Pk9.as_str(),
                 "no partner accepted; escalated to customer service"
             );
-            Ok(vec![pickup_event(
-                case,
-                ci,
-                sh,
-                now,
-                &PickupEscalated {
+            Ok(vec![Emitter::new(crate::SERVICE, now).emit(About { case_id: case, city: ci, shard: sh }, &PickupEscalated {
                     job_id: job.job_id,
                     rule: RuleId::Pk9,
                     reason: format!(
                         "No partner courier accepted within {minutes} minutes; customer service will arrange your pickup."
                     ),
                     escalated_at: now,
-                },
-            )?])
+                })?])
         }
     }
 }

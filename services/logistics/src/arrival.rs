@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
+use returns_bus::{About, Emitter};
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::lifecycle::PickupJobState;
 use returns_domain::{Fen, RuleId};
 use returns_events::payloads::{PickupLate, RefundOrder};
 use returns_runtime::AppContext;
@@ -13,15 +15,13 @@ use returns_store::StoreError;
 use returns_store::timers::{self, NewTimer, Timer};
 use uuid::Uuid;
 
-use crate::events::JobRef;
-use crate::events::pickup_event;
 use crate::store;
 
 pub(crate) const KIND: &str = "pk3_arrival";
 
 pub(crate) async fn start_wait(
     conn: &mut AsyncPgConnection,
-    job: &JobRef<'_>,
+    job: &About<'_>,
     arrive_by: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -58,7 +58,7 @@ pub(crate) async fn fire(
             timer.case_id
         )));
     };
-    if job.arrived_at.is_some() || job.status != "accepted" || job.late {
+    if job.arrived_at.is_some() || job.status != PickupJobState::Accepted || job.late {
         return Ok(Vec::new());
     }
     let refund: RefundOrder =
@@ -66,11 +66,12 @@ pub(crate) async fn fire(
     store::mark_late(conn, job.job_id).await?;
     let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
     tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");
-    Ok(vec![pickup_event(
-        job.case_id,
-        &job.city,
-        &job.shard,
-        now,
+    Ok(vec![Emitter::new(crate::SERVICE, now).emit(
+        About {
+            case_id: job.case_id,
+            city: &job.city,
+            shard: &job.shard,
+        },
         &PickupLate {
             job_id: job.job_id,
             rule: RuleId::Pk5,

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
+use returns_bus::{About, Emitter};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::care::{self, CareStep};
 use returns_domain::{Fen, Remedy, RuleId};
@@ -20,7 +21,6 @@ use returns_store::timers::{self, NewTimer, Timer};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::events::pickup_event;
 use crate::schema::care_jobs;
 
 /// The `timers.kind` of CARE-4's confirmation window.
@@ -104,11 +104,12 @@ pub(crate) async fn fire(
         return Ok(Vec::new());
     }
     tracing::warn!(case_id = %timer.case_id, rule = RuleId::Care4.as_str(), "pickup time not confirmed in time");
-    Ok(vec![pickup_event(
-        timer.case_id,
-        &timer.city,
-        &timer.shard,
-        now,
+    Ok(vec![Emitter::new(crate::SERVICE, now).emit(
+        About {
+            case_id: timer.case_id,
+            city: &timer.city,
+            shard: &timer.shard,
+        },
         &CarePickupOverdue {
             rule: RuleId::Care4,
             merchant_courier: courier,
@@ -251,12 +252,7 @@ pub(crate) async fn report(
                 // CARE-6: the buyer pays the freight back after a failed inspection; CARE-7:
                 // the merchant after the service.
                 let (payer, rule) = care::return_freight_payer(from == Some(CareStep::Serviced));
-                pickup_event(
-                    id,
-                    &city,
-                    &shard,
-                    now,
-                    &GoodsSentBack {
+                Emitter::new(crate::SERVICE, now).emit(About { case_id: id, city: &city, shard: &shard }, &GoodsSentBack {
                         rule,
                         remedy: Remedy::Repair,
                         carrier: carrier.clone().unwrap_or_default(),
@@ -266,8 +262,7 @@ pub(crate) async fn report(
                         freight_fen: Some(Fen(app.settings.policy.care_return_freight_fen)),
                         buyer_id: buyer.clone(),
                         merchant_id: merchant.clone(),
-                    },
-                )?
+                    })?
             } else {
                 let (rule, note) = match to {
                     CareStep::Confirmed => (RuleId::Care4, format!(
@@ -291,12 +286,7 @@ pub(crate) async fn report(
                     )),
                     CareStep::SentBack => (RuleId::Care7, String::new()),
                 };
-                pickup_event(
-                    id,
-                    &city,
-                    &shard,
-                    now,
-                    &CareProgress {
+                Emitter::new(crate::SERVICE, now).emit(About { case_id: id, city: &city, shard: &shard }, &CareProgress {
                         step: to,
                         rule,
                         note,
@@ -305,8 +295,7 @@ pub(crate) async fn report(
                         goods_value_fen: (to == CareStep::Lost).then_some(Fen(value)),
                         buyer_id: buyer.clone(),
                         merchant_id: merchant.clone(),
-                    },
-                )?
+                    })?
             };
             stage(conn, &app.cities, &[ev]).await?;
             Ok(stored(to))

@@ -5,7 +5,9 @@
 use actix_web::{HttpResponse, web};
 use returns_auth::{As, Courier};
 use returns_bus::stage;
+use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::PickupJobState;
 use returns_events::payloads::{PickupAccepted, PickupCollected, PickupDelivered, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
@@ -13,8 +15,6 @@ use serde::Deserialize;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::events::JobRef;
-use crate::events::pickup_event;
 use crate::store;
 
 /// PK-2, PK-6: a company takes a job by naming the rider, by real name.
@@ -152,42 +152,38 @@ pub(crate) async fn courier_step(
             // The courier's call continues the case's trace.
             returns_telemetry::continue_trace(&span, job.traceparent.as_deref());
             async {
+                use PickupJobState::{Accepted, Collected, Dispatched};
                 let now = app.clock.now();
-                let at = JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
-                let done = |status: &str| Ok(serde_json::json!({ "job_id": id, "status": status }));
-                match (&action, job.status.as_str()) {
-                    (Action::Accept(rider), "dispatched") => {
+                let at = About { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                let done = |status: PickupJobState| Ok(serde_json::json!({ "job_id": id, "status": status }));
+                match (&action, job.status) {
+                    (Action::Accept(rider), Dispatched) => {
                         store::mark_accepted(conn, id, now, rider).await?;
                         crate::accept::end_wait(conn, job.case_id, &company).await?;
                         // PK-3: the rider must now be at the door by arrive_by.
                         crate::arrival::start_wait(conn, &at, job.arrive_by, now).await?;
-                        let ev = pickup_event(at.case_id, at.city, at.shard, now, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now, rider_name: rider.real_name.clone() })?;
+                        let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: at.case_id, city: at.city, shard: at.shard }, &PickupAccepted { job_id: id, courier_company: company.clone(), accepted_at: now, rider_name: rider.real_name.clone() })?;
                         stage(conn, &app.cities, &[ev]).await?;
-                        done("accepted")
+                        done(Accepted)
                     }
-                    (Action::Accept(_), "accepted" | "collected") => done(&job.status),
-                    (Action::Call, "accepted") => {
+                    (Action::Accept(_), Accepted | Collected) => done(job.status),
+                    (Action::Call, Accepted) => {
                         store::mark_called(conn, id, now).await?;
-                        done("accepted")
+                        done(Accepted)
                     }
-                    (Action::Call, "collected") => done("collected"),
-                    (Action::Arrive, "accepted") => {
+                    (Action::Call, Collected) => done(Collected),
+                    (Action::Arrive, Accepted) => {
                         store::mark_arrived(conn, id, now).await?;
                         crate::arrival::end_wait(conn, job.case_id).await?;
-                        done("accepted")
+                        done(Accepted)
                     }
-                    (Action::Pickup(t), "dispatched" | "accepted") => {
+                    (Action::Pickup(t), Dispatched | Accepted) => {
                         let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
                         store::mark_arrived(conn, id, now).await?;
                         store::mark_collected(conn, id, now, t).await?;
                         crate::accept::end_wait(conn, job.case_id, &company).await?;
                         crate::arrival::end_wait(conn, job.case_id).await?;
-                        let ev = pickup_event(
-                            at.case_id,
-                            at.city,
-                            at.shard,
-                            now,
-                            &PickupCollected {
+                        let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: at.case_id, city: at.city, shard: at.shard }, &PickupCollected {
                                 job_id: id,
                                 rule: RuleId::Pk4,
                                 tracking_number: t.clone(),
@@ -195,32 +191,25 @@ pub(crate) async fn courier_step(
                                 refund,
                                 courier_company: company.clone(),
                                 fee: Some(job.fee()),
-                            },
-                        )?;
+                            })?;
                         stage(conn, &app.cities, &[ev]).await?;
                         tracing::info!("parcel collected; tracking number uploaded");
-                        Ok(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t }))
+                        Ok(serde_json::json!({ "job_id": id, "status": Collected, "tracking_number": t }))
                     }
-                    (Action::Pickup(t), "collected") if job.tracking_number.as_deref() == Some(t.as_str()) => {
-                        Ok(serde_json::json!({ "job_id": id, "status": "collected", "tracking_number": t }))
+                    (Action::Pickup(t), Collected) if job.tracking_number.as_deref() == Some(t.as_str()) => {
+                        Ok(serde_json::json!({ "job_id": id, "status": Collected, "tracking_number": t }))
                     }
-                    (Action::Deliver, "collected") => {
+                    (Action::Deliver, Collected) => {
                         if store::mark_delivered(conn, id, now).await? {
-                            let ev = pickup_event(
-                                at.case_id,
-                                at.city,
-                                at.shard,
-                                now,
-                                &PickupDelivered {
+                            let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: at.case_id, city: at.city, shard: at.shard }, &PickupDelivered {
                                     job_id: id,
                                     courier_company: company.clone(),
                                     tracking_number: job.tracking_number.clone().unwrap_or_default(),
                                     delivered_at: now,
-                                },
-                            )?;
+                                })?;
                             stage(conn, &app.cities, &[ev]).await?;
                         }
-                        Ok(serde_json::json!({ "job_id": id, "status": "collected", "delivered": true }))
+                        Ok(serde_json::json!({ "job_id": id, "status": Collected, "delivered": true }))
                     }
                     (_, status) => Err(Problem::conflict(format!(
                         "the job is {status}; {} is not possible now",

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
+use returns_bus::{About, Emitter};
 use returns_bus::{HandleError, Outgoing, stage};
+use returns_domain::lifecycle::DeliveryJobState;
 use returns_domain::{RuleId, delivery};
 use returns_events::Envelope;
 use returns_events::payloads::{DeliveryFacts, DeliveryProgress, DeliveryScheduled, PickupAddress};
@@ -15,7 +17,6 @@ use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::events::pickup_event;
 use crate::schema::delivery_jobs;
 
 /// Books the slot (once) and announces it.
@@ -53,11 +54,12 @@ pub(crate) async fn book(
     if n == 0 {
         return Ok(Vec::new());
     }
-    Ok(vec![pickup_event(
-        env.case_id,
-        &env.city,
-        &env.shard,
-        now,
+    Ok(vec![Emitter::new(crate::SERVICE, now).emit(
+        About {
+            case_id: env.case_id,
+            city: &env.city,
+            shard: &env.shard,
+        },
         &DeliveryScheduled {
             rule: RuleId::Wf3,
             slot_start: start,
@@ -76,10 +78,6 @@ struct StepRequest {
 
 /// `POST /merchant/delivery-jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
 #[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = serde_json::Value)))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub(crate) async fn report(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -89,9 +87,9 @@ pub(crate) async fn report(
 ) -> Result<HttpResponse, Problem> {
     let (raw_id, step) = path.into_inner();
     let id = returns_web::path_uuid(&raw_id, "case")?;
-    if !matches!(step.as_str(), "delivered" | "installed") {
-        return Err(Problem::invalid("step", "one of delivered, installed"));
-    }
+    let to = DeliveryJobState::parse(&step)
+        .filter(|s| *s != DeliveryJobState::Booked)
+        .ok_or_else(|| Problem::invalid("step", "one of delivered, installed"))?;
     let req: StepRequest = parse_json(&body)?;
     if req.note.len() > 500 {
         return Err(Problem::invalid("note", "at most 500 characters"));
@@ -129,65 +127,42 @@ pub(crate) async fn report(
                 return Err(Problem::not_found("delivery job"));
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
-            let (name, rule, note) = match (step.as_str(), delivered, installed) {
-                ("delivered", None, _) => {
-                    diesel::update(delivery_jobs::table.find(id))
-                        .set(delivery_jobs::delivered_at.eq(now))
-                        .execute(conn)
-                        .await?;
-                    // Nothing to install: the delivery ends the case (K-7).
-                    let rule = if installation {
-                        RuleId::Wf3
-                    } else {
-                        RuleId::K7
-                    };
-                    let note = if installation {
-                        "Delivered into your home; installation follows."
-                    } else {
-                        "Delivered into your home."
-                    };
-                    ("delivered", rule, note)
-                }
-                ("installed", Some(_), None) if installation => {
-                    diesel::update(delivery_jobs::table.find(id))
-                        .set(delivery_jobs::installed_at.eq(now))
-                        .execute(conn)
-                        .await?;
-                    ("installed", RuleId::Wf3, "Installed.")
-                }
-                ("installed", _, _) if !installation => {
-                    return Err(Problem::conflict(
-                        "no installation was asked for".to_owned(),
-                    ));
-                }
-                (s, d, i) => {
-                    let at = if i.is_some() {
-                        "installed"
-                    } else if d.is_some() {
-                        "delivered"
-                    } else {
-                        "booked"
-                    };
-                    return Err(Problem::conflict(format!(
-                        "the job is {at}; {s} is not possible now"
-                    )));
-                }
+            let at = DeliveryJobState::recorded(delivered.is_some(), installed.is_some());
+            let rule = at
+                .report(to, installation)
+                .map_err(|e| Problem::conflict(e.to_string()))?;
+            let job = diesel::update(delivery_jobs::table.find(id));
+            if to == DeliveryJobState::Installed {
+                job.set(delivery_jobs::installed_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            } else {
+                job.set(delivery_jobs::delivered_at.eq(now))
+                    .execute(conn)
+                    .await?;
+            }
+            let note = match (to, installation) {
+                (DeliveryJobState::Installed, _) => "Installed.",
+                // Nothing to install: the delivery ends the case (K-7).
+                (_, false) => "Delivered into your home.",
+                (_, true) => "Delivered into your home; installation follows.",
             };
             let note = format!("{note} {}", req.note).trim().to_owned();
-            let ev = pickup_event(
-                id,
-                &city,
-                &shard,
-                now,
+            let ev = Emitter::new(crate::SERVICE, now).emit(
+                About {
+                    case_id: id,
+                    city: &city,
+                    shard: &shard,
+                },
                 &DeliveryProgress {
-                    step: name.to_owned(),
+                    step: to.as_str().to_owned(),
                     rule,
                     at: now,
                     note,
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(name)
+            Ok(to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": step })))

@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
+use returns_bus::{About, Emitter};
 use returns_bus::{Outgoing, stage};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::PickupJobState;
 use returns_events::payloads::{PickupCancelled, PickupSwitchedToBuyer, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::events::pickup_event;
 use crate::schema::pickup_jobs;
 use crate::store::{self, JobRow};
 
@@ -96,18 +97,19 @@ pub(crate) async fn act(
                 .await?
                 .ok_or_else(|| Problem::not_found("pickup job"))?;
             returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
-            if job.status != "escalated" {
+            if job.status != PickupJobState::Escalated {
                 return Err(Problem::conflict(format!(
                     "PK-9: customer service acts on escalated pickups; this one is {}",
                     job.status
                 )));
             }
             let (status, ev) = match checked {
-                Checked::Offer(company) => {
-                    ("dispatched", offer(conn, &app, &job, &company, now).await?)
-                }
+                Checked::Offer(company) => (
+                    PickupJobState::Dispatched,
+                    offer(conn, &app, &job, &company, now).await?,
+                ),
                 Checked::BuyerShips(reason) => (
-                    "buyer_ships",
+                    PickupJobState::BuyerShips,
                     buyer_ships(conn, &job, &agent.id, reason, now).await?,
                 ),
                 Checked::Cancel(reason) => {
@@ -119,8 +121,15 @@ pub(crate) async fn act(
                         cancelled_at: now,
                     };
                     (
-                        "cancelled",
-                        pickup_event(job.case_id, &job.city, &job.shard, now, &e)?,
+                        PickupJobState::Cancelled,
+                        Emitter::new(crate::SERVICE, now).emit(
+                            About {
+                                case_id: job.case_id,
+                                city: &job.city,
+                                shard: &job.shard,
+                            },
+                            &e,
+                        )?,
                     )
                 }
             };
@@ -131,7 +140,7 @@ pub(crate) async fn act(
             stage(conn, &app.cities, &[ev]).await?;
             tracing::info!(
                 rule = RuleId::Pk9.as_str(),
-                status,
+                status = status.as_str(),
                 "customer service acted on an escalated pickup"
             );
             Ok(status)
@@ -176,7 +185,14 @@ async fn buyer_ships(
         agent_id: agent.to_owned(),
         switched_at: now,
     };
-    pickup_event(job.case_id, &job.city, &job.shard, now, &e)
+    Emitter::new(crate::SERVICE, now).emit(
+        About {
+            case_id: job.case_id,
+            city: &job.city,
+            shard: &job.shard,
+        },
+        &e,
+    )
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -197,7 +213,7 @@ pub(crate) async fn desk(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let jobs: Vec<JobRow> = pickup_jobs::table
-        .filter(pickup_jobs::status.eq("escalated"))
+        .filter(pickup_jobs::status.eq(PickupJobState::Escalated))
         .order(pickup_jobs::created_at.asc())
         .limit(limit)
         .select(JobRow::as_select())

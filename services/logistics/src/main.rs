@@ -9,10 +9,10 @@ mod courier_steps;
 mod delivery_jobs;
 mod dispatch;
 mod escalated;
-mod events;
 mod on_event;
 mod on_timer;
 mod openapi;
+mod pickup_plan;
 mod pickup_reads;
 mod pickup_slot;
 mod report;
@@ -31,10 +31,13 @@ use returns_bus::Shutdown;
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
+/// The producer of logistics' events.
+pub(crate) const SERVICE: &str = "logistics";
+
 struct Logistics;
 
 impl Service for Logistics {
-    const NAME: &'static str = "logistics";
+    const NAME: &'static str = SERVICE;
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {

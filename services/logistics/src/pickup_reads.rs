@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 use returns_auth::{As, Buyer, Courier, Cs, Operator};
+use returns_domain::lifecycle::PickupJobState;
 use returns_events::payloads::RefundOrder;
 use returns_runtime::AppContext;
 use returns_web::Problem;
@@ -53,16 +54,18 @@ pub(crate) async fn list_jobs(
     ctx: web::Data<AppContext>,
     q: web::Query<JobsQuery>,
 ) -> Result<HttpResponse, Problem> {
-    const STATUSES: [&str; 4] = ["scheduled", "dispatched", "accepted", "collected"];
-    if !STATUSES.contains(&q.status.as_str()) {
+    use PickupJobState::{Accepted, Collected, Dispatched, Scheduled};
+    const STATUSES: [PickupJobState; 4] = [Scheduled, Dispatched, Accepted, Collected];
+    let Some(status) = PickupJobState::parse(&q.status).filter(|s| STATUSES.contains(s)) else {
+        let allowed: Vec<&str> = STATUSES.iter().map(|s| s.as_str()).collect();
         return Err(Problem::invalid(
             "status",
-            format!("allowed: {}", STATUSES.join(", ")),
+            format!("allowed: {}", allowed.join(", ")),
         ));
-    }
+    };
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
-    let jobs = store::for_courier(&mut conn, &company.id, &q.status, limit).await?;
+    let jobs = store::for_courier(&mut conn, &company.id, status, limit).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "jobs": jobs })))
 }
 

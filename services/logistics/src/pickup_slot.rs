@@ -9,13 +9,14 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
 use returns_bus::stage;
+use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::PickupJobState;
 use returns_events::payloads::{PickupScheduled, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 
-use crate::events::pickup_event;
 use crate::schema::pickup_jobs;
 use crate::store;
 
@@ -61,7 +62,7 @@ pub(crate) async fn book(
                 return Err(Problem::not_found("pickup job"));
             }
             returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
-            if !matches!(job.status.as_str(), "scheduled" | "dispatched") {
+            if !job.status.slot_open() {
                 return Err(Problem::conflict(format!(
                     "the pickup is {}; a slot is chosen before a rider takes the job",
                     job.status
@@ -77,34 +78,28 @@ pub(crate) async fn book(
                     p.pickup_window_start_hour, p.pickup_window_end_hour
                 )));
             }
-            if job.status == "dispatched" {
+            if job.status == PickupJobState::Dispatched {
                 // The company no longer has to accept it now (PK-2's wait ends).
                 crate::accept::end_wait(conn, job.case_id, &job.courier_company).await?;
             }
             diesel::update(pickup_jobs::table.find(job.job_id))
                 .set((
-                    pickup_jobs::status.eq("scheduled"),
+                    pickup_jobs::status.eq(PickupJobState::Scheduled),
                     pickup_jobs::dispatch_at.eq(req.start),
                     pickup_jobs::dispatched_at.eq(None::<DateTime<Utc>>),
                 ))
                 .execute(conn)
                 .await?;
-            let ev = pickup_event(
-                job.case_id,
-                &job.city,
-                &job.shard,
-                now,
-                &PickupScheduled {
+            let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: job.case_id, city: &job.city, shard: &job.shard }, &PickupScheduled {
                     job_id: job.job_id,
                     rule: RuleId::Pk1,
                     dispatch_at: req.start,
-                },
-            )?;
+                })?;
             stage(conn, &app.cities, &[ev]).await?;
             Ok(job.job_id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "case_id": id, "job_id": job_id, "status": "scheduled", "dispatch_at": req.start,
+        "case_id": id, "job_id": job_id, "status": PickupJobState::Scheduled, "dispatch_at": req.start,
     })))
 }

@@ -8,7 +8,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer};
 use returns_bus::stage;
+use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::BuyerShipmentState;
 use returns_events::payloads::{ParcelShipped, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
@@ -16,7 +18,6 @@ use serde::Deserialize;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::events::pickup_event;
 use crate::schema::buyer_shipments;
 
 /// The case waits for the buyer's tracking number (once, whatever is redelivered).
@@ -34,7 +35,7 @@ pub(crate) async fn await_buyer(
             buyer_shipments::city.eq(city),
             buyer_shipments::shard.eq(shard),
             buyer_shipments::buyer_id.eq(&refund.buyer_id),
-            buyer_shipments::status.eq("awaiting"),
+            buyer_shipments::status.eq(BuyerShipmentState::Awaiting),
             buyer_shipments::refund.eq(serde_json::to_value(refund)?),
             buyer_shipments::traceparent.eq(returns_telemetry::current_traceparent()),
             buyer_shipments::created_at.eq(now),
@@ -56,7 +57,7 @@ type Row = (
     String,
     String,
     String,
-    String,
+    BuyerShipmentState,
     Option<String>,
     serde_json::Value,
     Option<String>,
@@ -102,7 +103,7 @@ pub(crate) async fn enter_tracking(
                 .ok_or_else(|| Problem::not_found("shipment awaited for this case"))?;
             let _ = buyer;
             returns_runtime::tag_case(&root, &id, &city, &shard);
-            if status == "shipped" {
+            if status == BuyerShipmentState::Shipped {
                 if entered.as_deref() != Some(t.as_str()) {
                     return Err(Problem::conflict(
                         "a different tracking number was already entered for this case",
@@ -116,26 +117,20 @@ pub(crate) async fn enter_tracking(
                 let refund: RefundOrder = serde_json::from_value(refund)?;
                 diesel::update(buyer_shipments::table.find(id))
                     .set((
-                        buyer_shipments::status.eq("shipped"),
+                        buyer_shipments::status.eq(BuyerShipmentState::Shipped),
                         buyer_shipments::carrier.eq(&carrier),
                         buyer_shipments::tracking_number.eq(&t),
                         buyer_shipments::shipped_at.eq(now),
                     ))
                     .execute(conn)
                     .await?;
-                let ev = pickup_event(
-                    id,
-                    &city,
-                    &shard,
-                    now,
-                    &ParcelShipped {
+                let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: id, city: &city, shard: &shard }, &ParcelShipped {
                         rule: RuleId::Ct2,
                         carrier: carrier.clone(),
                         tracking_number: t.clone(),
                         shipped_at: now,
                         refund,
-                    },
-                )?;
+                    })?;
                 stage(conn, &app.cities, &[ev]).await?;
                 tracing::info!("buyer entered the tracking number");
                 Ok(())
@@ -145,6 +140,6 @@ pub(crate) async fn enter_tracking(
         })
         .await?;
     Ok(HttpResponse::Ok().json(
-        serde_json::json!({ "case_id": id, "status": "shipped", "tracking_number": tracking }),
+        serde_json::json!({ "case_id": id, "status": BuyerShipmentState::Shipped, "tracking_number": tracking }),
     ))
 }

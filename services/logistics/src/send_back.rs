@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Merchant};
 use returns_bus::stage;
+use returns_bus::{About, Emitter};
+use returns_domain::lifecycle::{BuyerShipmentState, PickupJobState};
 use returns_domain::{Remedy, RuleId};
 use returns_events::payloads::{GoodsSentBack, RefundOrder};
 use returns_runtime::{AppContext, RootSpan};
@@ -13,7 +15,6 @@ use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::events::pickup_event;
 use crate::schema::{buyer_shipments, pickup_jobs, send_backs};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -29,7 +30,7 @@ async fn parcel_of(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<Option<(String, String, bool, serde_json::Value)>> {
-    let job: Option<(String, String, String, serde_json::Value)> = pickup_jobs::table
+    let job: Option<(String, String, PickupJobState, serde_json::Value)> = pickup_jobs::table
         .filter(pickup_jobs::case_id.eq(id))
         .select((
             pickup_jobs::city,
@@ -41,20 +42,28 @@ async fn parcel_of(
         .await
         .optional()?;
     if let Some((city, shard, status, order)) = job {
-        return Ok(Some((city, shard, status == "collected", order)));
+        return Ok(Some((
+            city,
+            shard,
+            status == PickupJobState::Collected,
+            order,
+        )));
     }
-    let own: Option<(String, String, String, serde_json::Value)> = buyer_shipments::table
-        .find(id)
-        .select((
-            buyer_shipments::city,
-            buyer_shipments::shard,
-            buyer_shipments::status,
-            buyer_shipments::refund,
-        ))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(own.map(|(city, shard, status, order)| (city, shard, status == "shipped", order)))
+    let own: Option<(String, String, BuyerShipmentState, serde_json::Value)> =
+        buyer_shipments::table
+            .find(id)
+            .select((
+                buyer_shipments::city,
+                buyer_shipments::shard,
+                buyer_shipments::status,
+                buyer_shipments::refund,
+            ))
+            .first(conn)
+            .await
+            .optional()?;
+    Ok(own.map(|(city, shard, status, order)| {
+        (city, shard, status == BuyerShipmentState::Shipped, order)
+    }))
 }
 
 /// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
@@ -129,11 +138,12 @@ pub(crate) async fn send_back(
             } else {
                 RuleId::K3
             };
-            let ev = pickup_event(
-                id,
-                &city,
-                &shard,
-                now,
+            let ev = Emitter::new(crate::SERVICE, now).emit(
+                About {
+                    case_id: id,
+                    city: &city,
+                    shard: &shard,
+                },
                 &GoodsSentBack {
                     rule,
                     remedy: order.remedy,

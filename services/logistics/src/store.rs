@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_domain::Fen;
+use returns_domain::lifecycle::PickupJobState;
 use returns_domain::pickup::PickupFee;
 use serde::Serialize;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ pub struct JobRow {
     pub case_id: Uuid,
     pub city: String,
     pub shard: String,
-    pub status: String,
+    pub status: PickupJobState,
     pub courier_company: String,
     pub size_class: String,
     pub address: String,
@@ -122,7 +123,7 @@ pub(crate) async fn due(
     limit: i64,
 ) -> QueryResult<Vec<JobRow>> {
     pickup_jobs::table
-        .filter(pickup_jobs::status.eq("scheduled"))
+        .filter(pickup_jobs::status.eq(PickupJobState::Scheduled))
         .filter(pickup_jobs::dispatch_at.le(now))
         .order(pickup_jobs::dispatch_at.asc())
         .limit(limit)
@@ -141,7 +142,7 @@ pub(crate) async fn mark_dispatched(
 ) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set((
-            pickup_jobs::status.eq("dispatched"),
+            pickup_jobs::status.eq(PickupJobState::Dispatched),
             pickup_jobs::dispatched_at.eq(at),
             pickup_jobs::arrive_by.eq(arrive_by),
         ))
@@ -158,7 +159,7 @@ pub(crate) async fn mark_accepted(
 ) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set((
-            pickup_jobs::status.eq("accepted"),
+            pickup_jobs::status.eq(PickupJobState::Accepted),
             pickup_jobs::accepted_at.eq(at),
             pickup_jobs::rider_id.eq(&rider.id),
             pickup_jobs::rider_name.eq(&rider.real_name),
@@ -193,7 +194,7 @@ pub(crate) async fn mark_collected(
 ) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
         .set((
-            pickup_jobs::status.eq("collected"),
+            pickup_jobs::status.eq(PickupJobState::Collected),
             pickup_jobs::collected_at.eq(at),
             pickup_jobs::tracking_number.eq(tracking),
         ))
@@ -206,7 +207,7 @@ pub(crate) async fn mark_collected(
 pub(crate) async fn for_courier(
     conn: &mut AsyncPgConnection,
     company: &str,
-    status: &str,
+    status: PickupJobState,
     limit: i64,
 ) -> QueryResult<Vec<JobRow>> {
     pickup_jobs::table
@@ -241,7 +242,7 @@ pub(crate) async fn reassign(
 /// PK-9: no partner accepted; customer service takes the job.
 pub(crate) async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(pickup_jobs::table.find(id))
-        .set(pickup_jobs::status.eq("escalated"))
+        .set(pickup_jobs::status.eq(PickupJobState::Escalated))
         .execute(conn)
         .await?;
     Ok(())

@@ -2,6 +2,7 @@
 //! (PK-1) once their time comes on the service clock. Jobs live in the database, so a restart
 //! loses none, and `FOR UPDATE SKIP LOCKED` lets replicas share the work without doubling it.
 
+use returns_bus::{About, Emitter};
 use std::time::Duration;
 
 use actix::prelude::*;
@@ -12,7 +13,6 @@ use returns_runtime::AppContext;
 use returns_store::AsyncConnection;
 use tracing::Instrument;
 
-use crate::events::pickup_event;
 use crate::store;
 
 pub(crate) struct DispatchTimer {
@@ -68,21 +68,15 @@ async fn fire_due(app: &AppContext) -> Result<usize, returns_bus::BusError> {
                 let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, &app.settings.policy).arrive_by;
                 async {
                     store::mark_dispatched(conn, job.job_id, now, arrive_by).await?;
-                    let at = crate::events::JobRef { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                    let at = About { case_id: job.case_id, city: &job.city, shard: &job.shard };
                     crate::accept::start_wait(conn, at, &job.courier_company, now, &app.settings.policy).await?;
-                    let ev = pickup_event(
-                        job.case_id,
-                        &job.city,
-                        &job.shard,
-                        now,
-                        &PickupDispatched {
+                    let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: job.case_id, city: &job.city, shard: &job.shard }, &PickupDispatched {
                             job_id: job.job_id,
                             courier_company: job.courier_company.clone(),
                             rule: RuleId::Pk1,
                             dispatched_at: now,
                             arrive_by,
-                        },
-                    )?;
+                        })?;
                     returns_bus::stage(conn, &app.cities, &[ev]).await?;
                     Ok::<(), returns_bus::BusError>(())
                 }

@@ -8,8 +8,8 @@ use returns_bus::{HandleError, Outgoing};
 use returns_domain::RuleId;
 use returns_domain::care::CareStep;
 use returns_domain::ledger::{Account, care_loss, care_return_freight};
+use returns_events::Envelope;
 use returns_events::payloads::{CareProgress, CompensationPaid, GoodsSentBack};
-use returns_events::{Envelope, topics};
 
 use crate::ledger;
 
@@ -27,11 +27,8 @@ pub(crate) async fn on_progress(
         return Ok(Vec::new());
     };
     tracing::info!(case_id = %env.case_id, rule = RuleId::Care5.as_str(), "lost goods compensated by the merchant");
-    Ok(vec![Outgoing::follow_up(
-        topics::PAYMENTS,
-        "payment",
+    Ok(vec![returns_bus::Emitter::new(crate::SERVICE, now).emit(
         env,
-        now,
         &CompensationPaid {
             rule: RuleId::Care5,
             owed_under: RuleId::Care5,

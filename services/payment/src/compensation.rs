@@ -8,9 +8,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::ledger::{deposit_compensation, late_pickup_compensation};
+use returns_domain::lifecycle::{CompensationState, RefundState};
 use returns_domain::{Fen, RuleId};
+use returns_events::Envelope;
 use returns_events::payloads::{CompensationPaid, PickupLate};
-use returns_events::{Envelope, topics};
 use uuid::Uuid;
 
 use crate::ledger;
@@ -57,19 +58,19 @@ pub(crate) async fn record_owed(
             compensations::charged_to.eq(owed.charged_to),
             compensations::owed_under.eq(owed.owed_under.as_str()),
             compensations::amount_fen.eq(owed.amount.0),
-            compensations::status.eq("owed"),
+            compensations::status.eq(CompensationState::Owed),
             compensations::owed_at.eq(now),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    let refund_paid: Option<String> = refunds::table
+    let refund: Option<RefundState> = refunds::table
         .find(case.case_id)
         .select(refunds::status)
         .first(conn)
         .await
         .optional()?;
-    if refund_paid.as_deref() == Some("paid") {
+    if refund == Some(RefundState::Paid) {
         return pay_owed(conn, case.case_id, now).await;
     }
     Ok(Vec::new())
@@ -83,7 +84,7 @@ pub(crate) async fn pay_owed(
 ) -> Result<Vec<Outgoing>, HandleError> {
     let owed: Vec<(String, String, String, String, String, i64)> = compensations::table
         .filter(compensations::case_id.eq(case_id))
-        .filter(compensations::status.eq("owed"))
+        .filter(compensations::status.eq(CompensationState::Owed))
         .select((
             compensations::city,
             compensations::shard,
@@ -125,20 +126,19 @@ pub(crate) async fn pay_owed(
                 .filter(compensations::owed_under.eq(&owed_under)),
         )
         .set((
-            compensations::status.eq("paid"),
+            compensations::status.eq(CompensationState::Paid),
             compensations::paid_at.eq(now),
             compensations::transaction_id.eq(txn),
         ))
         .execute(conn)
         .await?;
         tracing::info!(rule = RuleId::Pay4.as_str(), owed_under = %owed_under, amount_fen = amount, charged_to = %charged_to, "compensation paid with the refund");
-        out.push(Outgoing::event(
-            topics::PAYMENTS,
-            "payment",
-            case_id,
-            &city,
-            &shard,
-            now,
+        out.push(returns_bus::Emitter::new(crate::SERVICE, now).emit(
+            returns_bus::About {
+                case_id,
+                city: &city,
+                shard: &shard,
+            },
             &CompensationPaid {
                 rule: RuleId::Pay4,
                 owed_under: rule,

@@ -9,10 +9,10 @@ use diesel_async::RunQueryDsl;
 use returns_auth::{As, Cs, Merchant};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::ledger::{DisputeRuling, dispute_settlement};
+use returns_domain::lifecycle::{DisputeState, RecoveryState};
 use returns_domain::to_wire;
 use returns_domain::{Fen, RuleId};
 use returns_events::payloads::{DisputeOpened, DisputeRuled};
-use returns_events::topics;
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ pub(crate) struct DisputeView {
     evidence: serde_json::Value,
     note: String,
     opened_at: DateTime<Utc>,
-    status: String,
+    status: DisputeState,
     ruling: Option<String>,
     ruling_reason: Option<String>,
 }
@@ -57,13 +57,12 @@ fn event<E: returns_events::Event>(
     now: DateTime<Utc>,
     payload: &E,
 ) -> Result<Outgoing, returns_bus::BusError> {
-    Outgoing::event(
-        topics::PAYMENTS,
-        "payment",
-        r.case_id,
-        r.city.as_deref().unwrap_or_default(),
-        r.shard.as_deref().unwrap_or_default(),
-        now,
+    returns_bus::Emitter::new(crate::SERVICE, now).emit(
+        returns_bus::About {
+            case_id: r.case_id,
+            city: r.city.as_deref().unwrap_or_default(),
+            shard: r.shard.as_deref().unwrap_or_default(),
+        },
         payload,
     )
 }
@@ -108,7 +107,7 @@ pub(crate) async fn open(
             if r.merchant_id != merchant.id {
                 return Err(Problem::not_found("advanced refund"));
             }
-            if r.status != "open" {
+            if !r.status.may_become(RecoveryState::Disputed) {
                 return Err(Problem::conflict(format!(
                     "the advance is {}; only an advance still owed can be disputed",
                     r.status
@@ -117,7 +116,7 @@ pub(crate) async fn open(
             let ev = open_in(conn, &r, &to_wire(&req.claim), &req.evidence, &req.note, now).await?;
             stage(conn, &cities, &[ev]).await?;
             tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), "advance disputed by the merchant");
-            Ok("disputed")
+            Ok(RecoveryState::Disputed)
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
@@ -141,12 +140,12 @@ pub(crate) async fn open_in(
             disputes::evidence.eq(serde_json::json!(evidence)),
             disputes::note.eq(note),
             disputes::opened_at.eq(now),
-            disputes::status.eq("open"),
+            disputes::status.eq(DisputeState::Open),
         ))
         .execute(conn)
         .await?;
     diesel::update(crate::schema::recoveries::table.find(r.case_id))
-        .set(crate::schema::recoveries::status.eq("disputed"))
+        .set(crate::schema::recoveries::status.eq(RecoveryState::Disputed))
         .execute(conn)
         .await?;
     // The window no longer settles it: customer service does.
@@ -182,7 +181,7 @@ pub(crate) async fn queue(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows: Vec<DisputeView> = disputes::table
-        .filter(disputes::status.eq("open"))
+        .filter(disputes::status.eq(DisputeState::Open))
         .order(disputes::opened_at.asc())
         .limit(limit)
         .select((
@@ -230,7 +229,7 @@ pub(crate) async fn rule(
             let r = recovery::for_update(conn, id)
                 .await?
                 .ok_or_else(|| Problem::not_found("advanced refund"))?;
-            if r.status != "disputed" {
+            if r.status != RecoveryState::Disputed {
                 return Err(Problem::conflict(format!(
                     "the advance is {}; only a disputed one can be ruled on",
                     r.status
@@ -239,17 +238,13 @@ pub(crate) async fn rule(
             let buyer = r.buyer_id.clone().unwrap_or_default();
             let m = dispute_settlement(req.ruling, &buyer, &r.merchant_id, Fen(r.amount_fen))
                 .map_err(|e| Problem::conflict(e.to_string()))?;
-            let status = match req.ruling {
-                DisputeRuling::MerchantPays => "settled",
-                DisputeRuling::PlatformAbsorbs => "written_off",
-                DisputeRuling::BuyerRepays => "recovered_from_buyer",
-            };
+            let status = RecoveryState::ruled(req.ruling);
             let txn = recovery::close(conn, &r, &m, status, now)
                 .await?
                 .ok_or_else(|| Problem::conflict("already ruled"))?;
             diesel::update(disputes::table.find(id))
                 .set((
-                    disputes::status.eq("ruled"),
+                    disputes::status.eq(DisputeState::Ruled),
                     disputes::ruling.eq(to_wire(&req.ruling)),
                     disputes::ruling_reason.eq(&req.reason),
                     disputes::ruled_by.eq(&agent.id),
@@ -273,7 +268,7 @@ pub(crate) async fn rule(
                 out.push(recovery::settled_event(&r, txn, now)?);
             }
             stage(conn, &cities, &out).await?;
-            tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), ruling = status, "dispute ruled");
+            tracing::info!(case_id = %id, rule = RuleId::Pay7.as_str(), ruling = status.as_str(), "dispute ruled");
             Ok(status)
         })
         .await?;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_domain::ledger::Movement;
+use returns_domain::lifecycle::RefundState;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -56,7 +57,7 @@ pub(crate) async fn record_refund(
     conn: &mut AsyncPgConnection,
     case: &returns_events::Envelope,
     order: &returns_events::payloads::RefundOrder,
-    status: &str,
+    status: RefundState,
     tracking: Option<&str>,
     collected_at: Option<DateTime<Utc>>,
     paid_at: Option<DateTime<Utc>>,
@@ -169,7 +170,7 @@ pub(crate) struct RefundView {
     pub buyer_id: String,
     pub merchant_id: String,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: RefundState,
     pub tracking_number: Option<String>,
     pub collected_at: Option<DateTime<Utc>>,
     pub paid_at: Option<DateTime<Utc>>,
@@ -204,7 +205,7 @@ pub(crate) struct PendingRefund {
     pub buyer_id: String,
     pub merchant_id: String,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: RefundState,
 }
 
 pub(crate) async fn refund_for_update(
@@ -235,7 +236,7 @@ pub(crate) async fn mark_refund_paid(
 ) -> QueryResult<()> {
     diesel::update(refunds::table.find(case_id))
         .set((
-            refunds::status.eq("paid"),
+            refunds::status.eq(RefundState::Paid),
             refunds::paid_at.eq(at),
             refunds::transaction_id.eq(txn),
         ))

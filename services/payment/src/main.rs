@@ -10,6 +10,7 @@ mod on_approval;
 mod on_event;
 mod on_timer;
 mod openapi;
+mod parcel;
 mod receipt;
 mod recovery;
 mod refunds;
@@ -23,10 +24,13 @@ use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
+/// The producer of payment's events.
+pub(crate) const SERVICE: &str = "payment";
+
 struct Payment;
 
 impl Service for Payment {
-    const NAME: &'static str = "payment";
+    const NAME: &'static str = SERVICE;
     const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
     fn topics() -> Vec<&'static str> {

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, web};
 use returns_auth::{As, Merchant};
 use returns_domain::RuleId;
+use returns_domain::lifecycle::RefundState;
 use returns_runtime::AppContext;
 use returns_web::Problem;
 
@@ -36,16 +37,16 @@ pub(crate) async fn confirm_receipt(
                 }
                 // A fast refund was paid from the platform's advance: the merchant's receipt
                 // now repays it (PAY-2).
-                Paid::NotWaiting(status) if status == "paid" => {
+                Paid::NotWaiting(RefundState::Paid) => {
                     let out = crate::recovery::settle(conn, id, "merchant confirmed receipt", now)
                         .await?;
                     if out.is_empty() {
-                        return Err(not_waiting(&status));
+                        return Err(not_waiting(RefundState::Paid));
                     }
                     returns_bus::stage(conn, &cities, &out).await?;
                     Ok(RuleId::Pay2)
                 }
-                Paid::NotWaiting(status) => Err(not_waiting(&status)),
+                Paid::NotWaiting(status) => Err(not_waiting(status)),
                 Paid::NoRefund | Paid::OtherMerchant => {
                     Err(Problem::not_found("refund awaiting receipt"))
                 }
@@ -61,7 +62,7 @@ pub(crate) async fn confirm_receipt(
         .json(serde_json::json!({ "case_id": id, "status": status, "rule": rule.as_str() })))
 }
 
-fn not_waiting(status: &str) -> Problem {
+fn not_waiting(status: RefundState) -> Problem {
     Problem::conflict(format!(
         "the refund is {status}; only a refund awaiting the merchant's receipt can be confirmed"
     ))

@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::ledger::merchant_refund;
+use returns_domain::lifecycle::RefundState;
 use returns_domain::refund_only::unshipped;
 use returns_domain::{CaseKind, Fen, Policy, Remedy, RuleId, after_sales};
+use returns_events::Envelope;
 use returns_events::payloads::{CaseApproved, RefundOrder, RefundPaid};
-use returns_events::{Envelope, topics};
 use tracing::Instrument;
 
 use crate::compensation::{self, Owed};
@@ -148,13 +149,20 @@ async fn pay_refund(
         fast_return: false,
         remedy: f.remedy,
     };
-    ledger::record_refund(conn, env, &order, "paid", None, None, Some(now), Some(txn)).await?;
-    tracing::info!("refund without return paid from the merchant's funds");
-    Ok(vec![Outgoing::follow_up(
-        topics::PAYMENTS,
-        "payment",
+    ledger::record_refund(
+        conn,
         env,
-        now,
+        &order,
+        RefundState::Paid,
+        None,
+        None,
+        Some(now),
+        Some(txn),
+    )
+    .await?;
+    tracing::info!("refund without return paid from the merchant's funds");
+    Ok(vec![returns_bus::Emitter::new(crate::SERVICE, now).emit(
+        env,
         &RefundPaid {
             rule: approved.rule,
             amount_fen: f.refund_amount_fen,

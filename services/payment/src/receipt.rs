@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::ledger::{merchant_refund, receipt_deadline};
+use returns_domain::lifecycle::RefundState;
 use returns_domain::{Fen, Policy, RuleId};
+use returns_events::Envelope;
 use returns_events::payloads::RefundPaid;
-use returns_events::{Envelope, topics};
 use returns_store::StoreError;
 use returns_store::timers::{self, NewTimer};
 use uuid::Uuid;
@@ -42,7 +43,7 @@ pub(crate) async fn start_wait(
 pub(crate) enum Paid {
     /// The refund event, and any compensation paid with it (PAY-4).
     Now(Vec<Outgoing>),
-    NotWaiting(String),
+    NotWaiting(RefundState),
     NoRefund,
     /// The refund belongs to another merchant (answered like a missing one).
     OtherMerchant,
@@ -63,13 +64,13 @@ pub(crate) async fn pay_from_merchant(
     if merchant.is_some_and(|m| m != r.merchant_id) {
         return Ok(Paid::OtherMerchant);
     }
-    if r.status != "awaiting_merchant_receipt" {
+    if !r.status.may_become(RefundState::Paid) {
         return Ok(Paid::NotWaiting(r.status));
     }
     let movement = merchant_refund(&r.buyer_id, &r.merchant_id, Fen(r.amount_fen), RuleId::Pay3)
         .map_err(HandleError::reject)?;
     let Some(txn) = ledger::post_once(conn, case_id, &movement, now).await? else {
-        return Ok(Paid::NotWaiting("paid".to_owned()));
+        return Ok(Paid::NotWaiting(RefundState::Paid));
     };
     ledger::mark_refund_paid(conn, case_id, now, txn).await?;
     timers::cancel(conn, KIND, case_id).await?;
@@ -78,13 +79,12 @@ pub(crate) async fn pay_from_merchant(
         reason,
         "refund paid from the merchant's funds"
     );
-    let out = Outgoing::event(
-        topics::PAYMENTS,
-        "payment",
-        case_id,
-        &r.city,
-        &r.shard,
-        now,
+    let out = returns_bus::Emitter::new(crate::SERVICE, now).emit(
+        returns_bus::About {
+            case_id,
+            city: &r.city,
+            shard: &r.shard,
+        },
         &RefundPaid {
             rule: RuleId::Pay3,
             amount_fen: Fen(r.amount_fen),

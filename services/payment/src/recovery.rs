@@ -7,9 +7,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::ledger::{Movement, receipt_deadline, settle_recovery};
+use returns_domain::lifecycle::RecoveryState;
 use returns_domain::{Fen, Policy, RuleId};
+use returns_events::Envelope;
 use returns_events::payloads::RecoverySettled;
-use returns_events::{Envelope, topics};
 use returns_store::timers::{self, NewTimer};
 use uuid::Uuid;
 
@@ -28,7 +29,7 @@ pub(crate) struct Recovery {
     pub city: Option<String>,
     pub shard: Option<String>,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: RecoveryState,
 }
 
 /// Records the merchant's debt for the advance and starts its settlement window.
@@ -52,7 +53,7 @@ pub(crate) async fn open(
             recoveries::city.eq(&case.city),
             recoveries::shard.eq(&case.shard),
             recoveries::amount_fen.eq(amount.0),
-            recoveries::status.eq("open"),
+            recoveries::status.eq(RecoveryState::Open),
             recoveries::opened_at.eq(now),
             recoveries::transaction_id.eq(txn),
         ))
@@ -99,7 +100,7 @@ pub(crate) async fn close(
     conn: &mut AsyncPgConnection,
     r: &Recovery,
     movement: &Movement,
-    status: &str,
+    status: RecoveryState,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, HandleError> {
     let Some(txn) = ledger::post_once(conn, r.case_id, movement, now).await? else {
@@ -128,11 +129,11 @@ pub(crate) async fn settle(
     let Some(r) = for_update(conn, case_id).await? else {
         return Ok(Vec::new());
     };
-    if r.status != "open" {
+    if r.status != RecoveryState::Open {
         return Ok(Vec::new());
     }
     let m = settle_recovery(&r.merchant_id, Fen(r.amount_fen)).map_err(HandleError::reject)?;
-    let Some(txn) = close(conn, &r, &m, "settled", now).await? else {
+    let Some(txn) = close(conn, &r, &m, RecoveryState::Settled, now).await? else {
         return Ok(Vec::new());
     };
     tracing::info!(case_id = %case_id, rule = RuleId::Pay2.as_str(), why, "advance recovered from the merchant");
@@ -144,13 +145,12 @@ pub(crate) fn settled_event(
     txn: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, HandleError> {
-    Ok(Outgoing::event(
-        topics::PAYMENTS,
-        "payment",
-        r.case_id,
-        r.city.as_deref().unwrap_or_default(),
-        r.shard.as_deref().unwrap_or_default(),
-        now,
+    Ok(returns_bus::Emitter::new(crate::SERVICE, now).emit(
+        returns_bus::About {
+            case_id: r.case_id,
+            city: r.city.as_deref().unwrap_or_default(),
+            shard: r.shard.as_deref().unwrap_or_default(),
+        },
         &RecoverySettled {
             rule: RuleId::Pay2,
             merchant_id: r.merchant_id.clone(),

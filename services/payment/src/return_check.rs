@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
+use returns_domain::lifecycle::{RecoveryState, RefundState};
 use returns_events::Envelope;
 use returns_events::payloads::ReturnCheckFailed;
 
@@ -22,15 +23,15 @@ pub(crate) async fn failed(
     let Some(refund) = ledger::refund_for_update(conn, env.case_id).await? else {
         return Ok(Vec::new());
     };
-    if refund.status == "awaiting_merchant_receipt" {
-        set_status(conn, env, "held_by_return_check").await?;
+    if refund.status.may_become(RefundState::HeldByReturnCheck) {
+        set_status(conn, env, RefundState::HeldByReturnCheck).await?;
         returns_store::timers::cancel(conn, receipt::KIND, env.case_id).await?;
         tracing::info!(case_id = %env.case_id, "refund held by a failed return check (RV-3)");
         return Ok(Vec::new());
     }
     // Already advanced (PAY-1): the merchant's finding disputes the advance instead.
     match recovery::for_update(conn, env.case_id).await? {
-        Some(r) if r.status == "open" => {
+        Some(r) if r.status.may_become(RecoveryState::Disputed) => {
             let note = format!(
                 "RV-3 check failed ({}): {}",
                 check.failed.join(", "),
@@ -53,10 +54,13 @@ pub(crate) async fn overruled(
     let Some(refund) = ledger::refund_for_update(conn, env.case_id).await? else {
         return Ok(Vec::new());
     };
-    if refund.status != "held_by_return_check" {
+    if !refund
+        .status
+        .may_become(RefundState::AwaitingMerchantReceipt)
+    {
         return Ok(Vec::new());
     }
-    set_status(conn, env, "awaiting_merchant_receipt").await?;
+    set_status(conn, env, RefundState::AwaitingMerchantReceipt).await?;
     Ok(
         match receipt::pay_from_merchant(conn, env.case_id, None, "return check overruled", now)
             .await?
@@ -75,8 +79,8 @@ pub(crate) async fn upheld(
     let Some(refund) = ledger::refund_for_update(conn, env.case_id).await? else {
         return Ok(());
     };
-    if refund.status == "held_by_return_check" {
-        set_status(conn, env, "refused_by_return_check").await?;
+    if refund.status.may_become(RefundState::RefusedByReturnCheck) {
+        set_status(conn, env, RefundState::RefusedByReturnCheck).await?;
     }
     Ok(())
 }
@@ -84,7 +88,7 @@ pub(crate) async fn upheld(
 async fn set_status(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
-    status: &str,
+    status: RefundState,
 ) -> Result<(), HandleError> {
     diesel::update(refunds::table.find(env.case_id))
         .set(refunds::status.eq(status))

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use returns_auth::{As, Merchant};
 use returns_domain::ledger::Account;
+use returns_domain::lifecycle::RecoveryState;
 use returns_runtime::AppContext;
 use returns_web::Problem;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ pub(crate) struct StatementQuery {
 struct RecoveryLine {
     case_id: Uuid,
     amount_fen: i64,
-    status: String,
+    status: RecoveryState,
     opened_at: DateTime<Utc>,
     closed_at: Option<DateTime<Utc>>,
 }

@@ -21,16 +21,16 @@ use rdkafka::consumer::{
 };
 use rdkafka::message::{Headers, Message, OwnedMessage};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use returns_events::{Envelope, Event};
+use returns_events::Envelope;
 use returns_settings::{CityMap, KafkaSettings};
 use returns_store::{AsyncConnection, Pool, StoreError, inbox};
 use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::outbox::{DeadLetter, stage, stage_dead_letter};
-use crate::{BusError, Outgoing, RelayHandle, Shutdown};
+use crate::{BusError, Inbound, Outgoing, RelayHandle, Shutdown};
 
-/// One decoded event and where it came from.
+/// Where a decoded event came from: its envelope and the record as it was.
 pub struct Incoming<'a> {
     pub envelope: &'a Envelope,
     /// The record as it was on the topic (what a webhook forwards, byte for byte).
@@ -38,20 +38,6 @@ pub struct Incoming<'a> {
     pub topic: &'a str,
     pub partition: i32,
     pub offset: i64,
-}
-
-impl Incoming<'_> {
-    /// The payload if the event is of type `E`; `None` for other types; a payload that does not
-    /// read as `E` is rejected (dead-lettered).
-    pub fn payload<E: Event>(&self) -> Result<Option<E>, HandleError> {
-        if !self.envelope.is::<E>() {
-            return Ok(None);
-        }
-        self.envelope
-            .decode()
-            .map(Some)
-            .map_err(HandleError::reject)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,17 +67,22 @@ impl From<diesel::result::Error> for HandleError {
 
 /// A service's reaction to events, applied inside the consumer's transaction. It returns the
 /// events it emits; the consumer stages them in the same transaction. A service writes it as a
-/// plain `async fn handle`.
+/// plain `async fn handle` with one `match` over its [`Inbound`] enum: the consumer has decoded
+/// the record into it (a type the service does not read never reaches it).
 pub trait EventHandler: Send + Sync + 'static {
+    /// The events the service reads ([`crate::inbound!`]).
+    type Event: Inbound;
+
     fn handle(
         &self,
         conn: &mut AsyncPgConnection,
-        event: Incoming<'_>,
+        at: Incoming<'_>,
+        event: Self::Event,
     ) -> impl Future<Output = Result<Vec<Outgoing>, HandleError>> + Send;
 }
 
-/// [`EventHandler`] behind a pointer: the one place its future is boxed, so the workers hold
-/// any service's handler.
+/// [`EventHandler`] behind a pointer: the one place a record is decoded into the service's
+/// events and the handler's future boxed, so the workers hold any service's handler.
 trait AnyHandler: Send + Sync + 'static {
     fn handle<'a>(
         &'a self,
@@ -106,7 +97,11 @@ impl<H: EventHandler> AnyHandler for H {
         conn: &'a mut AsyncPgConnection,
         event: Incoming<'a>,
     ) -> BoxFuture<'a, Result<Vec<Outgoing>, HandleError>> {
-        Box::pin(EventHandler::handle(self, conn, event))
+        match H::Event::read(event.topic, event.envelope, event.raw) {
+            Ok(Some(typed)) => Box::pin(EventHandler::handle(self, conn, event, typed)),
+            Ok(None) => Box::pin(std::future::ready(Ok(Vec::new()))),
+            Err(e) => Box::pin(std::future::ready(Err(HandleError::reject(e)))),
+        }
     }
 }
 

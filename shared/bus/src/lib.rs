@@ -11,6 +11,8 @@
 pub mod admin;
 pub mod client;
 pub mod consumer;
+pub mod emit;
+pub mod inbound;
 pub mod inbox_pruner;
 pub mod outbox;
 pub mod relay;
@@ -19,6 +21,8 @@ pub mod shutdown;
 pub mod timer;
 
 pub use consumer::{ConsumerHandle, EventHandler, HandleError, Incoming, spawn_consumer};
+pub use emit::{About, Emitter};
+pub use inbound::{Inbound, inbound_support};
 pub use inbox_pruner::InboxPruner;
 pub use outbox::{Outgoing, stage};
 pub use relay::{OnPublish, OutboxRelay, RelayHandle};

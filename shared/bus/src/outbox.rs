@@ -1,8 +1,7 @@
 //! Staging events in the outbox, inside the caller's transaction.
 
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use returns_events::{Envelope, Event};
+use returns_events::Envelope;
 use returns_settings::CityMap;
 use returns_store::outbox::{NewOutboxRow, insert};
 use uuid::Uuid;
@@ -18,46 +17,13 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    /// Captures the current span as the event's cause.
-    pub fn new(topic: &'static str, envelope: Envelope) -> Self {
+    /// Captures the current span as the event's cause ([`crate::Emitter::emit`] makes them).
+    pub(crate) fn new(topic: &'static str, envelope: Envelope) -> Self {
         Outgoing {
             topic,
             envelope,
             traceparent: returns_telemetry::current_traceparent(),
         }
-    }
-
-    /// A new event about case `case_id` in `city` (and its `shard`), with a fresh event id.
-    pub fn event<E: Event>(
-        topic: &'static str,
-        producer: &str,
-        case_id: Uuid,
-        city: &str,
-        shard: &str,
-        now: DateTime<Utc>,
-        payload: &E,
-    ) -> Result<Self, BusError> {
-        let env = Envelope::new(Uuid::now_v7(), case_id, city, shard, now, producer, payload)?;
-        Ok(Outgoing::new(topic, env))
-    }
-
-    /// A new event about the same case as `cause`.
-    pub fn follow_up<E: Event>(
-        topic: &'static str,
-        producer: &str,
-        cause: &Envelope,
-        now: DateTime<Utc>,
-        payload: &E,
-    ) -> Result<Self, BusError> {
-        Outgoing::event(
-            topic,
-            producer,
-            cause.case_id,
-            &cause.city,
-            &cause.shard,
-            now,
-            payload,
-        )
     }
 }
 

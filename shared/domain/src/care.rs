@@ -149,36 +149,73 @@ pub enum CareStep {
     Damaged,
 }
 
-/// The care job's machine: which step may follow which. Damage (CARE-5) is recorded at any
-/// point between collection and sending back without changing the step.
+/// The care job's machine (`lifecycle::CareJobState`): which step may follow which. Damage
+/// (CARE-5) is recorded beside the step and is not a move.
 pub fn next_step_allowed(from: Option<CareStep>, to: CareStep) -> Result<(), String> {
-    use CareStep::*;
-    let ok = matches!(
-        (from, to),
-        (None, Confirmed)
-            | (Some(Confirmed), Collected)
-            | (Some(Collected), AtCentre)
-            | (Some(AtCentre), Serviced | InspectionFailed)
-            | (Some(Serviced | InspectionFailed), SentBack)
-            | (
-                Some(Collected | AtCentre | Serviced | InspectionFailed),
-                Lost
-            )
-    );
-    if ok {
-        Ok(())
-    } else {
-        let name = |s: Option<CareStep>| {
-            s.map(|s| format!("{s:?}").to_lowercase())
-                .unwrap_or_else(|| "awaiting_confirmation".to_owned())
-        };
-        Err(format!(
-            "a care job cannot go from {} to {}",
-            name(from),
-            name(Some(to))
-        ))
+    let at = crate::lifecycle::CareJobState::after(from);
+    match crate::lifecycle::CareJobState::reached_by(to) {
+        Some(to) => at.step(to).map(|_| ()).map_err(|e| e.to_string()),
+        None => Err(format!("a care job at {at} does not move by {to:?}")),
     }
 }
+
+/// CARE-7, CARE-8: how a care order ended for its card, as intake stores it (once per case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CareOutcome {
+    /// CARE-8: review rejected it; the service is not used.
+    Rejected,
+    /// CARE-7: the service was performed and used.
+    Serviced,
+    /// CARE-6, CARE-8: inspection failed; the service is not used.
+    InspectionFailed,
+    /// CARE-5: lost after pickup; the service is not used.
+    Lost,
+}
+
+impl CareOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CareOutcome::Rejected => "rejected",
+            CareOutcome::Serviced => "serviced",
+            CareOutcome::InspectionFailed => "inspection_failed",
+            CareOutcome::Lost => "lost",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::Rejected,
+            Self::Serviced,
+            Self::InspectionFailed,
+            Self::Lost,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == raw)
+    }
+
+    /// The outcome a reported step settles; `None` for a step on the way.
+    pub fn of_step(step: CareStep) -> Option<Self> {
+        match step {
+            CareStep::Serviced => Some(CareOutcome::Serviced),
+            CareStep::InspectionFailed => Some(CareOutcome::InspectionFailed),
+            CareStep::Lost => Some(CareOutcome::Lost),
+            _ => None,
+        }
+    }
+
+    /// CARE-7, CARE-8: only a performed service uses one of the card's services.
+    pub fn uses_service(self) -> bool {
+        self == CareOutcome::Serviced
+    }
+}
+
+crate::lifecycle::text_column!(CareOutcome, "care outcome");
 
 /// Who pays the freight back: the buyer after a failed inspection (CARE-6), the merchant after
 /// the service (CARE-7).
@@ -254,6 +291,21 @@ mod tests {
     fn care_4_pickup_time_confirmed_within_72_hours() {
         let t = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
         assert_eq!(confirm_by(t, &Policy::default()) - t, Duration::hours(72));
+    }
+
+    #[test]
+    fn care_7_care_8_only_a_performed_service_uses_the_card() {
+        assert_eq!(
+            CareOutcome::of_step(CareStep::Serviced),
+            Some(CareOutcome::Serviced)
+        );
+        assert_eq!(CareOutcome::of_step(CareStep::AtCentre), None);
+        assert!(CareOutcome::Serviced.uses_service());
+        assert!(!CareOutcome::InspectionFailed.uses_service());
+        for o in [CareOutcome::Rejected, CareOutcome::Lost] {
+            assert_eq!(CareOutcome::parse(o.as_str()), Some(o));
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
     }
 
     #[test]

@@ -17,6 +17,11 @@ use crate::InvalidInput;
     utoipa::ToSchema,
     schemars::JsonSchema,
 )]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// K-1 refund only, not shipped.
@@ -40,7 +45,22 @@ impl CaseKind {
     pub fn parse(raw: &str) -> Option<CaseKind> {
         crate::from_wire(raw)
     }
+
+    /// The kind's wire name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseKind::ReturnRefund => "return_refund",
+            CaseKind::RefundOnly => "refund_only",
+            CaseKind::Exchange => "exchange",
+            CaseKind::AfterSales => "after_sales",
+            CaseKind::Care => "care",
+            CaseKind::Complaint => "complaint",
+            CaseKind::DeliveryInstallation => "delivery_installation",
+        }
+    }
 }
+
+crate::lifecycle::text_column!(CaseKind, "case kind");
 
 /// Why the buyer asks. `NoReason` is the 7-day no-reason return of AUTO-1.
 #[derive(
@@ -274,6 +294,11 @@ impl std::fmt::Display for CityCode {
 /// Where a case stands, as the buyer sees it. Which statuses a case passes through, and in
 /// which order, is its kind's state machine (`machine.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+    diesel(sql_type = diesel::sql_types::Text)
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Requested,
@@ -341,6 +366,8 @@ impl CaseStatus {
     }
 }
 
+crate::lifecycle::text_column!(CaseStatus, "case status");
+
 pub const ALL_STATUSES: [CaseStatus; 21] = [
     CaseStatus::Requested,
     CaseStatus::AwaitingMerchant,
@@ -383,6 +410,22 @@ mod tests {
         let err = CityCode::parse("Shanghai").err();
         assert_eq!(err.map(|e| e.field), Some("city"));
         assert!(CityCode::parse("-x").is_err());
+    }
+
+    #[test]
+    fn kinds_store_as_their_wire_names() {
+        for k in [
+            CaseKind::ReturnRefund,
+            CaseKind::RefundOnly,
+            CaseKind::Exchange,
+            CaseKind::AfterSales,
+            CaseKind::Care,
+            CaseKind::Complaint,
+            CaseKind::DeliveryInstallation,
+        ] {
+            assert_eq!(crate::to_wire(&k), k.as_str());
+            assert_eq!(CaseKind::parse(k.as_str()), Some(k));
+        }
     }
 
     #[test]

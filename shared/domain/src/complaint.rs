@@ -19,41 +19,21 @@ pub enum Grounds {
     NotAsDescribed,
 }
 
-/// K-6's machine: filed, then upheld or dismissed by customer service, once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplaintState {
-    Filed,
-    Upheld,
-    Dismissed,
-}
-
-impl ComplaintState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ComplaintState::Filed => "filed",
-            ComplaintState::Upheld => "upheld",
-            ComplaintState::Dismissed => "dismissed",
-        }
+crate::lifecycle::lifecycle! {
+    /// K-6's machine: filed, then upheld or dismissed by customer service, once.
+    pub enum ComplaintState as "complaint" {
+        Filed = "filed",
+        Upheld = "upheld",
+        Dismissed = "dismissed",
     }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Filed, Self::Upheld, Self::Dismissed]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+    moves {
+        Filed => Upheld | Dismissed,
     }
 }
 
 /// K-6: only a filed complaint is ruled on; a ruling is final. `Err` names both states.
 pub fn step(from: ComplaintState, to: ComplaintState) -> Result<ComplaintState, String> {
-    match (from, to) {
-        (ComplaintState::Filed, ComplaintState::Upheld | ComplaintState::Dismissed) => Ok(to),
-        _ => Err(format!(
-            "a complaint cannot go from {} to {}",
-            from.as_str(),
-            to.as_str()
-        )),
-    }
+    from.step(to).map_err(|e| e.to_string())
 }
 
 /// AS-4: the order still awaits payment, within `awaiting_payment_hours` of being placed.

@@ -11,6 +11,7 @@ pub mod complaint;
 pub mod delivery;
 pub mod guarantee;
 pub mod ledger;
+pub mod lifecycle;
 pub mod machine;
 pub mod money;
 pub mod order;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::{CaseKind, CaseStatus, Remedy, RuleId};
+use crate::{CaseKind, CaseStatus, Remedy};
 
 use CaseStatus::*;
 
@@ -154,23 +154,35 @@ pub fn remedies(kind: CaseKind) -> &'static [Remedy] {
     }
 }
 
-/// Whether reaching `status` (decided under `rule`) ends the case: a paid refund, goods sent
-/// back, or a rejection, except K-4's merchant rejection, which AS-2 lets customer service
-/// review; only customer service's own rejection (AS-2) closes an after-sales case.
-pub fn closes(kind: CaseKind, status: CaseStatus, rule: Option<RuleId>) -> bool {
-    match status {
-        Refunded | SentBack | GoodsLost | Installed => true,
-        Delivered => kind == CaseKind::DeliveryInstallation && rule == Some(RuleId::K7),
-        Rejected => kind != CaseKind::AfterSales || rule == Some(RuleId::As2),
-        _ => false,
+/// How far a reported status takes a case, as the event that reports it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A step on the kind's path: it ends the case where the path ends.
+    Step,
+    /// The last step of the case's job although its path goes on (K-7: delivered, with
+    /// nothing to install).
+    LastStep,
+    /// AS-2: customer service's final ruling, which ends the case from wherever it stands.
+    FinalRuling,
+}
+
+/// Whether reaching `status` ends the case: a paid refund, goods sent back, lost or installed,
+/// a rejection except K-4's merchant rejection (which AS-2 lets customer service review), a
+/// job's last step, or customer service's final ruling.
+pub fn closes(kind: CaseKind, status: CaseStatus, reach: Reach) -> bool {
+    match (reach, status) {
+        (Reach::LastStep | Reach::FinalRuling, _) => true,
+        (Reach::Step, Refunded | SentBack | GoodsLost | Installed) => true,
+        (Reach::Step, Rejected) => kind != CaseKind::AfterSales,
+        (Reach::Step, _) => false,
     }
 }
 
 /// AS-2: customer service's final rejection (an upheld return check, RV-3, or an intervention
 /// it rejects) ends a case from wherever it stands on its path, even past `rejected` (a
 /// return whose goods are already in transit).
-pub fn final_ruling(status: CaseStatus, rule: Option<RuleId>) -> bool {
-    status == Rejected && rule == Some(RuleId::As2)
+pub fn final_ruling(reach: Reach) -> bool {
+    reach == Reach::FinalRuling
 }
 
 /// K-4, AS-2, RV-3: where asking customer service to intervene moves a case, on its own
@@ -238,17 +250,17 @@ mod tests {
 
     #[test]
     fn k_4_as_2_customer_services_final_rejection_ends_a_case_wherever_it_stands() {
-        assert!(final_ruling(CaseStatus::Rejected, Some(RuleId::As2)));
-        assert!(!final_ruling(CaseStatus::Rejected, Some(RuleId::Rv2)));
+        assert!(final_ruling(Reach::FinalRuling));
+        assert!(!final_ruling(Reach::Step));
         assert!(closes(
             CaseKind::ReturnRefund,
             CaseStatus::Rejected,
-            Some(RuleId::As2)
+            Reach::FinalRuling
         ));
         assert!(closes(
             CaseKind::AfterSales,
             CaseStatus::Rejected,
-            Some(RuleId::As2)
+            Reach::FinalRuling
         ));
     }
 
@@ -292,7 +304,7 @@ mod tests {
     fn k_3_exchange_ends_when_the_replacement_is_sent_and_never_refunds() {
         let k = CaseKind::Exchange;
         assert_eq!(step(k, InTransit, SentBack), Ok(Move::To(SentBack)));
-        assert!(closes(k, SentBack, None));
+        assert!(closes(k, SentBack, Reach::Step));
         let e = step(k, InTransit, Refunded).unwrap_err();
         assert_eq!((e.from, e.to), ("in_transit", "refunded"));
         assert_eq!(remedies(k), [Remedy::Exchange]);
@@ -303,16 +315,16 @@ mod tests {
         let k = CaseKind::AfterSales;
         assert_eq!(step(k, AwaitingMerchant, Rejected), Ok(Move::To(Rejected)));
         assert!(
-            !closes(k, Rejected, Some(RuleId::Rv2)),
+            !closes(k, Rejected, Reach::Step),
             "the merchant's no is not final"
         );
         assert_eq!(step(k, Rejected, Intervening), Ok(Move::To(Intervening)));
         assert_eq!(step(k, Intervening, Approved), Ok(Move::To(Approved)));
         assert!(
-            closes(k, Rejected, Some(RuleId::As2)),
+            closes(k, Rejected, Reach::FinalRuling),
             "customer service's no is"
         );
-        assert!(closes(CaseKind::ReturnRefund, Rejected, Some(RuleId::Rv2)));
+        assert!(closes(CaseKind::ReturnRefund, Rejected, Reach::Step));
         assert_eq!(
             step(k, InTransit, Intervening),
             Ok(Move::Stale),
@@ -327,12 +339,9 @@ mod tests {
             step(k, Approved, DeliveryScheduled),
             Ok(Move::To(DeliveryScheduled))
         );
-        assert!(
-            !closes(k, Delivered, Some(RuleId::Wf3)),
-            "installation follows"
-        );
-        assert!(closes(k, Delivered, Some(RuleId::K7)), "nothing to install");
-        assert!(closes(k, Installed, Some(RuleId::Wf3)));
+        assert!(!closes(k, Delivered, Reach::Step), "installation follows");
+        assert!(closes(k, Delivered, Reach::LastStep), "nothing to install");
+        assert!(closes(k, Installed, Reach::Step));
         assert!(step(k, Delivered, InTransit).is_err());
     }
 

@@ -21,10 +21,12 @@ pub struct Envelope {
     pub payload: serde_json::Value,
 }
 
-/// A payload type with its name and version on the wire.
+/// A payload type with its name and version on the wire, and the one topic it travels on
+/// (docs/events.md's table), so that emitting it never names a topic.
 pub trait Event: Serialize + DeserializeOwned {
     const TYPE: &'static str;
     const VERSION: u16;
+    const TOPIC: &'static str;
 }
 
 #[derive(Debug, thiserror::Error)]

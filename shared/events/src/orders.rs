@@ -18,6 +18,7 @@ macro_rules! order_event {
         impl Event for $ty {
             const TYPE: &'static str = $name;
             const VERSION: u16 = $version;
+            const TOPIC: &'static str = crate::topics::ORDERS;
         }
     };
 }

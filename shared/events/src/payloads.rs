@@ -12,10 +12,11 @@ use uuid::Uuid;
 use crate::Event;
 
 macro_rules! event {
-    ($ty:ty, $name:literal, $version:literal) => {
+    ($ty:ty, $name:literal, $version:literal, $topic:ident) => {
         impl Event for $ty {
             const TYPE: &'static str = $name;
             const VERSION: u16 = $version;
+            const TOPIC: &'static str = crate::topics::$topic;
         }
     };
 }
@@ -130,7 +131,7 @@ pub struct CaseOpened {
     pub door_pickup: bool,
 }
 // v2: `door_pickup` is a flag; the address left the event (issue 4, PII).
-event!(CaseOpened, "case.opened", 2);
+event!(CaseOpened, "case.opened", 2, CASES);
 
 /// audit: the request is approved, by the system (AUTO-1, RV-1 timeout) or by the merchant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -152,7 +153,7 @@ pub struct CaseApproved {
     pub return_address: Option<ReturnAddress>,
 }
 // v2: `door_pickup` is a flag; the address left the event (issue 4, PII).
-event!(CaseApproved, "case.approved", 2);
+event!(CaseApproved, "case.approved", 2, DECISIONS);
 
 /// ORD-4: a merchant's return address (a business address, not personal data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
@@ -172,7 +173,7 @@ pub struct CourierJobOrdered {
     pub approved: CaseApproved,
     pub contact: PickupAddress,
 }
-event!(CourierJobOrdered, "courier_job.ordered", 1);
+event!(CourierJobOrdered, "courier_job.ordered", 1, COURIER_JOBS);
 
 /// audit: the request waits for the merchant (RV-1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -181,7 +182,7 @@ pub struct CaseAwaitingMerchant {
     pub reason: String,
     pub review_deadline: DateTime<Utc>,
 }
-event!(CaseAwaitingMerchant, "case.awaiting_merchant", 1);
+event!(CaseAwaitingMerchant, "case.awaiting_merchant", 1, DECISIONS);
 
 /// audit: the merchant rejected the request with a reason the buyer can read (RV-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -190,7 +191,7 @@ pub struct CaseRejected {
     pub reason: String,
     pub rejected_at: DateTime<Utc>,
 }
-event!(CaseRejected, "case.rejected", 1);
+event!(CaseRejected, "case.rejected", 1, DECISIONS);
 
 /// logistics: no door pickup here (CT-2); the buyer ships and enters the tracking number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -198,7 +199,7 @@ pub struct PickupNotOffered {
     pub rule: RuleId,
     pub reason: String,
 }
-event!(PickupNotOffered, "pickup.not_offered", 1);
+event!(PickupNotOffered, "pickup.not_offered", 1, PICKUPS);
 
 /// logistics: asked outside the window; the courier is sent at `dispatch_at` (PK-1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -207,7 +208,7 @@ pub struct PickupScheduled {
     pub rule: RuleId,
     pub dispatch_at: DateTime<Utc>,
 }
-event!(PickupScheduled, "pickup.scheduled", 1);
+event!(PickupScheduled, "pickup.scheduled", 1, PICKUPS);
 
 /// logistics: a courier company was sent the job (PK-1) and must arrive by `arrive_by` (PK-3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -218,7 +219,7 @@ pub struct PickupDispatched {
     pub dispatched_at: DateTime<Utc>,
     pub arrive_by: DateTime<Utc>,
 }
-event!(PickupDispatched, "pickup.dispatched", 1);
+event!(PickupDispatched, "pickup.dispatched", 1, PICKUPS);
 
 /// logistics: the courier company accepted the job (PK-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -230,7 +231,7 @@ pub struct PickupAccepted {
     #[serde(default)]
     pub rider_name: String,
 }
-event!(PickupAccepted, "pickup.accepted", 1);
+event!(PickupAccepted, "pickup.accepted", 1, PICKUPS);
 
 /// logistics: no partner accepted in time; customer service arranges the pickup (PK-9).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -240,7 +241,7 @@ pub struct PickupEscalated {
     pub reason: String,
     pub escalated_at: DateTime<Utc>,
 }
-event!(PickupEscalated, "pickup.escalated", 1);
+event!(PickupEscalated, "pickup.escalated", 1, PICKUPS);
 
 /// logistics: customer service switched an escalated pickup to the buyer shipping the parcel
 /// (PK-9, then CT-2: the buyer enters the tracking number as for any own shipment).
@@ -254,7 +255,12 @@ pub struct PickupSwitchedToBuyer {
     pub agent_id: String,
     pub switched_at: DateTime<Utc>,
 }
-event!(PickupSwitchedToBuyer, "pickup.switched_to_buyer", 1);
+event!(
+    PickupSwitchedToBuyer,
+    "pickup.switched_to_buyer",
+    1,
+    PICKUPS
+);
 
 /// logistics: customer service cancelled an escalated pickup, and with it the case (PK-9);
 /// the buyer reads `reason`, and the case's units go back to the order (ORD-3).
@@ -267,7 +273,7 @@ pub struct PickupCancelled {
     pub agent_id: String,
     pub cancelled_at: DateTime<Utc>,
 }
-event!(PickupCancelled, "pickup.cancelled", 1);
+event!(PickupCancelled, "pickup.cancelled", 1, PICKUPS);
 
 /// logistics: the courier did not arrive by `arrive_by` (PK-3); the buyer is owed
 /// compensation, paid by the platform and charged to the courier company (PK-5).
@@ -280,7 +286,7 @@ pub struct PickupLate {
     pub arrive_by: DateTime<Utc>,
     pub compensation_fen: Fen,
 }
-event!(PickupLate, "pickup.late", 1);
+event!(PickupLate, "pickup.late", 1, PICKUPS);
 
 /// What payment needs to pay the refund, carried with the tracking number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -311,7 +317,7 @@ pub struct PickupCollected {
     #[serde(default)]
     pub fee: Option<PickupFee>,
 }
-event!(PickupCollected, "pickup.collected", 1);
+event!(PickupCollected, "pickup.collected", 1, PICKUPS);
 
 /// logistics: the buyer shipped the parcel themselves and entered its tracking number (CT-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -322,7 +328,7 @@ pub struct ParcelShipped {
     pub shipped_at: DateTime<Utc>,
     pub refund: RefundOrder,
 }
-event!(ParcelShipped, "parcel.shipped", 1);
+event!(ParcelShipped, "parcel.shipped", 1, PICKUPS);
 
 /// logistics: the merchant sent the replacement (K-3) or the repaired goods (K-4) to the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -344,7 +350,7 @@ pub struct GoodsSentBack {
     #[serde(default)]
     pub merchant_id: String,
 }
-event!(GoodsSentBack, "goods.sent_back", 1);
+event!(GoodsSentBack, "goods.sent_back", 1, PICKUPS);
 
 /// logistics: a step of a care job, reported by the merchant's courier or service centre.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -359,7 +365,7 @@ pub struct CareProgress {
     pub buyer_id: String,
     pub merchant_id: String,
 }
-event!(CareProgress, "care.progress", 1);
+event!(CareProgress, "care.progress", 1, PICKUPS);
 
 /// logistics: a delivery (and installation) slot was booked on the buyer's preferred day (WF-3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -369,7 +375,7 @@ pub struct DeliveryScheduled {
     pub slot_end: DateTime<Utc>,
     pub installation: bool,
 }
-event!(DeliveryScheduled, "delivery.scheduled", 1);
+event!(DeliveryScheduled, "delivery.scheduled", 1, PICKUPS);
 
 /// logistics: delivered into the home (rule K-7 when nothing is to be installed, WF-3 when
 /// installation follows), or installed (WF-3).
@@ -381,7 +387,7 @@ pub struct DeliveryProgress {
     pub at: DateTime<Utc>,
     pub note: String,
 }
-event!(DeliveryProgress, "delivery.progress", 1);
+event!(DeliveryProgress, "delivery.progress", 1, PICKUPS);
 
 /// logistics: the merchant's courier did not confirm a pickup time within CARE-4's 72 hours;
 /// customer service follows it up.
@@ -391,7 +397,7 @@ pub struct CarePickupOverdue {
     pub merchant_courier: String,
     pub confirm_by: DateTime<Utc>,
 }
-event!(CarePickupOverdue, "care.pickup_overdue", 1);
+event!(CarePickupOverdue, "care.pickup_overdue", 1, PICKUPS);
 
 /// intake: the buyer or the merchant asked customer service to intervene (AS-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -402,7 +408,12 @@ pub struct InterventionRequested {
     pub note: String,
     pub requested_at: DateTime<Utc>,
 }
-event!(InterventionRequested, "case.intervention_requested", 1);
+event!(
+    InterventionRequested,
+    "case.intervention_requested",
+    1,
+    CASES
+);
 
 /// audit: the merchant shipped before a refund before shipment completed; the case becomes a
 /// return and refund (K-2) and RS-1 no longer applies (RS-3). `facts` are the case's facts as
@@ -415,7 +426,7 @@ pub struct CaseConverted {
     pub converted_at: DateTime<Utc>,
     pub facts: CaseFacts,
 }
-event!(CaseConverted, "case.converted", 1);
+event!(CaseConverted, "case.converted", 1, DECISIONS);
 
 /// intake: the order system reported the order of an open refund before shipment as shipped
 /// (ORD-1); audit decides whether the case becomes a return (RS-3).
@@ -426,7 +437,7 @@ pub struct OrderShippedDuringRefund {
     pub tracking_number: String,
     pub shipped_at: DateTime<Utc>,
 }
-event!(OrderShippedDuringRefund, "case.order_shipped", 1);
+event!(OrderShippedDuringRefund, "case.order_shipped", 1, CASES);
 
 /// audit: the merchant's check of the returned goods failed (RV-3): which conditions, why, and
 /// the evidence. The buyer may escalate it to customer service (AS-2).
@@ -438,7 +449,7 @@ pub struct ReturnCheckFailed {
     pub evidence: Vec<String>,
     pub checked_at: DateTime<Utc>,
 }
-event!(ReturnCheckFailed, "return_check.failed", 1);
+event!(ReturnCheckFailed, "return_check.failed", 1, DECISIONS);
 
 /// audit: customer service overruled a failed return check (AS-2); the refund goes on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -447,7 +458,7 @@ pub struct ReturnCheckOverruled {
     pub reason: String,
     pub ruled_at: DateTime<Utc>,
 }
-event!(ReturnCheckOverruled, "return_check.overruled", 1);
+event!(ReturnCheckOverruled, "return_check.overruled", 1, DECISIONS);
 
 /// audit: a buyer filed a complaint against a merchant (K-6: AS-4 or AS-5). The envelope's
 /// `case_id` is the after-sales case it follows, or the complaint's own id.
@@ -460,7 +471,7 @@ pub struct ComplaintFiled {
     pub grounds: String,
     pub filed_at: DateTime<Utc>,
 }
-event!(ComplaintFiled, "complaint.filed", 1);
+event!(ComplaintFiled, "complaint.filed", 1, DECISIONS);
 
 /// audit: customer service upheld or dismissed a complaint; an upheld one cost the merchant
 /// violation points (AS-5).
@@ -474,7 +485,7 @@ pub struct ComplaintRuled {
     pub reason: String,
     pub ruled_at: DateTime<Utc>,
 }
-event!(ComplaintRuled, "complaint.ruled", 1);
+event!(ComplaintRuled, "complaint.ruled", 1, DECISIONS);
 
 /// payment: the buyer's refund was paid (PAY-1 from the platform's advance).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -485,7 +496,7 @@ pub struct RefundPaid {
     pub ledger_transaction_id: Uuid,
     pub paid_at: DateTime<Utc>,
 }
-event!(RefundPaid, "refund.paid", 1);
+event!(RefundPaid, "refund.paid", 1, PAYMENTS);
 
 /// payment: the merchant owes the platform the advanced refund (PAY-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -495,7 +506,7 @@ pub struct RecoveryOpened {
     pub amount_fen: Fen,
     pub ledger_transaction_id: Uuid,
 }
-event!(RecoveryOpened, "recovery.opened", 1);
+event!(RecoveryOpened, "recovery.opened", 1, PAYMENTS);
 
 /// payment: the merchant repaid the platform's advance (PAY-2), on its receipt of the parcel
 /// or when its confirmation window passed, or after a dispute it lost (PAY-7).
@@ -507,7 +518,7 @@ pub struct RecoverySettled {
     pub ledger_transaction_id: Uuid,
     pub settled_at: DateTime<Utc>,
 }
-event!(RecoverySettled, "recovery.settled", 1);
+event!(RecoverySettled, "recovery.settled", 1, PAYMENTS);
 
 /// payment: the merchant disputes an advanced refund (the parcel was empty, wrong, or not as
 /// described); customer service decides (PAY-7).
@@ -520,7 +531,7 @@ pub struct DisputeOpened {
     pub amount_fen: Fen,
     pub opened_at: DateTime<Utc>,
 }
-event!(DisputeOpened, "dispute.opened", 1);
+event!(DisputeOpened, "dispute.opened", 1, PAYMENTS);
 
 /// payment: customer service ruled on a disputed advance; the money moved accordingly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -533,7 +544,7 @@ pub struct DisputeRuled {
     pub ledger_transaction_id: Uuid,
     pub ruled_at: DateTime<Utc>,
 }
-event!(DisputeRuled, "dispute.ruled", 1);
+event!(DisputeRuled, "dispute.ruled", 1, PAYMENTS);
 
 /// payment: compensation owed to the buyer was paid with the refund (PAY-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -546,7 +557,7 @@ pub struct CompensationPaid {
     pub ledger_transaction_id: Uuid,
     pub paid_at: DateTime<Utc>,
 }
-event!(CompensationPaid, "compensation.paid", 1);
+event!(CompensationPaid, "compensation.paid", 1, PAYMENTS);
 
 /// intake: the case is finished for the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -554,7 +565,7 @@ pub struct CaseClosed {
     pub closed_at: DateTime<Utc>,
     pub outcome: String,
 }
-event!(CaseClosed, "case.closed", 1);
+event!(CaseClosed, "case.closed", 1, CASES);
 
 #[cfg(test)]
 mod tests {
@@ -596,7 +607,7 @@ mod tests {
 pub struct CancelRequested {
     pub requested_at: DateTime<Utc>,
 }
-event!(CancelRequested, "case.cancel_requested", 1);
+event!(CancelRequested, "case.cancel_requested", 1, CASES);
 
 /// audit: the request is withdrawn by the buyer before anyone decided it; nothing moves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -604,14 +615,14 @@ pub struct CaseCancelled {
     pub reason: String,
     pub cancelled_at: DateTime<Utc>,
 }
-event!(CaseCancelled, "case.cancelled", 1);
+event!(CaseCancelled, "case.cancelled", 1, DECISIONS);
 
 /// audit: the withdrawal came after the decision; the case goes on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CancelRefused {
     pub reason: String,
 }
-event!(CancelRefused, "case.cancel_refused", 1);
+event!(CancelRefused, "case.cancel_refused", 1, DECISIONS);
 
 /// logistics: the courier company delivered the collected parcel to the merchant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -621,4 +632,4 @@ pub struct PickupDelivered {
     pub tracking_number: String,
     pub delivered_at: DateTime<Utc>,
 }
-event!(PickupDelivered, "pickup.delivered", 1);
+event!(PickupDelivered, "pickup.delivered", 1, PICKUPS);

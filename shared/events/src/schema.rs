@@ -17,6 +17,8 @@ use crate::{Envelope, Event};
 pub struct EventSchema {
     pub event_type: &'static str,
     pub version: u16,
+    /// The one topic it travels on.
+    pub topic: &'static str,
     pub schema: Schema,
 }
 
@@ -28,6 +30,7 @@ impl EventSchema {
         EventSchema {
             event_type: E::TYPE,
             version: E::VERSION,
+            topic: E::TOPIC,
             schema,
         }
     }
@@ -236,6 +239,27 @@ mod tests {
         for e in catalog() {
             let row = format!("| `{}` |", e.event_type);
             assert!(doc.contains(&row), "{} has no row", e.event_type);
+        }
+    }
+
+    /// Each event type's `TOPIC` is the topic whose row in docs/events.md lists it, so a
+    /// consumer reading the table subscribes where the platform emits.
+    #[test]
+    fn each_event_travels_on_the_topic_the_table_names() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/events.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        for e in catalog() {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", e.topic)))
+                .unwrap_or_default();
+            let listed = row.rsplit(" | ").next().unwrap_or_default();
+            assert!(
+                listed.contains(&format!("`{}`", e.event_type)),
+                "{} says topic {}, whose row does not list it",
+                e.event_type,
+                e.topic
+            );
         }
     }
 

@@ -20,6 +20,13 @@ pub struct AppContext {
     pub relay: RelayHandle,
 }
 
+impl AppContext {
+    /// The service emitting at `now` (its events' producer and time).
+    pub fn emitter(&self, now: chrono::DateTime<chrono::Utc>) -> returns_bus::Emitter<'static> {
+        returns_bus::Emitter::new(self.service, now)
+    }
+}
+
 /// A service: its name, its migrations, what it consumes and how it reacts, its routes and any
 /// actors of its own (timers).
 pub trait Service: 'static {
