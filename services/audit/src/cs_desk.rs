@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
 use returns_bus::{HandleError, Outgoing, stage};
 use returns_domain::RuleId;
-use returns_domain::lifecycle::{self, CsRuling, InterventionState};
+use returns_domain::lifecycle::{self, CsRuling, DecisionState, InterventionState};
 use returns_events::Envelope;
 use returns_events::payloads::{CaseOpened, InterventionRequested, ReturnCheckOverruled};
 use returns_runtime::{AppContext, RootSpan};
@@ -117,10 +117,6 @@ struct RulingRequest {
 
 /// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
 #[utoipa::path(post, path = "/cs/cases/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-2, RV-3)", body = serde_json::Value)))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -169,44 +165,7 @@ pub(crate) async fn rule(
                     e.from
                 ))
             })?;
-            let event = match ruled {
-                // RV-3 escalated: the check is overruled and the refund goes on ...
-                CsRuling::OverruleCheck => {
-                    Some(returns_bus::Emitter::new(crate::SERVICE, now).emit(
-                        case,
-                        &ReturnCheckOverruled {
-                            rule: RuleId::As2,
-                            reason: req.reason.clone(),
-                            ruled_at: now,
-                        },
-                    )?)
-                }
-                // ... or upheld, which finally rejects the request, as a rejection does.
-                CsRuling::UpholdCheck | CsRuling::Reject => Some(decide::rejected_event_under(
-                    &case,
-                    RuleId::As2,
-                    &req.reason,
-                    now,
-                )?),
-                CsRuling::Approve => {
-                    let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
-                    Some(
-                        decide::approved_event(
-                            conn,
-                            &case,
-                            &opened,
-                            RuleId::As2,
-                            &req.reason,
-                            "customer_service",
-                            false,
-                            now,
-                        )
-                        .await?,
-                    )
-                }
-                // The approval stands; the ruling is recorded for the buyer and the merchant.
-                CsRuling::ApprovalStands => None,
-            };
+            let event = ruling_event(conn, &case, &row, ruled, &req.reason, now).await?;
             let ruling = ruled.to();
             if event.is_some() {
                 store::record_later_decision(
@@ -220,16 +179,7 @@ pub(crate) async fn rule(
                 )
                 .await?;
             }
-            diesel::update(interventions::table.find(id))
-                .set((
-                    interventions::status.eq(InterventionState::Ruled),
-                    interventions::ruling.eq(ruling.as_str()),
-                    interventions::ruling_reason.eq(&req.reason),
-                    interventions::ruled_by.eq(&agent.id),
-                    interventions::ruled_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
+            close(conn, id, ruling, &req.reason, &agent.id, now).await?;
             if let Some(ev) = event {
                 stage(conn, &cities, &[ev]).await?;
             }
@@ -237,4 +187,65 @@ pub(crate) async fn rule(
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "ruling": done })))
+}
+
+/// AS-2: the event a ruling publishes; none when an approval already under way stands.
+async fn ruling_event(
+    conn: &mut AsyncPgConnection,
+    case: &About<'_>,
+    row: &store::DecisionRow,
+    ruled: CsRuling,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Outgoing>, Problem> {
+    Ok(match ruled {
+        // RV-3 escalated: the check is overruled and the refund goes on ...
+        CsRuling::OverruleCheck => Some(returns_bus::Emitter::new(crate::SERVICE, now).emit(
+            *case,
+            &ReturnCheckOverruled {
+                rule: RuleId::As2,
+                reason: reason.to_owned(),
+                ruled_at: now,
+            },
+        )?),
+        // ... or upheld, which finally rejects the request, as a rejection does.
+        CsRuling::UpholdCheck | CsRuling::Reject => Some(decide::rejected_event_under(
+            case,
+            RuleId::As2,
+            reason,
+            now,
+        )?),
+        CsRuling::Approve => {
+            let opened: CaseOpened = serde_json::from_value(row.opened.clone())?;
+            let by = "customer_service";
+            Some(
+                decide::approved_event(conn, case, &opened, RuleId::As2, reason, by, false, now)
+                    .await?,
+            )
+        }
+        // The approval stands; the ruling is recorded for the buyer and the merchant.
+        CsRuling::ApprovalStands => None,
+    })
+}
+
+/// AS-2: the intervention is ruled, once.
+async fn close(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    ruling: DecisionState,
+    reason: &str,
+    agent: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Problem> {
+    diesel::update(interventions::table.find(id))
+        .set((
+            interventions::status.eq(InterventionState::Ruled),
+            interventions::ruling.eq(ruling.as_str()),
+            interventions::ruling_reason.eq(reason),
+            interventions::ruled_by.eq(agent),
+            interventions::ruled_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

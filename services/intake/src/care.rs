@@ -4,6 +4,7 @@
 //! rejects it or inspection fails (CARE-8), and the buyer's rating afterwards (CARE-7).
 
 use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Buyer};
@@ -22,7 +23,7 @@ use uuid::Uuid;
 
 use crate::request::check_id;
 use crate::schema::{cases, service_cards};
-use crate::service_cards::card_for_update;
+use crate::service_cards::{HeldCard, card_for_update};
 use crate::store::{self, CaseRow, NewTimelineRow};
 use returns_domain::to_wire;
 
@@ -74,10 +75,6 @@ fn card_source(r: &CareOrderRequest) -> Result<crate::service_cards::CardSource,
 
 /// `POST /buyer/care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
 #[utoipa::path(post, path = "/buyer/care-orders", tag = "buyer", request_body = CareOrderRequest, responses((status = 201, description = "The care order, opened", body = serde_json::Value)))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub(crate) async fn open(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -113,100 +110,24 @@ pub(crate) async fn open(
                 .await?
                 .ok_or_else(no_card)?;
             let card = card_for_update(conn, &card_id).await?.ok_or_else(no_card)?;
-            let (
-                buyer,
-                merchant,
-                order_id,
-                line,
-                services,
-                valid_until,
-                total,
-                used,
-                reserved,
-                value,
-                review_hours,
-                courier,
-            ) = card;
             // Someone else's card answers exactly like a missing one.
-            if buyer != buyer_id {
+            if card.buyer_id != buyer_id {
                 return Err(no_card());
             }
             let sc = ServiceCard {
-                services: serde_json::from_value(services)?,
-                valid_until,
-                services_total: total,
-                services_used: used,
-                services_reserved: reserved,
+                services: serde_json::from_value(card.services.clone())?,
+                valid_until: card.valid_until,
+                services_total: card.services_total,
+                services_used: card.services_used,
+                services_reserved: card.services_reserved,
             };
             care::may_open(&sc, r.service, now)
                 .map_err(|(field, why)| Problem::invalid(field, why))?;
             let id = Uuid::now_v7();
             returns_runtime::tag_case(&root, &id, city.as_str(), &shard);
-            let facts = CaseFacts {
-                buyer_id: buyer_id.clone(),
-                merchant_id: merchant.clone(),
-                order_line_id: line.clone(),
-                kind: CaseKind::Care,
-                order_id: order_id.clone(),
-                lines: Vec::new(),
-                remedy: Remedy::Repair,
-                reason: ReturnReason::CareService,
-                category: Category::Luxury,
-                size_class: SizeClass::Small,
-                paid_amount_fen: Fen(value),
-                refund_amount_fen: Fen(value),
-                received_at: None,
-                requested_at: now,
-                merchant_shipped: false,
-                paid_online: true,
-                freight_insured: false,
-                guarantee: None,
-                evidence: r.evidence.clone(),
-                care: Some(CareFacts {
-                    card_id: card_id.clone(),
-                    service: r.service,
-                    goods_value_fen: Fen(value),
-                    review_hours,
-                    merchant_courier: courier,
-                }),
-                completed_at: None,
-                delivery: None,
-                buyer_rating: rating,
-            };
-            let row = CaseRow {
-                id,
-                buyer_id: facts.buyer_id.clone(),
-                merchant_id: merchant,
-                order_line_id: line,
-                kind: CaseKind::Care,
-                reason: to_wire(&facts.reason),
-                category: to_wire(&facts.category),
-                size_class: to_wire(&facts.size_class),
-                city: city.to_string(),
-                shard: shard.clone(),
-                paid_amount_fen: value,
-                refund_amount_fen: value,
-                buyer_rating: rating.stars(),
-                door_pickup: true,
-                received_at: None,
-                merchant_shipped: false,
-                requested_at: now,
-                status: CaseStatus::Requested,
-                status_rank: 0,
-                updated_at: now,
-                remedy: to_wire(&Remedy::Repair),
-                completed_at: None,
-                intervention_requested_by: None,
-                intervention_requested_at: None,
-                guarantee: None,
-                evidence: serde_json::to_value(&facts.evidence)?,
-                card_id: Some(card_id.clone()),
-                care_outcome: None,
-                rating_stars: None,
-                rating_comment: None,
-                order_id,
-                return_address: None,
-            };
+            let facts = facts_of(&card, &card_id, &r, rating, now);
+            let row = row_of(id, &facts, &card, city.as_str(), &shard)?;
+            let total = card.services_total;
             store::insert_case(conn, &row).await?;
             // CARE-8: held, not used, until the service is performed.
             diesel::update(service_cards::table.find(&card_id))
@@ -249,6 +170,93 @@ pub(crate) async fn open(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/cases/{id}")))
         .json(serde_json::json!({ "case_id": id, "status": CaseStatus::Requested })))
+}
+
+/// K-5: the facts of a care order, every one read from the card the platform issued (CARE-1),
+/// none from the body but the service, the evidence and the address.
+fn facts_of(
+    card: &HeldCard,
+    card_id: &str,
+    r: &CareOrderRequest,
+    rating: Rating,
+    now: DateTime<Utc>,
+) -> CaseFacts {
+    let value = Fen(card.goods_value_fen);
+    CaseFacts {
+        buyer_id: card.buyer_id.clone(),
+        merchant_id: card.merchant_id.clone(),
+        order_line_id: card.order_line_id.clone(),
+        kind: CaseKind::Care,
+        order_id: card.order_id.clone(),
+        lines: Vec::new(),
+        remedy: Remedy::Repair,
+        reason: ReturnReason::CareService,
+        category: Category::Luxury,
+        size_class: SizeClass::Small,
+        paid_amount_fen: value,
+        refund_amount_fen: value,
+        received_at: None,
+        requested_at: now,
+        merchant_shipped: false,
+        paid_online: true,
+        freight_insured: false,
+        guarantee: None,
+        evidence: r.evidence.clone(),
+        care: Some(CareFacts {
+            card_id: card_id.to_owned(),
+            service: r.service,
+            goods_value_fen: value,
+            review_hours: card.review_hours,
+            merchant_courier: card.merchant_courier.clone(),
+        }),
+        completed_at: None,
+        delivery: None,
+        buyer_rating: rating,
+    }
+}
+
+/// The care order's row, as intake keeps every case.
+fn row_of(
+    id: Uuid,
+    facts: &CaseFacts,
+    card: &HeldCard,
+    city: &str,
+    shard: &str,
+) -> Result<CaseRow, serde_json::Error> {
+    Ok(CaseRow {
+        id,
+        buyer_id: facts.buyer_id.clone(),
+        merchant_id: facts.merchant_id.clone(),
+        order_line_id: facts.order_line_id.clone(),
+        kind: CaseKind::Care,
+        reason: to_wire(&facts.reason),
+        category: to_wire(&facts.category),
+        size_class: to_wire(&facts.size_class),
+        city: city.to_owned(),
+        shard: shard.to_owned(),
+        paid_amount_fen: card.goods_value_fen,
+        refund_amount_fen: card.goods_value_fen,
+        buyer_rating: facts.buyer_rating.stars(),
+        door_pickup: true,
+        received_at: None,
+        merchant_shipped: false,
+        requested_at: facts.requested_at,
+        status: CaseStatus::Requested,
+        status_rank: 0,
+        updated_at: facts.requested_at,
+        remedy: to_wire(&Remedy::Repair),
+        completed_at: None,
+        intervention_requested_by: None,
+        intervention_requested_at: None,
+        guarantee: None,
+        evidence: serde_json::to_value(&facts.evidence)?,
+        card_id: facts.care.as_ref().map(|c| c.card_id.clone()),
+        care_outcome: None,
+        rating_stars: None,
+        rating_comment: None,
+        order_id: facts.order_id.clone(),
+        return_address: None,
+    })
 }
 
 /// CARE-8: how a care order's event changes its card: the held service is used when the

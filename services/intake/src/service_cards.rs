@@ -207,25 +207,27 @@ pub(crate) async fn import_cards(
 
 /// A card as a care order opens on it: buyer, merchant, order, line, services, validity,
 /// counts (total, used, held), goods value, review hours, the merchant's courier.
-pub(crate) type CardRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    serde_json::Value,
-    DateTime<Utc>,
-    i32,
-    i32,
-    i32,
-    i64,
-    Option<i64>,
-    String,
-);
+/// A service card, locked while a care order is opened from it (CARE-1, CARE-8).
+#[derive(Debug, Queryable)]
+pub(crate) struct HeldCard {
+    pub buyer_id: String,
+    pub merchant_id: String,
+    pub order_id: Option<String>,
+    pub order_line_id: String,
+    pub services: serde_json::Value,
+    pub valid_until: DateTime<Utc>,
+    pub services_total: i32,
+    pub services_used: i32,
+    pub services_reserved: i32,
+    pub goods_value_fen: i64,
+    pub review_hours: Option<i64>,
+    pub merchant_courier: String,
+}
 
 pub(crate) async fn card_for_update(
     conn: &mut AsyncPgConnection,
     id: &str,
-) -> QueryResult<Option<CardRow>> {
+) -> QueryResult<Option<HeldCard>> {
     service_cards::table
         .find(id)
         .select((

@@ -157,25 +157,14 @@ fn stored(step: CareStep) -> String {
         .unwrap_or_default()
 }
 
-/// `POST /merchant/care-jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
-#[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = serde_json::Value)))]
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
-pub(crate) async fn report(
-    caller: As<Merchant>,
-    ctx: web::Data<AppContext>,
-    root: RootSpan,
-    path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let (raw_id, raw_step) = path.into_inner();
-    let id = returns_web::path_uuid(&raw_id, "case")?;
-    let to = step_of(&raw_step)?;
-    let req: StepRequest = parse_json(&body)?;
-    let now = ctx.clock.now();
-    // What each step needs, checked before anything is read.
+/// What each step needs, checked before anything is read: a tracking number when goods
+/// travel, a future pickup time (CARE-4), a carrier for the way back, a reason the buyer reads
+/// (CARE-8). Answers the tracking number and the carrier.
+fn what_the_step_needs(
+    to: CareStep,
+    req: &StepRequest,
+    now: DateTime<Utc>,
+) -> Result<(Option<String>, Option<String>), Problem> {
     let tracking = match to {
         CareStep::Collected | CareStep::SentBack => Some(returns_web::tracking_number(
             req.tracking_number.as_deref().unwrap_or_default(),
@@ -200,6 +189,73 @@ pub(crate) async fn report(
     ) {
         returns_web::readable_text("note", &req.note, "CARE-8: the buyer must be told why")?;
     }
+    Ok((tracking, carrier))
+}
+
+/// CARE-4..CARE-7: the rule and the buyer's line of a step other than sending back.
+fn progress_line(to: CareStep, req: &StepRequest, courier: &str) -> (RuleId, String) {
+    match to {
+        CareStep::Confirmed => (
+            RuleId::Care4,
+            format!(
+                "{courier} will collect on {} at the address you gave.",
+                req.pickup_at.map(|t| t.to_rfc3339()).unwrap_or_default()
+            ),
+        ),
+        CareStep::Collected => (
+            RuleId::Care4,
+            "Collected by the merchant's courier.".to_owned(),
+        ),
+        CareStep::AtCentre => (
+            RuleId::Care6,
+            "The service centre received the goods and inspects them.".to_owned(),
+        ),
+        CareStep::Serviced => (
+            RuleId::Care7,
+            format!("Inspection passed; the service was performed. {}", req.note)
+                .trim()
+                .to_owned(),
+        ),
+        CareStep::InspectionFailed => (
+            RuleId::Care6,
+            format!(
+                "Inspection failed: {} The goods come back at your freight and risk; the service was not used (CARE-8).",
+                req.note
+            ),
+        ),
+        CareStep::Lost => (
+            RuleId::Care5,
+            format!(
+                "The goods were lost after pickup: {} The merchant compensates their value.",
+                req.note
+            ),
+        ),
+        CareStep::Damaged => (
+            RuleId::Care5,
+            format!(
+                "The goods were damaged after pickup: {} The merchant cleans or repairs them free.",
+                req.note
+            ),
+        ),
+        CareStep::SentBack => (RuleId::Care7, String::new()),
+    }
+}
+
+/// `POST /merchant/care-jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
+#[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = serde_json::Value)))]
+pub(crate) async fn report(
+    caller: As<Merchant>,
+    ctx: web::Data<AppContext>,
+    root: RootSpan,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let (raw_id, raw_step) = path.into_inner();
+    let id = returns_web::path_uuid(&raw_id, "case")?;
+    let to = step_of(&raw_step)?;
+    let req: StepRequest = parse_json(&body)?;
+    let now = ctx.clock.now();
+    let (tracking, carrier) = what_the_step_needs(to, &req, now)?;
     let app = ctx.get_ref().clone();
     let step = ctx
         .write(async move |conn| {
@@ -248,11 +304,19 @@ pub(crate) async fn report(
             if to == CareStep::Confirmed {
                 timers::cancel(conn, KIND, id).await?;
             }
+            let about = About {
+                case_id: id,
+                city: &city,
+                shard: &shard,
+            };
+            let cx = Emitter::new(crate::SERVICE, now);
             let ev = if to == CareStep::SentBack {
                 // CARE-6: the buyer pays the freight back after a failed inspection; CARE-7:
                 // the merchant after the service.
                 let (payer, rule) = care::return_freight_payer(from == Some(CareStep::Serviced));
-                Emitter::new(crate::SERVICE, now).emit(About { case_id: id, city: &city, shard: &shard }, &GoodsSentBack {
+                cx.emit(
+                    about,
+                    &GoodsSentBack {
                         rule,
                         remedy: Remedy::Repair,
                         carrier: carrier.clone().unwrap_or_default(),
@@ -262,31 +326,13 @@ pub(crate) async fn report(
                         freight_fen: Some(Fen(app.settings.policy.care_return_freight_fen)),
                         buyer_id: buyer.clone(),
                         merchant_id: merchant.clone(),
-                    })?
+                    },
+                )?
             } else {
-                let (rule, note) = match to {
-                    CareStep::Confirmed => (RuleId::Care4, format!(
-                        "{courier} will collect on {} at the address you gave.",
-                        req.pickup_at.map(|t| t.to_rfc3339()).unwrap_or_default()
-                    )),
-                    CareStep::Collected => (RuleId::Care4, "Collected by the merchant's courier.".to_owned()),
-                    CareStep::AtCentre => (RuleId::Care6, "The service centre received the goods and inspects them.".to_owned()),
-                    CareStep::Serviced => (RuleId::Care7, format!("Inspection passed; the service was performed. {}", req.note).trim().to_owned()),
-                    CareStep::InspectionFailed => (RuleId::Care6, format!(
-                        "Inspection failed: {} The goods come back at your freight and risk; the service was not used (CARE-8).",
-                        req.note
-                    )),
-                    CareStep::Lost => (RuleId::Care5, format!(
-                        "The goods were lost after pickup: {} The merchant compensates their value.",
-                        req.note
-                    )),
-                    CareStep::Damaged => (RuleId::Care5, format!(
-                        "The goods were damaged after pickup: {} The merchant cleans or repairs them free.",
-                        req.note
-                    )),
-                    CareStep::SentBack => (RuleId::Care7, String::new()),
-                };
-                Emitter::new(crate::SERVICE, now).emit(About { case_id: id, city: &city, shard: &shard }, &CareProgress {
+                let (rule, note) = progress_line(to, &req, &courier);
+                cx.emit(
+                    about,
+                    &CareProgress {
                         step: to,
                         rule,
                         note,
@@ -295,7 +341,8 @@ pub(crate) async fn report(
                         goods_value_fen: (to == CareStep::Lost).then_some(Fen(value)),
                         buyer_id: buyer.clone(),
                         merchant_id: merchant.clone(),
-                    })?
+                    },
+                )?
             };
             stage(conn, &app.cities, &[ev]).await?;
             Ok(stored(to))
@@ -345,4 +392,42 @@ pub(crate) async fn view(
         .optional()?
         .ok_or_else(|| Problem::not_found("care job"))?;
     Ok(HttpResponse::Ok().json(job))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(note: &str) -> StepRequest {
+        serde_json::from_value(serde_json::json!({ "note": note })).unwrap()
+    }
+
+    #[test]
+    fn care_8_a_failed_inspection_tells_the_buyer_why_and_that_the_service_was_not_used() {
+        let now = chrono::Utc::now();
+        assert!(what_the_step_needs(CareStep::InspectionFailed, &req(""), now).is_err());
+        let (rule, line) = progress_line(CareStep::InspectionFailed, &req("Water damage."), "SF");
+        assert_eq!(rule, RuleId::Care6);
+        assert!(
+            line.contains("Water damage.") && line.contains("CARE-8"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn care_4_a_confirmation_needs_a_future_pickup_time_and_names_the_courier() {
+        let now = chrono::Utc::now();
+        let e = what_the_step_needs(CareStep::Confirmed, &req(""), now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("pickup_at"));
+        let (rule, line) = progress_line(CareStep::Confirmed, &req(""), "SF Express");
+        assert_eq!(rule, RuleId::Care4);
+        assert!(line.starts_with("SF Express will collect"), "{line}");
+    }
+
+    #[test]
+    fn care_6_goods_that_travel_need_a_tracking_number() {
+        let now = chrono::Utc::now();
+        let e = what_the_step_needs(CareStep::Collected, &req(""), now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tracking_number"));
+    }
 }

@@ -76,18 +76,15 @@ pub fn classify(reason: ReturnReason) -> ReasonClass {
 }
 
 /// Decide a new request. Pure: the caller records the returned rule id and reason.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
     let class = classify(facts.reason);
-    let wait = |rule: RuleId, reason: String| ApprovalDecision {
-        outcome: ApprovalOutcome::AwaitMerchant,
-        class,
-        rule,
-        reason,
-    };
+    by_kind(facts, policy, class).unwrap_or_else(|| fast_return(facts, policy, class))
+}
+
+/// A decision the request's kind, guarantee or reason settles before fast return is weighed
+/// (RS-1..RS-3, WF-2, RV-4, WF-3, CARE-3, RV-1); `None` for a return that may be fast.
+fn by_kind(facts: &ApprovalFacts, policy: &Policy, class: ReasonClass) -> Option<ApprovalDecision> {
+    let wait = |rule: RuleId, reason: String| Some(waiting(class, rule, reason));
     if facts.kind == CaseKind::RefundOnly {
         if facts.merchant_shipped {
             return wait(
@@ -96,22 +93,22 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
             );
         }
         let r = crate::refund_only::unshipped(facts.reason, crate::Fen(0), policy);
-        return ApprovalDecision {
+        return Some(ApprovalDecision {
             outcome: ApprovalOutcome::Approved { fast_return: false },
             class,
             rule: r.rule,
             reason: r.reason,
-        };
+        });
     }
     // WF-2: a guarantee claim that intake accepted with its evidence is granted at once.
     if let Some(id) = &facts.guarantee {
         return match policy.guarantee(id) {
-            Some(g) => ApprovalDecision {
+            Some(g) => Some(ApprovalDecision {
                 outcome: ApprovalOutcome::Approved { fast_return: false },
                 class,
                 rule: RuleId::Wf2,
                 reason: format!("Approved at once under the guarantee \"{}\".", g.name),
-            },
+            }),
             None => wait(
                 RuleId::Wf2,
                 format!("The guarantee {id} is not offered; the merchant reviews this request."),
@@ -127,7 +124,7 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
         && matches!(facts.kind, CaseKind::ReturnRefund | CaseKind::AfterSales)
         && days_of_use.is_some_and(|s| (0..=policy.quality_refund_days * 86_400).contains(&s))
     {
-        return ApprovalDecision {
+        return Some(ApprovalDecision {
             outcome: ApprovalOutcome::Approved { fast_return: false },
             class,
             rule: RuleId::Rv4,
@@ -135,16 +132,16 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
                 "Approved: a quality problem found within {} days of use is refunded.",
                 policy.quality_refund_days
             ),
-        };
+        });
     }
     if facts.kind == CaseKind::DeliveryInstallation {
-        return ApprovalDecision {
+        return Some(ApprovalDecision {
             outcome: ApprovalOutcome::Approved { fast_return: false },
             class,
             rule: RuleId::Wf3,
             reason: "Delivery into your home and installation are part of this product's service."
                 .to_owned(),
-        };
+        });
     }
     if facts.kind == CaseKind::Care {
         return wait(
@@ -165,6 +162,23 @@ pub fn decide(facts: &ApprovalFacts, policy: &Policy) -> ApprovalDecision {
                 .to_owned(),
         );
     }
+    None
+}
+
+/// A merchant's review under `rule`, saying why.
+fn waiting(class: ReasonClass, rule: RuleId, reason: String) -> ApprovalDecision {
+    ApprovalDecision {
+        outcome: ApprovalOutcome::AwaitMerchant,
+        class,
+        rule,
+        reason,
+    }
+}
+
+/// AUTO-1..AUTO-3, ORD-5, MP-1: a 7-day no-reason return is approved at once, with fast-return
+/// entitlement, when every condition holds; the first that fails names the rule.
+fn fast_return(facts: &ApprovalFacts, policy: &Policy, class: ReasonClass) -> ApprovalDecision {
+    let wait = |rule: RuleId, reason: String| waiting(class, rule, reason);
     if !matches!(facts.kind, CaseKind::ReturnRefund) || facts.reason != ReturnReason::NoReason {
         return wait(
             RuleId::Rv1,

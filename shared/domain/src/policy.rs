@@ -126,22 +126,11 @@ impl Policy {
     }
 
     /// Start-up check: a policy that cannot be applied is refused with the offending key.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 12 item 6: longer than a screen, to be split"
-    )]
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        if !(1..=5).contains(&self.auto_approve_min_stars) {
-            return Err(InvalidInput::new(
-                "policy.auto_approve_min_stars",
-                "must be 1 to 5 stars",
-            ));
-        }
-        if self.no_reason_window_days < 0 {
-            return Err(InvalidInput::new(
-                "policy.no_reason_window_days",
-                "must be 0 or more days",
-            ));
+        for (field, v, range, allowed) in self.bounded() {
+            if !range.contains(&v) {
+                return Err(InvalidInput::new(field, allowed));
+            }
         }
         if self.pickup_window_start_hour >= self.pickup_window_end_hour
             || self.pickup_window_end_hour > 24
@@ -161,45 +150,81 @@ impl Policy {
                 ));
             }
         }
-        if !(0..=10_080).contains(&self.unshipped_refund_cutoff_minutes) {
-            return Err(InvalidInput::new(
+        for (field, v) in self.positive() {
+            if v <= 0 {
+                return Err(InvalidInput::new(field, "must be greater than 0"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The settings with a range, and what the range allows.
+    fn bounded(
+        &self,
+    ) -> [(
+        &'static str,
+        i64,
+        std::ops::RangeInclusive<i64>,
+        &'static str,
+    ); 8] {
+        let lines = i64::try_from(self.order_max_lines).unwrap_or(i64::MAX);
+        [
+            (
+                "policy.auto_approve_min_stars",
+                i64::from(self.auto_approve_min_stars),
+                1..=5,
+                "must be 1 to 5 stars",
+            ),
+            (
+                "policy.no_reason_window_days",
+                self.no_reason_window_days,
+                0..=i64::MAX,
+                "must be 0 or more days",
+            ),
+            (
                 "policy.unshipped_refund_cutoff_minutes",
+                self.unshipped_refund_cutoff_minutes,
+                0..=10_080,
                 "must be 0 to 10080 minutes (a week)",
-            ));
-        }
-        if !(1..=1_000).contains(&self.order_max_lines) {
-            return Err(InvalidInput::new(
+            ),
+            (
                 "policy.order_max_lines",
+                lines,
+                1..=1_000,
                 "must be 1 to 1000 lines",
-            ));
-        }
-        if !(1..=1_000_000).contains(&self.order_line_max_quantity) {
-            return Err(InvalidInput::new(
+            ),
+            (
                 "policy.order_line_max_quantity",
+                i64::from(self.order_line_max_quantity),
+                1..=1_000_000,
                 "must be 1 to 1000000 units",
-            ));
-        }
-        // Every sum the platform makes (a case's lines, a merchant's standing) stays far from
-        // i64's range: 1000 lines at 10^12 fen is 10^15.
-        if !(1..=1_000_000_000_000).contains(&self.order_line_max_fen) {
-            return Err(InvalidInput::new(
+            ),
+            // Every sum the platform makes (a case's lines, a merchant's standing) stays far
+            // from i64's range: 1000 lines at 10^12 fen is 10^15.
+            (
                 "policy.order_line_max_fen",
+                self.order_line_max_fen,
+                1..=1_000_000_000_000,
                 "must be 1 to 1000000000000 fen",
-            ));
-        }
-        if self.pickup_large_extra_fee_fen < 0 {
-            return Err(InvalidInput::new(
+            ),
+            (
                 "policy.pickup_large_extra_fee_fen",
+                self.pickup_large_extra_fee_fen,
+                0..=i64::MAX,
                 "must be 0 or more fen",
-            ));
-        }
-        if !(0..=100).contains(&self.unshipped_compensation_percent) {
-            return Err(InvalidInput::new(
+            ),
+            (
                 "policy.unshipped_compensation_percent",
+                self.unshipped_compensation_percent,
+                0..=100,
                 "must be 0 to 100",
-            ));
-        }
-        for (field, v) in [
+            ),
+        ]
+    }
+
+    /// The settings that must be greater than 0.
+    fn positive(&self) -> [(&'static str, i64); 16] {
+        [
             (
                 "policy.pickup_first_weight_fee_fen",
                 self.pickup_first_weight_fee_fen,
@@ -234,12 +259,7 @@ impl Policy {
                 "policy.complaint_violation_points",
                 i64::from(self.complaint_violation_points),
             ),
-        ] {
-            if v <= 0 {
-                return Err(InvalidInput::new(field, "must be greater than 0"));
-            }
-        }
-        Ok(())
+        ]
     }
 }
 

@@ -15,10 +15,6 @@ use crate::root_span::CaseRootSpan;
 use crate::{AppContext, RuntimeError, Service, admin, health};
 
 /// Runs service `S` until SIGTERM or SIGINT, then drains and returns.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub fn run<S: Service>() -> Result<(), RuntimeError> {
     // `SERVICE --print-openapi` writes the OpenAPI document and exits (`just openapi`).
     if std::env::args().any(|a| a == "--print-openapi") {
@@ -26,36 +22,23 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         return Ok(());
     }
     let settings = Arc::new(Settings::load()?);
-    // One-shot tasks for deployments (deploy/k8s): each exits when done.
-    if std::env::args().any(|a| a == "--provision-topics") {
-        return crate::tasks::provision_topics(&settings);
-    }
-    if std::env::args().any(|a| a == "--replay-dead-letters") {
-        return crate::tasks::replay_dead_letters::<S>(&settings);
+    if one_shot_task::<S>(&settings)? {
+        return Ok(());
     }
     let section = settings.service(S::NAME)?;
-    if std::env::args().any(|a| a == "--check-settings") {
-        println!(
-            "{}",
-            crate::tasks::settings_summary::<S>(&settings, &section)
-        );
-        return Ok(());
-    }
-    if std::env::args().any(|a| a == "--migrate") {
-        returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
-        println!("{}: migrations applied", S::NAME);
-        return Ok(());
-    }
     let telemetry = returns_telemetry::init(S::NAME, &settings.telemetry)?;
     tracing::info!(service = S::NAME, environment = %settings.environment, "starting");
 
     // Migrations run before the actix System exists: they block, and arbiters must not.
     returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
 
-    let clock = match settings.clock.shift_seconds {
-        Some(s) => Clock::shifted(chrono::Duration::seconds(s)),
-        None => Clock::system(),
-    };
+    // A shifted clock lets a demo or a test environment live ahead of the wall clock.
+    let clock = settings
+        .clock
+        .shift_seconds
+        .map_or_else(Clock::system, |s| {
+            Clock::shifted(chrono::Duration::seconds(s))
+        });
     let cities = settings.city_map()?;
     let grace = Duration::from_secs(settings.shutdown.grace_seconds);
 
@@ -63,23 +46,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let pool = returns_store::connect_pool(&section.database.url, section.database.pool_size)?;
         let (stop_consumers, consumers_down) = Shutdown::new();
         let (stop_relay, relay_down) = Shutdown::new();
-        // Webhook deliveries of the service's own events are logged as the relay publishes them.
-        let fan_out = S::webhooks().map(|h| {
-            Arc::new(returns_webhooks::FanOut {
-                events: h.events,
-                owner_of: h.owner_of,
-                clock: clock.clone(),
-            }) as Arc<dyn returns_bus::OnPublish>
-        });
-        let (relay, relay_handle) = OutboxRelay::new(
-            pool.clone(),
-            &settings.kafka,
-            settings.outbox.clone(),
-            S::NAME,
-            fan_out,
-            relay_down,
-        )?;
-        relay.start();
+        let relay_handle = start_relay::<S>(&pool, &settings, &clock, relay_down)?;
         let ctx = AppContext {
             service: S::NAME,
             settings: settings.clone(),
@@ -88,46 +55,8 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
             clock,
             relay: relay_handle.clone(),
         };
-        let mut consumer = spawn_consumer(
-            ConsumerSpec {
-                service: S::NAME.to_owned(),
-                group_id: format!("returns-{}", S::NAME),
-                topics: S::topics(),
-                kafka: settings.kafka.clone(),
-                cities,
-            },
-            pool,
-            S::handler(&ctx),
-            relay_handle.clone(),
-            consumers_down.clone(),
-        )?;
-        TimerActor {
-            service: S::NAME.to_owned(),
-            pool: ctx.pool.clone(),
-            handler: returns_bus::Timers::new(S::timers(&ctx)),
-            cities: ctx.cities.clone(),
-            clock: ctx.clock.clone(),
-            relay: relay_handle.clone(),
-            shutdown: consumers_down.clone(),
-        }
-        .start();
-        InboxPruner {
-            pool: ctx.pool.clone(),
-            clock: ctx.clock.clone(),
-            settings: settings.inbox.clone(),
-            shutdown: consumers_down.clone(),
-        }
-        .start();
-        if S::webhooks().is_some() {
-            returns_webhooks::Deliverer {
-                pool: ctx.pool.clone(),
-                clock: ctx.clock.clone(),
-                settings: settings.webhooks.clone(),
-                shutdown: consumers_down.clone(),
-            }
-            .start();
-        }
-        S::start_actors(&ctx, consumers_down);
+        let mut consumer = start_consumer::<S>(&ctx, pool, cities, consumers_down.clone())?;
+        start_workers::<S>(&ctx, &settings, &relay_handle, consumers_down);
 
         let tokens = web::Data::new(returns_auth::Tokens::new(&settings.api, ctx.clock.clone()));
         let body_limit = settings.api.body_limit_bytes;
@@ -179,28 +108,154 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         });
         server.await?;
 
-        // Order matters: consumers finish their batch and commit, then the relay publishes
-        // what they staged, then the process exits.
-        stop_consumers.trigger();
-        if tokio::time::timeout(grace, consumer.finished())
-            .await
-            .is_err()
-        {
-            tracing::warn!("consumer did not stop within the grace period");
-        }
-        stop_relay.trigger();
-        let mut relay_handle = relay_handle;
-        if tokio::time::timeout(grace, relay_handle.finished())
-            .await
-            .is_err()
-        {
-            tracing::warn!("outbox relay did not drain within the grace period");
-        }
+        drain(
+            stop_consumers,
+            &mut consumer,
+            stop_relay,
+            relay_handle,
+            grace,
+        )
+        .await;
         Ok::<(), RuntimeError>(())
     });
     tracing::info!(service = S::NAME, "stopped");
     telemetry.shutdown();
     result
+}
+
+/// The one-shot tasks of a deployment (deploy/k8s), each exiting when done; true when one ran.
+fn one_shot_task<S: Service>(settings: &Settings) -> Result<bool, RuntimeError> {
+    let asked = |flag: &str| std::env::args().any(|a| a == flag);
+    if asked("--provision-topics") {
+        crate::tasks::provision_topics(settings)?;
+        return Ok(true);
+    }
+    if asked("--replay-dead-letters") {
+        crate::tasks::replay_dead_letters::<S>(settings)?;
+        return Ok(true);
+    }
+    let section = settings.service(S::NAME)?;
+    if asked("--check-settings") {
+        println!(
+            "{}",
+            crate::tasks::settings_summary::<S>(settings, &section)
+        );
+        return Ok(true);
+    }
+    if asked("--migrate") {
+        returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
+        println!("{}: migrations applied", S::NAME);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// The outbox relay; webhook deliveries of the service's own events are logged as it
+/// publishes them.
+fn start_relay<S: Service>(
+    pool: &returns_store::Pool,
+    settings: &Settings,
+    clock: &Clock,
+    shutdown: Shutdown,
+) -> Result<returns_bus::RelayHandle, RuntimeError> {
+    let fan_out = S::webhooks().map(|h| {
+        Arc::new(returns_webhooks::FanOut {
+            events: h.events,
+            owner_of: h.owner_of,
+            clock: clock.clone(),
+        }) as Arc<dyn returns_bus::OnPublish>
+    });
+    let (relay, handle) = OutboxRelay::new(
+        pool.clone(),
+        &settings.kafka,
+        settings.outbox.clone(),
+        S::NAME,
+        fan_out,
+        shutdown,
+    )?;
+    relay.start();
+    Ok(handle)
+}
+
+/// The service's consumer group over its topics, handing each record to its `on_event`.
+fn start_consumer<S: Service>(
+    ctx: &AppContext,
+    pool: returns_store::Pool,
+    cities: returns_settings::CityMap,
+    shutdown: Shutdown,
+) -> Result<returns_bus::ConsumerHandle, RuntimeError> {
+    Ok(spawn_consumer(
+        ConsumerSpec {
+            service: S::NAME.to_owned(),
+            group_id: format!("returns-{}", S::NAME),
+            topics: S::topics(),
+            kafka: ctx.settings.kafka.clone(),
+            cities,
+        },
+        pool,
+        S::handler(ctx),
+        ctx.relay.clone(),
+        shutdown,
+    )?)
+}
+
+/// The actors beside the consumer: the service's timers, the inbox pruner, the webhook
+/// deliverer (for a service with webhooks) and the service's own.
+fn start_workers<S: Service>(
+    ctx: &AppContext,
+    settings: &Settings,
+    relay: &returns_bus::RelayHandle,
+    shutdown: Shutdown,
+) {
+    TimerActor {
+        service: S::NAME.to_owned(),
+        pool: ctx.pool.clone(),
+        handler: returns_bus::Timers::new(S::timers(ctx)),
+        cities: ctx.cities.clone(),
+        clock: ctx.clock.clone(),
+        relay: relay.clone(),
+        shutdown: shutdown.clone(),
+    }
+    .start();
+    InboxPruner {
+        pool: ctx.pool.clone(),
+        clock: ctx.clock.clone(),
+        settings: settings.inbox.clone(),
+        shutdown: shutdown.clone(),
+    }
+    .start();
+    if S::webhooks().is_some() {
+        returns_webhooks::Deliverer {
+            pool: ctx.pool.clone(),
+            clock: ctx.clock.clone(),
+            settings: settings.webhooks.clone(),
+            shutdown: shutdown.clone(),
+        }
+        .start();
+    }
+    S::start_actors(ctx, shutdown);
+}
+
+/// Order matters: consumers finish their batch and commit, then the relay publishes what they
+/// staged, then the process exits.
+async fn drain(
+    stop_consumers: returns_bus::shutdown::ShutdownTrigger,
+    consumer: &mut returns_bus::consumer::ConsumerHandle,
+    stop_relay: returns_bus::shutdown::ShutdownTrigger,
+    mut relay: returns_bus::RelayHandle,
+    grace: Duration,
+) {
+    stop_consumers.trigger();
+    if tokio::time::timeout(grace, consumer.finished())
+        .await
+        .is_err()
+    {
+        tracing::warn!("consumer did not stop within the grace period");
+    }
+    stop_relay.trigger();
+    if tokio::time::timeout(grace, relay.finished()).await.is_err() {
+        tracing::warn!("outbox relay did not drain within the grace period");
+    }
 }
 
 /// The service's OpenAPI document as served and checked in (pretty, with a final newline).

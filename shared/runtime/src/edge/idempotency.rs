@@ -18,10 +18,6 @@ use crate::AppContext;
 
 pub(crate) const HEADER: &str = "Idempotency-Key";
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 12 item 6: longer than a screen, to be split"
-)]
 pub(crate) async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -64,40 +60,24 @@ pub(crate) async fn idempotency(
     };
     match idempotency::claim(&mut conn, &caller, &key, &request, now, expires).await {
         Err(e) => return Ok(super::refuse(req, e.into())),
-        Ok(Claim::Answered(a)) => {
-            let mut answer =
-                HttpResponse::build(StatusCode::from_u16(a.status).unwrap_or(StatusCode::OK));
-            if let Some(ct) = &a.content_type {
-                answer.content_type(ct.as_str());
-            }
-            answer.insert_header(("Idempotent-Replayed", "true"));
-            return Ok(req.into_response(answer.body(a.body)));
-        }
-        Ok(Claim::Mismatch) => {
-            let p = Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency-key-reused",
-                "Idempotency key reused",
-                "this Idempotency-Key was used with a different request; use a new key",
-            )
-            .with_field(HEADER);
-            return Ok(super::refuse(req, p));
-        }
-        Ok(Claim::InFlight) => {
-            let p = Problem::new(
-                StatusCode::CONFLICT,
-                "idempotency-key-in-flight",
-                "Request in progress",
-                "the first request with this Idempotency-Key is still being served; retry shortly",
-            )
-            .with_field(HEADER)
-            .with_header("Retry-After", "1");
-            return Ok(super::refuse(req, p));
-        }
+        Ok(Claim::Answered(a)) => return Ok(req.into_response(replay(a))),
+        Ok(Claim::Mismatch) => return Ok(super::refuse(req, reused())),
+        Ok(Claim::InFlight) => return Ok(super::refuse(req, in_flight())),
         Ok(Claim::First) => {}
     }
     drop(conn);
     let res = next.call(req).await?.map_into_boxed_body();
+    Ok(keep(&ctx, &caller, &key, res).await)
+}
+
+/// The first answer to a key, kept for its retries; a 5xx releases the key so a retry runs
+/// again. A store failure here is logged: the caller still gets its answer.
+async fn keep(
+    ctx: &AppContext,
+    caller: &str,
+    key: &str,
+    res: ServiceResponse<BoxBody>,
+) -> ServiceResponse<BoxBody> {
     let status = res.status();
     let content_type = res
         .headers()
@@ -109,7 +89,7 @@ pub(crate) async fn idempotency(
     let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
     let kept = match ctx.pool.get().await {
         Ok(mut conn) if status.is_server_error() => {
-            idempotency::release(&mut conn, &caller, &key).await
+            idempotency::release(&mut conn, caller, key).await
         }
         Ok(mut conn) => {
             let a = Answer {
@@ -117,7 +97,7 @@ pub(crate) async fn idempotency(
                 content_type,
                 body: bytes.to_vec(),
             };
-            idempotency::answer(&mut conn, &caller, &key, &a).await
+            idempotency::answer(&mut conn, caller, key, &a).await
         }
         Err(e) => Err(returns_store::StoreError::from(e)),
     };
@@ -125,7 +105,38 @@ pub(crate) async fn idempotency(
         tracing::warn!(error = %e, "the answer to an idempotent request was not kept");
     }
     let res = head.set_body(BoxBody::new(bytes));
-    Ok(ServiceResponse::new(http_req, res))
+    ServiceResponse::new(http_req, res)
+}
+
+/// A retry's answer: the first one, marked as replayed.
+fn replay(a: Answer) -> HttpResponse {
+    let mut answer = HttpResponse::build(StatusCode::from_u16(a.status).unwrap_or(StatusCode::OK));
+    if let Some(ct) = &a.content_type {
+        answer.content_type(ct.as_str());
+    }
+    answer.insert_header(("Idempotent-Replayed", "true"));
+    answer.body(a.body)
+}
+
+fn reused() -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "Idempotency key reused",
+        "this Idempotency-Key was used with a different request; use a new key",
+    )
+    .with_field(HEADER)
+}
+
+fn in_flight() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "idempotency-key-in-flight",
+        "Request in progress",
+        "the first request with this Idempotency-Key is still being served; retry shortly",
+    )
+    .with_field(HEADER)
+    .with_header("Retry-After", "1")
 }
 
 fn valid_key(k: &str) -> bool {
