@@ -376,6 +376,39 @@ impl Stack {
         Ok(total)
     }
 
+    /// Rows of `table` in one service's database whose `case_id` is `case` (the harness may
+    /// look where services may not; `table` is the test's own constant).
+    pub async fn rows_of_case(
+        &self,
+        service: &str,
+        table: &str,
+        case: &str,
+    ) -> anyhow::Result<i64> {
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        anyhow::ensure!(
+            table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "bad table name {table}"
+        );
+        let case: uuid::Uuid = case.parse()?;
+        let url = self
+            .db_urls
+            .get(service)
+            .ok_or_else(|| anyhow::anyhow!("no database for {service}"))?;
+        let mut conn = AsyncPgConnection::establish(url).await?;
+        let c: Count = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM {table} WHERE case_id = $1"
+        ))
+        .bind::<diesel::sql_types::Uuid, _>(case)
+        .get_result(&mut conn)
+        .await?;
+        Ok(c.n)
+    }
+
     /// Moves every service's clock forward by `seconds`.
     pub async fn advance_clocks(&self, seconds: i64) -> anyhow::Result<()> {
         for svc in SERVICES {

@@ -1,10 +1,13 @@
-//! Issue 4, point 9: a buyer's phone number and address are kept only by intake (until the
-//! case is approved) and logistics (which sends the courier), travel on Kafka only in
-//! `courier_job.ordered` on the courier-jobs topic, and appear in no log and no span.
+//! Issue 4, point 9: a buyer's phone number and address are kept only by logistics (which
+//! sends the courier), travel on Kafka only on the courier-jobs topic, and appear in no log and
+//! no span. Issue 12 item 4: they travel with the case's opening (`contact.given`), so that the
+//! approval goes from audit straight to logistics, and intake keeps none.
 
 use returns_events::topics;
 use returns_harness::cases::CaseSpec;
 use returns_harness::journey;
+use std::time::Duration;
+
 use returns_harness::{SERVICES, Stack, StackOptions, kafka};
 
 /// The door-pickup contact every generated case carries (`cases::open_case_body`).
@@ -37,10 +40,28 @@ async fn phone_numbers_stay_off_every_topic_but_the_courier_jobs_and_out_of_logs
         }
     }
     let jobs = kafka::read_all(&bootstrap, topics::COURIER_JOBS, stack.partitions)?;
+    let types: Vec<String> = jobs
+        .iter()
+        .filter_map(|r| serde_json::from_slice::<serde_json::Value>(&r.payload).ok())
+        .filter_map(|v| v["event_type"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        types,
+        ["contact.given"],
+        "the contact went once, with the opening; no courier job came back through intake"
+    );
     assert!(
-        jobs.iter()
-            .any(|r| String::from_utf8_lossy(&r.payload).contains(PHONE)),
-        "the courier job carries the contact the courier needs"
+        String::from_utf8_lossy(&jobs[0].payload).contains(PHONE),
+        "it carries the contact the courier needs"
+    );
+    assert_eq!(
+        stack.rows_of_case("intake", "case_contacts", &case).await?,
+        0
+    );
+    assert_eq!(
+        stack.rows_of_case("logistics", "contacts", &case).await?,
+        0,
+        "kept on the job only"
     );
 
     // The rider still gets the phone number (the courier company's job).
@@ -73,5 +94,55 @@ async fn phone_numbers_stay_off_every_topic_but_the_courier_jobs_and_out_of_logs
             "span {text}"
         );
     }
+    stack.shutdown().await
+}
+
+/// Issue 12 item 4, K-2: a contact no courier will need is forgotten. The merchant's rejection
+/// of a return is final, and logistics deletes the contact it held (an after-sales rejection is
+/// not final, AS-2, and keeps it: `machine::closes`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k_2_a_contact_whose_case_ends_without_a_job_is_forgotten() -> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("pii_forget")).await?;
+    journey::load_ratings(&stack, &[("b-pii-2".into(), 2)]).await?;
+    let spec = CaseSpec {
+        stars: 2,
+        ..CaseSpec::fast_return()
+    };
+    let case = journey::open_case(&stack, "b-pii-2", "ol-pii-2", &spec).await?;
+    journey::wait_status(&stack, &case, "awaiting_merchant").await?;
+    let held = |c: String| {
+        let stack = &stack;
+        async move { stack.rows_of_case("logistics", "contacts", &c).await }
+    };
+    returns_harness::wait_for(
+        "logistics holds the contact",
+        Duration::from_secs(20),
+        || {
+            let h = held(case.clone());
+            async move { Ok((h.await? == 1).then_some(())) }
+        },
+    )
+    .await?;
+    let (s, body) = journey::merchant_decides(
+        &stack,
+        &case,
+        serde_json::json!({ "decision": "reject", "reason": "Worn." }),
+    )
+    .await?;
+    assert_eq!(s, 200, "{body}");
+    journey::wait_status(&stack, &case, "closed").await?;
+    returns_harness::wait_for(
+        "logistics forgets the contact",
+        Duration::from_secs(20),
+        || {
+            let h = held(case.clone());
+            async move { Ok((h.await? == 0).then_some(())) }
+        },
+    )
+    .await?;
+    assert_eq!(
+        stack.rows_of_case("intake", "case_contacts", &case).await?,
+        0
+    );
     stack.shutdown().await
 }

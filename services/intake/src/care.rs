@@ -146,7 +146,7 @@ pub(crate) async fn open(
                     door_pickup: true,
                 },
             )?;
-            crate::contacts::keep(conn, id, &address).await?;
+            let given = crate::contacts::given(&app.emitter(now), about, CaseKind::Care, &address)?;
             store::add_timeline(
                 conn,
                 &NewTimelineRow {
@@ -163,7 +163,7 @@ pub(crate) async fn open(
                 },
             )
             .await?;
-            stage(conn, &app.cities, &[opened]).await?;
+            stage(conn, &app.cities, &[opened, given]).await?;
             Ok(id)
         })
         .await?;

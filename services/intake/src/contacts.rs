@@ -1,30 +1,30 @@
-//! The buyer's address and phone (issue 4, PII): written with the case, handed to logistics in
-//! the one event that carries them (`courier_job.ordered`) when the case is approved, and
-//! deleted then, or when the case closes without a courier job.
+//! The buyer's address and phone (issue 4, PII). Since issue 12 item 4 intake keeps neither:
+//! they go to logistics in `contact.given` with `case.opened`, in the same transaction, so that
+//! logistics holds them when audit's approval arrives (no round trip through intake). Cases
+//! opened before kept their contact in `case_contacts`; on approval intake still hands such a
+//! contact over in `courier_job.ordered`, and deletes it then or when the case closes.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::{HandleError, Outgoing};
 use returns_events::Envelope;
-use returns_events::payloads::{CaseApproved, CourierJobOrdered, PickupAddress};
+use returns_events::payloads::{CaseApproved, ContactGiven, CourierJobOrdered, PickupAddress};
 use uuid::Uuid;
 
 use crate::schema::case_contacts as cc;
 
-pub(crate) async fn keep(
-    conn: &mut AsyncPgConnection,
-    case_id: Uuid,
+/// The contact a case was opened with, for logistics alone (the courier-jobs topic).
+pub(crate) fn given(
+    emitter: &returns_bus::Emitter,
+    case: returns_bus::About<'_>,
+    kind: returns_domain::CaseKind,
     contact: &PickupAddress,
-) -> QueryResult<()> {
-    diesel::insert_into(cc::table)
-        .values((
-            cc::case_id.eq(case_id),
-            cc::address.eq(&contact.address),
-            cc::contact_phone.eq(&contact.contact_phone),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> Result<Outgoing, returns_bus::BusError> {
+    let given = ContactGiven {
+        contact: contact.clone(),
+        kind,
+    };
+    emitter.emit(case, &given)
 }
 
 /// Removes the contact and answers it, if the case had one.
@@ -40,7 +40,8 @@ async fn take(conn: &mut AsyncPgConnection, case_id: Uuid) -> QueryResult<Option
     }))
 }
 
-/// On `case.approved` with a door pickup: the courier job for logistics, with the contact.
+/// On `case.approved` of a case opened before `contact.given`: the courier job for logistics,
+/// with the contact intake kept; nothing for a case whose contact logistics already holds.
 pub(crate) async fn order_courier_job(
     conn: &mut AsyncPgConnection,
     service: &'static str,
@@ -52,10 +53,7 @@ pub(crate) async fn order_courier_job(
         return Ok(None);
     }
     let Some(contact) = take(conn, env.case_id).await? else {
-        return Err(HandleError::reject(format!(
-            "case {} was approved for a door pickup but intake holds no address for it",
-            env.case_id
-        )));
+        return Ok(None);
     };
     let job = CourierJobOrdered { approved, contact };
     Ok(Some(

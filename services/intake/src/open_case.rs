@@ -122,14 +122,15 @@ async fn open_in(
         .as_ref()
         .map(|(_, a)| a)
         .or(opening.door_pickup.as_ref());
-    if let Some(contact) = contact {
-        crate::contacts::keep(conn, row.id, contact).await?;
-    }
+    let given = contact
+        .map(|c| crate::contacts::given(&app.emitter(now), about, row.kind, c))
+        .transpose()?;
     if row.kind == CaseKind::AfterSales {
         // AS-2: customer service may be asked 72 hours from now.
         crate::intervention::start_wait(conn, &row, app).await?;
     }
-    stage(conn, &app.cities, &[opened]).await?;
+    let out: Vec<_> = std::iter::once(opened).chain(given).collect();
+    stage(conn, &app.cities, &out).await?;
     Ok(())
 }
 

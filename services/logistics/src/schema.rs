@@ -109,3 +109,21 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    contacts (case_id) {
+        case_id -> Uuid,
+        kind -> Text,
+        address -> Text,
+        contact_phone -> Text,
+        given_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    approvals_awaiting_contact (case_id) {
+        case_id -> Uuid,
+        approved -> Jsonb,
+        approved_at -> Timestamptz,
+    }
+}

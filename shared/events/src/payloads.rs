@@ -115,7 +115,8 @@ fn yes() -> bool {
 }
 
 /// Where the courier collects, or delivers (K-7). Personal data: it travels only in
-/// [`CourierJobOrdered`], on the courier-jobs topic that logistics alone reads.
+/// [`ContactGiven`] (and, from cases opened before it, [`CourierJobOrdered`]), on the
+/// courier-jobs topic that logistics alone reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupAddress {
     pub address: String,
@@ -144,7 +145,7 @@ pub struct CaseApproved {
     pub fast_return: bool,
     pub approved_at: DateTime<Utc>,
     pub facts: CaseFacts,
-    /// The buyer gave an address: its courier job follows as [`CourierJobOrdered`].
+    /// The buyer gave an address: logistics holds it from [`ContactGiven`].
     pub door_pickup: bool,
     /// ORD-4: where the goods go back, for a case whose goods come back: the merchant's return
     /// address for the case's city, or its warehouse; `None` when nothing travels or the
@@ -174,6 +175,18 @@ pub struct CourierJobOrdered {
     pub contact: PickupAddress,
 }
 event!(CourierJobOrdered, "courier_job.ordered", 1, COURIER_JOBS);
+
+/// intake: the address and phone a buyer gave when opening a case with a door pickup, a care
+/// pickup (CARE-4) or a delivery (K-7), sent with `case.opened` so that logistics holds it when
+/// audit's `case.approved` arrives (one hop, not a round trip through intake). Personal data:
+/// only logistics reads its topic, and it forgets the contact when the case ends without a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ContactGiven {
+    pub contact: PickupAddress,
+    /// The case's kind, so that logistics knows which rejection is final (K-4, AS-2).
+    pub kind: CaseKind,
+}
+event!(ContactGiven, "contact.given", 1, COURIER_JOBS);
 
 /// audit: the request waits for the merchant (RV-1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

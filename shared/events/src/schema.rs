@@ -56,6 +56,7 @@ pub fn catalog() -> Vec<EventSchema> {
         EventSchema::of::<CaseOpened>(),
         EventSchema::of::<CaseApproved>(),
         EventSchema::of::<CourierJobOrdered>(),
+        EventSchema::of::<ContactGiven>(),
         EventSchema::of::<CaseAwaitingMerchant>(),
         EventSchema::of::<CaseRejected>(),
         EventSchema::of::<CaseCancelled>(),

@@ -1,0 +1,2 @@
+DROP TABLE approvals_awaiting_contact;
+DROP TABLE contacts;
