@@ -570,6 +570,13 @@ async fn buyers_withdraw_undecided_requests_and_not_decided_ones() -> anyhow::Re
     // Approved at once (AUTO-1): too late to withdraw.
     let fast = journey::open_case(&stack, "b-fast", "ol-cancel2", &CaseSpec::fast_return()).await?;
     journey::wait_job(&stack, &fast).await?;
+    // Logistics reads the approval straight from audit (issue 12 item 4), so its job may exist
+    // before intake has read the approval too: wait until the case is no longer `requested`.
+    returns_harness::wait_for("intake reads the approval", journey::PATIENCE, || async {
+        let v = journey::case_view(&stack, &fast).await?;
+        Ok((v["case"]["status"] != "requested").then_some(()))
+    })
+    .await?;
     let (s, _) = stack
         .buyer("b-fast")
         .post("intake", &format!("/buyer/cases/{fast}/cancel"), &json!({}))

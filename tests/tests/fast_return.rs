@@ -167,9 +167,10 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
                     "shanghai is shard east: partitions 0-2"
                 );
                 assert_eq!(env["shard"], "east");
-                // v2 since the buyer's address left them (issue 4, PII).
+                // v2 since the buyer's address left them (issue 4, PII), and since the
+                // refund order left the pickup (issue 12 item 4).
                 let version = match env["event_type"].as_str() {
-                    Some("case.opened" | "case.approved") => 2,
+                    Some("case.opened" | "case.approved" | "pickup.collected") => 2,
                     _ => 1,
                 };
                 assert_eq!(env["schema_version"], version, "{}", env["event_type"]);

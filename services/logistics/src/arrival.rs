@@ -9,7 +9,7 @@ use returns_bus::{About, Emitter};
 use returns_bus::{HandleError, Outgoing};
 use returns_domain::lifecycle::PickupJobState;
 use returns_domain::{Fen, RuleId};
-use returns_events::payloads::{PickupLate, RefundOrder};
+use returns_events::payloads::PickupLate;
 use returns_runtime::AppContext;
 use returns_store::StoreError;
 use returns_store::timers::{self, NewTimer, Timer};
@@ -61,8 +61,7 @@ pub(crate) async fn fire(
     if job.arrived_at.is_some() || job.status != PickupJobState::Accepted || job.late {
         return Ok(Vec::new());
     }
-    let refund: RefundOrder =
-        serde_json::from_value(job.refund.clone()).map_err(HandleError::reject)?;
+    let refund = job.order().map_err(HandleError::reject)?;
     store::mark_late(conn, job.job_id).await?;
     let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
     tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");

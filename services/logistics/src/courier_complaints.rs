@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
-use returns_events::payloads::RefundOrder;
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -36,7 +35,7 @@ pub(crate) async fn file(
     let job = store::by_case(&mut conn, id)
         .await?
         .ok_or_else(|| Problem::not_found("pickup"))?;
-    let order: RefundOrder = serde_json::from_value(job.refund.clone())?;
+    let order = job.order()?;
     // Someone else's case answers exactly like a missing one.
     if order.buyer_id != buyer.id {
         return Err(Problem::not_found("pickup"));

@@ -8,7 +8,7 @@ use returns_bus::stage;
 use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
 use returns_domain::lifecycle::PickupJobState;
-use returns_events::payloads::{PickupAccepted, PickupCollected, PickupDelivered, RefundOrder};
+use returns_events::payloads::{PickupAccepted, PickupCollected, PickupDelivered};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -178,7 +178,6 @@ pub(crate) async fn courier_step(
                         done(Accepted)
                     }
                     (Action::Pickup(t), Dispatched | Accepted) => {
-                        let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
                         store::mark_arrived(conn, id, now).await?;
                         store::mark_collected(conn, id, now, t).await?;
                         crate::accept::end_wait(conn, job.case_id, &company).await?;
@@ -188,7 +187,7 @@ pub(crate) async fn courier_step(
                                 rule: RuleId::Pk4,
                                 tracking_number: t.clone(),
                                 collected_at: now,
-                                refund,
+                                refund_v1: None,
                                 courier_company: company.clone(),
                                 fee: Some(job.fee()),
                             })?;

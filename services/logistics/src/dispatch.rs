@@ -31,14 +31,7 @@ pub(crate) fn decide(
     policy: &Policy,
 ) -> PickupDecision {
     let f = &approved.facts;
-    let refund = RefundOrder {
-        buyer_id: f.buyer_id.clone(),
-        merchant_id: f.merchant_id.clone(),
-        order_line_id: f.order_line_id.clone(),
-        amount_fen: f.refund_amount_fen,
-        fast_return: approved.fast_return,
-        remedy: f.remedy,
-    };
+    let refund = RefundOrder::of(f, approved.fast_return);
     let Some(address) = address else {
         return PickupDecision::BuyerShips {
             refund,

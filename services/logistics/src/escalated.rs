@@ -12,7 +12,7 @@ use returns_bus::{About, Emitter};
 use returns_bus::{Outgoing, stage};
 use returns_domain::RuleId;
 use returns_domain::lifecycle::PickupJobState;
-use returns_events::payloads::{PickupCancelled, PickupSwitchedToBuyer, RefundOrder};
+use returns_events::payloads::{PickupCancelled, PickupSwitchedToBuyer};
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -176,7 +176,7 @@ async fn buyer_ships(
     reason: String,
     now: DateTime<Utc>,
 ) -> Result<Outgoing, returns_bus::BusError> {
-    let refund: RefundOrder = serde_json::from_value(job.refund.clone())?;
+    let refund = job.order()?;
     crate::self_ship::await_buyer(conn, job.case_id, &job.city, &job.shard, &refund, now).await?;
     let e = PickupSwitchedToBuyer {
         job_id: job.job_id,

@@ -85,15 +85,8 @@ impl EventHandler for OnEvent {
                 Ok(Vec::new())
             }
             Inbound::CaseConverted(c) => {
-                let f = &c.facts;
-                let refund = RefundOrder {
-                    buyer_id: f.buyer_id.clone(),
-                    merchant_id: f.merchant_id.clone(),
-                    order_line_id: f.order_line_id.clone(),
-                    amount_fen: f.refund_amount_fen,
-                    fast_return: false,
-                    remedy: f.remedy,
-                };
+                // RS-3: no advance for goods the merchant had already shipped.
+                let refund = RefundOrder::of(&c.facts, false);
                 let (now, case) = (self.ctx.clock.now(), env.case_id);
                 crate::self_ship::await_buyer(conn, case, &env.city, &env.shard, &refund, now)
                     .await?;

@@ -99,7 +99,7 @@ pub(crate) async fn job_of_case(
     let mut conn = ctx.conn().await?;
     let job = store::by_case(&mut conn, id)
         .await?
-        .filter(|j| serde_json::from_value::<RefundOrder>(j.refund.clone()).is_ok_and(|o| owns(&o)))
+        .filter(|j| j.order().is_ok_and(|o| owns(&o)))
         .ok_or_else(|| Problem::not_found("pickup job"))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "job_id": job.job_id, "status": job.status, "courier_company": job.courier_company,

@@ -12,7 +12,7 @@ use returns_bus::stage;
 use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
 use returns_domain::lifecycle::PickupJobState;
-use returns_events::payloads::{PickupScheduled, RefundOrder};
+use returns_events::payloads::PickupScheduled;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
@@ -56,7 +56,7 @@ pub(crate) async fn book(
             let job = store::by_case(conn, id)
                 .await?
                 .ok_or_else(|| Problem::not_found("pickup job"))?;
-            let order: RefundOrder = serde_json::from_value(job.refund.clone())?;
+            let order = job.order()?;
             // Someone else's case answers exactly like a missing one.
             if order.buyer_id != buyer.id {
                 return Err(Problem::not_found("pickup job"));

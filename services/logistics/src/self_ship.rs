@@ -59,7 +59,6 @@ type Row = (
     String,
     BuyerShipmentState,
     Option<String>,
-    serde_json::Value,
     Option<String>,
 );
 
@@ -90,7 +89,6 @@ pub(crate) async fn enter_tracking(
                     buyer_shipments::buyer_id,
                     buyer_shipments::status,
                     buyer_shipments::tracking_number,
-                    buyer_shipments::refund,
                     buyer_shipments::traceparent,
                 ))
                 .for_update()
@@ -98,7 +96,7 @@ pub(crate) async fn enter_tracking(
                 .await
                 .optional()?;
             // Someone else's case answers exactly like a missing one.
-            let (city, shard, buyer, status, entered, refund, traceparent) = row
+            let (city, shard, buyer, status, entered, traceparent) = row
                 .filter(|r| r.2 == buyer.id)
                 .ok_or_else(|| Problem::not_found("shipment awaited for this case"))?;
             let _ = buyer;
@@ -114,7 +112,6 @@ pub(crate) async fn enter_tracking(
             let span = tracing::info_span!("logistics.buyer_shipped", case_id = %id, city = %city, shard = %shard);
             returns_telemetry::continue_trace(&span, traceparent.as_deref());
             async {
-                let refund: RefundOrder = serde_json::from_value(refund)?;
                 diesel::update(buyer_shipments::table.find(id))
                     .set((
                         buyer_shipments::status.eq(BuyerShipmentState::Shipped),
@@ -129,7 +126,7 @@ pub(crate) async fn enter_tracking(
                         carrier: carrier.clone(),
                         tracking_number: t.clone(),
                         shipped_at: now,
-                        refund,
+                        refund_v1: None,
                     })?;
                 stage(conn, &app.cities, &[ev]).await?;
                 tracing::info!("buyer entered the tracking number");

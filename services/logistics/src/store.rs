@@ -51,6 +51,12 @@ pub struct JobRow {
 }
 
 impl JobRow {
+    /// What the case asks for (its buyer, merchant and remedy), as the approval said: the one
+    /// place the job's stored order is read.
+    pub fn order(&self) -> Result<returns_events::payloads::RefundOrder, serde_json::Error> {
+        serde_json::from_value(self.refund.clone())
+    }
+
     pub fn fee(&self) -> PickupFee {
         PickupFee {
             first_weight_fen: Fen(self.first_weight_fee_fen),

@@ -13,6 +13,7 @@ mod openapi;
 mod parcel;
 mod receipt;
 mod recovery;
+mod refund_orders;
 mod refunds;
 mod return_check;
 mod routes;

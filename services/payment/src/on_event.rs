@@ -8,7 +8,7 @@ use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
 use returns_domain::RuleId;
 use returns_events::payloads::{
     CareProgress, CaseApproved, CaseConverted, CaseRejected, GoodsSentBack, ParcelShipped,
-    PickupCollected, PickupLate, ReturnCheckFailed, ReturnCheckOverruled,
+    PickupCollected, PickupLate, RefundOrder, ReturnCheckFailed, ReturnCheckOverruled,
 };
 use returns_runtime::AppContext;
 
@@ -46,13 +46,20 @@ impl EventHandler for OnEvent {
         let (env, now, policy) = (at.envelope, self.ctx.clock.now(), &self.ctx.settings.policy);
         match event {
             Inbound::CaseApproved(a) => {
-                crate::on_approval::settle(conn, env, &a, policy, now).await
+                let mut out = crate::on_approval::settle(conn, env, &a, policy, now).await?;
+                if a.facts.remedy.goods_come_back() {
+                    let order = RefundOrder::of(&a.facts, a.fast_return);
+                    out.extend(parcel::order_known(conn, env, &order, false, policy, now).await?);
+                }
+                Ok(out)
             }
-            Inbound::CaseConverted(_) => {
-                // RS-3: the merchant shipped in time; the refund before shipment is not paid.
+            Inbound::CaseConverted(c) => {
+                // RS-3: the merchant shipped in time; the refund before shipment is not paid,
+                // the goods come back as in a return, without an advance.
                 let kind = crate::on_approval::CUTOFF_KIND;
                 returns_store::timers::cancel(conn, kind, env.case_id).await?;
-                Ok(Vec::new())
+                let order = RefundOrder::of(&c.facts, false);
+                parcel::order_known(conn, env, &order, true, policy, now).await
             }
             Inbound::CaseRejected(r) => {
                 if r.rule == RuleId::As2 {

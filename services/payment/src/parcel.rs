@@ -19,28 +19,55 @@ use uuid::Uuid;
 
 use crate::ledger;
 
-/// The parcel on its way to the merchant, with what the case asks for.
+/// The parcel on its way to the merchant: what happened at the door, and the refund order a
+/// version 1 event still carried (read from such a record only).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Parcel {
-    order: RefundOrder,
     tracking_number: String,
     at: DateTime<Utc>,
+    #[serde(default)]
+    order_v1: Option<RefundOrder>,
 }
 
 impl Parcel {
     pub(crate) fn collected(c: PickupCollected) -> Self {
         Parcel {
-            order: c.refund,
             tracking_number: c.tracking_number,
             at: c.collected_at,
+            order_v1: c.refund_v1,
         }
     }
 
     pub(crate) fn shipped(s: ParcelShipped) -> Self {
         Parcel {
-            order: s.refund,
             tracking_number: s.tracking_number,
             at: s.shipped_at,
+            order_v1: s.refund_v1,
         }
+    }
+}
+
+/// The parcel with what the case asks for.
+struct Sent {
+    order: RefundOrder,
+    tracking_number: String,
+    at: DateTime<Utc>,
+}
+
+/// The approval of a case whose goods come back (or RS-3's conversion) tells payment what its
+/// parcel will be paid for; a parcel that came first is paid now.
+pub(crate) async fn order_known(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    order: &RefundOrder,
+    converted: bool,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
+    crate::refund_orders::keep(conn, env.case_id, order, converted, now).await?;
+    match crate::refund_orders::take_waiting(conn, env.case_id).await? {
+        Some(parcel) => left_buyer(conn, env, parcel, policy, now).await,
+        None => Ok(Vec::new()),
     }
 }
 
@@ -59,14 +86,26 @@ pub(crate) async fn insured_fee(
     Ok(())
 }
 
-/// Pays, or waits for the merchant, once the parcel has left the buyer.
+/// Pays, or waits for the merchant, once the parcel has left the buyer; a parcel whose
+/// approval payment has not read yet waits for it.
 pub(crate) async fn left_buyer(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
-    sent: Parcel,
+    parcel: Parcel,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
+    let kept = crate::refund_orders::of_case(conn, env.case_id).await?;
+    let Some(order) = kept.or_else(|| parcel.order_v1.clone()) else {
+        tracing::info!(case_id = %env.case_id, "the parcel waits for its approval");
+        crate::refund_orders::wait(conn, env.case_id, &parcel, now).await?;
+        return Ok(Vec::new());
+    };
+    let sent = Sent {
+        order,
+        tracking_number: parcel.tracking_number,
+        at: parcel.at,
+    };
     if !sent.order.remedy.pays_refund() {
         // K-3, a K-4 repair: the merchant answers by sending goods back, and no refund will
         // come to pay a late courier's compensation with (PK-5): it is paid now.
@@ -89,7 +128,7 @@ pub(crate) async fn left_buyer(
 async fn wait_for_receipt(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
-    sent: &Parcel,
+    sent: &Sent,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<(), HandleError> {
@@ -110,7 +149,7 @@ async fn wait_for_receipt(
 async fn pay_from_advance(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
-    sent: &Parcel,
+    sent: &Sent,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
@@ -158,7 +197,7 @@ async fn pay_from_advance(
 async fn owe_advance(
     conn: &mut AsyncPgConnection,
     env: &Envelope,
-    sent: &Parcel,
+    sent: &Sent,
     rec_txn: Uuid,
     policy: &Policy,
     cx: Emitter<'_>,

@@ -92,3 +92,24 @@ diesel::allow_tables_to_appear_in_same_query!(
     recoveries,
     compensations
 );
+
+diesel::table! {
+    refund_orders (case_id) {
+        case_id -> Uuid,
+        buyer_id -> Text,
+        merchant_id -> Text,
+        order_line_id -> Text,
+        amount_fen -> BigInt,
+        fast_return -> Bool,
+        remedy -> Text,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    parcels_awaiting_order (case_id) {
+        case_id -> Uuid,
+        parcel -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}

@@ -315,6 +315,21 @@ pub struct RefundOrder {
     pub remedy: Remedy,
 }
 
+impl RefundOrder {
+    /// What a case whose goods come back asks for once its parcel travels: the case's own
+    /// facts and audit's PAY-1 entitlement.
+    pub fn of(facts: &CaseFacts, fast_return: bool) -> Self {
+        RefundOrder {
+            buyer_id: facts.buyer_id.clone(),
+            merchant_id: facts.merchant_id.clone(),
+            order_line_id: facts.order_line_id.clone(),
+            amount_fen: facts.refund_amount_fen,
+            fast_return,
+            remedy: facts.remedy,
+        }
+    }
+}
+
 /// logistics: the parcel was collected and its tracking number uploaded (PK-4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PickupCollected {
@@ -322,7 +337,11 @@ pub struct PickupCollected {
     pub rule: RuleId,
     pub tracking_number: String,
     pub collected_at: DateTime<Utc>,
-    pub refund: RefundOrder,
+    /// Version 1 carried the case's refund order; payment now keeps it from the approval.
+    /// Read from a version 1 record only, never written.
+    #[serde(rename = "refund", default, skip_serializing)]
+    #[schemars(skip)]
+    pub refund_v1: Option<RefundOrder>,
     /// The courier company that collected.
     #[serde(default)]
     pub courier_company: String,
@@ -330,7 +349,8 @@ pub struct PickupCollected {
     #[serde(default)]
     pub fee: Option<PickupFee>,
 }
-event!(PickupCollected, "pickup.collected", 1, PICKUPS);
+// v2: only what happened at the door; the refund order left the event (issue 12 item 4).
+event!(PickupCollected, "pickup.collected", 2, PICKUPS);
 
 /// logistics: the buyer shipped the parcel themselves and entered its tracking number (CT-2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -339,9 +359,14 @@ pub struct ParcelShipped {
     pub carrier: String,
     pub tracking_number: String,
     pub shipped_at: DateTime<Utc>,
-    pub refund: RefundOrder,
+    /// Version 1 carried the case's refund order; payment now keeps it from the approval.
+    /// Read from a version 1 record only, never written.
+    #[serde(rename = "refund", default, skip_serializing)]
+    #[schemars(skip)]
+    pub refund_v1: Option<RefundOrder>,
 }
-event!(ParcelShipped, "parcel.shipped", 1, PICKUPS);
+// v2: the refund order left the event (issue 12 item 4).
+event!(ParcelShipped, "parcel.shipped", 2, PICKUPS);
 
 /// logistics: the merchant sent the replacement (K-3) or the repaired goods (K-4) to the buyer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

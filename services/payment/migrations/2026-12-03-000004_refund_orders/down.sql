@@ -1,0 +1,2 @@
+DROP TABLE parcels_awaiting_order;
+DROP TABLE refund_orders;
