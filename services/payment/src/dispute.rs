@@ -39,11 +39,27 @@ struct DisputeRequest {
     note: String,
 }
 
-#[derive(Debug, Serialize, Queryable)]
+/// Where a case's advance stands after a dispute is opened or ruled (PAY-7).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DisputeAnswer {
+    case_id: Uuid,
+    status: RecoveryState,
+}
+
+/// The disputes waiting for customer service.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DisputeQueue {
+    disputes: Vec<DisputeView>,
+}
+
+/// A merchant's dispute of an advance (PAY-7).
+#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
 pub(crate) struct DisputeView {
     case_id: Uuid,
     merchant_id: String,
     claim: String,
+    /// References to the merchant's evidence.
+    #[schema(value_type = Vec<String>)]
     evidence: serde_json::Value,
     note: String,
     opened_at: DateTime<Utc>,
@@ -69,7 +85,7 @@ fn event<E: returns_events::Event>(
 
 /// `POST /merchant/cases/{id}/dispute`: only while the advance is still owed (before the
 /// merchant's window closes); the recovery then waits for customer service.
-#[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 201, description = "The dispute, opened (PAY-7)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The dispute, opened (PAY-7)", body = DisputeAnswer)))]
 pub(crate) async fn open(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -119,7 +135,10 @@ pub(crate) async fn open(
             Ok(RecoveryState::Disputed)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+    Ok(HttpResponse::Ok().json(DisputeAnswer {
+        case_id: id,
+        status,
+    }))
 }
 
 /// Opens a dispute of the open advance `r`, in the caller's transaction: by the merchant, or
@@ -172,7 +191,7 @@ pub(crate) struct QueueQuery {
 }
 
 /// `GET /cs/disputes`: the open ones, oldest first.
-#[utoipa::path(get, path = "/cs/disputes", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open disputes, oldest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/disputes", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open disputes, oldest first", body = DisputeQueue)))]
 pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -197,7 +216,7 @@ pub(crate) async fn queue(
         ))
         .load(&mut conn)
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "disputes": rows })))
+    Ok(HttpResponse::Ok().json(DisputeQueue { disputes: rows }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -208,7 +227,7 @@ struct RulingRequest {
 }
 
 /// `POST /cs/disputes/{id}/ruling`: once per dispute.
-#[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (PAY-7)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (PAY-7)", body = DisputeAnswer)))]
 pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -272,5 +291,8 @@ pub(crate) async fn rule(
             Ok(status)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+    Ok(HttpResponse::Ok().json(DisputeAnswer {
+        case_id: id,
+        status,
+    }))
 }

@@ -84,7 +84,8 @@ pub(crate) async fn record_refund(
     Ok(())
 }
 
-#[derive(Debug, Serialize, Queryable)]
+/// One posting of a case's ledger transactions.
+#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
 pub(crate) struct EntryView {
     pub transaction_id: Uuid,
     pub kind: String,
@@ -131,7 +132,8 @@ pub(crate) async fn balance(conn: &mut AsyncPgConnection, account: &str) -> Quer
     Ok(b.balance)
 }
 
-#[derive(Debug, Serialize)]
+/// The whole ledger at a glance (PAY-5: it sums to zero).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct TrialBalance {
     pub transactions: i64,
     pub entries: i64,
@@ -164,7 +166,8 @@ pub(crate) async fn trial_balance(conn: &mut AsyncPgConnection) -> QueryResult<T
     })
 }
 
-#[derive(Debug, Serialize, Queryable)]
+/// A case's refund: how much, to whom, and where it stands (PAY-1..PAY-3).
+#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
 pub(crate) struct RefundView {
     pub case_id: Uuid,
     pub buyer_id: String,

@@ -5,9 +5,26 @@ use returns_auth::{As, Operator};
 use returns_runtime::AppContext;
 use returns_web::Problem;
 
-use crate::ledger;
+use serde::Serialize;
+use uuid::Uuid;
 
-#[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's postings", body = serde_json::Value)))]
+use crate::ledger::{self, EntryView, TrialBalance};
+
+/// A case's postings, in the order they were made.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CaseLedger {
+    case_id: Uuid,
+    entries: Vec<EntryView>,
+}
+
+/// An account's balance: the sum of its postings.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct AccountBalance {
+    account: String,
+    balance_fen: i64,
+}
+
+#[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's postings", body = CaseLedger)))]
 pub(crate) async fn case_ledger(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -16,10 +33,13 @@ pub(crate) async fn case_ledger(
     let id = returns_web::path_uuid(&path, "case")?;
     let mut conn = ctx.conn().await?;
     let entries = ledger::entries_of_case(&mut conn, id).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "entries": entries })))
+    Ok(HttpResponse::Ok().json(CaseLedger {
+        case_id: id,
+        entries,
+    }))
 }
 
-#[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1")), responses((status = 200, description = "The account's balance", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1")), responses((status = 200, description = "The account's balance", body = AccountBalance)))]
 pub(crate) async fn account_balance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -34,15 +54,18 @@ pub(crate) async fn account_balance(
     }
     let mut conn = ctx.conn().await?;
     let balance = ledger::balance(&mut conn, &account).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "account": account, "balance_fen": balance })))
+    Ok(HttpResponse::Ok().json(AccountBalance {
+        account,
+        balance_fen: balance,
+    }))
 }
 
-#[utoipa::path(get, path = "/operator/ledger/trial-balance", tag = "operator", responses((status = 200, description = "Every account's balance; they sum to zero", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/ledger/trial-balance", tag = "operator", responses((status = 200, description = "Every account's balance; they sum to zero", body = TrialBalance)))]
 pub(crate) async fn trial_balance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
 ) -> Result<HttpResponse, Problem> {
     let mut conn = ctx.conn().await?;
-    let tb = ledger::trial_balance(&mut conn).await?;
+    let tb: TrialBalance = ledger::trial_balance(&mut conn).await?;
     Ok(HttpResponse::Ok().json(tb))
 }

@@ -11,7 +11,26 @@ use returns_web::Problem;
 use crate::receipt::{self, Paid};
 
 /// PAY-3: the merchant has the parcel; its funds pay the refund now. No body.
-#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = serde_json::Value)))]
+/// What the merchant's receipt did.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Receipt {
+    /// PAY-3: the refund waiting for it was paid from the merchant's funds.
+    Paid,
+    /// PAY-2: the refund was advanced; the merchant's funds repaid the advance.
+    Recovered,
+}
+
+/// The merchant's receipt, confirmed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ReceiptAnswer {
+    case_id: uuid::Uuid,
+    status: Receipt,
+    /// PAY-3 or PAY-2.
+    rule: String,
+}
+
+#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = ReceiptAnswer)))]
 pub(crate) async fn confirm_receipt(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -54,12 +73,15 @@ pub(crate) async fn confirm_receipt(
         })
         .await?;
     let status = if rule == RuleId::Pay2 {
-        "recovered"
+        Receipt::Recovered
     } else {
-        "paid"
+        Receipt::Paid
     };
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "case_id": id, "status": status, "rule": rule.as_str() })))
+    Ok(HttpResponse::Ok().json(ReceiptAnswer {
+        case_id: id,
+        status,
+        rule: rule.as_str().to_owned(),
+    }))
 }
 
 fn not_waiting(status: RefundState) -> Problem {

@@ -27,8 +27,9 @@ pub(crate) struct StatementQuery {
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, Queryable)]
-struct RecoveryLine {
+/// One advance the merchant owes or owed (PAY-2, PAY-7).
+#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
+pub(crate) struct RecoveryLine {
     case_id: Uuid,
     amount_fen: i64,
     status: RecoveryState,
@@ -36,8 +37,19 @@ struct RecoveryLine {
     closed_at: Option<DateTime<Utc>>,
 }
 
+/// What the merchant's deposit and account hold, and its recoveries, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Statement {
+    merchant_id: String,
+    deposit_balance_fen: i64,
+    account_balance_fen: i64,
+    recoveries: Vec<RecoveryLine>,
+    /// The `after` of the next page; absent on the last one.
+    next: Option<Uuid>,
+}
+
 /// `GET /merchant/statement`.
-#[utoipa::path(get, path = "/merchant/statement", tag = "merchant", params(StatementQuery), responses((status = 200, description = "Deposit, account balance and recoveries", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/statement", tag = "merchant", params(StatementQuery), responses((status = 200, description = "Deposit, account balance and recoveries", body = Statement)))]
 pub(crate) async fn view(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -66,11 +78,11 @@ pub(crate) async fn view(
     }
     let lines: Vec<RecoveryLine> = lines.load(&mut conn).await?;
     let next = returns_web::next_cursor(&lines, limit, |l| l.case_id);
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "merchant_id": merchant.id,
-        "deposit_balance_fen": deposit_fen,
-        "account_balance_fen": balance_fen,
-        "recoveries": lines,
-        "next": next,
-    })))
+    Ok(HttpResponse::Ok().json(Statement {
+        merchant_id: merchant.id.clone(),
+        deposit_balance_fen: deposit_fen,
+        account_balance_fen: balance_fen,
+        recoveries: lines,
+        next,
+    }))
 }

@@ -2,9 +2,10 @@
 //! Production's system clock refuses to move (409).
 
 use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
 use returns_auth::{As, Operator};
 use returns_web::Problem;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppContext;
 
@@ -13,23 +14,36 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/operator/clock/advance", web::post().to(advance));
 }
 
+/// The service's clock.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ClockView {
+    now: DateTime<Utc>,
+    /// True in development and tests only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    movable: Option<bool>,
+}
+
 /// The service's clock, and whether it can be moved (development and tests only).
 #[utoipa::path(get, path = "/operator/clock", tag = "operator",
-    responses((status = 200, description = "The clock", body = serde_json::Value)))]
+    responses((status = 200, description = "The clock", body = ClockView)))]
 pub(crate) async fn now(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResponse {
-    HttpResponse::Ok()
-        .json(serde_json::json!({ "now": ctx.clock.now(), "movable": ctx.clock.is_movable() }))
+    HttpResponse::Ok().json(ClockView {
+        now: ctx.clock.now(),
+        movable: Some(ctx.clock.is_movable()),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Advance {
+    /// Forward only, at most ten years at a time.
+    #[schema(minimum = 0, maximum = 316_224_000)]
     seconds: i64,
 }
 
 /// Moves a development clock forward; production's clock refuses (409).
 #[utoipa::path(post, path = "/operator/clock/advance", tag = "operator", request_body = Advance,
-    responses((status = 200, description = "The clock after the move", body = serde_json::Value)))]
+    responses((status = 200, description = "The clock after the move", body = ClockView)))]
 pub(crate) async fn advance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -47,5 +61,5 @@ pub(crate) async fn advance(
         .clock
         .advance(chrono::Duration::seconds(req.seconds))
         .map_err(Problem::conflict)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "now": now })))
+    Ok(HttpResponse::Ok().json(ClockView { now, movable: None }))
 }
