@@ -73,11 +73,7 @@ pub(crate) async fn offer_to(
     };
     let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, policy).arrive_by;
     store::reassign(conn, job.job_id, company, now, arrive_by).await?;
-    let at = About {
-        case_id: job.case_id,
-        city: &job.city,
-        shard: &job.shard,
-    };
+    let at = job.about();
     start_wait(conn, at, company, now, policy).await?;
     let e = PickupDispatched {
         job_id: job.job_id,
@@ -86,14 +82,7 @@ pub(crate) async fn offer_to(
         dispatched_at: now,
         arrive_by,
     };
-    Emitter::new(crate::SERVICE, now).emit(
-        About {
-            case_id: job.case_id,
-            city: &job.city,
-            shard: &job.shard,
-        },
-        &e,
-    )
+    Emitter::new(crate::SERVICE, now).emit(job.about(), &e)
 }
 
 /// logistics' deadlines: PK-2 (accept) here, PK-3 (arrival) in `arrival.rs`, CARE-4 (pickup

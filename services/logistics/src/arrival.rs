@@ -66,11 +66,7 @@ pub(crate) async fn fire(
     let amount = Fen(ctx.settings.policy.late_pickup_compensation_fen);
     tracing::warn!(rule = RuleId::Pk5.as_str(), courier = %job.courier_company, "courier late; compensation owed");
     Ok(vec![Emitter::new(crate::SERVICE, now).emit(
-        About {
-            case_id: job.case_id,
-            city: &job.city,
-            shard: &job.shard,
-        },
+        job.about(),
         &PickupLate {
             job_id: job.job_id,
             rule: RuleId::Pk5,

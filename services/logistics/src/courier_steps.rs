@@ -154,7 +154,7 @@ pub(crate) async fn courier_step(
             async {
                 use PickupJobState::{Accepted, Collected, Dispatched};
                 let now = app.clock.now();
-                let at = About { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                let at = job.about();
                 let done = |status: PickupJobState| Ok(serde_json::json!({ "job_id": id, "status": status }));
                 match (&action, job.status) {
                     (Action::Accept(rider), Dispatched) => {

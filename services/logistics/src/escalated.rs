@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_auth::{As, Cs};
-use returns_bus::{About, Emitter};
+use returns_bus::Emitter;
 use returns_bus::{Outgoing, stage};
 use returns_domain::RuleId;
 use returns_domain::lifecycle::PickupJobState;
@@ -122,14 +122,7 @@ pub(crate) async fn act(
                     };
                     (
                         PickupJobState::Cancelled,
-                        Emitter::new(crate::SERVICE, now).emit(
-                            About {
-                                case_id: job.case_id,
-                                city: &job.city,
-                                shard: &job.shard,
-                            },
-                            &e,
-                        )?,
+                        Emitter::new(crate::SERVICE, now).emit(job.about(), &e)?,
                     )
                 }
             };
@@ -185,14 +178,7 @@ async fn buyer_ships(
         agent_id: agent.to_owned(),
         switched_at: now,
     };
-    Emitter::new(crate::SERVICE, now).emit(
-        About {
-            case_id: job.case_id,
-            city: &job.city,
-            shard: &job.shard,
-        },
-        &e,
-    )
+    Emitter::new(crate::SERVICE, now).emit(job.about(), &e)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
+use returns_bus::Emitter;
 use returns_bus::stage;
-use returns_bus::{About, Emitter};
 use returns_domain::RuleId;
 use returns_domain::lifecycle::PickupJobState;
 use returns_events::payloads::PickupScheduled;
@@ -90,7 +90,7 @@ pub(crate) async fn book(
                 ))
                 .execute(conn)
                 .await?;
-            let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: job.case_id, city: &job.city, shard: &job.shard }, &PickupScheduled {
+            let ev = Emitter::new(crate::SERVICE, now).emit(job.about(), &PickupScheduled {
                     job_id: job.job_id,
                     rule: RuleId::Pk1,
                     dispatch_at: req.start,

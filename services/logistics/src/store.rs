@@ -51,6 +51,15 @@ pub struct JobRow {
 }
 
 impl JobRow {
+    /// The case the job is for, as its events name it.
+    pub fn about(&self) -> returns_bus::About<'_> {
+        returns_bus::About {
+            case_id: self.case_id,
+            city: &self.city,
+            shard: &self.shard,
+        }
+    }
+
     /// What the case asks for (its buyer, merchant and remedy), as the approval said: the one
     /// place the job's stored order is read.
     pub fn order(&self) -> Result<returns_events::payloads::RefundOrder, serde_json::Error> {

@@ -2,7 +2,7 @@
 //! (PK-1) once their time comes on the service clock. Jobs live in the database, so a restart
 //! loses none, and `FOR UPDATE SKIP LOCKED` lets replicas share the work without doubling it.
 
-use returns_bus::{About, Emitter};
+use returns_bus::Emitter;
 use std::time::Duration;
 
 use actix::prelude::*;
@@ -68,9 +68,9 @@ async fn fire_due(app: &AppContext) -> Result<usize, returns_bus::BusError> {
                 let arrive_by = pickup::plan(now, city.utc_offset_minutes, size, &app.settings.policy).arrive_by;
                 async {
                     store::mark_dispatched(conn, job.job_id, now, arrive_by).await?;
-                    let at = About { case_id: job.case_id, city: &job.city, shard: &job.shard };
+                    let at = job.about();
                     crate::accept::start_wait(conn, at, &job.courier_company, now, &app.settings.policy).await?;
-                    let ev = Emitter::new(crate::SERVICE, now).emit(About { case_id: job.case_id, city: &job.city, shard: &job.shard }, &PickupDispatched {
+                    let ev = Emitter::new(crate::SERVICE, now).emit(job.about(), &PickupDispatched {
                             job_id: job.job_id,
                             courier_company: job.courier_company.clone(),
                             rule: RuleId::Pk1,
