@@ -1,7 +1,8 @@
 //! The buyer's contact and audit's approval meet here (issue 12 item 4): intake sends the
 //! contact with the case's opening (`contact.given`), audit the approval (`case.approved`);
 //! whichever comes first waits for the other, and the job is made when both are here, one hop
-//! after the approval. Personal data: a contact is deleted when its job is made, and when its
+//! after the approval. Both sides take the case's join lock first, so that two workers (two
+//! topics, two replicas) cannot each miss the other. Personal data: a contact is deleted when its job is made, and when its
 //! case ends without one (a final rejection, K-4/AS-2, or a withdrawal).
 
 use chrono::{DateTime, Utc};
@@ -10,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use returns_bus::HandleError;
 use returns_domain::CaseKind;
 use returns_events::payloads::{CaseApproved, ContactGiven, PickupAddress};
+use returns_store::case_lock::{Join, lock_case};
 use uuid::Uuid;
 
 use crate::schema::{approvals_awaiting_contact as waiting, contacts};
@@ -22,6 +24,7 @@ pub(crate) async fn given(
     given: &ContactGiven,
     now: DateTime<Utc>,
 ) -> Result<Option<CaseApproved>, HandleError> {
+    lock_case(conn, Join::ContactAndApproval, case_id).await?;
     let approved: Option<serde_json::Value> = diesel::delete(waiting::table.find(case_id))
         .returning(waiting::approved)
         .get_result(conn)
@@ -54,6 +57,7 @@ pub(crate) async fn approved(
     approved: &CaseApproved,
     now: DateTime<Utc>,
 ) -> Result<Option<PickupAddress>, HandleError> {
+    lock_case(conn, Join::ContactAndApproval, case_id).await?;
     let contact: Option<(String, String)> = diesel::delete(contacts::table.find(case_id))
         .returning((contacts::address, contacts::contact_phone))
         .get_result(conn)

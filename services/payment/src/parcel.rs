@@ -17,6 +17,8 @@ use returns_events::payloads::{
 use tracing::Instrument;
 use uuid::Uuid;
 
+use returns_store::case_lock::{Join, lock_case};
+
 use crate::ledger;
 
 /// The parcel on its way to the merchant: what happened at the door, and the refund order a
@@ -64,6 +66,8 @@ pub(crate) async fn order_known(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
+    // The parcel's side takes the same lock: one of the two always sees the other.
+    lock_case(conn, Join::ParcelAndApproval, env.case_id).await?;
     crate::refund_orders::keep(conn, env.case_id, order, converted, now).await?;
     match crate::refund_orders::take_waiting(conn, env.case_id).await? {
         Some(parcel) => left_buyer(conn, env, parcel, policy, now).await,
@@ -95,6 +99,7 @@ pub(crate) async fn left_buyer(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
+    lock_case(conn, Join::ParcelAndApproval, env.case_id).await?;
     let kept = crate::refund_orders::of_case(conn, env.case_id).await?;
     let Some(order) = kept.or_else(|| parcel.order_v1.clone()) else {
         tracing::info!(case_id = %env.case_id, "the parcel waits for its approval");

@@ -1,5 +1,6 @@
 //! Each service's own PostgreSQL database, reached through diesel-async.
 
+pub mod case_lock;
 pub mod idempotency;
 pub mod inbox;
 pub mod migrate;
