@@ -100,12 +100,7 @@ impl Line for CaseAwaitingMerchant {
 impl Line for CaseRejected {
     fn line(&self) -> Option<Entry> {
         let p = self;
-        // AS-2: customer service's rejection is final wherever the case stands.
-        let reach = if p.rule == RuleId::As2 {
-            Reach::FinalRuling
-        } else {
-            Reach::Step
-        };
+        let reach = Reach::of_rejection(p.rule);
         reaches(CaseStatus::Rejected, reach, p.rule, p.reason.clone())
     }
 }

@@ -2,8 +2,9 @@
 //! contact with the case's opening (`contact.given`), audit the approval (`case.approved`);
 //! whichever comes first waits for the other, and the job is made when both are here, one hop
 //! after the approval. Both sides take the case's join lock first, so that two workers (two
-//! topics, two replicas) cannot each miss the other. Personal data: a contact is deleted when its job is made, and when its
-//! case ends without one (a final rejection, K-4/AS-2, or a withdrawal).
+//! topics, two replicas) cannot each miss the other. Personal data: a contact is deleted when
+//! its job is made, and when its case ends without one (a final rejection, K-4/AS-2, or a
+//! withdrawal).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -8,8 +8,8 @@
 
 use diesel_async::AsyncPgConnection;
 use returns_bus::{EventHandler, HandleError, Incoming, Outgoing};
+use returns_domain::CaseStatus;
 use returns_domain::machine::{self, Reach};
-use returns_domain::{CaseStatus, RuleId};
 use returns_events::Envelope;
 use returns_events::payloads::{
     CaseApproved, CaseCancelled, CaseConverted, CaseRejected, ContactGiven, CourierJobOrdered,
@@ -70,11 +70,7 @@ impl EventHandler for OnEvent {
                     return Ok(Vec::new());
                 };
                 // K-4: a merchant's rejection of an after-sales case is not final (AS-2).
-                let reach = if r.rule == RuleId::As2 {
-                    Reach::FinalRuling
-                } else {
-                    Reach::Step
-                };
+                let reach = Reach::of_rejection(r.rule);
                 if machine::closes(kind, CaseStatus::Rejected, reach) {
                     crate::contacts::forget(conn, env.case_id).await?;
                 }

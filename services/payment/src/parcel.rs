@@ -49,6 +49,17 @@ impl Parcel {
     }
 }
 
+impl Parcel {
+    /// The parcel with what its case asks for.
+    fn with(self, order: RefundOrder) -> Sent {
+        Sent {
+            order,
+            tracking_number: self.tracking_number,
+            at: self.at,
+        }
+    }
+}
+
 /// The parcel with what the case asks for.
 struct Sent {
     order: RefundOrder,
@@ -70,7 +81,7 @@ pub(crate) async fn order_known(
     lock_case(conn, Join::ParcelAndApproval, env.case_id).await?;
     crate::refund_orders::keep(conn, env.case_id, order, converted, now).await?;
     match crate::refund_orders::take_waiting(conn, env.case_id).await? {
-        Some(parcel) => left_buyer(conn, env, parcel, policy, now).await,
+        Some(parcel) => pay(conn, env, parcel.with(order.clone()), policy, now).await,
         None => Ok(Vec::new()),
     }
 }
@@ -106,11 +117,17 @@ pub(crate) async fn left_buyer(
         crate::refund_orders::wait(conn, env.case_id, &parcel, now).await?;
         return Ok(Vec::new());
     };
-    let sent = Sent {
-        order,
-        tracking_number: parcel.tracking_number,
-        at: parcel.at,
-    };
+    pay(conn, env, parcel.with(order), policy, now).await
+}
+
+/// Pays the parcel's refund from the advance, or records it waiting for the merchant.
+async fn pay(
+    conn: &mut AsyncPgConnection,
+    env: &Envelope,
+    sent: Sent,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outgoing>, HandleError> {
     if !sent.order.remedy.pays_refund() {
         // K-3, a K-4 repair: the merchant answers by sending goods back, and no refund will
         // come to pay a late courier's compensation with (PK-5): it is paid now.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::{CaseKind, CaseStatus, Remedy};
+use crate::{CaseKind, CaseStatus, Remedy, RuleId};
 
 use CaseStatus::*;
 
@@ -166,6 +166,19 @@ pub enum Reach {
     FinalRuling,
 }
 
+impl Reach {
+    /// How far a rejection under `rule` takes a case: customer service's (AS-2) is final
+    /// wherever the case stands; any other is a step on the kind's path (K-4's merchant
+    /// rejection of an after-sales case then leaves it open).
+    pub fn of_rejection(rule: RuleId) -> Self {
+        if rule == RuleId::As2 {
+            Reach::FinalRuling
+        } else {
+            Reach::Step
+        }
+    }
+}
+
 /// Whether reaching `status` ends the case: a paid refund, goods sent back, lost or installed,
 /// a rejection except K-4's merchant rejection (which AS-2 lets customer service review), a
 /// job's last step, or customer service's final ruling.
@@ -252,6 +265,8 @@ mod tests {
     fn k_4_as_2_customer_services_final_rejection_ends_a_case_wherever_it_stands() {
         assert!(final_ruling(Reach::FinalRuling));
         assert!(!final_ruling(Reach::Step));
+        assert_eq!(Reach::of_rejection(RuleId::As2), Reach::FinalRuling);
+        assert_eq!(Reach::of_rejection(RuleId::Rv2), Reach::Step);
         assert!(closes(
             CaseKind::ReturnRefund,
             CaseStatus::Rejected,
