@@ -11,7 +11,7 @@ use returns_settings::KafkaSettings;
 use crate::broker::Broker;
 pub use crate::broker::Storage;
 use crate::otlp::Collector;
-use crate::ports::free_port;
+use crate::ports::free_ports;
 use crate::process::Proc;
 use crate::{SERVICES, bin_dir, databases, repo_root, wait_for};
 
@@ -97,22 +97,11 @@ pub fn morning_shift_seconds() -> i64 {
 }
 
 impl Stack {
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the harness drives one run in order; to be split with issue 12 item 6"
-    )]
     pub async fn start(options: StackOptions) -> anyhow::Result<Stack> {
         std::fs::create_dir_all(&options.run_dir)?;
-        let ports = match options.fixed_ports {
-            Some(p) => p,
-            None => [
-                free_port()?,
-                free_port()?,
-                free_port()?,
-                free_port()?,
-                free_port()?,
-            ],
-        };
+        // The broker's, the four services' and the trace collector's, all different.
+        let [broker_port, a, b, c, d, collector_port] = free_ports::<6>()?;
+        let ports = options.fixed_ports.unwrap_or([broker_port, a, b, c, d]);
         let broker =
             Broker::start(options.storage, ports[0], &options.run_dir.join("broker")).await?;
         let settings = returns_settings::Settings::load_from(
@@ -132,7 +121,7 @@ impl Stack {
         }
         let db_urls = databases::fresh(&options.db_prefix).await?;
         let otlp = if options.collect_traces {
-            let port = free_port()?;
+            let port = collector_port;
             Some((Collector::start(port).await?, port))
         } else {
             None
