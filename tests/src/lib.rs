@@ -23,6 +23,7 @@ pub mod orders;
 pub mod otlp;
 pub mod ports;
 pub mod process;
+pub mod python_tools;
 pub mod report;
 pub mod routes;
 pub mod stack;

@@ -1,249 +1,92 @@
-//! Every public route of the platform, as the access tests walk them and as the OpenAPI
-//! documents must list them (`tests/tests/openapi.rs` compares the two).
+//! Every public route of the platform, read from the checked-in OpenAPI documents (which
+//! `tests/tests/openapi.rs` holds equal to what each service serves): the access tests walk
+//! exactly what the documents promise, and a new route is walked without being listed here.
 
 use returns_auth::Role;
 
-/// Every public route: method, service, path (`{id}` is an object of the route's kind), role.
-pub const ROUTES: &[(&str, &str, &str, Role)] = &[
-    // intake
-    ("POST", "intake", "/buyer/cases", Role::Buyer),
-    ("GET", "intake", "/buyer/orders/{id}", Role::Buyer),
-    ("PUT", "intake", "/operator/orders", Role::Operator),
-    ("GET", "intake", "/operator/stats/orders", Role::Operator),
-    ("GET", "intake", "/buyer/cases", Role::Buyer),
-    ("GET", "intake", "/buyer/cases/{id}", Role::Buyer),
-    (
-        "POST",
-        "intake",
-        "/buyer/cases/{id}/intervention",
-        Role::Buyer,
-    ),
-    ("POST", "intake", "/buyer/cases/{id}/cancel", Role::Buyer),
-    ("POST", "intake", "/buyer/cases/{id}/evidence", Role::Buyer),
-    ("GET", "intake", "/buyer/products/services", Role::Buyer),
-    ("GET", "intake", "/buyer/service-cards/{id}", Role::Buyer),
-    ("POST", "intake", "/buyer/care-orders", Role::Buyer),
-    (
-        "POST",
-        "intake",
-        "/buyer/care-orders/{id}/rating",
-        Role::Buyer,
-    ),
-    ("GET", "intake", "/merchant/cases/{id}", Role::Merchant),
-    (
-        "POST",
-        "intake",
-        "/merchant/cases/{id}/intervention",
-        Role::Merchant,
-    ),
-    (
-        "GET",
-        "intake",
-        "/merchant/service-cards/{id}",
-        Role::Merchant,
-    ),
-    ("GET", "intake", "/cs/cases/{id}", Role::Cs),
-    ("PUT", "intake", "/operator/ratings", Role::Operator),
-    ("PUT", "intake", "/operator/service-cards", Role::Operator),
-    (
-        "GET",
-        "intake",
-        "/operator/stats/cases-by-status",
-        Role::Operator,
-    ),
-    (
-        "GET",
-        "intake",
-        "/operator/reports/operator",
-        Role::Operator,
-    ),
-    ("GET", "intake", "/operator/policies", Role::Operator),
-    // audit
-    ("POST", "audit", "/buyer/complaints", Role::Buyer),
-    ("GET", "audit", "/buyer/complaints/{id}", Role::Buyer),
-    ("GET", "audit", "/merchant/cases", Role::Merchant),
-    (
-        "GET",
-        "audit",
-        "/merchant/cases/{id}/decision",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "audit",
-        "/merchant/cases/{id}/decision",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "audit",
-        "/merchant/cases/{id}/return-check",
-        Role::Merchant,
-    ),
-    ("POST", "audit", "/merchant/programme", Role::Merchant),
-    ("GET", "audit", "/merchant/standing", Role::Merchant),
-    ("GET", "audit", "/cs/cases/{id}/decision", Role::Cs),
-    ("POST", "audit", "/cs/cases/{id}/ruling", Role::Cs),
-    ("GET", "audit", "/cs/interventions", Role::Cs),
-    ("GET", "audit", "/cs/complaints", Role::Cs),
-    ("POST", "audit", "/cs/complaints/{id}/ruling", Role::Cs),
-    (
-        "GET",
-        "audit",
-        "/operator/merchants/{id}/standing",
-        Role::Operator,
-    ),
-    ("GET", "audit", "/operator/orders/{id}", Role::Operator),
-    ("PUT", "audit", "/merchant/webhook", Role::Merchant),
-    ("GET", "audit", "/merchant/webhook", Role::Merchant),
-    (
-        "GET",
-        "audit",
-        "/merchant/webhook/deliveries",
-        Role::Merchant,
-    ),
-    (
-        "GET",
-        "audit",
-        "/operator/webhooks/deliveries",
-        Role::Operator,
-    ),
-    ("GET", "audit", "/cs/merchants/{id}/standing", Role::Cs),
-    ("PUT", "audit", "/merchant/return-addresses", Role::Merchant),
-    ("GET", "audit", "/merchant/return-addresses", Role::Merchant),
-    // logistics
-    ("GET", "logistics", "/courier/jobs", Role::Courier),
-    (
-        "POST",
-        "logistics",
-        "/courier/jobs/{id}/accept",
-        Role::Courier,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/courier/jobs/{id}/call",
-        Role::Courier,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/courier/jobs/{id}/arrive",
-        Role::Courier,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/courier/jobs/{id}/pickup",
-        Role::Courier,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/courier/jobs/{id}/deliver",
-        Role::Courier,
-    ),
-    ("GET", "logistics", "/buyer/cases/{id}/pickup", Role::Buyer),
-    (
-        "POST",
-        "logistics",
-        "/buyer/cases/{id}/pickup-slot",
-        Role::Buyer,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/buyer/cases/{id}/shipment",
-        Role::Buyer,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/buyer/cases/{id}/courier-complaint",
-        Role::Buyer,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/merchant/cases/{id}/send-back",
-        Role::Merchant,
-    ),
-    (
-        "GET",
-        "logistics",
-        "/merchant/care-jobs/{id}",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/merchant/care-jobs/{id}/{step}",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "logistics",
-        "/merchant/delivery-jobs/{id}/{step}",
-        Role::Merchant,
-    ),
-    ("GET", "logistics", "/cs/cases/{id}/pickup", Role::Cs),
-    ("GET", "logistics", "/cs/pickups", Role::Cs),
-    ("POST", "logistics", "/cs/pickups/{id}/action", Role::Cs),
-    ("GET", "logistics", "/operator/coverage", Role::Operator),
-    (
-        "GET",
-        "logistics",
-        "/operator/reports/operator",
-        Role::Operator,
-    ),
-    ("PUT", "logistics", "/courier/webhook", Role::Courier),
-    ("GET", "logistics", "/courier/webhook", Role::Courier),
-    (
-        "GET",
-        "logistics",
-        "/courier/webhook/deliveries",
-        Role::Courier,
-    ),
-    (
-        "GET",
-        "logistics",
-        "/operator/webhooks/deliveries",
-        Role::Operator,
-    ),
-    // payment
-    ("GET", "payment", "/buyer/cases/{id}/refund", Role::Buyer),
-    (
-        "POST",
-        "payment",
-        "/merchant/cases/{id}/receipt",
-        Role::Merchant,
-    ),
-    (
-        "POST",
-        "payment",
-        "/merchant/cases/{id}/dispute",
-        Role::Merchant,
-    ),
-    ("GET", "payment", "/merchant/statement", Role::Merchant),
-    ("GET", "payment", "/cs/cases/{id}/refund", Role::Cs),
-    ("GET", "payment", "/cs/disputes", Role::Cs),
-    ("POST", "payment", "/cs/disputes/{id}/ruling", Role::Cs),
-    (
-        "GET",
-        "payment",
-        "/operator/cases/{id}/ledger",
-        Role::Operator,
-    ),
-    (
-        "GET",
-        "payment",
-        "/operator/accounts/{account}/balance",
-        Role::Operator,
-    ),
-    (
-        "GET",
-        "payment",
-        "/operator/ledger/trial-balance",
-        Role::Operator,
-    ),
-];
+use crate::{SERVICES, repo_root};
+
+/// One public route: its method, the service that serves it, its path template (`{id}` is an
+/// object of the route's kind) and the one role it is for (its OpenAPI tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: String,
+    pub service: &'static str,
+    pub path: String,
+    pub role: Role,
+}
+
+/// Every documented route but the development clock every service shares.
+pub fn routes() -> Vec<Route> {
+    SERVICES
+        .into_iter()
+        .flat_map(|svc| {
+            let file = repo_root().join("docs/openapi").join(format!("{svc}.json"));
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            routes_of(svc, &doc)
+        })
+        .collect()
+}
+
+/// The routes one document lists; an operation without a role tag is left out (and the
+/// openapi test fails on it).
+pub fn routes_of(service: &'static str, doc: &serde_json::Value) -> Vec<Route> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        if path.starts_with("/operator/clock") {
+            continue;
+        }
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let tag = op["tags"][0].as_str().unwrap_or_default();
+            if let Some(role) = Role::parse(tag) {
+                out.push(Route {
+                    method: method.to_uppercase(),
+                    service,
+                    path: path.clone(),
+                    role,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_is_its_path_method_and_tag() {
+        let doc = serde_json::json!({ "paths": {
+            "/buyer/cases": { "get": { "tags": ["buyer"] }, "post": { "tags": ["buyer"] } },
+            "/operator/clock": { "get": { "tags": ["operator"] } },
+            "/untagged": { "get": {} },
+        }});
+        let routes = routes_of("intake", &doc);
+        let seen: Vec<(&str, &str, Role)> = routes
+            .iter()
+            .map(|r| (r.method.as_str(), r.path.as_str(), r.role))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("GET", "/buyer/cases", Role::Buyer),
+                ("POST", "/buyer/cases", Role::Buyer)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_documents_list_every_front() {
+        let all = routes();
+        for role in Role::ALL {
+            assert!(
+                all.iter().any(|r| r.role == role),
+                "no {role} route documented"
+            );
+        }
+        assert!(all.len() > 60, "{} routes", all.len());
+    }
+}

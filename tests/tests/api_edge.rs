@@ -138,19 +138,41 @@ async fn callers_are_rate_limited_and_errors_are_problems() -> anyhow::Result<()
         (413, Some(true)),
         "{p}"
     );
-    // Unknown routes and wrong methods are problems too.
-    let r = stack
-        .client
-        .delete(format!("{}/buyer/cases", stack.url("intake")))
-        .bearer_auth(buyer.token())
-        .send()
-        .await?;
-    assert!(matches!(r.status().as_u16(), 404 | 405));
-    assert_eq!(
-        r.headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/problem+json")
-    );
+    // Wrong methods are problems too: 405 naming the methods the path takes (RFC 9110), on
+    // every documented path.
+    let mut takes: std::collections::BTreeMap<(&str, String), Vec<String>> = Default::default();
+    for r in returns_harness::routes::routes() {
+        takes.entry((r.service, r.path)).or_default().push(r.method);
+    }
+    for (n, ((svc, template), mut methods)) in takes.into_iter().enumerate() {
+        // A caller of its own per path, so the rate limit above plays no part.
+        let caller = stack.buyer(&format!("b-method-{n}"));
+        let path = template
+            .replace("{id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{step}", "confirm")
+            .replace("{account}", "buyer:b-1");
+        let r = stack
+            .client
+            .delete(format!("{}{path}", stack.url(svc)))
+            .bearer_auth(caller.token())
+            .send()
+            .await?;
+        methods.sort();
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            (r.status().as_u16(), header("allow"), header("content-type")),
+            (
+                405,
+                Some(methods.join(", ")),
+                Some("application/problem+json".to_owned())
+            ),
+            "DELETE {template} on {svc}"
+        );
+    }
     stack.shutdown().await
 }

@@ -19,13 +19,7 @@ const PUBLIC: [&str; 4] = [
 ];
 
 fn python() -> PathBuf {
-    let venv = std::env::var("RETURNS_VENV").unwrap_or_else(|_| {
-        format!(
-            "{}/.cache/returns-venv",
-            std::env::var("HOME").unwrap_or_default()
-        )
-    });
-    PathBuf::from(venv).join("bin/python")
+    returns_harness::python_tools::venv_bin("python")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -36,7 +36,8 @@ struct FileRequest {
     case_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize, Queryable, Selectable)]
+/// A buyer's complaint (AS-4, AS-5, K-6) and its ruling once made.
+#[derive(Debug, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = complaints)]
 pub(crate) struct ComplaintView {
     id: Uuid,
@@ -48,10 +49,35 @@ pub(crate) struct ComplaintView {
     grounds: String,
     rule_id: String,
     text: String,
+    /// References to the buyer's evidence.
+    #[schema(value_type = Vec<String>)]
     evidence: serde_json::Value,
     filed_at: DateTime<Utc>,
     state: ComplaintState,
     ruling_reason: Option<String>,
+    violation_points: i32,
+}
+
+/// The complaint as filed, and against whom.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Filed {
+    complaint_id: Uuid,
+    state: ComplaintState,
+    rule: RuleId,
+    merchant_id: String,
+}
+
+/// The desk's filed complaints.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ComplaintQueue {
+    complaints: Vec<ComplaintView>,
+}
+
+/// The complaint as ruled, and the points the merchant lost (AS-5).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Ruled {
+    complaint_id: Uuid,
+    state: ComplaintState,
     violation_points: i32,
 }
 
@@ -185,7 +211,7 @@ async fn case_target(
 }
 
 /// `POST /buyer/complaints`.
-#[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/buyer/complaints", tag = "buyer", request_body = FileRequest, responses((status = 201, description = "The complaint, filed (K-6)", body = Filed)))]
 pub(crate) async fn file(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -217,7 +243,7 @@ async fn insert(
     req: &FileRequest,
     t: &Target,
     now: DateTime<Utc>,
-) -> Result<serde_json::Value, Problem> {
+) -> Result<Filed, Problem> {
     let id = Uuid::now_v7();
     let grounds = serde_json::to_value(req.grounds)?
         .as_str()
@@ -264,13 +290,16 @@ async fn insert(
     )?;
     stage(conn, &app.cities, &[ev]).await?;
     tracing::info!(complaint_id = %id, rule = t.rule.as_str(), "complaint filed");
-    Ok(
-        serde_json::json!({ "complaint_id": id, "state": ComplaintState::Filed, "rule": t.rule.as_str(), "merchant_id": t.merchant_id }),
-    )
+    Ok(Filed {
+        complaint_id: id,
+        state: ComplaintState::Filed,
+        rule: t.rule,
+        merchant_id: t.merchant_id.clone(),
+    })
 }
 
 /// `GET /buyer/complaints/{id}`: one of the buyer's complaints.
-#[utoipa::path(get, path = "/buyer/complaints/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The complaint", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/buyer/complaints/{id}", tag = "buyer", params(("id" = uuid::Uuid, Path, description = "The complaint's id")), responses((status = 200, description = "The complaint", body = ComplaintView)))]
 pub(crate) async fn view(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -290,7 +319,7 @@ pub(crate) async fn view(
 }
 
 /// `GET /cs/complaints`: the filed ones, oldest first.
-#[utoipa::path(get, path = "/cs/complaints", tag = "cs", params(crate::cs_desk::QueueQuery), responses((status = 200, description = "Filed complaints, oldest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/complaints", tag = "cs", params(crate::cs_desk::QueueQuery), responses((status = 200, description = "Filed complaints, oldest first", body = ComplaintQueue)))]
 pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -305,18 +334,18 @@ pub(crate) async fn queue(
         .select(ComplaintView::as_select())
         .load(&mut conn)
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "complaints": rows })))
+    Ok(HttpResponse::Ok().json(ComplaintQueue { complaints: rows }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RulingRequest {
+struct ComplaintRuling {
     uphold: bool,
     reason: String,
 }
 
 /// `POST /cs/complaints/{id}/ruling`.
-#[utoipa::path(post, path = "/cs/complaints/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-4, AS-5)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/cs/complaints/{id}/ruling", tag = "cs", request_body = ComplaintRuling, params(("id" = uuid::Uuid, Path, description = "The complaint's id")), responses((status = 200, description = "The ruling (AS-4, AS-5)", body = Ruled)))]
 pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -324,7 +353,7 @@ pub(crate) async fn rule(
     body: web::Bytes,
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "complaint")?;
-    let req: RulingRequest = parse_json(&body)?;
+    let req: ComplaintRuling = parse_json(&body)?;
     returns_web::readable_text(
         "reason",
         &req.reason,
@@ -400,7 +429,11 @@ pub(crate) async fn rule(
                 },
             )?;
             stage(conn, &app.cities, &[ev]).await?;
-            Ok(serde_json::json!({ "complaint_id": id, "state": to, "violation_points": points }))
+            Ok(Ruled {
+                complaint_id: id,
+                state: to,
+                violation_points: points,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(ruled))

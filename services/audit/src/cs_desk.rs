@@ -23,7 +23,8 @@ use crate::decide;
 use crate::schema::interventions;
 use crate::store;
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// A request for customer service to step in (AS-2), and its ruling once made.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = interventions)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct InterventionRow {
@@ -78,12 +79,20 @@ pub(crate) async fn enqueue(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct QueueQuery {
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     pub limit: Option<i64>,
 }
 
+/// The desk's open interventions.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct InterventionQueue {
+    interventions: Vec<InterventionRow>,
+}
+
 /// `GET /cs/interventions`: the open ones, oldest first.
-#[utoipa::path(get, path = "/cs/interventions", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open interventions, oldest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/interventions", tag = "cs", params(QueueQuery), responses((status = 200, description = "Open interventions, oldest first", body = InterventionQueue)))]
 pub(crate) async fn queue(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -98,7 +107,9 @@ pub(crate) async fn queue(
         .select(InterventionRow::as_select())
         .load(&mut conn)
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "interventions": rows })))
+    Ok(HttpResponse::Ok().json(InterventionQueue {
+        interventions: rows,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -115,8 +126,15 @@ struct RulingRequest {
     reason: String,
 }
 
+/// The ruling, as made: what the case's decision became.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct RulingAnswer {
+    case_id: Uuid,
+    ruling: DecisionState,
+}
+
 /// `POST /cs/cases/{id}/ruling`: the agent's ruling on an open intervention.
-#[utoipa::path(post, path = "/cs/cases/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (AS-2, RV-3)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/cs/cases/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The ruling (AS-2, RV-3)", body = RulingAnswer)))]
 pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -186,7 +204,10 @@ pub(crate) async fn rule(
             Ok(ruling)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "ruling": done })))
+    Ok(HttpResponse::Ok().json(RulingAnswer {
+        case_id: id,
+        ruling: done,
+    }))
 }
 
 /// AS-2: the event a ruling publishes; none when an approval already under way stands.

@@ -7,7 +7,7 @@ use returns_domain::RuleId;
 use returns_domain::lifecycle::DecisionState;
 use returns_events::payloads::CaseOpened;
 use returns_runtime::{AppContext, RootSpan};
-use returns_web::{Problem, parse_json};
+use returns_web::{Moved, Page, Problem, parse_json};
 use serde::Deserialize;
 
 use returns_bus::About;
@@ -22,12 +22,14 @@ pub(crate) struct QueuePage {
     /// Cases after this one (the `next` of the previous page).
     #[serde(default)]
     after: Option<uuid::Uuid>,
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     limit: Option<i64>,
 }
 
 /// `GET /merchant/cases`: the shop's review queue (RV-1), oldest first.
-#[utoipa::path(get, path = "/merchant/cases", tag = "merchant", params(QueuePage), responses((status = 200, description = "The shop's review queue (RV-1), oldest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/cases", tag = "merchant", params(QueuePage), responses((status = 200, description = "The shop's review queue (RV-1), oldest first", body = Page<store::DecisionRow>)))]
 pub(crate) async fn review_queue(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -36,11 +38,10 @@ pub(crate) async fn review_queue(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows = store::awaiting_merchant(&mut conn, &merchant.id, q.after, limit).await?;
-    let next = returns_web::next_cursor(&rows, limit, |r| r.case_id);
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
+    Ok(HttpResponse::Ok().json(Page::of(rows, limit, |r| r.case_id)))
 }
 
-#[utoipa::path(get, path = "/merchant/cases/{id}/decision", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/cases/{id}/decision", tag = "merchant", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case's decision", body = store::DecisionRow)))]
 pub(crate) async fn merchant_decision(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -49,7 +50,7 @@ pub(crate) async fn merchant_decision(
     read_decision(ctx, path, |merchant_id| merchant_id == merchant.id).await
 }
 
-#[utoipa::path(get, path = "/cs/cases/{id}/decision", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's decision", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/cases/{id}/decision", tag = "cs", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case's decision", body = store::DecisionRow)))]
 pub(crate) async fn cs_decision(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -88,7 +89,7 @@ pub(crate) struct MerchantDecision {
     reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/merchant/cases/{id}/decision", tag = "merchant", request_body = MerchantDecision, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The decision (RV-1, RV-2)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/decision", tag = "merchant", request_body = MerchantDecision, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The decision (RV-1, RV-2)", body = Moved<DecisionState>)))]
 pub(crate) async fn merchant_decides(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -155,5 +156,5 @@ pub(crate) async fn merchant_decides(
             Ok(status)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+    Ok(HttpResponse::Ok().json(Moved::to(id, status)))
 }

@@ -7,7 +7,6 @@ mod decide;
 mod decisions;
 mod on_event;
 mod on_timer;
-mod openapi;
 mod opened;
 mod order_copy;
 mod programme;
@@ -59,7 +58,7 @@ impl Service for Audit {
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
-        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
+        <routes::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(_ctx: &AppContext) -> Self::Timers {

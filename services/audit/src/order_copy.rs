@@ -15,7 +15,7 @@ use returns_runtime::AppContext;
 use crate::schema::orders;
 
 /// One order as audit knows it.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = orders)]
 pub(crate) struct OrderCopy {
     pub order_id: String,
@@ -175,8 +175,16 @@ pub(crate) async fn find(
         .optional()
 }
 
+/// audit's copy of an order, and whether it still awaits payment (AS-4).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct OrderCopyView {
+    #[serde(flatten)]
+    order: OrderCopy,
+    awaits_payment: bool,
+}
+
 /// `GET /operator/orders/{id}`: the order as audit holds it, which AS-4 is judged on.
-#[utoipa::path(get, path = "/operator/orders/{id}", tag = "operator", params(("id" = String, Path, description = "The marketplace's order id")), responses((status = 200, description = "audit's copy of the order (AS-4)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/orders/{id}", tag = "operator", params(("id" = String, Path, description = "The marketplace's order id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "audit's copy of the order (AS-4)", body = OrderCopyView)))]
 pub(crate) async fn view(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: actix_web::web::Data<AppContext>,
@@ -189,9 +197,8 @@ pub(crate) async fn view(
         .await?
         .ok_or_else(|| returns_web::Problem::not_found("order"))?;
     let awaits_payment = o.awaits_payment(ctx.clock.now());
-    Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({
-        "order_id": o.order_id, "buyer_id": o.buyer_id, "merchant_id": o.merchant_id,
-        "city": o.city, "placed_at": o.placed_at, "payment_due_at": o.payment_due_at,
-        "settled_at": o.settled_at, "awaits_payment": awaits_payment,
-    })))
+    Ok(actix_web::HttpResponse::Ok().json(OrderCopyView {
+        order: o,
+        awaits_payment,
+    }))
 }

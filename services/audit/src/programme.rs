@@ -56,8 +56,22 @@ struct ProgrammeRequest {
     warehouse: Option<crate::return_address::AddressRequest>,
 }
 
+/// Where the shop stands in the programme after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Programme {
+    Member,
+    Left,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct MembershipAnswer {
+    merchant_id: String,
+    programme: Programme,
+}
+
 /// `POST /merchant/programme`: the shop joins or leaves the programme.
-#[utoipa::path(post, path = "/merchant/programme", tag = "merchant", request_body = ProgrammeRequest, responses((status = 200, description = "The shop's membership (MP-1, MP-2)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/programme", tag = "merchant", request_body = ProgrammeRequest, responses((status = 200, description = "The shop's membership (MP-1, MP-2)", body = MembershipAnswer)))]
 pub(crate) async fn change(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -91,11 +105,11 @@ pub(crate) async fn change(
                 Action::Join => {
                     programme::may_join(current.as_ref(), now, &policy)
                         .map_err(Problem::conflict)?;
-                    (true, "member")
+                    (true, Programme::Member)
                 }
                 Action::Leave => {
                     programme::may_leave(current.as_ref()).map_err(Problem::conflict)?;
-                    (false, "left")
+                    (false, Programme::Left)
                 }
             };
             if member {
@@ -134,9 +148,9 @@ pub(crate) async fn change(
             Ok(answer)
         })
         .await?;
-    tracing::info!(merchant = %merchant, status, "programme membership changed (MP-1)");
-    Ok(
-        HttpResponse::Ok()
-            .json(serde_json::json!({ "merchant_id": merchant, "programme": status })),
-    )
+    tracing::info!(merchant = %merchant, status = ?status, "programme membership changed (MP-1)");
+    Ok(HttpResponse::Ok().json(MembershipAnswer {
+        merchant_id: merchant,
+        programme: status,
+    }))
 }

@@ -11,7 +11,7 @@ use returns_domain::CityCode;
 use returns_events::payloads::ReturnAddress;
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::schema::merchant_return_addresses as mra;
 
@@ -45,6 +45,22 @@ pub(crate) struct ReturnAddressesRequest {
     pub warehouse: AddressRequest,
     #[serde(default)]
     pub cities: Vec<CityAddress>,
+}
+
+/// Where a shop's returns go: its warehouse, and the cities with an address of their own.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ReturnAddresses {
+    merchant_id: String,
+    /// None until the shop names one.
+    warehouse: Option<ReturnAddress>,
+    cities: Vec<CityReturnAddress>,
+}
+
+/// The return address of one city's cases.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CityReturnAddress {
+    serves: String,
+    address: ReturnAddress,
 }
 
 /// A return address checked, naming the field that is wrong.
@@ -153,7 +169,7 @@ pub(crate) async fn for_city(
 
 /// `PUT /merchant/return-addresses`: the warehouse and any per-city addresses, replacing the
 /// earlier ones.
-#[utoipa::path(put, path = "/merchant/return-addresses", tag = "merchant", request_body = ReturnAddressesRequest, responses((status = 200, description = "The addresses returns now go to (ORD-4)", body = serde_json::Value)))]
+#[utoipa::path(put, path = "/merchant/return-addresses", tag = "merchant", request_body = ReturnAddressesRequest, responses((status = 200, description = "The addresses returns now go to (ORD-4)", body = ReturnAddresses)))]
 pub(crate) async fn put(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -188,7 +204,7 @@ pub(crate) async fn put(
 }
 
 /// `GET /merchant/return-addresses`: where the shop's returns go.
-#[utoipa::path(get, path = "/merchant/return-addresses", tag = "merchant", responses((status = 200, description = "The shop's warehouse and city addresses (ORD-4)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/return-addresses", tag = "merchant", responses((status = 200, description = "The shop's warehouse and city addresses (ORD-4)", body = ReturnAddresses)))]
 pub(crate) async fn get(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -212,10 +228,12 @@ async fn list_of(ctx: &AppContext, merchant: String) -> Result<HttpResponse, Pro
         if serves == WAREHOUSE {
             warehouse = Some(address);
         } else {
-            cities.push(serde_json::json!({ "serves": serves, "address": address }));
+            cities.push(CityReturnAddress { serves, address });
         }
     }
-    Ok(HttpResponse::Ok().json(
-        serde_json::json!({ "merchant_id": merchant, "warehouse": warehouse, "cities": cities }),
-    ))
+    Ok(HttpResponse::Ok().json(ReturnAddresses {
+        merchant_id: merchant,
+        warehouse,
+        cities,
+    }))
 }

@@ -11,7 +11,7 @@ use returns_domain::return_check::{self, ReturnConditions};
 use returns_events::payloads::ReturnCheckFailed;
 use returns_runtime::{AppContext, RootSpan};
 use returns_web::{Problem, parse_json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use returns_bus::About;
 
@@ -27,8 +27,43 @@ struct CheckRequest {
     evidence: Vec<String>,
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum CheckOutcome {
+    Passed,
+    Failed,
+}
+
+/// The check as recorded: a failed one names the conditions that failed (RV-3).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct CheckAnswer {
+    case_id: uuid::Uuid,
+    check: CheckOutcome,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>)]
+    failed: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<RuleId>,
+}
+
+impl CheckAnswer {
+    fn of(case_id: uuid::Uuid, failed: Vec<&'static str>) -> Self {
+        let passed = failed.is_empty();
+        Self {
+            case_id,
+            check: if passed {
+                CheckOutcome::Passed
+            } else {
+                CheckOutcome::Failed
+            },
+            rule: (!passed).then_some(RuleId::Rv3),
+            failed,
+        }
+    }
+}
+
 /// `POST /merchant/cases/{id}/return-check`.
-#[utoipa::path(post, path = "/merchant/cases/{id}/return-check", tag = "merchant", request_body = CheckRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The return check (RV-3)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/return-check", tag = "merchant", request_body = CheckRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The return check (RV-3)", body = CheckAnswer)))]
 pub(crate) async fn check(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -101,9 +136,5 @@ pub(crate) async fn check(
             Ok(failed)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(if done.is_empty() {
-        serde_json::json!({ "case_id": id, "check": "passed" })
-    } else {
-        serde_json::json!({ "case_id": id, "check": "failed", "failed": done, "rule": "RV-3" })
-    }))
+    Ok(HttpResponse::Ok().json(CheckAnswer::of(id, done)))
 }

@@ -161,7 +161,8 @@ pub(crate) async fn add(
     Ok(())
 }
 
-#[derive(Debug, Serialize)]
+/// A merchant's standing (MP-3): violation points, deposit drawn and money owed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct StandingView {
     merchant_id: String,
     in_programme: bool,
@@ -174,7 +175,7 @@ struct StandingView {
 }
 
 /// `GET /merchant/standing`: the shop's own figures (violations, deposit, recovery).
-#[utoipa::path(get, path = "/merchant/standing", tag = "merchant", responses((status = 200, description = "The shop's standing (MP-3)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/standing", tag = "merchant", responses((status = 200, description = "The shop's standing (MP-3)", body = StandingView)))]
 pub(crate) async fn own(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -183,7 +184,7 @@ pub(crate) async fn own(
 }
 
 /// `GET /cs/merchants/{id}/standing`: customer service reads a merchant's standing (MP-3).
-#[utoipa::path(get, path = "/cs/merchants/{id}/standing", tag = "cs", params(("id" = String, Path, description = "The merchant's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/merchants/{id}/standing", tag = "cs", params(("id" = String, Path, description = "The merchant's id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "A merchant's standing (MP-3)", body = StandingView)))]
 pub(crate) async fn for_cs(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -193,7 +194,7 @@ pub(crate) async fn for_cs(
 }
 
 /// `GET /operator/merchants/{id}/standing`.
-#[utoipa::path(get, path = "/operator/merchants/{id}/standing", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "A merchant's standing (MP-3)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/merchants/{id}/standing", tag = "operator", params(("id" = String, Path, description = "The merchant's id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "A merchant's standing (MP-3)", body = StandingView)))]
 pub(crate) async fn any(
     _: As<Operator>,
     ctx: web::Data<AppContext>,

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::schema::decisions;
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// A case's decision as audit keeps it, and as the merchant and customer service read it.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = decisions)]
 // NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
 #[diesel(treat_none_as_default_value = false)]
@@ -21,6 +22,8 @@ pub struct DecisionRow {
     pub status: DecisionState,
     pub rule_id: String,
     pub reason: String,
+    /// The facts the decision was taken on.
+    #[schema(value_type = Object)]
     pub inputs: serde_json::Value,
     #[serde(skip)]
     pub opened: serde_json::Value,

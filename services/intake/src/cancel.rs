@@ -14,9 +14,22 @@ use crate::store;
 use crate::timeline::Entry;
 use returns_domain::machine::Reach;
 
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum CancelState {
+    Requested,
+}
+
+/// The withdrawal, asked; audit's answer arrives on the case's timeline.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct CancelAsked {
+    case_id: uuid::Uuid,
+    cancel: CancelState,
+}
+
 #[utoipa::path(post, path = "/buyer/cases/{id}/cancel", tag = "buyer",
-    params(("id" = String, Path, description = "The case's id")),
-    responses((status = 202, description = "Withdrawal asked; the timeline shows the answer", body = serde_json::Value)))]
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 202, description = "Withdrawal asked; the timeline shows the answer", body = CancelAsked)))]
 pub(crate) async fn cancel(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -49,5 +62,8 @@ pub(crate) async fn cancel(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::Accepted().json(serde_json::json!({ "case_id": id, "cancel": "requested" })))
+    Ok(HttpResponse::Accepted().json(CancelAsked {
+        case_id: id,
+        cancel: CancelState::Requested,
+    }))
 }

@@ -74,7 +74,7 @@ fn card_source(r: &CareOrderRequest) -> Result<crate::service_cards::CardSource,
 }
 
 /// `POST /buyer/care-orders`: CARE-1 (card, validity, services left), CARE-2 (evidence).
-#[utoipa::path(post, path = "/buyer/care-orders", tag = "buyer", request_body = CareOrderRequest, responses((status = 201, description = "The care order, opened", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/buyer/care-orders", tag = "buyer", request_body = CareOrderRequest, responses((status = 201, description = "The care order, opened", body = crate::open_case::Opened)))]
 pub(crate) async fn open(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -168,8 +168,8 @@ pub(crate) async fn open(
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/cases/{id}")))
-        .json(serde_json::json!({ "case_id": id, "status": CaseStatus::Requested })))
+        .insert_header(("Location", format!("/buyer/cases/{id}")))
+        .json(crate::open_case::Opened::requested(id)))
 }
 
 /// K-5: the facts of a care order, every one read from the card the platform issued (CARE-1),
@@ -319,8 +319,15 @@ struct RatingRequest {
     comment: String,
 }
 
+/// The buyer's rating of the service, as kept (CARE-7).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct RatingKept {
+    case_id: uuid::Uuid,
+    stars: Rating,
+}
+
 /// `POST /buyer/care-orders/{id}/rating`: CARE-7, once the serviced goods were sent back.
-#[utoipa::path(post, path = "/buyer/care-orders/{id}/rating", tag = "buyer", request_body = RatingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The rating, kept", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/buyer/care-orders/{id}/rating", tag = "buyer", request_body = RatingRequest, params(("id" = uuid::Uuid, Path, description = "The care order's case id")), responses((status = 200, description = "The rating, kept", body = RatingKept)))]
 pub(crate) async fn rate(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -352,5 +359,8 @@ pub(crate) async fn rate(
     if n == 0 {
         return Err(Problem::conflict("the service was already rated"));
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "stars": req.stars.stars() })))
+    Ok(HttpResponse::Ok().json(RatingKept {
+        case_id: id,
+        stars: req.stars,
+    }))
 }

@@ -4,11 +4,28 @@
 use actix_web::{HttpResponse, web};
 use returns_auth::{As, Buyer, Cs, Merchant, Operator};
 use returns_runtime::{AppContext, RootSpan};
-use returns_web::Problem;
-use serde::Deserialize;
+use returns_web::{Page, Problem};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::store::{self, CaseRow};
+use crate::order_store::CaseLineView;
+use crate::store::{self, CaseRow, TimelineRow};
+
+/// A case with the order lines it holds and its timeline, oldest line first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CaseView {
+    case: CaseRow,
+    lines: Vec<CaseLineView>,
+    timeline: Vec<TimelineRow>,
+}
+
+/// How many cases stand in each status.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CasesByStatus {
+    total: i64,
+    by_status: std::collections::BTreeMap<String, i64>,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -16,12 +33,14 @@ pub(crate) struct CasesPage {
     /// Cases after this one (the `next` of the previous page).
     #[serde(default)]
     after: Option<Uuid>,
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     limit: Option<i64>,
 }
 
 /// `GET /buyer/cases`: the buyer's own cases, newest first, a page at a time.
-#[utoipa::path(get, path = "/buyer/cases", tag = "buyer", params(CasesPage), responses((status = 200, description = "A page of the buyer's cases, newest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/buyer/cases", tag = "buyer", params(CasesPage), responses((status = 200, description = "A page of the buyer's cases, newest first", body = Page<CaseRow>)))]
 pub(crate) async fn buyer_cases(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -30,11 +49,10 @@ pub(crate) async fn buyer_cases(
     let limit = returns_web::page_size(q.limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows = store::cases_of_buyer(&mut conn, &buyer.id, q.after, limit).await?;
-    let next = returns_web::next_cursor(&rows, limit, |c| c.id);
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows, "next": next })))
+    Ok(HttpResponse::Ok().json(Page::of(rows, limit, |c| c.id)))
 }
 
-#[utoipa::path(get, path = "/buyer/cases/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/buyer/cases/{id}", tag = "buyer", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case and its timeline", body = CaseView)))]
 pub(crate) async fn buyer_case(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -44,7 +62,7 @@ pub(crate) async fn buyer_case(
     read_case(ctx, root, path, |c| c.buyer_id == buyer.id).await
 }
 
-#[utoipa::path(get, path = "/merchant/cases/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/cases/{id}", tag = "merchant", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case and its timeline", body = CaseView)))]
 pub(crate) async fn merchant_case(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -55,7 +73,7 @@ pub(crate) async fn merchant_case(
 }
 
 /// Customer service reads any case to rule on it (AS-2, K-6).
-#[utoipa::path(get, path = "/cs/cases/{id}", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case and its timeline", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/cases/{id}", tag = "cs", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case and its timeline", body = CaseView)))]
 pub(crate) async fn cs_case(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -81,11 +99,14 @@ pub(crate) async fn read_case(
     returns_runtime::tag_case(&root, &id, &case.city, &case.shard);
     let timeline = store::timeline(&mut conn, id).await?;
     let lines = crate::order_store::lines_of_case(&mut conn, id).await?;
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "case": case, "lines": lines, "timeline": timeline })))
+    Ok(HttpResponse::Ok().json(CaseView {
+        case,
+        lines,
+        timeline,
+    }))
 }
 
-#[utoipa::path(get, path = "/operator/stats/cases-by-status", tag = "operator", responses((status = 200, description = "Cases by status", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/stats/cases-by-status", tag = "operator", responses((status = 200, description = "Cases by status", body = CasesByStatus)))]
 pub(crate) async fn cases_by_status(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -93,7 +114,6 @@ pub(crate) async fn cases_by_status(
     let mut conn = ctx.conn().await?;
     let rows = store::count_by_status(&mut conn).await?;
     let total: i64 = rows.iter().map(|(_, n)| n).sum();
-    let by_status: serde_json::Map<String, serde_json::Value> =
-        rows.into_iter().map(|(s, n)| (s, n.into())).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "total": total, "by_status": by_status })))
+    let by_status = rows.into_iter().collect();
+    Ok(HttpResponse::Ok().json(CasesByStatus { total, by_status }))
 }

@@ -25,9 +25,16 @@ pub(crate) struct AddEvidence {
     evidence: Vec<Evidence>,
 }
 
+/// All the case's evidence, the new references last.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct CaseEvidence {
+    case_id: uuid::Uuid,
+    evidence: Vec<Evidence>,
+}
+
 #[utoipa::path(post, path = "/buyer/cases/{id}/evidence", tag = "buyer", request_body = AddEvidence,
-    params(("id" = String, Path, description = "The case's id")),
-    responses((status = 200, description = "The case's evidence, with the new references", body = serde_json::Value)))]
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The case's evidence, with the new references", body = CaseEvidence)))]
 pub(crate) async fn add(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -96,8 +103,11 @@ pub(crate) async fn add(
                 },
             )
             .await?;
-            Ok(value)
+            Ok(all)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "evidence": evidence })))
+    Ok(HttpResponse::Ok().json(CaseEvidence {
+        case_id: id,
+        evidence,
+    }))
 }

@@ -81,6 +81,21 @@ pub(crate) async fn opens(
     Ok(Vec::new())
 }
 
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Asked {
+    Requested,
+}
+
+/// Customer service is asked: 202 when this request asked, 200 naming who asked before.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct InterventionAsked {
+    case_id: Uuid,
+    intervention: Asked,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requested_by: Option<String>,
+}
+
 enum Party {
     Buyer,
     Merchant,
@@ -94,7 +109,7 @@ struct InterventionRequest {
 }
 
 /// `POST /buyer/cases/{id}/intervention`: the buyer asks customer service (AS-2).
-#[utoipa::path(post, path = "/buyer/cases/{id}/intervention", tag = "buyer", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/buyer/cases/{id}/intervention", tag = "buyer", request_body = InterventionRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "Customer service was already asked (AS-2); `requested_by` says who", body = InterventionAsked), (status = 202, description = "Customer service is asked (AS-2)", body = InterventionAsked)))]
 pub(crate) async fn by_buyer(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -106,7 +121,7 @@ pub(crate) async fn by_buyer(
 }
 
 /// `POST /merchant/cases/{id}/intervention`: the merchant asks customer service (AS-2).
-#[utoipa::path(post, path = "/merchant/cases/{id}/intervention", tag = "merchant", request_body = InterventionRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "Customer service is asked (AS-2)", body = serde_json::Value), (status = 202, description = "Customer service is asked (AS-2)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/intervention", tag = "merchant", request_body = InterventionRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "Customer service was already asked (AS-2); `requested_by` says who", body = InterventionAsked), (status = 202, description = "Customer service is asked (AS-2)", body = InterventionAsked)))]
 pub(crate) async fn by_merchant(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -195,11 +210,13 @@ async fn request(
             Ok(None)
         })
         .await?;
-    Ok(match asked_before {
-        None => HttpResponse::Accepted()
-            .json(serde_json::json!({ "case_id": id, "intervention": "requested" })),
-        Some(by) => HttpResponse::Ok().json(
-            serde_json::json!({ "case_id": id, "intervention": "requested", "requested_by": by }),
-        ),
+    let answer = InterventionAsked {
+        case_id: id,
+        intervention: Asked::Requested,
+        requested_by: asked_before,
+    };
+    Ok(match answer.requested_by {
+        None => HttpResponse::Accepted().json(answer),
+        Some(_) => HttpResponse::Ok().json(answer),
     })
 }

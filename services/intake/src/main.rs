@@ -11,7 +11,6 @@ mod intervention;
 mod on_event;
 mod on_timer;
 mod open_case;
-mod openapi;
 mod opening;
 mod order_facts;
 mod order_feed;
@@ -65,7 +64,7 @@ impl Service for Intake {
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
-        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
+        <routes::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Self::Timers {

@@ -21,7 +21,23 @@ use crate::request::{Checked, OpenCaseRequest};
 use crate::store::{self, CaseRow, NewTimelineRow};
 use returns_domain::to_wire;
 
-#[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = serde_json::Value)))]
+/// The case as opened; its decision follows on the timeline.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Opened {
+    case_id: Uuid,
+    status: CaseStatus,
+}
+
+impl Opened {
+    pub(crate) fn requested(case_id: Uuid) -> Self {
+        Self {
+            case_id,
+            status: CaseStatus::Requested,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/buyer/cases", tag = "buyer", request_body = OpenCaseRequest, responses((status = 201, description = "The case, opened", body = Opened)))]
 pub(crate) async fn open_case(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -54,9 +70,7 @@ pub(crate) async fn open_case(
         tracing::info!("case opened");
         Ok(HttpResponse::Created()
             .insert_header(("Location", format!("/buyer/cases/{case_id}")))
-            .json(
-                serde_json::json!({ "case_id": case_id, "status": CaseStatus::Requested.as_str() }),
-            ))
+            .json(Opened::requested(case_id)))
     }
     .instrument(span)
     .await

@@ -8,13 +8,43 @@ use returns_domain::order::OrderState;
 use returns_events::orders::OrderPlaced;
 use returns_runtime::AppContext;
 use returns_web::Problem;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::order_store::{self, OrderLineRow, OrderRow};
 
+/// An order with what each line has left to return (ORD-3).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct OrderView {
+    order: OrderRow,
+    lines: Vec<OrderLineView>,
+}
+
+/// An order line, the units in open or paid cases, and the units still returnable.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct OrderLineView {
+    #[serde(flatten)]
+    line: OrderLineRow,
+    units_in_cases: i64,
+    units_returnable: i64,
+}
+
+/// How many orders of a backfill were stored, and how many intake already held.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Backfilled {
+    stored: usize,
+    already_known: usize,
+}
+
+/// How many orders stand in each state.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct OrdersByState {
+    total: i64,
+    by_state: std::collections::BTreeMap<String, i64>,
+}
+
 /// `GET /buyer/orders/{id}`: the order as the platform holds it, each line with the units not
 /// in an open or paid case. Someone else's order is not found, like a missing one.
-#[utoipa::path(get, path = "/buyer/orders/{id}", tag = "buyer", params(("id" = String, Path, description = "The marketplace's order id")), responses((status = 200, description = "The order and what is left to return", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/buyer/orders/{id}", tag = "buyer", params(("id" = String, Path, description = "The marketplace's order id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "The order and what is left to return", body = OrderView)))]
 pub(crate) async fn buyer_order(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -28,20 +58,22 @@ pub(crate) async fn buyer_order(
         .ok_or_else(|| Problem::not_found("order"))?;
     let lines = order_store::lines_of(&mut conn, &order.order_id).await?;
     let held = order_store::held_units(&mut conn, &order.order_id).await?;
-    let lines: Vec<serde_json::Value> = lines
-        .iter()
-        .map(|l| {
+    let lines = lines
+        .into_iter()
+        .map(|line| {
             let taken = held
                 .iter()
-                .find(|h| h.line_id == l.line_id)
+                .find(|h| h.line_id == line.line_id)
                 .map_or(0, |h| h.units);
-            let mut v = serde_json::to_value(l).unwrap_or_default();
-            v["units_in_cases"] = taken.into();
-            v["units_returnable"] = (i64::from(l.quantity) - taken).max(0).into();
-            v
+            let returnable = (i64::from(line.quantity) - taken).max(0);
+            OrderLineView {
+                line,
+                units_in_cases: taken,
+                units_returnable: returnable,
+            }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "order": order, "lines": lines })))
+    Ok(HttpResponse::Ok().json(OrderView { order, lines }))
 }
 
 /// One order of the backfill: as placed, with the state it reached and when.
@@ -136,7 +168,7 @@ fn snapshot_rows(
 /// `PUT /operator/orders`: orders from before the feed, one JSON object a line (JSON Lines).
 /// A bad line refuses the whole delivery, naming the line; orders already here are left as
 /// they are (the feed is newer than any backfill).
-#[utoipa::path(put, path = "/operator/orders", tag = "operator", request_body(content = String, content_type = "text/plain", description = "JSON Lines: one OrderSnapshot object a line (sent as text/plain or application/x-ndjson)"), responses((status = 200, description = "How many orders were stored and how many were known", body = serde_json::Value)))]
+#[utoipa::path(put, path = "/operator/orders", tag = "operator", request_body(content = String, content_type = "text/plain", description = "JSON Lines: one OrderSnapshot object a line (sent as text/plain or application/x-ndjson)"), responses((status = 200, description = "How many orders were stored and how many were known", body = Backfilled)))]
 pub(crate) async fn import(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -176,12 +208,14 @@ pub(crate) async fn import(
         })
         .await?;
     let total = text.lines().filter(|l| !l.trim().is_empty()).count();
-    Ok(HttpResponse::Ok()
-        .json(serde_json::json!({ "stored": stored, "already_known": total - stored })))
+    Ok(HttpResponse::Ok().json(Backfilled {
+        stored,
+        already_known: total - stored,
+    }))
 }
 
 /// `GET /operator/stats/orders`: the orders intake holds, by state.
-#[utoipa::path(get, path = "/operator/stats/orders", tag = "operator", responses((status = 200, description = "Orders by state", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/stats/orders", tag = "operator", responses((status = 200, description = "Orders by state", body = OrdersByState)))]
 pub(crate) async fn orders_by_state(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -189,7 +223,6 @@ pub(crate) async fn orders_by_state(
     let mut conn = ctx.conn().await?;
     let rows = order_store::count_by_state(&mut conn).await?;
     let total: i64 = rows.iter().map(|(_, n)| n).sum();
-    let by_state: serde_json::Map<String, serde_json::Value> =
-        rows.into_iter().map(|(s, n)| (s, n.into())).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "total": total, "by_state": by_state })))
+    let by_state = rows.into_iter().collect();
+    Ok(HttpResponse::Ok().json(OrdersByState { total, by_state }))
 }

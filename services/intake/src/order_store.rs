@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::schema::{case_lines, order_lines, orders};
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// An order as the marketplace reported it (ORD-1); the buyer's address and phone stay here.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = orders)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct OrderRow {
@@ -17,6 +18,7 @@ pub struct OrderRow {
     #[serde(skip)]
     pub buyer_id: String,
     pub merchant_id: String,
+    #[schema(value_type = returns_domain::order::OrderState)]
     pub state: String,
     pub state_since: DateTime<Utc>,
     pub city: String,
@@ -39,7 +41,8 @@ pub struct OrderRow {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// One line of an order: what was bought and paid.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = order_lines)]
 pub struct OrderLineRow {
     #[serde(skip)]
@@ -203,7 +206,8 @@ pub(crate) async fn release(
     .await
 }
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+/// An order line a case holds (or held), and how many units it bought.
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseLineView {
     pub order_line_id: String,
     pub quantity: i32,

@@ -23,8 +23,14 @@ pub(crate) struct RatingLine {
     stars: Rating,
 }
 
+/// How many ratings the delivery stored.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct RatingsStored {
+    stored: usize,
+}
+
 /// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
-#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = serde_json::Value)))]
+#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = RatingsStored)))]
 pub(crate) async fn put_ratings(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -56,7 +62,7 @@ pub(crate) async fn put_ratings(
     } else {
         store::upsert_ratings(&mut conn, &lines, ctx.clock.now()).await?
     };
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+    Ok(HttpResponse::Ok().json(RatingsStored { stored: n }))
 }
 
 fn ratings_from_json(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {

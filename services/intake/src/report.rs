@@ -9,7 +9,8 @@ use returns_runtime::AppContext;
 use returns_web::Problem;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, diesel::QueryableByName)]
+/// One city's clocks (AUTO-1, PAY-2), in milliseconds.
+#[derive(Debug, Serialize, diesel::QueryableByName, utoipa::ToSchema)]
 pub(crate) struct CityFigures {
     #[diesel(sql_type = Text)]
     pub city: String,
@@ -31,7 +32,8 @@ pub(crate) struct CityFigures {
     pub request_to_refund_ms_min: Option<f64>,
 }
 
-#[derive(Debug, Serialize, diesel::QueryableByName)]
+/// One merchant's average time from request to refund.
+#[derive(Debug, Serialize, diesel::QueryableByName, utoipa::ToSchema)]
 pub(crate) struct MerchantFigures {
     #[diesel(sql_type = Text)]
     pub merchant_id: String,
@@ -39,6 +41,13 @@ pub(crate) struct MerchantFigures {
     pub refunds: i64,
     #[diesel(sql_type = Nullable<Double>)]
     pub average_request_to_refund_hours: Option<f64>,
+}
+
+/// The operator's figures from intake's data (OP).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct OperatorReport {
+    cities: Vec<CityFigures>,
+    merchants: Vec<MerchantFigures>,
 }
 
 /// Each case's moments, from its timeline.
@@ -55,7 +64,7 @@ fn ms(a: &str, b: &str) -> String {
     format!("(extract(epoch FROM ({b} - {a})) * 1000)::float8")
 }
 
-#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "The operator's figures (OP)", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "The operator's figures (OP)", body = OperatorReport)))]
 pub(crate) async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
@@ -81,5 +90,5 @@ pub(crate) async fn operator_report(
          FROM m WHERE paid IS NOT NULL GROUP BY merchant_id ORDER BY merchant_id"
     );
     let merchants: Vec<MerchantFigures> = diesel::sql_query(merchants_sql).load(&mut conn).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "cities": cities, "merchants": merchants })))
+    Ok(HttpResponse::Ok().json(OperatorReport { cities, merchants }))
 }

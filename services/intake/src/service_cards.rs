@@ -11,7 +11,7 @@ use returns_domain::Category;
 use returns_domain::care::CareService;
 use returns_runtime::AppContext;
 use returns_web::{Problem, parse_json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::order_store::{self, OrderLineRow, OrderRow};
 use crate::request::check_id;
@@ -169,9 +169,29 @@ async fn store_card(
         .map(|_| ())
 }
 
+/// How many cards the delivery stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CardsStored {
+    stored: usize,
+}
+
+/// A service card and its counts: used, held by open care orders, and left (CARE-1, CARE-8).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CardView {
+    card_id: String,
+    buyer_id: String,
+    #[schema(value_type = Vec<CareService>)]
+    services: serde_json::Value,
+    valid_until: DateTime<Utc>,
+    services_total: i32,
+    services_used: i32,
+    services_reserved: i32,
+    services_left: i32,
+}
+
 /// `PUT /operator/service-cards`: the order system's cards (CARE-1), refused whole naming the
 /// first bad card. Counts already used or held stay.
-#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = serde_json::Value)))]
+#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = CardsStored)))]
 pub(crate) async fn import_cards(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -202,11 +222,9 @@ pub(crate) async fn import_cards(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "stored": n })))
+    Ok(HttpResponse::Ok().json(CardsStored { stored: n }))
 }
 
-/// A card as a care order opens on it: buyer, merchant, order, line, services, validity,
-/// counts (total, used, held), goods value, review hours, the merchant's courier.
 /// A service card, locked while a care order is opened from it (CARE-1, CARE-8).
 #[derive(Debug, Queryable)]
 pub(crate) struct HeldCard {
@@ -251,7 +269,7 @@ pub(crate) async fn card_for_update(
 }
 
 /// `GET /buyer/service-cards/{id}`: one of the buyer's cards.
-#[utoipa::path(get, path = "/buyer/service-cards/{id}", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/buyer/service-cards/{id}", tag = "buyer", params(("id" = String, Path, description = "The service card's id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "The card", body = CardView)))]
 pub(crate) async fn buyer_card(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -261,7 +279,7 @@ pub(crate) async fn buyer_card(
 }
 
 /// `GET /merchant/service-cards/{id}`: a card the shop sold.
-#[utoipa::path(get, path = "/merchant/service-cards/{id}", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The card", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/merchant/service-cards/{id}", tag = "merchant", params(("id" = String, Path, description = "The service card's id", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")), responses((status = 200, description = "The card", body = CardView)))]
 pub(crate) async fn merchant_card(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -305,11 +323,16 @@ async fn view_card(
     let (buyer, _, services, valid_until, total, used, reserved) = row
         .filter(|(b, m, ..)| owns(b, m))
         .ok_or_else(|| Problem::not_found("service card"))?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "card_id": id, "buyer_id": buyer, "services": services, "valid_until": valid_until,
-        "services_total": total, "services_used": used, "services_reserved": reserved,
-        "services_left": total - used - reserved,
-    })))
+    Ok(HttpResponse::Ok().json(CardView {
+        card_id: id,
+        buyer_id: buyer,
+        services,
+        valid_until,
+        services_total: total,
+        services_used: used,
+        services_reserved: reserved,
+        services_left: total - used - reserved,
+    }))
 }
 
 /// CARE-1: a care order opens from the care-service order (the card) or from the purchased

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::schema::{buyer_ratings, case_timeline, cases};
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// A case as intake keeps it, and as its parties read it.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = cases)]
 // NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
 #[diesel(treat_none_as_default_value = false)]
@@ -42,6 +43,8 @@ pub struct CaseRow {
     pub intervention_requested_by: Option<String>,
     pub intervention_requested_at: Option<DateTime<Utc>>,
     pub guarantee: Option<String>,
+    /// The buyer's evidence, by kind.
+    #[schema(value_type = Vec<returns_domain::guarantee::Evidence>)]
     pub evidence: serde_json::Value,
     pub card_id: Option<String>,
     pub care_outcome: Option<CareOutcome>,
@@ -50,6 +53,7 @@ pub struct CaseRow {
     /// ORD-1: the order the case is about (none for care orders, which open from a card).
     pub order_id: Option<String>,
     /// ORD-4: the merchant's return address, once an approval named it.
+    #[schema(value_type = Option<returns_events::payloads::ReturnAddress>)]
     pub return_address: Option<serde_json::Value>,
 }
 
@@ -67,7 +71,8 @@ pub struct NewTimelineRow {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+/// One line of a case's timeline: what happened, by which rule.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = case_timeline)]
 pub(crate) struct TimelineRow {
     pub event_type: String,

@@ -20,6 +20,7 @@ use returns_runtime::{AppContext, RootSpan};
 use returns_store::timers::{self, NewTimer, Timer};
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::schema::care_jobs;
 
@@ -120,7 +121,7 @@ pub(crate) async fn fire(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StepRequest {
+struct CareStepRequest {
     #[serde(default)]
     pickup_at: Option<DateTime<Utc>>,
     #[serde(default)]
@@ -151,10 +152,7 @@ fn step_of(raw: &str) -> Result<CareStep, Problem> {
 }
 
 fn stored(step: CareStep) -> String {
-    serde_json::to_value(step)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    returns_domain::to_wire(&step)
 }
 
 /// What each step needs, checked before anything is read: a tracking number when goods
@@ -162,7 +160,7 @@ fn stored(step: CareStep) -> String {
 /// (CARE-8). Answers the tracking number and the carrier.
 fn what_the_step_needs(
     to: CareStep,
-    req: &StepRequest,
+    req: &CareStepRequest,
     now: DateTime<Utc>,
 ) -> Result<(Option<String>, Option<String>), Problem> {
     let tracking = match to {
@@ -193,7 +191,7 @@ fn what_the_step_needs(
 }
 
 /// CARE-4..CARE-7: the rule and the buyer's line of a step other than sending back.
-fn progress_line(to: CareStep, req: &StepRequest, courier: &str) -> (RuleId, String) {
+fn progress_line(to: CareStep, req: &CareStepRequest, courier: &str) -> (RuleId, String) {
     match to {
         CareStep::Confirmed => (
             RuleId::Care4,
@@ -241,8 +239,116 @@ fn progress_line(to: CareStep, req: &StepRequest, courier: &str) -> (RuleId, Str
     }
 }
 
+/// A step as the merchant reported it, with what it needs (checked before anything is read).
+struct Reported {
+    to: CareStep,
+    req: CareStepRequest,
+    tracking: Option<String>,
+    carrier: Option<String>,
+    now: DateTime<Utc>,
+}
+
+/// A care job, locked while a step is recorded.
+#[derive(Queryable)]
+struct HeldJob {
+    city: String,
+    shard: String,
+    buyer_id: String,
+    merchant_id: String,
+    merchant_courier: String,
+    goods_value_fen: i64,
+    step: Option<String>,
+}
+
+async fn held_job(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<HeldJob>> {
+    care_jobs::table
+        .find(id)
+        .select((
+            care_jobs::city,
+            care_jobs::shard,
+            care_jobs::buyer_id,
+            care_jobs::merchant_id,
+            care_jobs::merchant_courier,
+            care_jobs::goods_value_fen,
+            care_jobs::step,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The step on the job: damage is a note beside the step (CARE-5), any other step moves it.
+async fn record(conn: &mut AsyncPgConnection, id: Uuid, step: &Reported) -> QueryResult<usize> {
+    let job = care_jobs::table.find(id);
+    if step.to == CareStep::Damaged {
+        return diesel::update(job)
+            .set(care_jobs::damage_note.eq(&step.req.note))
+            .execute(conn)
+            .await;
+    }
+    diesel::update(job)
+        .set((
+            care_jobs::step.eq(stored(step.to)),
+            care_jobs::pickup_at.eq(step.req.pickup_at),
+            care_jobs::tracking_number.eq(step.tracking.clone()),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// What the step tells: the goods sent back (CARE-6, CARE-7, with who pays the freight) or the
+/// job's progress.
+fn step_event(
+    job: &HeldJob,
+    id: Uuid,
+    from: Option<CareStep>,
+    step: &Reported,
+    freight: Fen,
+) -> Result<Outgoing, returns_bus::BusError> {
+    let about = About {
+        case_id: id,
+        city: &job.city,
+        shard: &job.shard,
+    };
+    let cx = Emitter::new(crate::SERVICE, step.now);
+    if step.to == CareStep::SentBack {
+        // CARE-6: the buyer pays the freight back after a failed inspection; CARE-7: the
+        // merchant after the service.
+        let (payer, rule) = care::return_freight_payer(from == Some(CareStep::Serviced));
+        return cx.emit(
+            about,
+            &GoodsSentBack {
+                rule,
+                remedy: Remedy::Repair,
+                carrier: step.carrier.clone().unwrap_or_default(),
+                tracking_number: step.tracking.clone().unwrap_or_default(),
+                sent_at: step.now,
+                freight_payer: Some(payer.to_owned()),
+                freight_fen: Some(freight),
+                buyer_id: job.buyer_id.clone(),
+                merchant_id: job.merchant_id.clone(),
+            },
+        );
+    }
+    let (rule, note) = progress_line(step.to, &step.req, &job.merchant_courier);
+    cx.emit(
+        about,
+        &CareProgress {
+            step: step.to,
+            rule,
+            note,
+            at: step.now,
+            tracking_number: step.tracking.clone(),
+            goods_value_fen: (step.to == CareStep::Lost).then_some(Fen(job.goods_value_fen)),
+            buyer_id: job.buyer_id.clone(),
+            merchant_id: job.merchant_id.clone(),
+        },
+    )
+}
+
 /// `POST /merchant/care-jobs/{case_id}/{step}`, by the merchant (its courier and its centre).
-#[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/care-jobs/{id}/{step}", tag = "merchant", request_body = CareStepRequest, params(("id" = Uuid, Path, description = "The care order's case id"), ("step" = String, Path, description = "The step reported (CARE-4..CARE-8)", pattern = "^(confirm|collect|arrive|serviced|inspection-failed|send-back|lost|damaged)$")), responses((status = 200, description = "The care step (CARE-4..CARE-6)", body = CareStepAnswer)))]
 pub(crate) async fn report(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -253,111 +359,57 @@ pub(crate) async fn report(
     let (raw_id, raw_step) = path.into_inner();
     let id = returns_web::path_uuid(&raw_id, "case")?;
     let to = step_of(&raw_step)?;
-    let req: StepRequest = parse_json(&body)?;
+    let req: CareStepRequest = parse_json(&body)?;
     let now = ctx.clock.now();
     let (tracking, carrier) = what_the_step_needs(to, &req, now)?;
+    let step = Reported {
+        to,
+        req,
+        tracking,
+        carrier,
+        now,
+    };
     let app = ctx.get_ref().clone();
-    let step = ctx
-        .write(async move |conn| {
-            type Row = (String, String, String, String, String, i64, Option<String>);
-            let row: Option<Row> = care_jobs::table
-                .find(id)
-                .select((
-                    care_jobs::city,
-                    care_jobs::shard,
-                    care_jobs::buyer_id,
-                    care_jobs::merchant_id,
-                    care_jobs::merchant_courier,
-                    care_jobs::goods_value_fen,
-                    care_jobs::step,
-                ))
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-            let Some((city, shard, buyer, merchant, courier, value, step)) = row else {
-                return Err(Problem::not_found("care job"));
-            };
-            if merchant != caller.id {
-                return Err(Problem::not_found("care job"));
-            }
-            returns_runtime::tag_case(&root, &id, &city, &shard);
-            let from: Option<CareStep> = step.as_deref().and_then(returns_domain::from_wire);
-            if let Err(m) = care::next_step_allowed(from, to) {
-                return Err(Problem::conflict(m));
-            }
-            if to == CareStep::Damaged {
-                diesel::update(care_jobs::table.find(id))
-                    .set(care_jobs::damage_note.eq(&req.note))
-                    .execute(conn)
-                    .await?;
-            } else {
-                diesel::update(care_jobs::table.find(id))
-                    .set((
-                        care_jobs::step.eq(stored(to)),
-                        care_jobs::pickup_at.eq(req.pickup_at),
-                        care_jobs::tracking_number.eq(tracking.clone()),
-                    ))
-                    .execute(conn)
-                    .await?;
-            }
-            if to == CareStep::Confirmed {
-                timers::cancel(conn, KIND, id).await?;
-            }
-            let about = About {
-                case_id: id,
-                city: &city,
-                shard: &shard,
-            };
-            let cx = Emitter::new(crate::SERVICE, now);
-            let ev = if to == CareStep::SentBack {
-                // CARE-6: the buyer pays the freight back after a failed inspection; CARE-7:
-                // the merchant after the service.
-                let (payer, rule) = care::return_freight_payer(from == Some(CareStep::Serviced));
-                cx.emit(
-                    about,
-                    &GoodsSentBack {
-                        rule,
-                        remedy: Remedy::Repair,
-                        carrier: carrier.clone().unwrap_or_default(),
-                        tracking_number: tracking.clone().unwrap_or_default(),
-                        sent_at: now,
-                        freight_payer: Some(payer.to_owned()),
-                        freight_fen: Some(Fen(app.settings.policy.care_return_freight_fen)),
-                        buyer_id: buyer.clone(),
-                        merchant_id: merchant.clone(),
-                    },
-                )?
-            } else {
-                let (rule, note) = progress_line(to, &req, &courier);
-                cx.emit(
-                    about,
-                    &CareProgress {
-                        step: to,
-                        rule,
-                        note,
-                        at: now,
-                        tracking_number: tracking.clone(),
-                        goods_value_fen: (to == CareStep::Lost).then_some(Fen(value)),
-                        buyer_id: buyer.clone(),
-                        merchant_id: merchant.clone(),
-                    },
-                )?
-            };
-            stage(conn, &app.cities, &[ev]).await?;
-            Ok(stored(to))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "step": step })))
+    ctx.write(async move |conn| {
+        let job = held_job(conn, id)
+            .await?
+            .filter(|j| j.merchant_id == caller.id)
+            .ok_or_else(|| Problem::not_found("care job"))?;
+        returns_runtime::tag_case(&root, &id, &job.city, &job.shard);
+        let from: Option<CareStep> = job.step.as_deref().and_then(returns_domain::from_wire);
+        care::next_step_allowed(from, to).map_err(Problem::conflict)?;
+        record(conn, id, &step).await?;
+        if to == CareStep::Confirmed {
+            timers::cancel(conn, KIND, id).await?;
+        }
+        let freight = Fen(app.settings.policy.care_return_freight_fen);
+        let ev = step_event(&job, id, from, &step, freight)?;
+        stage(conn, &app.cities, &[ev]).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(CareStepAnswer {
+        case_id: id,
+        step: to,
+    }))
 }
 
-#[derive(Debug, serde::Serialize, Queryable)]
+/// The step as recorded.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+struct CareStepAnswer {
+    case_id: Uuid,
+    step: CareStep,
+}
+
+/// A care job as the shop's courier works it: where to collect, by when, and how far it got.
+#[derive(Debug, serde::Serialize, Queryable, utoipa::ToSchema)]
 struct CareJobView {
-    case_id: uuid::Uuid,
+    case_id: Uuid,
     merchant_courier: String,
     address: String,
     contact_phone: String,
     confirm_by: DateTime<Utc>,
+    #[schema(value_type = Option<CareStep>)]
     step: Option<String>,
     pickup_at: Option<DateTime<Utc>>,
     tracking_number: Option<String>,
@@ -365,8 +417,8 @@ struct CareJobView {
 
 /// `GET /merchant/care-jobs/{case_id}`: the shop's care job, with where its courier collects.
 #[utoipa::path(get, path = "/merchant/care-jobs/{id}", tag = "merchant",
-    params(("id" = String, Path, description = "The care order's case id")),
-    responses((status = 200, description = "The care job (CARE-4)", body = serde_json::Value)))]
+    params(("id" = Uuid, Path, description = "The care order's case id")),
+    responses((status = 200, description = "The care job (CARE-4)", body = CareJobView)))]
 pub(crate) async fn view(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -398,7 +450,7 @@ pub(crate) async fn view(
 mod tests {
     use super::*;
 
-    fn req(note: &str) -> StepRequest {
+    fn req(note: &str) -> CareStepRequest {
         serde_json::from_value(serde_json::json!({ "note": note })).unwrap()
     }
 

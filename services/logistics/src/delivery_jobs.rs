@@ -71,13 +71,13 @@ pub(crate) async fn book(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StepRequest {
+struct DeliveryStepRequest {
     #[serde(default)]
     note: String,
 }
 
 /// `POST /merchant/delivery-jobs/{case_id}/{delivered|installed}`, by the merchant's delivery team.
-#[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = StepRequest, params(("id" = String, Path, description = "The object's id"), ("step" = String, Path, description = "The step reported")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/merchant/delivery-jobs/{id}/{step}", tag = "merchant", request_body = DeliveryStepRequest, params(("id" = uuid::Uuid, Path, description = "The delivery case's id"), ("step" = String, Path, description = "The step reported (WF-3)", pattern = "^(delivered|installed)$")), responses((status = 200, description = "The delivery step (WF-3, K-7)", body = returns_web::Moved<DeliveryJobState>)))]
 pub(crate) async fn report(
     caller: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -90,7 +90,7 @@ pub(crate) async fn report(
     let to = DeliveryJobState::parse(&step)
         .filter(|s| *s != DeliveryJobState::Booked)
         .ok_or_else(|| Problem::invalid("step", "one of delivered, installed"))?;
-    let req: StepRequest = parse_json(&body)?;
+    let req: DeliveryStepRequest = parse_json(&body)?;
     if req.note.len() > 500 {
         return Err(Problem::invalid("note", "at most 500 characters"));
     }
@@ -165,5 +165,5 @@ pub(crate) async fn report(
             Ok(to)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": step })))
+    Ok(HttpResponse::Ok().json(returns_web::Moved::to(id, step)))
 }

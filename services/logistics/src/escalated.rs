@@ -78,8 +78,8 @@ fn check(req: ActionRequest) -> Result<Checked, Problem> {
 
 /// `POST /cs/pickups/{id}/action`: customer service acts on an escalated pickup (PK-9).
 #[utoipa::path(post, path = "/cs/pickups/{id}/action", tag = "cs", request_body = ActionRequest,
-    params(("id" = String, Path, description = "The case's id")),
-    responses((status = 200, description = "The pickup, offered, switched to the buyer or cancelled (PK-9)", body = serde_json::Value)))]
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The pickup, offered, switched to the buyer or cancelled (PK-9)", body = returns_web::Moved<PickupJobState>)))]
 pub(crate) async fn act(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -139,7 +139,7 @@ pub(crate) async fn act(
             Ok(status)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "case_id": id, "status": status })))
+    Ok(HttpResponse::Ok().json(returns_web::Moved::to(id, status)))
 }
 
 /// The job goes to the named partner, which must be one of the city's.
@@ -185,12 +185,30 @@ async fn buyer_ships(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DeskQuery {
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     limit: Option<i64>,
 }
 
+/// A pickup no partner took (PK-9), and the city's partners it may be offered to.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct EscalatedPickup {
+    case_id: uuid::Uuid,
+    job_id: uuid::Uuid,
+    city: String,
+    last_offered_to: String,
+    created_at: DateTime<Utc>,
+    partners: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct EscalatedDesk {
+    pickups: Vec<EscalatedPickup>,
+}
+
 /// `GET /cs/pickups`: the escalated pickups, oldest first (PK-9).
-#[utoipa::path(get, path = "/cs/pickups", tag = "cs", params(DeskQuery), responses((status = 200, description = "Escalated pickups, oldest first", body = serde_json::Value)))]
+#[utoipa::path(get, path = "/cs/pickups", tag = "cs", params(DeskQuery), responses((status = 200, description = "Escalated pickups, oldest first", body = EscalatedDesk)))]
 pub(crate) async fn desk(
     _: As<Cs>,
     ctx: web::Data<AppContext>,
@@ -205,17 +223,18 @@ pub(crate) async fn desk(
         .select(JobRow::as_select())
         .load(&mut conn)
         .await?;
-    let jobs: Vec<_> = jobs
-        .iter()
-        .map(|j| {
-            serde_json::json!({
-                "case_id": j.case_id, "job_id": j.job_id, "city": j.city,
-                "last_offered_to": j.courier_company, "created_at": j.created_at,
-                "partners": ctx.cities.city(&j.city).couriers,
-            })
+    let pickups = jobs
+        .into_iter()
+        .map(|j| EscalatedPickup {
+            partners: ctx.cities.city(&j.city).couriers.clone(),
+            case_id: j.case_id,
+            job_id: j.job_id,
+            city: j.city,
+            last_offered_to: j.courier_company,
+            created_at: j.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "pickups": jobs })))
+    Ok(HttpResponse::Ok().json(EscalatedDesk { pickups }))
 }
 
 #[cfg(test)]

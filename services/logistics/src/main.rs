@@ -12,7 +12,6 @@ mod dispatch;
 mod escalated;
 mod on_event;
 mod on_timer;
-mod openapi;
 mod pickup_plan;
 mod pickup_reads;
 mod pickup_slot;
@@ -65,7 +64,7 @@ impl Service for Logistics {
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
-        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
+        <routes::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Self::Timers {

@@ -31,9 +31,18 @@ pub(crate) struct SlotRequest {
     start: DateTime<Utc>,
 }
 
+/// The pickup, scheduled: the courier sets out at `dispatch_at` (PK-1).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct SlotBooked {
+    case_id: uuid::Uuid,
+    job_id: uuid::Uuid,
+    status: PickupJobState,
+    dispatch_at: DateTime<Utc>,
+}
+
 #[utoipa::path(post, path = "/buyer/cases/{id}/pickup-slot", tag = "buyer", request_body = SlotRequest,
-    params(("id" = String, Path, description = "The case's id")),
-    responses((status = 200, description = "The pickup, scheduled for the slot (PK-1)", body = serde_json::Value)))]
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
+    responses((status = 200, description = "The pickup, scheduled for the slot (PK-1)", body = SlotBooked)))]
 pub(crate) async fn book(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -99,7 +108,10 @@ pub(crate) async fn book(
             Ok(job.job_id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "case_id": id, "job_id": job_id, "status": PickupJobState::Scheduled, "dispatch_at": req.start,
-    })))
+    Ok(HttpResponse::Ok().json(SlotBooked {
+        case_id: id,
+        job_id,
+        status: PickupJobState::Scheduled,
+        dispatch_at: req.start,
+    }))
 }

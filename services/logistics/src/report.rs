@@ -9,7 +9,8 @@ use returns_runtime::AppContext;
 use returns_web::Problem;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, diesel::QueryableByName)]
+/// One courier company's figures in one city (PK-2, PK-3, PK-5, PK-6).
+#[derive(Debug, Serialize, diesel::QueryableByName, utoipa::ToSchema)]
 pub(crate) struct CourierFigures {
     #[diesel(sql_type = Text)]
     pub courier_company: String,
@@ -34,7 +35,7 @@ pub(crate) struct CourierFigures {
 }
 
 /// PK-6: the same figures for each rider, by real name.
-#[derive(Debug, Serialize, diesel::QueryableByName)]
+#[derive(Debug, Serialize, diesel::QueryableByName, utoipa::ToSchema)]
 pub(crate) struct RiderFigures {
     #[diesel(sql_type = Text)]
     pub courier_company: String,
@@ -56,7 +57,14 @@ pub(crate) struct RiderFigures {
     pub complaints: i64,
 }
 
-#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "Figures per courier, city and rider (OP, PK-6)", body = serde_json::Value)))]
+/// logistics' part of the operator's figures (OP, PK-6).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CourierReport {
+    couriers: Vec<CourierFigures>,
+    riders: Vec<RiderFigures>,
+}
+
+#[utoipa::path(get, path = "/operator/reports/operator", tag = "operator", responses((status = 200, description = "Figures per courier, city and rider (OP, PK-6)", body = CourierReport)))]
 pub(crate) async fn operator_report(
     _: returns_auth::As<returns_auth::Operator>,
     ctx: web::Data<AppContext>,
@@ -85,5 +93,8 @@ pub(crate) async fn operator_report(
     )
     .load(&mut conn)
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "couriers": rows, "riders": riders })))
+    Ok(HttpResponse::Ok().json(CourierReport {
+        couriers: rows,
+        riders,
+    }))
 }

@@ -2,74 +2,33 @@
 //! them and report accept (PK-2), call and arrival (PK-3) and pickup with the tracking number
 //! (PK-4); buyers read their pickup, enter their own tracking number (CT-2) and complain about a
 //! rider (PK-6); merchants send goods back and report care (CARE-4) and delivery (WF-3) steps;
-//! operators read coverage (CT-1) and the figures per courier and rider. Only the table.
+//! operators read coverage (CT-1) and the figures per courier and rider.
+//! Only the table: each handler lives in its feature module, and its `#[utoipa::path]` is
+//! the one place its method and path are written.
 
-use actix_web::web;
+use crate::{
+    care_jobs, courier_complaints, courier_steps, delivery_jobs, escalated, pickup_reads,
+    pickup_slot, report, self_ship, send_back,
+};
 
-pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    use crate::{
-        care_jobs, courier_complaints, courier_steps, delivery_jobs, escalated, pickup_reads,
-        pickup_slot, report, self_ship, send_back,
-    };
-    cfg.route("/courier/jobs", web::get().to(pickup_reads::list_jobs))
-        .route(
-            "/courier/jobs/{id}/accept",
-            web::post().to(courier_steps::accept),
-        )
-        .route(
-            "/courier/jobs/{id}/call",
-            web::post().to(courier_steps::call),
-        )
-        .route(
-            "/courier/jobs/{id}/arrive",
-            web::post().to(courier_steps::arrive),
-        )
-        .route(
-            "/courier/jobs/{id}/pickup",
-            web::post().to(courier_steps::pickup),
-        )
-        .route(
-            "/courier/jobs/{id}/deliver",
-            web::post().to(courier_steps::deliver),
-        )
-        .route(
-            "/buyer/cases/{id}/pickup",
-            web::get().to(pickup_reads::buyer_pickup),
-        )
-        .route(
-            "/buyer/cases/{id}/pickup-slot",
-            web::post().to(pickup_slot::book),
-        )
-        .route(
-            "/cs/cases/{id}/pickup",
-            web::get().to(pickup_reads::cs_pickup),
-        )
-        .route("/cs/pickups", web::get().to(escalated::desk))
-        .route("/cs/pickups/{id}/action", web::post().to(escalated::act))
-        .route(
-            "/buyer/cases/{id}/shipment",
-            web::post().to(self_ship::enter_tracking),
-        )
-        .route(
-            "/buyer/cases/{id}/courier-complaint",
-            web::post().to(courier_complaints::file),
-        )
-        .route(
-            "/merchant/cases/{id}/send-back",
-            web::post().to(send_back::send_back),
-        )
-        .route("/merchant/care-jobs/{id}", web::get().to(care_jobs::view))
-        .route(
-            "/merchant/care-jobs/{id}/{step}",
-            web::post().to(care_jobs::report),
-        )
-        .route(
-            "/merchant/delivery-jobs/{id}/{step}",
-            web::post().to(delivery_jobs::report),
-        )
-        .route("/operator/coverage", web::get().to(pickup_reads::coverage))
-        .route(
-            "/operator/reports/operator",
-            web::get().to(report::operator_report),
-        );
+returns_runtime::api! {
+    pickup_reads::list_jobs,
+    courier_steps::accept,
+    courier_steps::call,
+    courier_steps::arrive,
+    courier_steps::pickup,
+    courier_steps::deliver,
+    pickup_reads::buyer_pickup,
+    pickup_reads::cs_pickup,
+    escalated::desk,
+    escalated::act,
+    pickup_reads::coverage,
+    pickup_slot::book,
+    self_ship::enter_tracking,
+    courier_complaints::file,
+    send_back::send_back,
+    care_jobs::view,
+    care_jobs::report,
+    delivery_jobs::report,
+    report::operator_report,
 }

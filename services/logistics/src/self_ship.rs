@@ -64,7 +64,7 @@ type Row = (
 
 /// `POST /buyer/cases/{id}/shipment`: the buyer's own tracking number. Repeating it answers as
 /// the first time did; a different number once shipped is a 409.
-#[utoipa::path(post, path = "/buyer/cases/{id}/shipment", tag = "buyer", request_body = ShipmentRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The buyer's shipment (CT-2)", body = serde_json::Value)))]
+#[utoipa::path(post, path = "/buyer/cases/{id}/shipment", tag = "buyer", request_body = ShipmentRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The buyer's shipment (CT-2)", body = returns_web::Moved<BuyerShipmentState>)))]
 pub(crate) async fn enter_tracking(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -136,7 +136,9 @@ pub(crate) async fn enter_tracking(
             .await
         })
         .await?;
-    Ok(HttpResponse::Ok().json(
-        serde_json::json!({ "case_id": id, "status": BuyerShipmentState::Shipped, "tracking_number": tracking }),
-    ))
+    Ok(HttpResponse::Ok().json(returns_web::Moved::shipped(
+        id,
+        BuyerShipmentState::Shipped,
+        tracking,
+    )))
 }

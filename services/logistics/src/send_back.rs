@@ -68,7 +68,14 @@ async fn parcel_of(
 
 /// `POST /merchant/cases/{id}/send-back`. Repeating it with the same tracking number answers
 /// as the first time did.
-#[utoipa::path(post, path = "/merchant/cases/{id}/send-back", tag = "merchant", request_body = SendBackRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The goods, sent back", body = serde_json::Value)))]
+/// Where the goods stand once the merchant sent them back.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SendBack {
+    SentBack,
+}
+
+#[utoipa::path(post, path = "/merchant/cases/{id}/send-back", tag = "merchant", request_body = SendBackRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The goods, sent back", body = returns_web::Moved<SendBack>)))]
 pub(crate) async fn send_back(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -161,7 +168,9 @@ pub(crate) async fn send_back(
             Ok(())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(
-        serde_json::json!({ "case_id": id, "status": "sent_back", "tracking_number": tracking }),
-    ))
+    Ok(HttpResponse::Ok().json(returns_web::Moved::shipped(
+        id,
+        SendBack::SentBack,
+        tracking,
+    )))
 }

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::schema::pickup_jobs;
 
-#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize)]
+/// A pickup job as logistics keeps it, and as the courier company reads it (PK-1..PK-8).
+#[derive(Debug, Clone, Insertable, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = pickup_jobs)]
 // NULL, not DEFAULT, for `None`: the SQL stays the same, so the prepared statement is cached.
 #[diesel(treat_none_as_default_value = false)]

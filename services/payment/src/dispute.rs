@@ -85,7 +85,7 @@ fn event<E: returns_events::Event>(
 
 /// `POST /merchant/cases/{id}/dispute`: only while the advance is still owed (before the
 /// merchant's window closes); the recovery then waits for customer service.
-#[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The dispute, opened (PAY-7)", body = DisputeAnswer)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/dispute", tag = "merchant", request_body = DisputeRequest, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The dispute, opened (PAY-7)", body = DisputeAnswer)))]
 pub(crate) async fn open(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,
@@ -186,6 +186,8 @@ pub(crate) async fn open_in(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct QueueQuery {
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     limit: Option<i64>,
 }
@@ -227,7 +229,7 @@ struct RulingRequest {
 }
 
 /// `POST /cs/disputes/{id}/ruling`: once per dispute.
-#[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The ruling (PAY-7)", body = DisputeAnswer)))]
+#[utoipa::path(post, path = "/cs/disputes/{id}/ruling", tag = "cs", request_body = RulingRequest, params(("id" = uuid::Uuid, Path, description = "The disputed case's id")), responses((status = 200, description = "The ruling (PAY-7)", body = DisputeAnswer)))]
 pub(crate) async fn rule(
     agent: As<Cs>,
     ctx: web::Data<AppContext>,

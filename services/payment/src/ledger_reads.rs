@@ -24,7 +24,7 @@ pub(crate) struct AccountBalance {
     balance_fen: i64,
 }
 
-#[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's postings", body = CaseLedger)))]
+#[utoipa::path(get, path = "/operator/cases/{id}/ledger", tag = "operator", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case's postings", body = CaseLedger)))]
 pub(crate) async fn case_ledger(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -39,7 +39,7 @@ pub(crate) async fn case_ledger(
     }))
 }
 
-#[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1")), responses((status = 200, description = "The account's balance", body = AccountBalance)))]
+#[utoipa::path(get, path = "/operator/accounts/{account}/balance", tag = "operator", params(("account" = String, Path, description = "An account key such as buyer:b-1 or platform:advance", min_length = 1, max_length = 100)), responses((status = 200, description = "The account's balance", body = AccountBalance)))]
 pub(crate) async fn account_balance(
     _: As<Operator>,
     ctx: web::Data<AppContext>,

@@ -9,7 +9,6 @@ mod merchant_receipt;
 mod on_approval;
 mod on_event;
 mod on_timer;
-mod openapi;
 mod parcel;
 mod receipt;
 mod recovery;
@@ -50,7 +49,7 @@ impl Service for Payment {
     }
 
     fn openapi() -> utoipa::openapi::OpenApi {
-        <openapi::ApiDoc as utoipa::OpenApi>::openapi()
+        <routes::ApiDoc as utoipa::OpenApi>::openapi()
     }
 
     fn timers(ctx: &AppContext) -> Self::Timers {

@@ -30,7 +30,7 @@ pub(crate) struct ReceiptAnswer {
     rule: String,
 }
 
-#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = ReceiptAnswer)))]
+#[utoipa::path(post, path = "/merchant/cases/{id}/receipt", tag = "merchant", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The refund paid (PAY-3) or the advance recovered (PAY-2)", body = ReceiptAnswer)))]
 pub(crate) async fn confirm_receipt(
     merchant: As<Merchant>,
     ctx: web::Data<AppContext>,

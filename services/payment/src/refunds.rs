@@ -8,7 +8,7 @@ use returns_web::Problem;
 use crate::ledger;
 
 /// `GET /buyer/cases/{id}/refund`: the refund of one of the buyer's cases.
-#[utoipa::path(get, path = "/buyer/cases/{id}/refund", tag = "buyer", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = ledger::RefundView)))]
+#[utoipa::path(get, path = "/buyer/cases/{id}/refund", tag = "buyer", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case's refund", body = ledger::RefundView)))]
 pub(crate) async fn buyer_refund(
     buyer: As<Buyer>,
     ctx: web::Data<AppContext>,
@@ -18,7 +18,7 @@ pub(crate) async fn buyer_refund(
 }
 
 /// `GET /cs/cases/{id}/refund`: customer service reads any case's refund.
-#[utoipa::path(get, path = "/cs/cases/{id}/refund", tag = "cs", params(("id" = String, Path, description = "The object's id")), responses((status = 200, description = "The case's refund", body = ledger::RefundView)))]
+#[utoipa::path(get, path = "/cs/cases/{id}/refund", tag = "cs", params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The case's refund", body = ledger::RefundView)))]
 pub(crate) async fn cs_refund(
     _: As<Cs>,
     ctx: web::Data<AppContext>,

@@ -23,6 +23,8 @@ pub(crate) struct StatementQuery {
     /// Recoveries before this case (the `next` of the previous page).
     #[serde(default)]
     after: Option<Uuid>,
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     limit: Option<i64>,
 }

@@ -76,7 +76,7 @@ pub fn may_open(
 }
 
 /// CARE-2: the evidence each service needs, by kind (settings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CareEvidence {
     pub cleaning: Vec<String>,
@@ -127,7 +127,17 @@ pub fn confirm_by(approved_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> 
 }
 
 /// A step of the care job, as the merchant's courier and service centre report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CareStep {
     /// CARE-4: the pickup time is agreed with the buyer.
@@ -160,7 +170,7 @@ pub fn next_step_allowed(from: Option<CareStep>, to: CareStep) -> Result<(), Str
 }
 
 /// CARE-7, CARE-8: how a care order ended for its card, as intake stores it (once per case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[cfg_attr(
     feature = "diesel",
     derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),

@@ -293,7 +293,7 @@ impl std::fmt::Display for CityCode {
 
 /// Where a case stands, as the buyer sees it. Which statuses a case passes through, and in
 /// which order, is its kind's state machine (`machine.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[cfg_attr(
     feature = "diesel",
     derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),

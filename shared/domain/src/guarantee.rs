@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CaseKind, Category, InvalidInput, Remedy, machine};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guarantee {
     /// Stable id the buyer's request names, e.g. `fresh_food_spoiled`.

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
     Deserialize,
     Default,
     schemars::JsonSchema,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 pub struct Fen(pub i64);

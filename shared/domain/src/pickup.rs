@@ -76,7 +76,17 @@ fn next_dispatch_time(
 }
 
 /// PK-8: the pickup fee and who pays which part of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    utoipa::ToSchema,
+)]
 pub struct PickupFee {
     /// The first-weight part (every parcel).
     pub first_weight_fen: Fen,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Category, InvalidInput, ReturnReason};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// AUTO-1: minimum stars for 0-second approval.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! rule_ids {
     ($($variant:ident => $id:literal,)*) => {
         /// A rule id exactly as RULES.md spells it (for example `AUTO-1`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, utoipa::ToSchema)]
         pub enum RuleId {
             $(
                 #[serde(rename = $id)]

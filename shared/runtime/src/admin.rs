@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::AppContext;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/operator/clock", web::get().to(now))
-        .route("/operator/clock/advance", web::post().to(advance));
+    let mut table = crate::RouteTable::default();
+    table.add::<__path_now>(|| web::to(now));
+    table.add::<__path_advance>(|| web::to(advance));
+    table.serve(cfg);
 }
 
 /// The service's clock.

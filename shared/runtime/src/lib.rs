@@ -10,13 +10,17 @@ mod health;
 mod lifecycle;
 mod openapi;
 mod root_span;
+mod route_table;
 mod tasks;
 mod webhooks_api;
 mod write;
 
 pub use app::{AppContext, Service};
 pub use lifecycle::{run, spec_json};
+#[doc(hidden)]
+pub use paste;
 pub use root_span::tag_case;
+pub use route_table::RouteTable;
 pub use tracing_actix_web::RootSpan;
 pub use webhooks_api::Webhooks;
 pub use write::Conn;

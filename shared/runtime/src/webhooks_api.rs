@@ -5,7 +5,8 @@
 use actix_web::{HttpResponse, web};
 use returns_auth::{As, Courier, Merchant, Operator, Role, RoleOf};
 use returns_web::{Problem, parse_json};
-use serde::Deserialize;
+use returns_webhooks::{Delivery, Subscription};
+use serde::{Deserialize, Serialize};
 
 use crate::AppContext;
 
@@ -38,8 +39,26 @@ pub(crate) struct LogQuery {
     /// Only this subscriber's deliveries (`merchant:m-1`, `courier:sf-express`).
     #[serde(default)]
     pub owner: Option<String>,
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
     #[serde(default)]
     pub limit: Option<i64>,
+}
+
+/// The subscription as stored; `secret` only in the answer that issued it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Subscribed {
+    owner: String,
+    url: String,
+    events: Vec<String>,
+    /// The signing secret (whsec_...), shown once; null when the old one still signs.
+    secret: Option<String>,
+}
+
+/// A page of the delivery log, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DeliveryLog {
+    deliveries: Vec<Delivery>,
 }
 
 fn owner<R: RoleOf>(caller: &As<R>) -> String {
@@ -96,9 +115,12 @@ async fn subscribe<R: RoleOf>(
     )
     .await?;
     // The secret is shown once, when it is issued.
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "owner": sub.owner, "url": sub.url, "events": sub.event_types, "secret": secret,
-    })))
+    Ok(HttpResponse::Ok().json(Subscribed {
+        owner: sub.owner,
+        url: sub.url,
+        events: sub.event_types,
+        secret,
+    }))
 }
 
 async fn subscription<R: RoleOf>(
@@ -134,12 +156,12 @@ async fn log(
     let limit = returns_web::page_size(limit, ctx.settings.api.max_page)?;
     let mut conn = ctx.conn().await?;
     let rows = returns_webhooks::deliveries(&mut conn, owner.as_deref(), limit).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "deliveries": rows })))
+    Ok(HttpResponse::Ok().json(DeliveryLog { deliveries: rows }))
 }
 
 /// `GET /operator/webhooks/deliveries`: the whole log, or one subscriber's.
 #[utoipa::path(get, path = "/operator/webhooks/deliveries", tag = "operator", params(LogQuery),
-    responses((status = 200, description = "The delivery log, newest first", body = serde_json::Value)))]
+    responses((status = 200, description = "The delivery log, newest first", body = DeliveryLog)))]
 pub(crate) async fn operator_log(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -156,7 +178,7 @@ macro_rules! front {
             use super::*;
 
             #[utoipa::path(put, path = $put, tag = $tag, request_body = SubscribeRequest,
-                responses((status = 200, description = "The subscription; `secret` (whsec_...) only when issued", body = serde_json::Value)))]
+                responses((status = 200, description = "The subscription; `secret` (whsec_...) only when issued", body = Subscribed)))]
             pub(crate) async fn put(
                 caller: As<$role>,
                 ctx: web::Data<AppContext>,
@@ -167,7 +189,7 @@ macro_rules! front {
             }
 
             #[utoipa::path(get, path = $get, tag = $tag,
-                responses((status = 200, description = "The subscription", body = serde_json::Value)))]
+                responses((status = 200, description = "The subscription", body = Subscription)))]
             pub(crate) async fn get(
                 caller: As<$role>,
                 ctx: web::Data<AppContext>,
@@ -176,7 +198,7 @@ macro_rules! front {
             }
 
             #[utoipa::path(get, path = $log, tag = $tag, params(LogQuery),
-                responses((status = 200, description = "The subscriber's deliveries, newest first", body = serde_json::Value)))]
+                responses((status = 200, description = "The subscriber's deliveries, newest first", body = DeliveryLog)))]
             pub(crate) async fn deliveries(
                 caller: As<$role>,
                 ctx: web::Data<AppContext>,
@@ -190,10 +212,12 @@ macro_rules! front {
             pub(crate) struct Doc;
 
             pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-                cfg.route($put, web::put().to(put))
-                    .route($get, web::get().to(get))
-                    .route($log, web::get().to(deliveries))
-                    .route("/operator/webhooks/deliveries", web::get().to(super::operator_log));
+                let mut table = crate::RouteTable::default();
+                table.add::<__path_put>(|| web::to(put));
+                table.add::<__path_get>(|| web::to(get));
+                table.add::<__path_deliveries>(|| web::to(deliveries));
+                table.add::<super::__path_operator_log>(|| web::to(super::operator_log));
+                table.serve(cfg);
             }
         }
     };

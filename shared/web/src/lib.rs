@@ -3,6 +3,7 @@
 
 mod fields;
 mod json;
+mod moved;
 mod page;
 pub mod pii;
 mod problem;
@@ -10,6 +11,7 @@ mod store_failure;
 
 pub use fields::{carrier, check_id, phone_number, readable_text, tracking_number};
 pub use json::{json_config, parse_json, path_config, path_uuid, query_config};
-pub use page::{next_cursor, page_size};
+pub use moved::Moved;
+pub use page::{Page, next_cursor, page_size};
 pub use problem::Problem;
 pub use store_failure::store_unavailable;

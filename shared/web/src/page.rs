@@ -2,6 +2,22 @@
 
 use crate::Problem;
 
+/// One page of a list, oldest or newest first as the route says, and where the next begins.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The `after` of the next page; none on the last page.
+    pub next: Option<uuid::Uuid>,
+}
+
+impl<T> Page<T> {
+    /// A page of at most `limit` items, pointing at the next when it came back full.
+    pub fn of(items: Vec<T>, limit: i64, key: impl Fn(&T) -> uuid::Uuid) -> Self {
+        let next = next_cursor(&items, limit, key);
+        Self { items, next }
+    }
+}
+
 /// The page size a caller asked for (`limit`), or the maximum when it asked for none.
 pub fn page_size(asked: Option<i64>, max: i64) -> Result<i64, Problem> {
     match asked {

@@ -7,7 +7,8 @@ use returns_store::schema::{webhook_deliveries as wd, webhook_subscriptions as w
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+/// Where a subscriber's events go (its secret is never read back).
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
 pub struct Subscription {
     pub owner: String,
     pub url: String,
@@ -19,12 +20,13 @@ pub struct Subscription {
 }
 
 /// One line of the delivery log.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Serialize, utoipa::ToSchema)]
 pub struct Delivery {
     pub id: Uuid,
     pub owner: String,
     pub event_id: Uuid,
     pub event_type: String,
+    /// `pending`, `delivered` or `failed`.
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
