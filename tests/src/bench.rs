@@ -175,16 +175,9 @@ fn peak_rss_mib(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the harness drives one run in order; to be split with issue 12 item 6"
-)]
-async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> {
-    let tag = match storage {
-        Storage::Sqlite => "sqlite",
-        Storage::Memory => "memory",
-    };
-    let options = StackOptions {
+/// The benchmark's stack on `storage`: its own run folder and databases, no rate limit.
+fn bench_options(storage: Storage, tag: &str) -> StackOptions {
+    StackOptions {
         storage,
         run_dir: repo_root().join(".run").join(format!("bench-{tag}")),
         db_prefix: format!("returns_bench_{tag}"),
@@ -207,20 +200,11 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
             ),
         ],
         programme_merchants: crate::stack::default_merchants(),
-    };
-    let _ = std::fs::remove_dir_all(&options.run_dir);
-    println!("\n## Broker storage: {tag}");
-    let stack = Stack::start(options).await?;
-    let probe = probe_broker(&stack.broker.bootstrap(), 5_000).await?;
-    println!(
-        "broker alone: {} records at {:.0} records/s consumed; hop p50 {:.1} ms, p99 {:.1} ms",
-        probe.records, probe.rate, probe.hop.p50, probe.hop.p99
-    );
-    let cases = (a.rate * a.seconds as f64).round() as usize;
-    println!(
-        "platform: {cases} cases offered at {} cases/s for {} s (open loop)…",
-        a.rate, a.seconds
-    );
+    }
+}
+
+/// The processes whose CPU the run counts: the four services and the broker.
+fn platform_pids(stack: &Stack) -> Vec<(String, u32)> {
     let mut pids: Vec<(String, u32)> = SERVICES
         .iter()
         .filter_map(|s| {
@@ -234,6 +218,95 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
     if let Some(pid) = stack.broker.proc.pid() {
         pids.push(("broker".to_owned(), pid));
     }
+    pids
+}
+
+/// CPU seconds counted from the start of the measured run.
+struct CpuMeter {
+    pids: Vec<(String, u32)>,
+    before: Vec<f64>,
+    busy_before: f64,
+    pg_before: f64,
+}
+
+impl CpuMeter {
+    fn start(pids: Vec<(String, u32)>) -> Self {
+        let before = pids.iter().map(|(_, p)| cpu_seconds(*p)).collect();
+        CpuMeter {
+            pids,
+            before,
+            busy_before: machine_busy_seconds(),
+            pg_before: cpu_seconds_of_command("postgres"),
+        }
+    }
+
+    /// One line: what each process used of the machine during `wall`.
+    fn line(&self, wall: Duration) -> String {
+        let busy = machine_busy_seconds() - self.busy_before;
+        let mut cpu = Vec::new();
+        let mut ours = 0.0;
+        for ((name, pid), before) in self.pids.iter().zip(&self.before) {
+            let used = cpu_seconds(*pid) - before;
+            ours += used;
+            cpu.push(format!("{name} {used:.1} s"));
+        }
+        // Backends that ended during the run are missed, so this is a lower bound.
+        let pg = cpu_seconds_of_command("postgres") - self.pg_before;
+        cpu.push(format!("PostgreSQL {pg:.1} s"));
+        cpu.push(format!(
+            "everything else (load generator, couriers, system) {:.1} s",
+            (busy - ours - pg).max(0.0)
+        ));
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get() as f64)
+            .unwrap_or(1.0);
+        format!(
+            "CPU used during the run ({:.1} s wall, {busy:.1} CPU-s of {:.1} available): {}.",
+            wall.as_secs_f64(),
+            wall.as_secs_f64() * cores,
+            cpu.join(", ")
+        )
+    }
+}
+
+/// Peak memory of each service, and of the broker.
+fn peak_memory(stack: &Stack) -> (String, f64) {
+    let mut mem = Vec::new();
+    for svc in SERVICES {
+        let pid = stack.services.get(svc).and_then(|(p, _)| p.pid());
+        mem.push(format!(
+            "{svc} {:.0} MiB",
+            pid.and_then(peak_rss_mib).unwrap_or(f64::NAN)
+        ));
+    }
+    let broker = stack
+        .broker
+        .proc
+        .pid()
+        .and_then(peak_rss_mib)
+        .unwrap_or(f64::NAN);
+    (mem.join(", "), broker)
+}
+
+async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> {
+    let tag = match storage {
+        Storage::Sqlite => "sqlite",
+        Storage::Memory => "memory",
+    };
+    let options = bench_options(storage, tag);
+    let _ = std::fs::remove_dir_all(&options.run_dir);
+    println!("\n## Broker storage: {tag}");
+    let stack = Stack::start(options).await?;
+    let probe = probe_broker(&stack.broker.bootstrap(), 5_000).await?;
+    println!(
+        "broker alone: {} records at {:.0} records/s consumed; hop p50 {:.1} ms, p99 {:.1} ms",
+        probe.records, probe.rate, probe.hop.p50, probe.hop.p99
+    );
+    let cases = (a.rate * a.seconds as f64).round() as usize;
+    println!(
+        "platform: {cases} cases offered at {} cases/s for {} s (open loop)…",
+        a.rate, a.seconds
+    );
     let d = Drive {
         cases,
         rate: a.rate,
@@ -243,51 +316,12 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
     };
     // Ratings and orders are in place before the measured run (and its CPU figures) start.
     let prepared = crate::driver::prepare(&stack, &d).await?;
-    let cpu_before: Vec<f64> = pids.iter().map(|(_, p)| cpu_seconds(*p)).collect();
-    let busy_before = machine_busy_seconds();
-    let pg_before = cpu_seconds_of_command("postgres");
+    let meter = CpuMeter::start(platform_pids(&stack));
     let out = drive(&stack, &d, prepared).await?;
-    let busy = machine_busy_seconds() - busy_before;
-    let mut cpu = Vec::new();
-    let mut ours = 0.0;
-    for ((name, pid), before) in pids.iter().zip(cpu_before) {
-        let used = cpu_seconds(*pid) - before;
-        ours += used;
-        cpu.push(format!("{name} {used:.1} s"));
-    }
-    // Backends that ended during the run are missed, so this is a lower bound.
-    let pg = cpu_seconds_of_command("postgres") - pg_before;
-    cpu.push(format!("PostgreSQL {pg:.1} s"));
-    cpu.push(format!(
-        "everything else (load generator, couriers, system) {:.1} s",
-        (busy - ours - pg).max(0.0)
-    ));
-    let cpu_line = format!(
-        "CPU used during the run ({:.1} s wall, {:.1} CPU-s of {:.1} available): {}.",
-        out.wall.as_secs_f64(),
-        busy,
-        out.wall.as_secs_f64()
-            * std::thread::available_parallelism()
-                .map(|n| n.get() as f64)
-                .unwrap_or(1.0),
-        cpu.join(", ")
-    );
+    let cpu_line = meter.line(out.wall);
     let stages = report::stages(&out.views);
     let settled_rate = out.views.len() as f64 / out.wall.as_secs_f64();
-    let mut mem = Vec::new();
-    for svc in SERVICES {
-        let pid = stack.services.get(svc).and_then(|(p, _)| p.pid());
-        mem.push(format!(
-            "{svc} {:.0} MiB",
-            pid.and_then(peak_rss_mib).unwrap_or(f64::NAN)
-        ));
-    }
-    let broker_mem = stack
-        .broker
-        .proc
-        .pid()
-        .and_then(peak_rss_mib)
-        .unwrap_or(f64::NAN);
+    let (mem, broker_mem) = peak_memory(&stack);
     let section = format!(
         "### Broker storage `{tag}`\n\n\
          Broker alone (same run, one partition, linger 1 ms, fetch.wait.max.ms 5): {} records produced and consumed at \
@@ -312,7 +346,7 @@ async fn one_storage(storage: Storage, a: &BenchArgs) -> anyhow::Result<String> 
         out.open_latency.p99,
         stages.table(),
         cpu_line,
-        mem.join(", "),
+        mem,
         broker_mem,
     );
     println!("{section}");

@@ -81,10 +81,7 @@ fn count_by<F: Fn(&Value) -> Option<String>>(views: &[Value], f: F) -> BTreeMap<
     m
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the harness drives one run in order; to be split with issue 12 item 6"
-)]
+/// What the run did, section by section.
 async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Result<()> {
     println!(
         "\n== {} cases in {:.1} s ({} could not be opened) ==",
@@ -92,6 +89,20 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
         out.wall.as_secs_f64(),
         out.open_failures
     );
+    print_outcomes(out);
+    print_rules_and_cities(&out.views);
+    print_money(stack, out).await?;
+    println!("\nPer-stage latency (service clocks, this machine, durable broker storage):");
+    println!("{}", report::stages(&out.views).table());
+    println!(
+        "POST /buyer/cases answered in p50 {:.1} ms, p99 {:.1} ms.",
+        out.open_latency.p50, out.open_latency.p99
+    );
+    Ok(())
+}
+
+/// How the cases ended, what the shops decided, and how many returned part of a line.
+fn print_outcomes(out: &crate::driver::Outcome) {
     println!("\nCases by final state, and how they ended:");
     for (s, n) in count_by(&out.views, |v| {
         let status = v["case"]["status"].as_str()?;
@@ -120,6 +131,10 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
         })
         .count();
     println!("Cases returning only some of a line's units (ORD-3): {partial}.");
+}
+
+/// What each rule decided, and where the cases were.
+fn print_rules_and_cities(views: &[Value]) {
     println!("\nDecided by rule:");
     let decided = |v: &Value| {
         v["timeline"]
@@ -129,26 +144,32 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
             .as_str()
             .map(str::to_owned)
     };
-    for (r, n) in count_by(&out.views, decided) {
-        let meaning = match r.as_str() {
-            "AUTO-1" => "approved in 0 seconds (rating, 7-day no-reason, covered city)",
-            "AUTO-2" => "fresh food / large appliance: merchant reviews",
-            "AUTO-3" => "city not covered: merchant reviews",
-            "RV-1" => "merchant reviews (rating, window or reason)",
-            "RS-1" => {
-                "refund before shipment, merchant out of stock or late: refund + 30% from its deposit"
-            }
-            "RS-2" => "refund before shipment: no merchant approval needed",
-            _ => "",
-        };
-        println!("  {r:<8} {n:>5}  {meaning}");
+    for (r, n) in count_by(views, decided) {
+        println!("  {r:<8} {n:>5}  {}", rule_meaning(&r));
     }
     println!("\nCases by city:");
-    for (c, n) in count_by(&out.views, |v| {
-        v["case"]["city"].as_str().map(str::to_owned)
-    }) {
+    for (c, n) in count_by(views, |v| v["case"]["city"].as_str().map(str::to_owned)) {
         println!("  {c:<12} {n:>5}");
     }
+}
+
+/// What a deciding rule means, in the summary's words.
+fn rule_meaning(rule: &str) -> &'static str {
+    match rule {
+        "AUTO-1" => "approved in 0 seconds (rating, 7-day no-reason, covered city)",
+        "AUTO-2" => "fresh food / large appliance: merchant reviews",
+        "AUTO-3" => "city not covered: merchant reviews",
+        "RV-1" => "merchant reviews (rating, window or reason)",
+        "RS-1" => {
+            "refund before shipment, merchant out of stock or late: refund + 30% from its deposit"
+        }
+        "RS-2" => "refund before shipment: no merchant approval needed",
+        _ => "",
+    }
+}
+
+/// The refunds paid and the ledger that holds them (PAY-1, RS-1, RS-2).
+async fn print_money(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Result<()> {
     let refunded: Vec<&Value> = out
         .views
         .iter()
@@ -181,12 +202,6 @@ async fn summarise(stack: &Stack, out: &crate::driver::Outcome) -> anyhow::Resul
     println!(
         "Ledger: {} transactions, {} postings, sum of all postings {} fen (balanced). Parcels collected by couriers: {}.",
         tb["transactions"], tb["entries"], tb["sum_fen"], out.collected
-    );
-    println!("\nPer-stage latency (service clocks, this machine, durable broker storage):");
-    println!("{}", report::stages(&out.views).table());
-    println!(
-        "POST /buyer/cases answered in p50 {:.1} ms, p99 {:.1} ms.",
-        out.open_latency.p50, out.open_latency.p99
     );
     Ok(())
 }

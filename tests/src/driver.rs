@@ -3,7 +3,7 @@
 //! has settled. Shared by the demo and the benchmark.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -88,53 +88,97 @@ pub async fn prepare(stack: &Stack, d: &Drive) -> anyhow::Result<Prepared> {
     Ok(Prepared { specs })
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the harness drives one run in order; to be split with issue 12 item 6"
-)]
+/// One run: couriers and shops at work, every case opened at the offered rate, then waited
+/// for until it settles (and, with `finish`, carried to its end).
 pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Result<Outcome> {
     let specs = prepared.specs;
     let stop = Arc::new(AtomicBool::new(false));
-    let companies = vec![
-        "sf-express".into(),
-        "jd-logistics".into(),
-        "yto-express".into(),
-        "zto-express".into(),
-    ];
-    let companies = companies
+    let couriers = spawn_couriers(stack, stop.clone());
+    let shops = d.finish.then(|| spawn_shops(stack, stop.clone()));
+    let bar = progress_bar(d);
+    let start = Instant::now();
+    let opened = open_all(stack, d, &specs, start, &bar).await;
+    let open_failures = d.cases - opened.case_ids.len();
+    let (by_status, moved) = wait_settled(stack, d, &specs, opened.case_ids.len(), &bar).await;
+    let wall = start.elapsed();
+    let by_status = match (by_status, d.finish) {
+        (Ok(_), true) => {
+            bar.set_message("finishing");
+            crate::finish::finish(stack, &opened.buyers, moved).await
+        }
+        (by, _) => by,
+    };
+    stop.store(true, Ordering::Relaxed);
+    let collected = couriers.await.unwrap_or(0);
+    let shops = match shops {
+        Some(t) => t.await.ok(),
+        None => None,
+    };
+    bar.finish_with_message("done");
+    let by_status = by_status?;
+
+    // Read every case's timeline once, after the run (not part of the measured window).
+    let views: Vec<Value> = futures::stream::iter(opened.case_ids.clone())
+        .map(|id| async move { crate::journey::case_view(stack, &id).await.ok() })
+        .buffer_unordered(16)
+        .filter_map(|v| async move { v })
+        .collect()
+        .await;
+    Ok(Outcome {
+        case_ids: opened.case_ids,
+        open_failures,
+        open_latency: Stats::of(opened.latency_ms),
+        wall,
+        views,
+        by_status,
+        collected,
+        shops,
+    })
+}
+
+/// The four partner companies' riders, accepting and collecting every job dispatched to them.
+fn spawn_couriers(stack: &Stack, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<u64> {
+    let companies = ["sf-express", "jd-logistics", "yto-express", "zto-express"]
         .into_iter()
-        .map(|c: String| {
-            let token = stack.partner_token(returns_auth::Role::Courier, &c);
-            (c, token)
+        .map(|c| {
+            let token = stack.partner_token(returns_auth::Role::Courier, c);
+            (c.to_owned(), token)
         })
         .collect();
-    let couriers = tokio::spawn(run_couriers(
+    tokio::spawn(run_couriers(
         stack.client.clone(),
         stack.url("logistics"),
         companies,
-        stop.clone(),
-    ));
-    let shops = d.finish.then(|| {
-        let shops = stack
-            .options
-            .programme_merchants
-            .iter()
-            .map(|m| {
-                (
-                    m.clone(),
-                    stack.partner_token(returns_auth::Role::Merchant, m),
-                )
-            })
-            .collect();
-        tokio::spawn(crate::merchant_desk::run_merchants(
-            stack.client.clone(),
-            stack.url("audit"),
-            stack.url("payment"),
-            shops,
-            stop.clone(),
-        ))
-    });
+        stop,
+    ))
+}
 
+/// The programme's shops, deciding their review queues and confirming receipts.
+fn spawn_shops(
+    stack: &Stack,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<Arc<crate::merchant_desk::Decided>> {
+    let shops = stack
+        .options
+        .programme_merchants
+        .iter()
+        .map(|m| {
+            (
+                m.clone(),
+                stack.partner_token(returns_auth::Role::Merchant, m),
+            )
+        })
+        .collect();
+    tokio::spawn(crate::merchant_desk::run_merchants(
+        stack.client.clone(),
+        stack.url("audit"),
+        stack.url("payment"),
+        shops,
+        stop,
+    ))
+}
+
+fn progress_bar(d: &Drive) -> ProgressBar {
     let bar = if d.show_progress {
         ProgressBar::new(d.cases as u64)
     } else {
@@ -148,17 +192,32 @@ pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Resu
         .progress_chars("=> "),
     );
     bar.set_message("running");
-    let opened = Arc::new(AtomicUsize::new(0));
-    let start = Instant::now();
+    bar
+}
+
+/// The cases the buyers opened: their ids, how long each request took, and whose they are.
+struct Opened {
+    case_ids: Vec<String>,
+    latency_ms: Vec<f64>,
+    buyers: Vec<(String, String)>,
+}
+
+/// Every case opened at its moment of the offered rate, the progress shown meanwhile.
+async fn open_all(
+    stack: &Stack,
+    d: &Drive,
+    specs: &[crate::cases::CaseSpec],
+    start: Instant,
+    bar: &ProgressBar,
+) -> Opened {
     let mut sends = Vec::with_capacity(d.cases);
     for (i, spec) in specs.iter().enumerate() {
         let at = start + Duration::from_secs_f64(i as f64 / d.rate);
         let body = open_case_body(&format!("ol-{i}"), spec);
         let token = stack.token(returns_auth::Role::Buyer, &format!("b-{i}"));
-        let (client, url, opened) = (
+        let (client, url) = (
             stack.client.clone(),
             format!("{}/buyer/cases", stack.url("intake")),
-            opened.clone(),
         );
         sends.push(tokio::spawn(async move {
             tokio::time::sleep_until(at.into()).await;
@@ -172,15 +231,13 @@ pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Resu
                 .ok()?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let v: Value = r.json().await.ok()?;
-            opened.fetch_add(1, Ordering::Relaxed);
             Some((v["case_id"].as_str()?.to_owned(), ms, i))
         }));
     }
-    let bar2 = bar.clone();
     let progress = async {
         loop {
             if let Ok((n, _)) = settled_count(stack).await {
-                bar2.set_position(n as u64);
+                bar.set_position(n as u64);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -189,23 +246,36 @@ pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Resu
         r = futures::future::join_all(sends) => r,
         _ = progress => unreachable!("the progress loop never ends"),
     };
-    let mut case_ids = Vec::new();
-    let mut lat = Vec::new();
-    let mut buyers = Vec::new();
-    for r in results.into_iter().flatten().flatten() {
-        case_ids.push(r.0.clone());
-        lat.push(r.1);
-        buyers.push((r.0, format!("b-{}", r.2)));
+    let mut opened = Opened {
+        case_ids: Vec::new(),
+        latency_ms: Vec::new(),
+        buyers: Vec::new(),
+    };
+    for (id, ms, i) in results.into_iter().flatten().flatten() {
+        opened.case_ids.push(id.clone());
+        opened.latency_ms.push(ms);
+        opened.buyers.push((id, format!("b-{i}")));
     }
-    let open_failures = d.cases - case_ids.len();
-    let expected = case_ids.len() as i64;
+    opened
+}
+
+/// Waits until `expected` cases settled; answers the count by status and whether the clocks
+/// were moved past RS-3's cut-off (once nothing else moves, so refunds before shipment pay).
+async fn wait_settled(
+    stack: &Stack,
+    d: &Drive,
+    specs: &[crate::cases::CaseSpec],
+    expected: usize,
+    bar: &ProgressBar,
+) -> (anyhow::Result<Value>, bool) {
+    let expected = expected as i64;
     let patience = Duration::from_secs(120 + d.cases as u64 / 20);
-    // RS-3: a refund before shipment waits for the shipping cut-off; once nothing else is
-    // moving, the clocks move past it (once) so those refunds are paid too.
-    let (_, policy) = stack.operator().get("intake", "/operator/policies").await?;
-    let cutoff = policy["unshipped_refund_cutoff_minutes"]
-        .as_i64()
-        .unwrap_or(0);
+    let cutoff = match stack.operator().get("intake", "/operator/policies").await {
+        Ok((_, policy)) => policy["unshipped_refund_cutoff_minutes"]
+            .as_i64()
+            .unwrap_or(0),
+        Err(e) => return (Err(e), false),
+    };
     let moved = AtomicBool::new(cutoff == 0);
     let moved = &moved;
     let refunds_before_shipment = specs.iter().filter(|s| s.kind == "refund_only").count() as i64;
@@ -224,40 +294,7 @@ pub async fn drive(stack: &Stack, d: &Drive, prepared: Prepared) -> anyhow::Resu
         }
     })
     .await;
-    let wall = start.elapsed();
-    let by_status = match (by_status, d.finish) {
-        (Ok(_), true) => {
-            bar.set_message("finishing");
-            crate::finish::finish(stack, &buyers, moved.load(Ordering::SeqCst)).await
-        }
-        (by, _) => by,
-    };
-    stop.store(true, Ordering::Relaxed);
-    let collected = couriers.await.unwrap_or(0);
-    let shops = match shops {
-        Some(t) => t.await.ok(),
-        None => None,
-    };
-    bar.finish_with_message("done");
-    let by_status = by_status?;
-
-    // Read every case's timeline once, after the run (not part of the measured window).
-    let views: Vec<Value> = futures::stream::iter(case_ids.clone())
-        .map(|id| async move { crate::journey::case_view(stack, &id).await.ok() })
-        .buffer_unordered(16)
-        .filter_map(|v| async move { v })
-        .collect()
-        .await;
-    Ok(Outcome {
-        case_ids,
-        open_failures,
-        open_latency: Stats::of(lat),
-        wall,
-        views,
-        by_status,
-        collected,
-        shops,
-    })
+    (by_status, moved.load(Ordering::SeqCst))
 }
 
 /// The orders of a marketplace: spread over the seven shops of the programme, and every third

@@ -16,6 +16,13 @@ pub struct Route {
     pub role: Role,
 }
 
+impl Route {
+    /// Method, service, path template and role, as the access tests read a route.
+    pub fn parts(&self) -> (&str, &'static str, &str, Role) {
+        (&self.method, self.service, &self.path, self.role)
+    }
+}
+
 /// Every documented route but the development clock every service shares.
 pub fn routes() -> Vec<Route> {
     SERVICES

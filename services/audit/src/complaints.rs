@@ -25,11 +25,15 @@ use crate::store;
 #[serde(deny_unknown_fields)]
 struct FileRequest {
     grounds: Grounds,
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     text: String,
+    /// At most 10 references of 1-300 characters.
     #[serde(default)]
+    #[schema(schema_with = returns_web::schema::references)]
     evidence: Vec<String>,
     /// AS-4: the order that awaits payment (its merchant and city come from the order feed).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_id: Option<String>,
     /// AS-5: the after-sales case the complaint follows (its merchant and line come from it).
     #[serde(default)]
@@ -109,10 +113,15 @@ fn outgoing<E: returns_events::Event>(
 }
 
 fn check_body(req: &FileRequest) -> Result<(), Problem> {
-    if req.text.trim().is_empty() || req.text.len() > 2000 {
+    if returns_domain::text::is_blank(&req.text) || req.text.chars().count() > 2000 {
         return Err(Problem::invalid("text", "must be 1-2000 characters"));
     }
-    if req.evidence.len() > 10 || req.evidence.iter().any(|e| e.is_empty() || e.len() > 300) {
+    if req.evidence.len() > 10
+        || req
+            .evidence
+            .iter()
+            .any(|e| returns_domain::text::is_blank(e) || e.chars().count() > 300)
+    {
         return Err(Problem::invalid(
             "evidence",
             "at most 10 references of 1-300 characters",
@@ -341,6 +350,8 @@ pub(crate) async fn queue(
 #[serde(deny_unknown_fields)]
 struct ComplaintRuling {
     uphold: bool,
+    /// What the buyer and the merchant read.
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     reason: String,
 }
 

@@ -123,6 +123,8 @@ enum Ruling {
 #[serde(deny_unknown_fields)]
 struct RulingRequest {
     ruling: Ruling,
+    /// What the buyer reads (AS-2).
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     reason: String,
 }
 

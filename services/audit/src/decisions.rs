@@ -100,7 +100,7 @@ pub(crate) async fn merchant_decides(
     let id = returns_web::path_uuid(&path, "case")?;
     let req: MerchantDecision = parse_json(&body)?;
     let reason = req.reason.unwrap_or_default();
-    if matches!(req.decision, Verdict::Reject) && reason.trim().is_empty() {
+    if matches!(req.decision, Verdict::Reject) && returns_domain::text::is_blank(&reason) {
         return Err(Problem::invalid(
             "reason",
             "RV-2: a rejection needs a reason the buyer can read",

@@ -22,10 +22,14 @@ pub(crate) const WAREHOUSE: &str = "*";
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AddressRequest {
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub recipient: String,
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub address: String,
+    #[schema(pattern = "^\\+?[0-9]{6,20}$")]
     pub contact_phone: String,
     /// The warehouse's own city (for the buyer's label).
+    #[schema(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     pub city: String,
 }
 
@@ -34,6 +38,7 @@ pub(crate) struct AddressRequest {
 #[serde(deny_unknown_fields)]
 pub(crate) struct CityAddress {
     /// The cases' city this address serves.
+    #[schema(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     pub serves: String,
     pub to: AddressRequest,
 }
@@ -44,6 +49,7 @@ pub(crate) struct ReturnAddressesRequest {
     /// Where returns from cities without their own address go.
     pub warehouse: AddressRequest,
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub cities: Vec<CityAddress>,
 }
 
@@ -236,4 +242,38 @@ async fn list_of(ctx: &AppContext, merchant: String) -> Result<HttpResponse, Pro
         warehouse,
         cities,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(phone: &str, city: &str) -> AddressRequest {
+        AddressRequest {
+            recipient: "Returns desk".into(),
+            address: "8 Warehouse Road".into(),
+            contact_phone: phone.into(),
+            city: city.into(),
+        }
+    }
+
+    #[test]
+    fn ord_4_a_return_address_is_checked_naming_its_field() {
+        let ok = check(&address("+8613800000000", "hangzhou"), "warehouse");
+        assert_eq!(ok.ok().map(|a| a.city), Some("hangzhou".to_owned()));
+        let field = |a: AddressRequest| check(&a, "cities[2].to").err().and_then(|p| p.field);
+        assert_eq!(
+            field(address("12", "hangzhou")),
+            Some("cities[2].to.contact_phone".to_owned())
+        );
+        assert_eq!(
+            field(address("13800000000", "-x")),
+            Some("cities[2].to.city".to_owned())
+        );
+        let blank = AddressRequest {
+            recipient: " ".into(),
+            ..address("13800000000", "hangzhou")
+        };
+        assert_eq!(field(blank), Some("cities[2].to.recipient".to_owned()));
+    }
 }

@@ -21,9 +21,13 @@ use crate::store;
 #[serde(deny_unknown_fields)]
 struct CheckRequest {
     conditions: ReturnConditions,
+    /// RV-3: what the buyer reads when a condition failed.
     #[serde(default)]
+    #[schema(max_length = 500)]
     reason: String,
+    /// RV-3: 1 to 10 references when a condition failed.
     #[serde(default)]
+    #[schema(schema_with = returns_web::schema::references)]
     evidence: Vec<String>,
 }
 
@@ -82,7 +86,10 @@ pub(crate) async fn check(
         )?;
         if req.evidence.is_empty()
             || req.evidence.len() > 10
-            || req.evidence.iter().any(|e| e.is_empty() || e.len() > 300)
+            || req
+                .evidence
+                .iter()
+                .any(|e| returns_domain::text::is_blank(e) || e.chars().count() > 300)
         {
             return Err(Problem::invalid(
                 "evidence",

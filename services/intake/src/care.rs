@@ -32,16 +32,21 @@ use returns_domain::to_wire;
 struct CareOrderRequest {
     /// CARE-1: opened from the care-service order (its card) ...
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     card_id: Option<String>,
     /// ... or from the purchased order's line the card was sold with.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_id: Option<String>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_line_id: Option<String>,
     service: CareService,
+    #[schema(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     city: String,
     pickup_address: crate::request::Address,
     #[serde(default)]
+    #[schema(max_items = 10)]
     evidence: Vec<Evidence>,
 }
 
@@ -363,4 +368,47 @@ pub(crate) async fn rate(
         case_id: id,
         stars: req.stars,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(card: Option<&str>, order: Option<&str>, line: Option<&str>) -> CareOrderRequest {
+        let body = serde_json::json!({
+            "card_id": card, "order_id": order, "order_line_id": line,
+            "service": "cleaning", "city": "shanghai",
+            "pickup_address": { "address": "1 Nanjing Road", "contact_phone": "13800000000" },
+        });
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("a care order body: {e}"))
+    }
+
+    fn refused_field(r: &CareOrderRequest) -> Option<String> {
+        card_source(r).err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn care_1_a_care_order_names_its_card_or_its_order_line_not_both() {
+        use crate::service_cards::CardSource;
+        assert!(matches!(
+            card_source(&asked(Some("c-1"), None, None)),
+            Ok(CardSource::Card(c)) if c == "c-1"
+        ));
+        assert!(matches!(
+            card_source(&asked(None, Some("o-1"), Some("l-1"))),
+            Ok(CardSource::OrderLine(o, l)) if o == "o-1" && l == "l-1"
+        ));
+        let both = asked(Some("c-1"), Some("o-1"), Some("l-1"));
+        assert_eq!(refused_field(&both), Some("order_id".into()));
+        let no_line = asked(None, Some("o-1"), None);
+        assert_eq!(refused_field(&no_line), Some("order_line_id".into()));
+        assert_eq!(
+            refused_field(&asked(None, None, None)),
+            Some("card_id".into())
+        );
+        assert_eq!(
+            refused_field(&asked(Some("c 1"), None, None)),
+            Some("card_id".into())
+        );
+    }
 }

@@ -22,6 +22,7 @@ const MOST: usize = 20;
 #[serde(deny_unknown_fields)]
 pub(crate) struct AddEvidence {
     /// 1 to 10 references, each a kind (1-60 characters) and a ref (1-300 characters).
+    #[schema(min_items = 1, max_items = 10)]
     evidence: Vec<Evidence>,
 }
 
@@ -46,12 +47,7 @@ pub(crate) async fn add(
     let req: AddEvidence = parse_json(&body)?;
     if req.evidence.is_empty()
         || req.evidence.len() > 10
-        || req.evidence.iter().any(|e| {
-            e.kind.trim().is_empty()
-                || e.kind.len() > 60
-                || e.reference.trim().is_empty()
-                || e.reference.len() > 300
-        })
+        || !req.evidence.iter().all(Evidence::is_readable)
     {
         return Err(Problem::invalid(
             "evidence",

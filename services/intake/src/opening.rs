@@ -258,3 +258,117 @@ pub(crate) fn open_on(
         lines: case_lines,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn order(state: OrderState) -> OrderRow {
+        OrderRow {
+            order_id: "o-1".into(),
+            buyer_id: "b-1".into(),
+            merchant_id: "m-1".into(),
+            state: state.as_str().into(),
+            state_since: at(3),
+            city: "shanghai".into(),
+            delivery_address: "1 Nanjing Road".into(),
+            contact_phone: "13800000000".into(),
+            paid_online: true,
+            freight_insured: true,
+            placed_at: at(1),
+            payment_due_at: at(2),
+            paid_at: Some(at(1)),
+            shipped_at: Some(at(2)),
+            delivered_at: Some(at(3)),
+            completed_at: None,
+            cancelled_at: None,
+            carrier: None,
+            tracking_number: None,
+            cancel_reason: None,
+            updated_at: at(3),
+        }
+    }
+
+    /// Two units of a 199.00 line: each unit is worth 99.50.
+    fn lines() -> Vec<OrderLineRow> {
+        vec![OrderLineRow {
+            order_id: "o-1".into(),
+            line_id: "l-1".into(),
+            product_id: "p-1".into(),
+            category: "apparel".into(),
+            size_class: "small".into(),
+            quantity: 2,
+            amount_paid_fen: 19_900,
+            position: 0,
+        }]
+    }
+
+    fn asked(line: &str, quantity: i32) -> OpenCaseRequest {
+        let body = serde_json::json!({
+            "order_id": "o-1",
+            "lines": [{ "order_line_id": line, "quantity": quantity }],
+            "kind": "return_refund",
+            "reason": "did_not_like",
+        });
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("a request body: {e}"))
+    }
+
+    fn open(r: &OpenCaseRequest, o: &OrderRow, held: &[Held]) -> Result<Opening, Problem> {
+        let policy = Policy::default();
+        let checked = crate::request::check(r, &policy)?;
+        open_on(r, &checked, o, &lines(), held, at(5), &policy)
+    }
+
+    #[test]
+    fn ord_1_ord_3_a_case_takes_its_facts_and_value_from_the_order() {
+        let o = order(OrderState::Delivered);
+        let opening = open(&asked("l-1", 1), &o, &[]).unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(opening.value, Fen(9_950));
+        assert_eq!(opening.city.as_str(), "shanghai");
+        assert_eq!(opening.category, Category::Apparel);
+        assert_eq!(opening.received_at, Some(at(3)));
+        assert_eq!(opening.lines[0].quantity, 1);
+    }
+
+    #[test]
+    fn ord_3_a_line_not_on_the_order_is_refused_naming_it() {
+        let o = order(OrderState::Delivered);
+        let p = open(&asked("l-9", 1), &o, &[]).err();
+        assert_eq!(
+            p.map(|p| (p.status, p.field)),
+            Some((422, Some("lines[0].order_line_id".into())))
+        );
+    }
+
+    #[test]
+    fn ord_3_units_in_another_case_are_not_taken_twice() {
+        let o = order(OrderState::Delivered);
+        let held = [Held {
+            line_id: "l-1".into(),
+            units: 2,
+            value: 19_900,
+        }];
+        let p = open(&asked("l-1", 1), &o, &held).err();
+        assert_eq!(
+            p.map(|p| (p.status, p.field)),
+            Some((409, Some("lines[0].quantity".into())))
+        );
+    }
+
+    #[test]
+    fn ord_2_a_return_needs_the_goods_delivered() {
+        let o = order(OrderState::Paid);
+        let p = open(&asked("l-1", 1), &o, &[]).err();
+        assert_eq!(
+            p.map(|p| (p.status, p.kind.ends_with("/order-state"))),
+            Some((409, true))
+        );
+    }
+}

@@ -192,6 +192,12 @@ pub(crate) async fn import(
         let rows = snapshot_rows(&snapshot, &ctx).map_err(|m| Problem::invalid(&field, m))?;
         orders.push(rows);
     }
+    if orders.is_empty() {
+        return Err(Problem::invalid(
+            "body",
+            "one OrderSnapshot a line, at least one line",
+        ));
+    }
     if orders.len() > 10_000 {
         return Err(Problem::invalid(
             "body",

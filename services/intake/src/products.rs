@@ -17,7 +17,7 @@ pub(crate) struct ServicesQuery {
     category: String,
     /// Fast return and door pickup depend on the city (CT-1); without one, shown as covered.
     #[serde(default)]
-    #[param(pattern = "^[a-z-]{2,40}$")]
+    #[param(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     city: Option<String>,
 }
 

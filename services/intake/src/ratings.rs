@@ -13,12 +13,14 @@ use crate::store::{self};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RatingsImport {
+    #[schema(max_items = 10000)]
     ratings: Vec<RatingLine>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RatingLine {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     buyer_id: String,
     stars: Rating,
 }

@@ -16,9 +16,13 @@ pub(crate) use returns_web::check_id;
 #[serde(deny_unknown_fields)]
 pub(crate) struct OpenCaseRequest {
     /// The marketplace's order, which must be the caller's (ORD-2).
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     pub order_id: String,
-    /// The order's lines the case covers, each with the units returned (ORD-3).
+    /// The order's lines the case covers, each with the units returned (ORD-3); each line once,
+    /// at most `policy.order_max_lines` (100 unless configured).
+    #[schema(min_items = 1, max_items = 100)]
     pub lines: Vec<LineRequest>,
+    #[schema(value_type = OpenedHere)]
     pub kind: CaseKind,
     /// What the buyer asks for; fixed by K-1..K-3, chosen for K-4 after-sales.
     #[serde(default)]
@@ -31,17 +35,49 @@ pub(crate) struct OpenCaseRequest {
     #[serde(default)]
     pub guarantee: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub evidence: Vec<Evidence>,
     /// K-7: when to deliver, and whether to install (WF-3).
     #[serde(default)]
     pub delivery: Option<DeliveryRequest>,
 }
 
+/// The kinds this route opens: care orders (K-5) open at `POST /buyer/care-orders`, complaints
+/// at audit's `POST /buyer/complaints`. The document's name for `machine::OPEN_KINDS` but care.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only its schema is read, outside the tests")
+)]
+pub(crate) enum OpenedHere {
+    RefundOnly,
+    ReturnRefund,
+    Exchange,
+    AfterSales,
+    DeliveryInstallation,
+}
+
+impl OpenedHere {
+    #[cfg(test)]
+    const ALL: [OpenedHere; 5] = [
+        OpenedHere::RefundOnly,
+        OpenedHere::ReturnRefund,
+        OpenedHere::Exchange,
+        OpenedHere::AfterSales,
+        OpenedHere::DeliveryInstallation,
+    ];
+}
+
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LineRequest {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     pub order_line_id: String,
-    /// Units of the line in this case, 1 to what was bought and is not in another case.
+    /// Units of the line in this case, 1 to what was bought and is not in another case (at
+    /// most `policy.order_line_max_quantity`, 10000 unless configured).
+    #[schema(minimum = 1, maximum = 10000)]
+    #[serde(deserialize_with = "returns_domain::whole::de")]
     pub quantity: i32,
 }
 
@@ -50,11 +86,15 @@ pub(crate) struct LineRequest {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DoorPickup {
+    /// Given with `city`, or neither.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub address: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     pub city: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^\\+?[0-9]{6,20}$")]
     pub contact_phone: Option<String>,
 }
 
@@ -66,8 +106,10 @@ pub(crate) struct DeliveryRequest {
     pub installation: bool,
     /// Left out: the order's delivery address and phone.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub address: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^\\+?[0-9]{6,20}$")]
     pub contact_phone: Option<String>,
 }
 
@@ -75,7 +117,9 @@ pub(crate) struct DeliveryRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Address {
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub address: String,
+    #[schema(pattern = "^\\+?[0-9]{6,20}$")]
     pub contact_phone: String,
 }
 
@@ -88,7 +132,7 @@ pub(crate) struct Checked<'a> {
 
 /// A street address a courier can find; `prefix` names the request's field.
 fn check_street(address: &str, prefix: &str) -> Result<(), Problem> {
-    if address.trim().is_empty() || address.len() > 300 {
+    if returns_domain::text::is_blank(address) || address.chars().count() > 300 {
         return Err(Problem::invalid(
             format!("{prefix}.address"),
             "must be 1-300 characters",
@@ -226,10 +270,7 @@ fn check_kind(kind: CaseKind) -> Result<(), Problem> {
 }
 
 fn check_evidence(evidence: &[Evidence]) -> Result<(), Problem> {
-    let bad = |e: &Evidence| {
-        e.kind.is_empty() || e.kind.len() > 60 || e.reference.is_empty() || e.reference.len() > 300
-    };
-    if evidence.len() > 10 || evidence.iter().any(bad) {
+    if evidence.len() > 10 || !evidence.iter().all(Evidence::is_readable) {
         return Err(Problem::invalid(
             "evidence",
             "at most 10 items, each a kind (1-60 characters) and a ref (1-300 characters)",
@@ -296,6 +337,20 @@ fn check_door_pickup(d: &DoorPickup) -> Result<(), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_names_the_kinds_this_route_opens() {
+        let documented: Vec<String> = OpenedHere::ALL
+            .iter()
+            .map(returns_domain::to_wire)
+            .collect();
+        let opened: Vec<String> = machine::OPEN_KINDS
+            .iter()
+            .filter(|k| **k != CaseKind::Care)
+            .map(returns_domain::to_wire)
+            .collect();
+        assert_eq!(documented, opened);
+    }
 
     fn request(body: serde_json::Value) -> OpenCaseRequest {
         serde_json::from_value(body).expect("a request body")

@@ -21,21 +21,31 @@ use returns_domain::to_wire;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CardLine {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     card_id: String,
     /// The order and line the care service was sold with (its buyer, merchant and value).
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_id: String,
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_line_id: String,
+    #[schema(min_items = 1)]
     services: Vec<CareService>,
     valid_until: DateTime<Utc>,
+    #[schema(minimum = 0, maximum = 100)]
+    #[serde(deserialize_with = "returns_domain::whole::de")]
     services_total: i32,
-    #[serde(default)]
+    /// CARE-3: a review longer than the house's, when the card states one.
+    #[serde(default, deserialize_with = "returns_domain::whole::de_opt")]
+    #[schema(minimum = 1, maximum = 720)]
     review_hours: Option<i64>,
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     merchant_courier: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CardsImport {
+    #[schema(max_items = 1000)]
     cards: Vec<CardLine>,
 }
 

@@ -15,6 +15,7 @@ use crate::store;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ComplaintRequest {
+    #[schema(min_length = 1, max_length = 1000, pattern = "\\S")]
     text: String,
 }
 
@@ -37,7 +38,7 @@ pub(crate) async fn file(
 ) -> Result<HttpResponse, Problem> {
     let id = returns_web::path_uuid(&path, "case")?;
     let req: ComplaintRequest = parse_json(&body)?;
-    if req.text.trim().is_empty() || req.text.len() > 1000 {
+    if returns_domain::text::is_blank(&req.text) || req.text.chars().count() > 1000 {
         return Err(Problem::invalid("text", "must be 1-1000 characters"));
     }
     let now = ctx.clock.now();

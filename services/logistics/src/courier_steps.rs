@@ -28,6 +28,7 @@ pub(crate) struct AcceptRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PickupRequest {
+    #[schema(pattern = "^\\s*[A-Za-z0-9]{6,40}\\s*$")]
     tracking_number: String,
 }
 
@@ -43,7 +44,9 @@ pub(crate) async fn accept(
     let req: AcceptRequest = parse_json(&body)?;
     let r = &req.rider;
     returns_web::check_id("rider.id", &r.id)?;
-    if r.real_name.trim().chars().count() < 2 || r.real_name.len() > 100 {
+    if returns_domain::text::trimmed(&r.real_name).chars().count() < 2
+        || r.real_name.chars().count() > 100
+    {
         return Err(Problem::invalid(
             "rider.real_name",
             "PK-6: riders are identified by their real name (2-100 characters)",

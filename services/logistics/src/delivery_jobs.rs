@@ -73,6 +73,7 @@ pub(crate) async fn book(
 #[serde(deny_unknown_fields)]
 struct DeliveryStepRequest {
     #[serde(default)]
+    #[schema(max_length = 500)]
     note: String,
 }
 
@@ -91,7 +92,7 @@ pub(crate) async fn report(
         .filter(|s| *s != DeliveryJobState::Booked)
         .ok_or_else(|| Problem::invalid("step", "one of delivered, installed"))?;
     let req: DeliveryStepRequest = parse_json(&body)?;
-    if req.note.len() > 500 {
+    if req.note.chars().count() > 500 {
         return Err(Problem::invalid("note", "at most 500 characters"));
     }
     let now = ctx.clock.now();

@@ -49,7 +49,9 @@ pub(crate) async fn await_buyer(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ShipmentRequest {
+    #[schema(pattern = "^\\s*[A-Za-z0-9_-]([A-Za-z0-9 _-]{0,38}[A-Za-z0-9_-])?\\s*$")]
     carrier: String,
+    #[schema(pattern = "^\\s*[A-Za-z0-9]{6,40}\\s*$")]
     tracking_number: String,
 }
 

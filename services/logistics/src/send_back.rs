@@ -20,7 +20,9 @@ use crate::schema::{buyer_shipments, pickup_jobs, send_backs};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SendBackRequest {
+    #[schema(pattern = "^\\s*[A-Za-z0-9_-]([A-Za-z0-9 _-]{0,38}[A-Za-z0-9_-])?\\s*$")]
     carrier: String,
+    #[schema(pattern = "^\\s*[A-Za-z0-9]{6,40}\\s*$")]
     tracking_number: String,
 }
 

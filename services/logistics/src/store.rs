@@ -269,7 +269,10 @@ pub(crate) async fn mark_escalated(conn: &mut AsyncPgConnection, id: Uuid) -> Qu
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Rider {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     pub id: String,
+    /// PK-6: 2-100 characters.
+    #[schema(max_length = 100, pattern = "\\S[\\s\\S]*\\S")]
     pub real_name: String,
 }
 

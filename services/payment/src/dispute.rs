@@ -34,8 +34,10 @@ enum Claim {
 struct DisputeRequest {
     claim: Claim,
     /// References to photos or documents (1 to 10).
+    #[schema(schema_with = returns_web::schema::one_to_ten_references)]
     evidence: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     note: String,
 }
 
@@ -103,14 +105,14 @@ pub(crate) async fn open(
     if let Some(i) = req
         .evidence
         .iter()
-        .position(|e| e.trim().is_empty() || e.len() > 300)
+        .position(|e| returns_domain::text::is_blank(e) || e.chars().count() > 300)
     {
         return Err(Problem::invalid(
             format!("evidence[{i}]"),
             "each reference must be 1-300 characters",
         ));
     }
-    if req.note.len() > 1000 {
+    if req.note.chars().count() > 1000 {
         return Err(Problem::invalid("note", "at most 1000 characters"));
     }
     let now = ctx.clock.now();
@@ -225,6 +227,8 @@ pub(crate) async fn queue(
 #[serde(deny_unknown_fields)]
 struct RulingRequest {
     ruling: DisputeRuling,
+    /// What the buyer and the merchant read.
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     reason: String,
 }
 

@@ -202,11 +202,24 @@ pub enum SizeClass {
     Hash,
     Serialize,
     Deserialize,
-    utoipa::ToSchema,
     schemars::JsonSchema,
 )]
-#[serde(try_from = "i16", into = "i16")]
+#[serde(try_from = "crate::whole::Number", into = "i16")]
 pub struct Rating(#[schemars(range(min = 1, max = 5))] i16);
+
+/// Written by hand: the derive cannot bound a newtype's number.
+impl utoipa::PartialSchema for Rating {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(5))
+            .description(Some("Stars, 1 to 5 (CR-1)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Rating {}
 
 impl Rating {
     pub fn new(stars: i16) -> Result<Self, InvalidInput> {
@@ -229,6 +242,20 @@ impl TryFrom<i16> for Rating {
     type Error = InvalidInput;
     fn try_from(v: i16) -> Result<Self, Self::Error> {
         Rating::new(v)
+    }
+}
+
+/// `5` and `5.0` are the same five stars.
+impl TryFrom<crate::whole::Number> for Rating {
+    type Error = InvalidInput;
+    fn try_from(v: crate::whole::Number) -> Result<Self, Self::Error> {
+        let out_of_range = || {
+            let why = format!("{} is not a rating; allowed: 1 to 5 stars", v.0);
+            InvalidInput::new("rating", why)
+        };
+        i16::try_from(v.0)
+            .map_err(|_| out_of_range())
+            .and_then(Rating::new)
     }
 }
 

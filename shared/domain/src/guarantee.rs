@@ -34,9 +34,22 @@ pub struct Guarantee {
 )]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
+    // What it shows, e.g. `photo_of_spoilage` (1-60 characters, not only spaces). Not a doc
+    // comment: the published event schemas carry this type and stay as they were.
+    #[schema(min_length = 1, max_length = 60, pattern = "\\S")]
     pub kind: String,
+    // Where the stored file is (1-300 characters, not only spaces).
     #[serde(rename = "ref")]
+    #[schema(min_length = 1, max_length = 300, pattern = "\\S")]
     pub reference: String,
+}
+
+impl Evidence {
+    /// A kind of 1-60 and a reference of 1-300 characters, neither only spaces.
+    pub fn is_readable(&self) -> bool {
+        let fits = |s: &str, most: usize| !crate::text::is_blank(s) && s.chars().count() <= most;
+        fits(&self.kind, 60) && fits(&self.reference, 300)
+    }
 }
 
 impl Guarantee {
@@ -151,6 +164,21 @@ pub fn for_category(all: &[Guarantee], category: Category) -> Vec<&Guarantee> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn wf_4_evidence_is_a_readable_kind_and_reference() {
+        let e = |kind: &str, r: &str| Evidence {
+            kind: kind.into(),
+            reference: r.into(),
+        };
+        assert!(e("photo", "s3://a").is_readable());
+        // Characters, not bytes: 60 CJK characters are 180 bytes.
+        assert!(e(&"照".repeat(60), "r").is_readable());
+        assert!(!e(&"照".repeat(61), "r").is_readable());
+        assert!(!e("  ", "r").is_readable());
+        assert!(!e("photo", "").is_readable());
+        assert!(!e("photo", &"x".repeat(301)).is_readable());
+    }
 
     fn spoiled() -> Guarantee {
         Guarantee {

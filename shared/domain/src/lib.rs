@@ -21,6 +21,8 @@ pub mod programme;
 pub mod refund_only;
 pub mod return_check;
 pub mod rules;
+pub mod text;
+pub mod whole;
 
 pub use case::{CaseKind, CaseStatus, Category, CityCode, Rating, Remedy, ReturnReason, SizeClass};
 pub use money::Fen;

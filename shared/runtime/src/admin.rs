@@ -40,6 +40,7 @@ pub(crate) async fn now(_: As<Operator>, ctx: web::Data<AppContext>) -> HttpResp
 pub(crate) struct Advance {
     /// Forward only, at most ten years at a time.
     #[schema(minimum = 0, maximum = 316_224_000)]
+    #[serde(deserialize_with = "returns_domain::whole::de")]
     seconds: i64,
 }
 

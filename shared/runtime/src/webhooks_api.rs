@@ -24,8 +24,10 @@ pub struct Webhooks {
 #[serde(deny_unknown_fields)]
 pub(crate) struct SubscribeRequest {
     /// An `https://` (or, in development, `http://`) URL that accepts POSTs.
+    #[schema(max_length = 2000, pattern = "^https?://[!-~]*$")]
     pub url: String,
     /// Event types to receive; see the route's description for those allowed.
+    #[schema(min_items = 1, max_items = 50)]
     pub events: Vec<String>,
     /// Issue a new signing secret (the old one stops signing at once).
     #[serde(default)]
@@ -38,6 +40,7 @@ pub(crate) struct SubscribeRequest {
 pub(crate) struct LogQuery {
     /// Only this subscriber's deliveries (`merchant:m-1`, `courier:sf-express`).
     #[serde(default)]
+    #[param(pattern = "^(merchant|courier):[A-Za-z0-9_-]{1,64}$")]
     pub owner: Option<String>,
     /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
     #[param(minimum = 1, maximum = 100)]
@@ -61,20 +64,47 @@ pub(crate) struct DeliveryLog {
     deliveries: Vec<Delivery>,
 }
 
+/// A subscriber's page of its own log (no `owner`: it reads only its own).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OwnLogQuery {
+    /// Items a page holds: 1 to `api.max_page` (100 unless configured), that many when absent.
+    #[param(minimum = 1, maximum = 100)]
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
 fn owner<R: RoleOf>(caller: &As<R>) -> String {
     format!("{}:{}", R::ROLE, caller.id)
 }
 
+/// A subscriber as the log names it: its role and id (`merchant:m-1`).
+fn check_owner(owner: &str) -> Result<(), Problem> {
+    let named = owner.split_once(':').is_some_and(|(role, id)| {
+        matches!(role, "merchant" | "courier") && returns_web::check_id("owner", id).is_ok()
+    });
+    if named {
+        Ok(())
+    } else {
+        Err(Problem::invalid(
+            "owner",
+            "a subscriber: merchant: or courier: and its id (1-64 letters, digits, '-' or '_')",
+        ))
+    }
+}
+
 fn check_url(url: &str) -> Result<(), Problem> {
+    // Visible ASCII only: anything else in a URL is percent-encoded.
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 2000
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+        && url.bytes().all(|b| b.is_ascii_graphic());
     if ok {
         Ok(())
     } else {
         Err(Problem::invalid(
             "url",
-            "an http(s) URL of at most 2000 characters, without spaces",
+            "an http(s) URL of at most 2000 visible ASCII characters (no spaces)",
         ))
     }
 }
@@ -137,14 +167,8 @@ async fn subscription<R: RoleOf>(
 async fn own_log<R: RoleOf>(
     caller: As<R>,
     ctx: web::Data<AppContext>,
-    q: web::Query<LogQuery>,
+    q: web::Query<OwnLogQuery>,
 ) -> Result<HttpResponse, Problem> {
-    if q.owner.is_some() {
-        return Err(Problem::invalid(
-            "owner",
-            "a subscriber reads its own log only",
-        ));
-    }
     log(ctx, Some(owner(&caller)), q.limit).await
 }
 
@@ -168,6 +192,9 @@ pub(crate) async fn operator_log(
     q: web::Query<LogQuery>,
 ) -> Result<HttpResponse, Problem> {
     let q = q.into_inner();
+    if let Some(o) = &q.owner {
+        check_owner(o)?;
+    }
     log(ctx, q.owner, q.limit).await
 }
 
@@ -197,12 +224,12 @@ macro_rules! front {
                 subscription(caller, ctx).await
             }
 
-            #[utoipa::path(get, path = $log, tag = $tag, params(LogQuery),
+            #[utoipa::path(get, path = $log, tag = $tag, params(OwnLogQuery),
                 responses((status = 200, description = "The subscriber's deliveries, newest first", body = DeliveryLog)))]
             pub(crate) async fn deliveries(
                 caller: As<$role>,
                 ctx: web::Data<AppContext>,
-                q: web::Query<LogQuery>,
+                q: web::Query<OwnLogQuery>,
             ) -> Result<HttpResponse, Problem> {
                 own_log(caller, ctx, q).await
             }
@@ -253,12 +280,56 @@ pub(crate) fn routes(hooks: Option<Webhooks>, cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// Their OpenAPI paths.
+/// Their OpenAPI paths, `events` naming the event types this service's subscribers may choose.
 pub(crate) fn doc(hooks: Option<Webhooks>) -> Option<utoipa::openapi::OpenApi> {
     use utoipa::OpenApi as _;
-    match hooks.map(|h| h.role) {
-        Some(Role::Merchant) => Some(merchant::Doc::openapi()),
-        Some(Role::Courier) => Some(courier::Doc::openapi()),
-        _ => None,
+    let hooks = hooks?;
+    let mut doc = match hooks.role {
+        Role::Merchant => merchant::Doc::openapi(),
+        Role::Courier => courier::Doc::openapi(),
+        _ => return None,
+    };
+    allow_events(&mut doc, hooks.events);
+    Some(doc)
+}
+
+/// The items of `SubscribeRequest.events`: one of `events`.
+fn allow_events(doc: &mut utoipa::openapi::OpenApi, events: &[&str]) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, Schema, Type};
+    let subscribe = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("SubscribeRequest"));
+    let Some(RefOr::T(Schema::Object(subscribe))) = subscribe else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Array(list))) = subscribe.properties.get_mut("events") {
+        let one_of = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(events.iter().copied()));
+        list.items = ArrayItems::RefOrSchema(Box::new(one_of.into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owner_is_a_subscriber_role_and_an_id() {
+        assert!(check_owner("merchant:m-1").is_ok());
+        assert!(check_owner("courier:sf-express").is_ok());
+        assert!(check_owner("buyer:b-1").is_err());
+        assert!(check_owner("merchant:").is_err());
+        assert!(check_owner(&format!("merchant:{}", "0".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn a_url_is_http_and_visible_ascii() {
+        assert!(check_url("https://shop.example/hooks?x=1").is_ok());
+        assert!(check_url("ftp://shop.example").is_err());
+        assert!(check_url("https://shop.example/a b").is_err());
+        assert!(check_url("https://shop.example/ü").is_err());
     }
 }

@@ -22,7 +22,7 @@ pub fn check_id(field: &str, v: &str) -> Result<(), Problem> {
 /// Words a person will read (a ruling's reason, a note to the buyer): 1-500 characters, not
 /// only spaces. `why` says who reads it; the refusal adds the bounds.
 pub fn readable_text(field: &str, v: &str, why: &str) -> Result<(), Problem> {
-    if v.trim().is_empty() || v.len() > 500 {
+    if returns_domain::text::is_blank(v) || v.chars().count() > 500 {
         return Err(Problem::invalid(field, format!("{why}, 1-500 characters")));
     }
     Ok(())
@@ -30,7 +30,7 @@ pub fn readable_text(field: &str, v: &str, why: &str) -> Result<(), Problem> {
 
 /// A phone number a courier or a buyer can call: 6-20 digits, optionally after a `+`.
 pub fn phone_number(field: &str, v: &str) -> Result<(), Problem> {
-    let digits = v.trim_start_matches('+');
+    let digits = v.strip_prefix('+').unwrap_or(v);
     if !(6..=20).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Problem::invalid(
             field,

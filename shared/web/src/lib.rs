@@ -7,6 +7,7 @@ mod moved;
 mod page;
 pub mod pii;
 mod problem;
+pub mod schema;
 mod store_failure;
 
 pub use fields::{carrier, check_id, phone_number, readable_text, tracking_number};
