@@ -270,44 +270,14 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// Delivered on the 3rd: placed, paid and shipped that day too.
     fn order(state: OrderState) -> OrderRow {
-        OrderRow {
-            order_id: "o-1".into(),
-            buyer_id: "b-1".into(),
-            merchant_id: "m-1".into(),
-            state: state.as_str().into(),
-            state_since: at(3),
-            city: "shanghai".into(),
-            delivery_address: "1 Nanjing Road".into(),
-            contact_phone: "13800000000".into(),
-            paid_online: true,
-            freight_insured: true,
-            placed_at: at(1),
-            payment_due_at: at(2),
-            paid_at: Some(at(1)),
-            shipped_at: Some(at(2)),
-            delivered_at: Some(at(3)),
-            completed_at: None,
-            cancelled_at: None,
-            carrier: None,
-            tracking_number: None,
-            cancel_reason: None,
-            updated_at: at(3),
-        }
+        crate::order_store::fixtures::order(state.as_str(), at(3))
     }
 
     /// Two units of a 199.00 line: each unit is worth 99.50.
     fn lines() -> Vec<OrderLineRow> {
-        vec![OrderLineRow {
-            order_id: "o-1".into(),
-            line_id: "l-1".into(),
-            product_id: "p-1".into(),
-            category: "apparel".into(),
-            size_class: "small".into(),
-            quantity: 2,
-            amount_paid_fen: 19_900,
-            position: 0,
-        }]
+        vec![crate::order_store::fixtures::line("apparel", 2, 19_900)]
     }
 
     fn asked(line: &str, quantity: i32) -> OpenCaseRequest {

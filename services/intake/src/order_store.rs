@@ -251,3 +251,51 @@ pub(crate) async fn count_by_state(
         .load(conn)
         .await
 }
+
+/// Orders and lines as the tests of the modules that hold requests against them need them.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{OrderLineRow, OrderRow};
+    use chrono::{DateTime, Utc};
+
+    /// Order `o-1` of buyer `b-1` at shop `m-1` in Shanghai, in `state`, each step at `at`.
+    pub(crate) fn order(state: &str, at: DateTime<Utc>) -> OrderRow {
+        OrderRow {
+            order_id: "o-1".into(),
+            buyer_id: "b-1".into(),
+            merchant_id: "m-1".into(),
+            state: state.into(),
+            state_since: at,
+            city: "shanghai".into(),
+            delivery_address: "1 Nanjing Road".into(),
+            contact_phone: "13800000000".into(),
+            paid_online: true,
+            freight_insured: true,
+            placed_at: at,
+            payment_due_at: at,
+            paid_at: Some(at),
+            shipped_at: Some(at),
+            delivered_at: Some(at),
+            completed_at: None,
+            cancelled_at: None,
+            carrier: None,
+            tracking_number: None,
+            cancel_reason: None,
+            updated_at: at,
+        }
+    }
+
+    /// Line `l-1` of order `o-1`: `quantity` units of `category` for `amount_paid_fen` in all.
+    pub(crate) fn line(category: &str, quantity: i32, amount_paid_fen: i64) -> OrderLineRow {
+        OrderLineRow {
+            order_id: "o-1".into(),
+            line_id: "l-1".into(),
+            product_id: "p-1".into(),
+            category: category.into(),
+            size_class: "small".into(),
+            quantity,
+            amount_paid_fen,
+            position: 0,
+        }
+    }
+}

@@ -373,3 +373,76 @@ pub(crate) async fn card_id_of(
         .await
         .optional()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(extra: serde_json::Value) -> CardLine {
+        let mut body = serde_json::json!({
+            "card_id": "card-1", "order_id": "o-1", "order_line_id": "l-1",
+            "services": ["cleaning"], "valid_until": "2027-12-01T00:00:00Z",
+            "services_total": 3, "merchant_courier": "sf-express",
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("a card: {e}"))
+    }
+
+    fn field_of(r: Result<(), Problem>) -> Option<String> {
+        r.err().and_then(|p| p.field)
+    }
+
+    #[test]
+    fn care_1_a_delivered_card_is_checked_naming_the_field() {
+        assert!(check_card(0, &card(serde_json::json!({}))).is_ok());
+        let bad = |extra| field_of(check_card(2, &card(extra)));
+        assert_eq!(
+            bad(serde_json::json!({ "card_id": "a b" })),
+            Some("cards[2].card_id".into())
+        );
+        assert_eq!(
+            bad(serde_json::json!({ "services": [] })),
+            Some("cards[2].services".into())
+        );
+        assert_eq!(
+            bad(serde_json::json!({ "services_total": 101 })),
+            Some("cards[2].services_total".into())
+        );
+        assert_eq!(
+            bad(serde_json::json!({ "review_hours": 0 })),
+            Some("cards[2].review_hours".into())
+        );
+    }
+
+    /// Two luxury bags for 20,000.00 in all.
+    fn line(category: Category) -> OrderLineRow {
+        crate::order_store::fixtures::line(&to_wire(&category), 2, 2_000_000)
+    }
+
+    fn order() -> OrderRow {
+        crate::order_store::fixtures::order("delivered", chrono::DateTime::<Utc>::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn care_1_a_card_is_sold_with_a_luxury_line_of_a_known_order() {
+        let c = card(serde_json::json!({}));
+        let sold = sold_with(0, &c, Some(order()), &[line(Category::Luxury)]);
+        // The goods' value is one unit's price.
+        assert_eq!(sold.ok().map(|(_, value)| value), Some(1_000_000));
+        let field = |r: Result<(OrderRow, i64), Problem>| r.err().and_then(|p| p.field);
+        assert_eq!(
+            field(sold_with(0, &c, None, &[])),
+            Some("cards[0].order_id".into())
+        );
+        assert_eq!(
+            field(sold_with(0, &c, Some(order()), &[line(Category::Apparel)])),
+            Some("cards[0].order_line_id".into())
+        );
+        assert_eq!(
+            field(sold_with(0, &c, Some(order()), &[])),
+            Some("cards[0].order_line_id".into())
+        );
+    }
+}
