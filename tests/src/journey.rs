@@ -67,6 +67,24 @@ pub async fn case_view(stack: &Stack, case_id: &str) -> anyhow::Result<Value> {
     Ok(body)
 }
 
+/// Waits until the case's timeline holds a line moving it to `status`. Intake reads the
+/// decision and the pickup from two topics, so a courier's dispatch may show before the
+/// approval's line does (the line is added when its event is read, at its own time).
+pub async fn wait_line(stack: &Stack, case_id: &str, status: &str) -> anyhow::Result<Value> {
+    wait_for(
+        &format!("case {case_id}'s {status} line"),
+        PATIENCE,
+        || async move {
+            let v = case_view(stack, case_id).await?;
+            let has = v["timeline"]
+                .as_array()
+                .is_some_and(|ls| ls.iter().any(|l| l["status"] == status));
+            Ok(has.then_some(v))
+        },
+    )
+    .await
+}
+
 /// Waits until the buyer sees `status`.
 pub async fn wait_status(stack: &Stack, case_id: &str, status: &str) -> anyhow::Result<Value> {
     wait_for(

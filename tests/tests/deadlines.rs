@@ -44,7 +44,8 @@ async fn rv_1_pay_3_merchant_silent_for_72_hours_the_system_approves_once() -> a
 
     // 73 hours later the system approves (RV-1) and a courier is sent.
     stack.advance_clocks(73 * 3600).await?;
-    let view = journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+    journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+    let view = journey::wait_line(&stack, &case_id, "approved").await?;
     let approval = view["timeline"]
         .as_array()
         .unwrap()

@@ -20,7 +20,8 @@ async fn auto_1_auto_4_pk_1_pk_4_pay_1_pay_2_fast_return_from_request_to_payout(
     let case_id = journey::open_case(&stack, "b-3star", "ol-1001", &spec).await?;
 
     // AUTO-1: approved at once, and a courier dispatched (PK-1) within the window.
-    let view = journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+    journey::wait_status(&stack, &case_id, "pickup_dispatched").await?;
+    let view = journey::wait_line(&stack, &case_id, "approved").await?;
     assert_eq!(
         view["case"]["buyer_rating"], 3,
         "CR-3: the rating is kept on the case"

@@ -74,20 +74,68 @@ pub(crate) async fn read_decision(
     Ok(HttpResponse::Ok().json(row))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Verdict {
     Approve,
     Reject,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MerchantDecision {
     decision: Verdict,
     #[serde(default)]
     reason: Option<String>,
 }
+
+/// Written by hand, as one of two bodies, because RV-2 ties `reason` to `decision`: an
+/// approval may say why (at most 500 characters), a rejection must (1-500, not only spaces).
+impl utoipa::PartialSchema for MerchantDecision {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, ObjectBuilder, OneOfBuilder, SchemaType, Type,
+        };
+        let decision = |verdict: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([verdict.to_owned()]))
+        };
+        let approve = ObjectBuilder::new()
+            .property("decision", decision("approve"))
+            .required("decision")
+            .property(
+                "reason",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .max_length(Some(500)),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let reject = ObjectBuilder::new()
+            .property("decision", decision("reject"))
+            .required("decision")
+            .property(
+                "reason",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(500))
+                    .pattern(Some("\\S"))
+                    .description(Some("RV-2: why, for the buyer to read")),
+            )
+            .required("reason")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(approve)
+            .item(reject)
+            .description(Some(
+                "The merchant's decision on a case awaiting it (RV-1, RV-2).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MerchantDecision {}
 
 #[utoipa::path(post, path = "/merchant/cases/{id}/decision", tag = "merchant", request_body = MerchantDecision, params(("id" = uuid::Uuid, Path, description = "The case's id")), responses((status = 200, description = "The decision (RV-1, RV-2)", body = Moved<DecisionState>)))]
 pub(crate) async fn merchant_decides(
@@ -106,7 +154,7 @@ pub(crate) async fn merchant_decides(
             "RV-2: a rejection needs a reason the buyer can read",
         ));
     }
-    if reason.len() > 500 {
+    if reason.chars().count() > 500 {
         return Err(Problem::invalid("reason", "at most 500 characters"));
     }
     let now = ctx.clock.now();

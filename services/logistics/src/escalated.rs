@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::schema::pickup_jobs;
 use crate::store::{self, JobRow};
 
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Action {
     /// Offer the job to `courier_company`, one of the city's partners.
@@ -31,7 +31,7 @@ enum Action {
     Cancel,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ActionRequest {
     action: Action,
@@ -40,6 +40,60 @@ struct ActionRequest {
     #[serde(default)]
     reason: Option<String>,
 }
+
+/// Written by hand, as one of two bodies, because PK-9 ties the fields to the action: an offer
+/// names the partner and no reason; switching to the buyer or cancelling gives the reason the
+/// buyer reads and names no partner.
+impl utoipa::PartialSchema for ActionRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let actions = |names: &[&str]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(names.iter().map(|n| (*n).to_owned())))
+        };
+        let absent = || ObjectBuilder::new().schema_type(Type::Null);
+        let offer = ObjectBuilder::new()
+            .property("action", actions(&["offer"]))
+            .required("action")
+            .property(
+                "courier_company",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(64))
+                    .pattern(Some("^[A-Za-z0-9_-]+$"))
+                    .description(Some("One of the city's partner couriers")),
+            )
+            .required("courier_company")
+            .property("reason", absent())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let with_reason = ObjectBuilder::new()
+            .property("action", actions(&["buyer_ships", "cancel"]))
+            .required("action")
+            .property(
+                "reason",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(500))
+                    .pattern(Some("\\S"))
+                    .description(Some("Why, for the buyer to read")),
+            )
+            .required("reason")
+            .property("courier_company", absent())
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .item(offer)
+            .item(with_reason)
+            .description(Some(
+                "Customer service's action on an escalated pickup (PK-9).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ActionRequest {}
 
 /// What customer service asked for, checked before anything is read.
 enum Checked {
