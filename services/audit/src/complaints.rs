@@ -21,24 +21,76 @@ use crate::schema::{complaints, interventions};
 use crate::standing::{self, Delta};
 use crate::store;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileRequest {
     grounds: Grounds,
-    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     text: String,
-    /// At most 10 references of 1-300 characters.
     #[serde(default)]
-    #[schema(schema_with = returns_web::schema::references)]
     evidence: Vec<String>,
     /// AS-4: the order that awaits payment (its merchant and city come from the order feed).
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_id: Option<String>,
     /// AS-5: the after-sales case the complaint follows (its merchant and line come from it).
     #[serde(default)]
     case_id: Option<Uuid>,
 }
+
+/// Written by hand, as one of two bodies, because the grounds decide what the complaint is
+/// about: a broken promise (AS-4) names the order awaiting payment, an invoice problem or goods
+/// not as described (AS-5) the after-sales case.
+impl utoipa::PartialSchema for FileRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        let grounds = |all: &[Grounds]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(all.iter().map(returns_domain::to_wire)))
+        };
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        let null = || ObjectBuilder::new().schema_type(Type::Null);
+        let body = |about: &[Grounds]| {
+            ObjectBuilder::new()
+                .property("grounds", grounds(about))
+                .required("grounds")
+                .property(
+                    "text",
+                    string()
+                        .min_length(Some(1))
+                        .max_length(Some(2000))
+                        .pattern(Some("\\S")),
+                )
+                .required("text")
+                .property("evidence", returns_web::schema::references())
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        let order_id = string()
+            .min_length(Some(1))
+            .max_length(Some(64))
+            .pattern(Some("^[A-Za-z0-9_-]+$"))
+            .description(Some("AS-4: the order that awaits payment"));
+        let case_id = string()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+            .description(Some("AS-5: the after-sales case the complaint follows"));
+        let broken_promise = body(&[Grounds::BrokenPromise])
+            .property("order_id", order_id)
+            .required("order_id")
+            .property("case_id", null());
+        let after_sales = body(&[Grounds::InvoiceProblem, Grounds::NotAsDescribed])
+            .property("case_id", case_id)
+            .required("case_id")
+            .property("order_id", null());
+        OneOfBuilder::new()
+            .item(broken_promise)
+            .item(after_sales)
+            .description(Some("A buyer's complaint about a merchant (K-6)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileRequest {}
 
 /// A buyer's complaint (AS-4, AS-5, K-6) and its ruling once made.
 #[derive(Debug, Serialize, Queryable, Selectable, utoipa::ToSchema)]
