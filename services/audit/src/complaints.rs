@@ -41,37 +41,22 @@ struct FileRequest {
 /// not as described (AS-5) the after-sales case.
 impl utoipa::PartialSchema for FileRequest {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use returns_web::schema::{closed, id, named, readable, references};
         use utoipa::openapi::schema::{
-            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
         };
-        let grounds = |all: &[Grounds]| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(all.iter().map(returns_domain::to_wire)))
-        };
-        let string = || ObjectBuilder::new().schema_type(Type::String);
         let null = || ObjectBuilder::new().schema_type(Type::Null);
         let body = |about: &[Grounds]| {
-            ObjectBuilder::new()
-                .property("grounds", grounds(about))
+            closed()
+                .property("grounds", named(about.iter().map(returns_domain::to_wire)))
                 .required("grounds")
-                .property(
-                    "text",
-                    string()
-                        .min_length(Some(1))
-                        .max_length(Some(2000))
-                        .pattern(Some("\\S")),
-                )
+                .property("text", readable(2000))
                 .required("text")
-                .property("evidence", returns_web::schema::references())
-                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+                .property("evidence", references())
         };
-        let order_id = string()
-            .min_length(Some(1))
-            .max_length(Some(64))
-            .pattern(Some("^[A-Za-z0-9_-]+$"))
-            .description(Some("AS-4: the order that awaits payment"));
-        let case_id = string()
+        let order_id = id().description(Some("AS-4: the order that awaits payment"));
+        let case_id = ObjectBuilder::new()
+            .schema_type(Type::String)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
             .description(Some("AS-5: the after-sales case the complaint follows"));
         let broken_promise = body(&[Grounds::BrokenPromise])

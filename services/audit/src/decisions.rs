@@ -93,38 +93,25 @@ pub(crate) struct MerchantDecision {
 /// approval may say why (at most 500 characters), a rejection must (1-500, not only spaces).
 impl utoipa::PartialSchema for MerchantDecision {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{
-            AdditionalProperties, ObjectBuilder, OneOfBuilder, SchemaType, Type,
-        };
-        let decision = |verdict: &str| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some([verdict.to_owned()]))
-        };
-        let approve = ObjectBuilder::new()
-            .property("decision", decision("approve"))
+        use returns_web::schema::{closed, named, readable};
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
+        let approve = closed()
+            .property("decision", named(["approve"]))
             .required("decision")
             .property(
                 "reason",
                 ObjectBuilder::new()
                     .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
                     .max_length(Some(500)),
-            )
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        let reject = ObjectBuilder::new()
-            .property("decision", decision("reject"))
+            );
+        let reject = closed()
+            .property("decision", named(["reject"]))
             .required("decision")
             .property(
                 "reason",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some(500))
-                    .pattern(Some("\\S"))
-                    .description(Some("RV-2: why, for the buyer to read")),
+                readable(500).description(Some("RV-2: why, for the buyer to read")),
             )
-            .required("reason")
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            .required("reason");
         OneOfBuilder::new()
             .item(approve)
             .item(reject)

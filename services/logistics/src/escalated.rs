@@ -46,43 +46,27 @@ struct ActionRequest {
 /// buyer reads and names no partner.
 impl utoipa::PartialSchema for ActionRequest {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
-        let actions = |names: &[&str]| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(names.iter().map(|n| (*n).to_owned())))
-        };
+        use returns_web::schema::{closed, id, named, readable};
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
         let absent = || ObjectBuilder::new().schema_type(Type::Null);
-        let offer = ObjectBuilder::new()
-            .property("action", actions(&["offer"]))
+        let offer = closed()
+            .property("action", named(["offer"]))
             .required("action")
             .property(
                 "courier_company",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some(64))
-                    .pattern(Some("^[A-Za-z0-9_-]+$"))
-                    .description(Some("One of the city's partner couriers")),
+                id().description(Some("One of the city's partner couriers")),
             )
             .required("courier_company")
-            .property("reason", absent())
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        let with_reason = ObjectBuilder::new()
-            .property("action", actions(&["buyer_ships", "cancel"]))
+            .property("reason", absent());
+        let with_reason = closed()
+            .property("action", named(["buyer_ships", "cancel"]))
             .required("action")
             .property(
                 "reason",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some(500))
-                    .pattern(Some("\\S"))
-                    .description(Some("Why, for the buyer to read")),
+                readable(500).description(Some("Why, for the buyer to read")),
             )
             .required("reason")
-            .property("courier_company", absent())
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            .property("courier_company", absent());
         OneOfBuilder::new()
             .item(offer)
             .item(with_reason)

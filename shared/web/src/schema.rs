@@ -1,7 +1,7 @@
 //! Schemas of fields many bodies share, written where a derive cannot say it (constraints on
 //! the items of a list), so the documents declare what `fields.rs` enforces.
 
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, Type};
 
 /// Evidence references (photos, documents): at most 10, each 1-300 characters.
 pub fn references() -> Schema {
@@ -26,4 +26,34 @@ fn references_of(min: usize) -> Schema {
             .max_items(Some(10))
             .build(),
     )
+}
+
+/// Words a person reads: 1 to `most` characters, not only spaces (as `readable_text` checks).
+pub fn readable(most: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(most))
+        .pattern(Some("\\S"))
+}
+
+/// A string that is one of `names`.
+pub fn named<S: Into<String>>(names: impl IntoIterator<Item = S>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(names.into_iter().map(Into::into)))
+}
+
+/// An object that takes no property but those it names (`deny_unknown_fields`).
+pub fn closed() -> ObjectBuilder {
+    ObjectBuilder::new().additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+/// An id as the platform's systems write them (as `check_id` checks).
+pub fn id() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(64))
+        .pattern(Some("^[A-Za-z0-9_-]+$"))
 }
