@@ -1,6 +1,7 @@
 //! audit: decides every request. Owns the `returns_audit` database.
 
 mod cancel;
+mod complaint_desk;
 mod complaints;
 mod cs_desk;
 mod decide;

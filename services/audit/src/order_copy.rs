@@ -202,3 +202,55 @@ pub(crate) async fn view(
         awaits_payment,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Order `o-1`'s placement, with `extra` over its fields.
+    fn placed(extra: serde_json::Value) -> OrderPlaced {
+        let mut body = serde_json::json!({
+            "buyer_id": "b-1", "merchant_id": "m-1", "placed_at": "2026-11-01T08:00:00Z",
+            "payment_due_at": "2026-11-04T08:00:00Z", "paid_online": true,
+            "freight_insured": false,
+            "delivery_address": {
+                "city": "shanghai", "address": "1 Nanjing Road", "contact_phone": "13800000000",
+            },
+            "lines": [{
+                "line_id": "l-1", "product_id": "p-1", "category": "apparel",
+                "size_class": "small", "quantity": 1, "amount_paid_fen": 9_900,
+            }],
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("an order.placed: {e}"))
+    }
+
+    fn refused(order_id: &str, extra: serde_json::Value) -> String {
+        match checked(order_id, &placed(extra), &Policy::default()) {
+            Ok(city) => panic!("accepted, in {city}"),
+            Err(why) => why,
+        }
+    }
+
+    #[test]
+    fn ord_1_a_placement_is_kept_with_its_delivery_city() {
+        let city = checked("o-1", &placed(serde_json::json!({})), &Policy::default());
+        assert_eq!(city.map(|c| c.to_string()), Ok("shanghai".to_owned()));
+    }
+
+    #[test]
+    fn ord_1_a_bad_placement_is_refused_naming_the_field() {
+        assert!(refused("o 1", serde_json::json!({})).starts_with("order_id:"));
+        let buyer = refused("o-1", serde_json::json!({ "buyer_id": "" }));
+        assert!(buyer.starts_with("buyer_id:"), "{buyer}");
+        let due = serde_json::json!({ "payment_due_at": "2026-10-31T08:00:00Z" });
+        assert!(refused("o-1", due).starts_with("payment_due_at:"));
+        assert!(refused("o-1", serde_json::json!({ "lines": [] })).starts_with("lines:"));
+        let city = serde_json::json!({ "delivery_address": {
+            "city": "Shanghai!", "address": "1 Nanjing Road", "contact_phone": "13800000000",
+        }});
+        assert!(refused("o-1", city).starts_with("delivery_address.city:"));
+    }
+}

@@ -37,14 +37,14 @@ pub(crate) async fn membership(
     )
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Action {
     Join,
     Leave,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProgrammeRequest {
     action: Action,
@@ -54,6 +54,61 @@ struct ProgrammeRequest {
     /// ORD-4: on joining, the warehouse returns go to (where no city has its own address).
     #[serde(default)]
     warehouse: Option<crate::return_address::AddressRequest>,
+}
+
+/// Written by hand, as one of two bodies, because the fields depend on `action`: joining may
+/// name the warehouse (ORD-4) and leaves no freight insurance; leaving may end the freight
+/// insurance (MP-2) and names no warehouse.
+impl utoipa::PartialSchema for ProgrammeRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use returns_web::schema::{closed, named, null};
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        let warehouse = OneOfBuilder::new()
+            .item(null())
+            .item(Ref::from_schema_name("AddressRequest"))
+            .description(Some(
+                "ORD-4: the warehouse returns go to (where no city has its own address).",
+            ));
+        let join = closed()
+            .property("action", named(["join"]))
+            .required("action")
+            .property(
+                "left_freight_insurance",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .enum_values(Some([false])),
+            )
+            .property("warehouse", warehouse);
+        let leave = closed()
+            .property("action", named(["leave"]))
+            .required("action")
+            .property(
+                "left_freight_insurance",
+                ObjectBuilder::new().schema_type(Type::Boolean).description(Some(
+                    "MP-2: leaving also ends the seller-paid freight insurance of its agreement.",
+                )),
+            )
+            .property("warehouse", null());
+        OneOfBuilder::new()
+            .item(join)
+            .item(leave)
+            .description(Some(
+                "The shop joins or leaves the worry-free programme (MP-1, MP-2).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ProgrammeRequest {
+    fn schemas(
+        out: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        returns_web::schema::register::<crate::return_address::AddressRequest>(out);
+    }
 }
 
 /// Where the shop stands in the programme after the change.

@@ -17,18 +17,85 @@ use returns_bus::About;
 
 use crate::store;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CheckRequest {
     conditions: ReturnConditions,
-    /// RV-3: what the buyer reads when a condition failed.
+    // RV-3: what the buyer reads when a condition failed.
     #[serde(default)]
-    #[schema(max_length = 500)]
     reason: String,
-    /// RV-3: 1 to 10 references when a condition failed.
+    // RV-3: 1 to 10 references when a condition failed.
     #[serde(default)]
-    #[schema(schema_with = returns_web::schema::references)]
     evidence: Vec<String>,
+}
+
+/// The four conditions RV-3 checks.
+const CONDITIONS: [&str; 4] = [
+    "not_soiled",
+    "no_marks_of_use",
+    "tags_attached",
+    "accessories_complete",
+];
+
+/// Written by hand, as one of two bodies, because RV-3 ties `reason` and `evidence` to the
+/// conditions: a passed check may say why; a failed one (any condition false) must, with 1 to
+/// 10 evidence references.
+impl utoipa::PartialSchema for CheckRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use returns_web::schema::{closed, one_to_ten_references, readable, references};
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let passed = closed()
+            .property("conditions", conditions(None))
+            .required("conditions")
+            .property(
+                "reason",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(500)),
+            )
+            .property("evidence", references());
+        let any_failed = CONDITIONS
+            .iter()
+            .fold(AnyOfBuilder::new(), |b, c| b.item(conditions(Some(c))));
+        let failed = closed()
+            .property("conditions", any_failed)
+            .required("conditions")
+            .property(
+                "reason",
+                readable(500).description(Some("RV-3: what the buyer reads")),
+            )
+            .required("reason")
+            .property("evidence", one_to_ten_references())
+            .required("evidence");
+        OneOfBuilder::new()
+            .item(passed)
+            .item(failed)
+            .description(Some("The merchant's check of the returned goods (RV-3)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CheckRequest {}
+
+/// The conditions, each required: all true, or `failing` false and the others either way.
+fn conditions(failing: Option<&str>) -> utoipa::openapi::schema::ObjectBuilder {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    CONDITIONS
+        .iter()
+        .fold(returns_web::schema::closed(), |o, c| {
+            let value = match failing {
+                None => Some(vec![true]),
+                Some(f) if f == *c => Some(vec![false]),
+                Some(_) => None,
+            };
+            o.property(
+                *c,
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .enum_values(value),
+            )
+            .required(*c)
+        })
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -144,4 +211,30 @@ pub(crate) async fn check(
         })
         .await?;
     Ok(HttpResponse::Ok().json(CheckAnswer::of(id, done)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(failing: Option<&str>) -> serde_json::Value {
+        let fields = CONDITIONS.map(|c| (c.to_owned(), serde_json::json!(Some(c) != failing)));
+        serde_json::Value::Object(fields.into_iter().collect())
+    }
+
+    #[test]
+    fn rv_3_the_documented_conditions_are_the_ones_checked() {
+        let all: ReturnConditions = serde_json::from_value(with(None))
+            .unwrap_or_else(|e| panic!("CONDITIONS names every field: {e}"));
+        assert!(return_check::failed(&all).is_empty());
+        for c in CONDITIONS {
+            let one: ReturnConditions =
+                serde_json::from_value(with(Some(c))).unwrap_or_else(|e| panic!("{c}: {e}"));
+            assert_eq!(
+                return_check::failed(&one).len(),
+                1,
+                "{c} alone fails the check"
+            );
+        }
+    }
 }

@@ -6,7 +6,8 @@
 //! the one place its method and path are written.
 
 use crate::{
-    complaints, cs_desk, decisions, order_copy, programme, return_address, return_check, standing,
+    complaint_desk, complaints, cs_desk, decisions, order_copy, programme, return_address,
+    return_check, standing,
 };
 
 returns_runtime::api! {
@@ -23,8 +24,8 @@ returns_runtime::api! {
     standing::for_cs,
     complaints::file,
     complaints::view,
-    complaints::queue,
-    complaints::rule,
+    complaint_desk::queue,
+    complaint_desk::rule,
     cs_desk::queue,
     cs_desk::rule,
     order_copy::view,

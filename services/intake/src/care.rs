@@ -1,19 +1,17 @@
-//! K-5 care orders at intake: the service cards the order system issues (CARE-1), opening a
-//! care order from one with the evidence its service needs (CARE-2), the card's count held
-//! while the order is open, used when the service is performed and released when review
-//! rejects it or inspection fails (CARE-8), and the buyer's rating afterwards (CARE-7).
+//! K-5 care orders at intake: opening one from a service card (CARE-1) with the evidence its
+//! service needs (CARE-2), holding one of the card's services while the order is open. What
+//! the outcome does to the card is `care_outcome`; the buyer's rating is `care_rating`.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 use returns_auth::{As, Buyer};
 use returns_bus::stage;
-use returns_domain::care::CareOutcome;
 use returns_domain::care::{self, CareService, ServiceCard};
 use returns_domain::guarantee::Evidence;
 use returns_domain::{
-    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, RuleId, SizeClass,
+    CaseKind, CaseStatus, Category, CityCode, Fen, Rating, Remedy, ReturnReason, SizeClass,
 };
 use returns_events::payloads::{CareFacts, CaseFacts, CaseOpened};
 use returns_runtime::{AppContext, RootSpan};
@@ -22,32 +20,96 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::request::check_id;
-use crate::schema::{cases, service_cards};
+use crate::schema::service_cards;
 use crate::service_cards::{HeldCard, card_for_update};
 use crate::store::{self, CaseRow, NewTimelineRow};
 use returns_domain::to_wire;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CareOrderRequest {
-    /// CARE-1: opened from the care-service order (its card) ...
+    // CARE-1: opened from the care-service order (its card) ...
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     card_id: Option<String>,
-    /// ... or from the purchased order's line the card was sold with.
+    // ... or from the purchased order's line the card was sold with.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_id: Option<String>,
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     order_line_id: Option<String>,
     service: CareService,
-    #[schema(pattern = "^[a-z][a-z-]{0,38}[a-z]$")]
     city: String,
     pickup_address: crate::request::Address,
     #[serde(default)]
-    #[schema(max_items = 10)]
     evidence: Vec<Evidence>,
+}
+
+/// Written by hand, as one of two bodies, because CARE-1 opens a care order from its card or
+/// from the purchased order's line, never both (the other side absent or null).
+impl utoipa::PartialSchema for CareOrderRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use returns_web::schema::{id, null};
+        use utoipa::openapi::schema::OneOfBuilder;
+        let from_card = care_order_body()
+            .property(
+                "card_id",
+                id().description(Some("CARE-1: the care-service order's card")),
+            )
+            .required("card_id")
+            .property("order_id", null())
+            .property("order_line_id", null());
+        let from_line = care_order_body()
+            .property("card_id", null())
+            .property(
+                "order_id",
+                id().description(Some("The purchased order the card was sold with")),
+            )
+            .required("order_id")
+            .property("order_line_id", id().description(Some("Its line")))
+            .required("order_line_id");
+        OneOfBuilder::new()
+            .item(from_card)
+            .item(from_line)
+            .description(Some("A care order on a service card (CARE-1, CARE-2)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CareOrderRequest {
+    fn schemas(
+        out: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use returns_web::schema::register;
+        register::<CareService>(out);
+        register::<crate::request::Address>(out);
+        register::<Evidence>(out);
+    }
+}
+
+/// What every care order names besides its card: the service, where to collect, evidence.
+fn care_order_body() -> utoipa::openapi::schema::ObjectBuilder {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    returns_web::schema::closed()
+        .property("service", Ref::from_schema_name("CareService"))
+        .required("service")
+        .property(
+            "city",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[a-z][a-z-]{0,38}[a-z]$")),
+        )
+        .required("city")
+        .property("pickup_address", Ref::from_schema_name("Address"))
+        .required("pickup_address")
+        .property(
+            "evidence",
+            ArrayBuilder::new()
+                .items(Ref::from_schema_name("Evidence"))
+                .max_items(Some(10)),
+        )
 }
 
 /// CARE-1: which card the buyer opens the care order on, as the body names it.
@@ -262,112 +324,6 @@ fn row_of(
         order_id: facts.order_id.clone(),
         return_address: None,
     })
-}
-
-/// CARE-8: how a care order's event changes its card: the held service is used when the
-/// service is performed, released when review rejects it or inspection fails. Answers a line
-/// for the buyer when it changes.
-pub(crate) async fn on_event(
-    conn: &mut AsyncPgConnection,
-    case_id: Uuid,
-    event: &crate::inbound::Inbound,
-) -> Result<Option<(RuleId, String)>, returns_bus::HandleError> {
-    use crate::inbound::Inbound;
-    let outcome = match event {
-        Inbound::CaseRejected(_) => CareOutcome::Rejected,
-        Inbound::CareProgress(p) => match CareOutcome::of_step(p.step) {
-            Some(o) => o,
-            None => return Ok(None),
-        },
-        _ => return Ok(None),
-    };
-    // Once per case: the outcome is set only where none is yet.
-    let card: Option<Option<String>> = diesel::update(
-        cases::table
-            .find(case_id)
-            .filter(cases::care_outcome.is_null()),
-    )
-    .set(cases::care_outcome.eq(outcome))
-    .returning(cases::card_id)
-    .get_result(conn)
-    .await
-    .optional()?;
-    let Some(Some(card)) = card else {
-        return Ok(None);
-    };
-    let used = i32::from(outcome.uses_service());
-    diesel::update(service_cards::table.find(&card))
-        .set((
-            service_cards::services_reserved.eq(service_cards::services_reserved - 1),
-            service_cards::services_used.eq(service_cards::services_used + used),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(Some(if used == 1 {
-        (
-            RuleId::Care7,
-            "One service on your card was used (CARE-7).".to_owned(),
-        )
-    } else {
-        (
-            RuleId::Care8,
-            "Your card's service was not used (CARE-8).".to_owned(),
-        )
-    }))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct RatingRequest {
-    stars: Rating,
-    #[serde(default)]
-    comment: String,
-}
-
-/// The buyer's rating of the service, as kept (CARE-7).
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-struct RatingKept {
-    case_id: uuid::Uuid,
-    stars: Rating,
-}
-
-/// `POST /buyer/care-orders/{id}/rating`: CARE-7, once the serviced goods were sent back.
-#[utoipa::path(post, path = "/buyer/care-orders/{id}/rating", tag = "buyer", request_body = RatingRequest, params(("id" = uuid::Uuid, Path, description = "The care order's case id")), responses((status = 200, description = "The rating, kept", body = RatingKept)))]
-pub(crate) async fn rate(
-    buyer: As<Buyer>,
-    ctx: web::Data<AppContext>,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, Problem> {
-    let id = returns_web::path_uuid(&path, "case")?;
-    let req: RatingRequest = parse_json(&body)?;
-    if req.comment.len() > 1000 {
-        return Err(Problem::invalid("comment", "at most 1000 characters"));
-    }
-    let mut conn = ctx.conn().await?;
-    let case = store::case_by_id(&mut conn, id)
-        .await?
-        .filter(|c| c.buyer_id == buyer.id && c.kind == CaseKind::Care)
-        .ok_or_else(|| Problem::not_found("care order"))?;
-    if case.care_outcome != Some(CareOutcome::Serviced) || case.status != CaseStatus::Closed {
-        return Err(Problem::conflict(
-            "CARE-7: a service is rated once it was performed and the goods were sent back",
-        ));
-    }
-    let n = diesel::update(cases::table.find(id).filter(cases::rating_stars.is_null()))
-        .set((
-            cases::rating_stars.eq(req.stars.stars()),
-            cases::rating_comment.eq(&req.comment),
-        ))
-        .execute(&mut conn)
-        .await?;
-    if n == 0 {
-        return Err(Problem::conflict("the service was already rated"));
-    }
-    Ok(HttpResponse::Ok().json(RatingKept {
-        case_id: id,
-        stars: req.stars,
-    }))
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 mod announce;
 mod cancel;
 mod care;
+mod care_outcome;
+mod care_rating;
 mod cases;
 mod contacts;
 mod evidence;
@@ -27,6 +29,7 @@ mod routes;
 mod schema;
 mod service_cards;
 mod store;
+mod stored;
 mod timeline;
 
 use actix_web::web;

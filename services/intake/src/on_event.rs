@@ -58,7 +58,8 @@ impl OnEvent {
         let m = self.step(conn, env, &event, &entry, now).await?;
         store::add_timeline(conn, &line(env, &entry)).await?;
         if m.kind == CaseKind::Care
-            && let Some((rule, reason)) = crate::care::on_event(conn, env.case_id, &event).await?
+            && let Some((rule, reason)) =
+                crate::care_outcome::on_event(conn, env.case_id, &event).await?
         {
             store::add_timeline(conn, &card_line(env, rule, reason)).await?;
         }

@@ -255,3 +255,71 @@ fn first_line(ask: &Ask<'_>, opened: &Envelope, now: DateTime<Utc>) -> NewTimeli
         at: now,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order_store::fixtures;
+    use chrono::TimeZone;
+    use returns_domain::{Fen, Policy};
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    /// A return of one of the two units of line `l-1`, whose body names nothing but the order.
+    fn asked() -> OpenCaseRequest {
+        let body = serde_json::json!({
+            "order_id": "o-1", "lines": [{ "order_line_id": "l-1", "quantity": 1 }],
+            "kind": "return_refund", "reason": "did_not_like",
+        });
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("a request body: {e}"))
+    }
+
+    #[test]
+    fn ord_1_ord_3_the_case_its_units_and_its_row_take_their_facts_from_the_order() {
+        let mut order = fixtures::order("delivered", at(3));
+        (order.paid_online, order.freight_insured) = (false, true);
+        let lines = vec![fixtures::line("apparel", 2, 19_900)];
+        let (r, policy) = (asked(), Policy::default());
+        let checked = crate::request::check(&r, &policy).unwrap_or_else(|p| panic!("{p:?}"));
+        let o = open_on(&r, &checked, &order, &lines, &[], at(5), &policy)
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        let rating = Rating::new(4).unwrap_or_else(|e| panic!("{e:?}"));
+        let ask = Ask {
+            r: &r,
+            checked: &checked,
+            case_id: Uuid::nil(),
+            buyer_id: "b-1".into(),
+            rating,
+        };
+        let facts = facts_of(&ask, &order, &o, at(5));
+        assert_eq!(facts.merchant_id, "m-1");
+        assert_eq!(facts.order_id.as_deref(), Some("o-1"));
+        assert_eq!((facts.paid_online, facts.freight_insured), (false, true));
+        assert_eq!(
+            (facts.paid_amount_fen, facts.refund_amount_fen),
+            (Fen(9_950), Fen(9_950))
+        );
+        assert_eq!(
+            (facts.received_at, facts.requested_at),
+            (Some(at(3)), at(5))
+        );
+        assert_eq!(facts.buyer_rating, rating);
+        let held = held_rows(&ask, &order, &o);
+        assert_eq!(held.len(), 1);
+        assert_eq!((held[0].quantity, held[0].amount_fen), (1, 9_950));
+        let row = case_row(&ask, &order, &o, &facts, "east", at(5));
+        assert_eq!(
+            (row.city.as_str(), row.shard.as_str()),
+            ("shanghai", "east")
+        );
+        assert_eq!(
+            (row.status, row.door_pickup),
+            (CaseStatus::Requested, false)
+        );
+        assert_eq!(row.order_id.as_deref(), Some("o-1"));
+    }
+}

@@ -151,3 +151,88 @@ async fn moved(
     }
     Ok(decided)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order_store::fixtures;
+    use chrono::{DateTime, Duration, Utc};
+    use returns_events::orders::{OrderCancelled, OrderPaid, OrderShipped};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse()
+            .unwrap_or_else(|e| panic!("a time {text}: {e}"))
+    }
+
+    fn step_of(e: &OrderEvent, now: DateTime<Utc>) -> (OrderStep, DateTime<Utc>, StepRow) {
+        match effect_of(e, now) {
+            Effect::Step(step, at, row) => (step, at, row),
+            Effect::Start(_) => panic!("{e:?} starts an order instead of moving one"),
+        }
+    }
+
+    #[test]
+    fn ord_6_a_payment_moves_the_order_to_paid_at_the_time_it_was_paid() {
+        let (paid, now) = (at("2026-11-01T08:00:00Z"), at("2026-11-01T09:00:00Z"));
+        let (step, when, row) = step_of(&OrderEvent::Paid(OrderPaid { paid_at: paid }), now);
+        assert_eq!((step, when), (OrderStep::Paid, paid));
+        assert_eq!((row.state.as_str(), row.state_since), ("paid", paid));
+        assert_eq!((row.paid_at, row.updated_at), (Some(paid), now));
+        assert_eq!((row.shipped_at, row.carrier), (None, None));
+    }
+
+    #[test]
+    fn ord_6_a_shipment_carries_its_carrier_and_tracking_number() {
+        let shipped = at("2026-11-02T10:00:00Z");
+        let e = OrderEvent::Shipped(OrderShipped {
+            shipped_at: shipped,
+            carrier: "sf-express".into(),
+            tracking_number: "SF1234567890".into(),
+        });
+        let (step, _, row) = step_of(&e, shipped + Duration::minutes(1));
+        assert_eq!(step, OrderStep::Shipped);
+        assert_eq!(row.state, "shipped");
+        assert_eq!(row.carrier.as_deref(), Some("sf-express"));
+        assert_eq!(row.tracking_number.as_deref(), Some("SF1234567890"));
+        assert_eq!(row.paid_at, None, "a step writes only its own facts");
+    }
+
+    #[test]
+    fn ord_6_a_cancellation_keeps_its_reason() {
+        let cancelled = at("2026-11-01T12:00:00Z");
+        let e = OrderEvent::Cancelled(OrderCancelled {
+            cancelled_at: cancelled,
+            reason: "buyer asked".into(),
+        });
+        let (step, when, row) = step_of(&e, cancelled);
+        assert_eq!((step, when), (OrderStep::Cancelled, cancelled));
+        assert_eq!(row.cancel_reason.as_deref(), Some("buyer asked"));
+        assert_eq!(row.cancelled_at, Some(cancelled));
+    }
+
+    #[test]
+    fn ord_1_the_same_placement_is_a_repeat_to_the_microsecond() {
+        let placed = at("2026-11-01T08:00:00.123456Z");
+        let stored = fixtures::order("paid", placed);
+        let mut again = fixtures::order("awaiting_payment", placed + Duration::nanoseconds(400));
+        again.city = "beijing".into();
+        assert!(
+            same_order(&stored, &again),
+            "state, city and nanoseconds the database drops do not make another placement"
+        );
+    }
+
+    #[test]
+    fn ord_1_another_buyer_merchant_or_time_is_not_the_same_placement() {
+        let placed = at("2026-11-01T08:00:00Z");
+        let stored = fixtures::order("paid", placed);
+        let mut buyer = stored.clone();
+        buyer.buyer_id = "b-2".into();
+        let mut merchant = stored.clone();
+        merchant.merchant_id = "m-2".into();
+        let later = fixtures::order("paid", placed + Duration::microseconds(1));
+        for other in [buyer, merchant, later] {
+            assert!(!same_order(&stored, &other), "{other:?}");
+        }
+    }
+}

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::request::check_id;
 use crate::store::{self};
+use crate::stored::Stored;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -25,14 +26,8 @@ pub(crate) struct RatingLine {
     stars: Rating,
 }
 
-/// How many ratings the delivery stored.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct RatingsStored {
-    stored: usize,
-}
-
 /// CR-1: the rating job delivers ratings; they apply to cases opened afterwards (CR-3).
-#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = RatingsStored)))]
+#[utoipa::path(put, path = "/operator/ratings", tag = "operator", request_body = RatingsImport, responses((status = 200, description = "How many ratings were stored", body = Stored)))]
 pub(crate) async fn put_ratings(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -58,13 +53,16 @@ pub(crate) async fn put_ratings(
     // The last line for a buyer wins within one delivery.
     let latest: std::collections::BTreeMap<String, i16> = delivered.into_iter().collect();
     let lines: Vec<(String, i16)> = latest.into_iter().collect();
-    let mut conn = ctx.conn().await?;
-    let n = if lines.is_empty() {
-        0
-    } else {
-        store::upsert_ratings(&mut conn, &lines, ctx.clock.now()).await?
-    };
-    Ok(HttpResponse::Ok().json(RatingsStored { stored: n }))
+    let now = ctx.clock.now();
+    let n = ctx
+        .write(async move |conn| {
+            if lines.is_empty() {
+                return Ok(0);
+            }
+            Ok(store::upsert_ratings(conn, &lines, now).await?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Stored { stored: n }))
 }
 
 fn ratings_from_json(body: &[u8]) -> Result<Vec<(String, i16)>, Problem> {

@@ -1,13 +1,12 @@
 //! intake's route table, one front per role: buyers open, list and read their cases (with the
 //! timeline) and care orders; merchants read their shop's cases; operators load ratings and
-//! service cards and read the figures and the policies in force. Only the table: each route's
-//! handler lives in the module named for what it does.
-//! Only the table: each handler lives in its feature module, and its `#[utoipa::path]` is
-//! the one place its method and path are written.
+//! service cards and read the figures and the policies in force. Only the table: each
+//! handler lives in the module named for what it does, and its `#[utoipa::path]` is the one
+//! place its method and path are written.
 
 use crate::{
-    cancel, care, cases, evidence, intervention, open_case, order_routes, policies, products,
-    ratings, report, service_cards,
+    cancel, care, care_rating, cases, evidence, intervention, open_case, order_routes, policies,
+    products, ratings, report, service_cards,
 };
 
 returns_runtime::api! {
@@ -31,6 +30,6 @@ returns_runtime::api! {
     service_cards::buyer_card,
     service_cards::merchant_card,
     care::open,
-    care::rate,
+    care_rating::rate,
     report::operator_report,
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::order_store::{self, OrderLineRow, OrderRow};
 use crate::request::check_id;
 use crate::schema::service_cards;
+use crate::stored::Stored;
 use returns_domain::to_wire;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -179,12 +180,6 @@ async fn store_card(
         .map(|_| ())
 }
 
-/// How many cards the delivery stored.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CardsStored {
-    stored: usize,
-}
-
 /// A service card and its counts: used, held by open care orders, and left (CARE-1, CARE-8).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CardView {
@@ -201,7 +196,7 @@ pub(crate) struct CardView {
 
 /// `PUT /operator/service-cards`: the order system's cards (CARE-1), refused whole naming the
 /// first bad card. Counts already used or held stay.
-#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = CardsStored)))]
+#[utoipa::path(put, path = "/operator/service-cards", tag = "operator", request_body = CardsImport, responses((status = 200, description = "How many cards were stored", body = Stored)))]
 pub(crate) async fn import_cards(
     _: As<Operator>,
     ctx: web::Data<AppContext>,
@@ -232,7 +227,7 @@ pub(crate) async fn import_cards(
         Ok(())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(CardsStored { stored: n }))
+    Ok(HttpResponse::Ok().json(Stored { stored: n }))
 }
 
 /// A service card, locked while a care order is opened from it (CARE-1, CARE-8).

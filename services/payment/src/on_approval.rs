@@ -172,3 +172,54 @@ async fn pay_refund(
         },
     )?])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An approval under `rule` of a `kind` case asking for `remedy`, for `reason`, of 10,000 fen.
+    fn approved(rule: &str, kind: &str, remedy: &str, reason: &str) -> CaseApproved {
+        let body = serde_json::json!({
+            "rule": rule, "reason": "approved", "approved_by": "system", "fast_return": false,
+            "approved_at": "2026-11-02T08:00:00Z", "door_pickup": false,
+            "facts": {
+                "buyer_id": "b-1", "merchant_id": "m-1", "order_line_id": "l-1",
+                "kind": kind, "remedy": remedy, "reason": reason, "category": "apparel",
+                "size_class": "small", "paid_amount_fen": 10_000, "refund_amount_fen": 10_000,
+                "received_at": null, "requested_at": "2026-11-02T08:00:00Z", "buyer_rating": 3,
+            },
+        });
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("a case.approved: {e}"))
+    }
+
+    #[test]
+    fn rs_1_an_unshipped_order_the_merchant_failed_pays_30_percent() {
+        let a = approved("RS-1", "refund_only", "refund", "out_of_stock");
+        let owed = compensation_owed(&a, &Policy::default());
+        assert_eq!(owed, Some((RuleId::Rs1, Fen(3_000))));
+    }
+
+    #[test]
+    fn rs_2_a_refund_before_shipment_without_the_merchants_fault_owes_nothing() {
+        let a = approved("RS-2", "refund_only", "refund", "did_not_like");
+        assert_eq!(compensation_owed(&a, &Policy::default()), None);
+    }
+
+    #[test]
+    fn as_3_an_after_sales_refund_for_a_compensated_reason_pays_compensation() {
+        let a = approved("AS-1", "after_sales", "refund", "not_shipped_in_time");
+        let owed = compensation_owed(&a, &Policy::default());
+        assert_eq!(owed, Some((RuleId::As3, Fen(3_000))));
+    }
+
+    #[test]
+    fn as_3_an_after_sales_exchange_or_another_reason_owes_nothing() {
+        let policy = Policy::default();
+        let exchange = approved("AS-1", "after_sales", "exchange", "not_shipped_in_time");
+        let other = approved("AS-1", "after_sales", "refund", "did_not_like");
+        let a_return = approved("AUTO-1", "return_refund", "return_refund", "out_of_stock");
+        for a in [exchange, other, a_return] {
+            assert_eq!(compensation_owed(&a, &policy), None, "{:?}", a.facts.kind);
+        }
+    }
+}

@@ -63,8 +63,26 @@ pub(crate) async fn view(
     let account = Account::Merchant(merchant.id.clone()).key();
     let deposit_fen = ledger::balance(&mut conn, &deposit).await?;
     let balance_fen = ledger::balance(&mut conn, &account).await?;
+    let lines = recovery_lines(&mut conn, &merchant.id, q.after, limit).await?;
+    let next = returns_web::next_cursor(&lines, limit, |l| l.case_id);
+    Ok(HttpResponse::Ok().json(Statement {
+        merchant_id: merchant.id.clone(),
+        deposit_balance_fen: deposit_fen,
+        account_balance_fen: balance_fen,
+        recoveries: lines,
+        next,
+    }))
+}
+
+/// PAY-2: up to `limit` of the merchant's recoveries before case `after`, newest first.
+async fn recovery_lines(
+    conn: &mut diesel_async::AsyncPgConnection,
+    merchant_id: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<RecoveryLine>, diesel::result::Error> {
     let mut lines = recoveries::table
-        .filter(recoveries::merchant_id.eq(&merchant.id))
+        .filter(recoveries::merchant_id.eq(merchant_id))
         .select((
             recoveries::case_id,
             recoveries::amount_fen,
@@ -75,16 +93,8 @@ pub(crate) async fn view(
         .order(recoveries::case_id.desc())
         .limit(limit)
         .into_boxed();
-    if let Some(after) = q.after {
+    if let Some(after) = after {
         lines = lines.filter(recoveries::case_id.lt(after));
     }
-    let lines: Vec<RecoveryLine> = lines.load(&mut conn).await?;
-    let next = returns_web::next_cursor(&lines, limit, |l| l.case_id);
-    Ok(HttpResponse::Ok().json(Statement {
-        merchant_id: merchant.id.clone(),
-        deposit_balance_fen: deposit_fen,
-        account_balance_fen: balance_fen,
-        recoveries: lines,
-        next,
-    }))
+    lines.load(conn).await
 }

@@ -1,6 +1,7 @@
 //! Schemas of fields many bodies share, written where a derive cannot say it (constraints on
 //! the items of a list), so the documents declare what `fields.rs` enforces.
 
+use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, Type};
 
 /// Evidence references (photos, documents): at most 10, each 1-300 characters.
@@ -49,6 +50,11 @@ pub fn closed() -> ObjectBuilder {
     ObjectBuilder::new().additional_properties(Some(AdditionalProperties::FreeForm(false)))
 }
 
+/// JSON's `null`: an optional field a body may leave out or send as null.
+pub fn null() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::Null)
+}
+
 /// An id as the platform's systems write them (as `check_id` checks).
 pub fn id() -> ObjectBuilder {
     ObjectBuilder::new()
@@ -56,4 +62,11 @@ pub fn id() -> ObjectBuilder {
         .min_length(Some(1))
         .max_length(Some(64))
         .pattern(Some("^[A-Za-z0-9_-]+$"))
+}
+
+/// Adds `T` and the schemas it refers to, for a hand-written schema that refers to `T` by name
+/// (a derive does this itself).
+pub fn register<T: utoipa::ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
+    out.push((T::name().into_owned(), T::schema()));
+    T::schemas(out);
 }
