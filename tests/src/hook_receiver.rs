@@ -20,8 +20,9 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// Listens on a free port; the n-th request (0-based) is answered `answer(n)`.
-    pub async fn start(answer: fn(usize) -> u16) -> anyhow::Result<Receiver> {
+    /// Listens on a free port; each request is answered `answer(all)`, `all` being every
+    /// request so far, this one last (so a test can refuse by attempt or by event).
+    pub async fn start(answer: fn(&[Received]) -> u16) -> anyhow::Result<Receiver> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let url = format!("http://{}/hooks", listener.local_addr()?);
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -31,12 +32,11 @@ impl Receiver {
                 let r = r.clone();
                 tokio::spawn(async move {
                     while let Ok(Some(req)) = read_request(&mut sock).await {
-                        let n = {
+                        let status = {
                             let mut all = r.lock().unwrap_or_else(|p| p.into_inner());
                             all.push(req);
-                            all.len() - 1
+                            answer(&all)
                         };
-                        let status = answer(n);
                         let reply = format!(
                             "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n"
                         );

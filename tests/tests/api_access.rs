@@ -525,6 +525,64 @@ async fn pk_1_buyers_pick_a_pickup_slot_before_a_rider_takes_the_job() -> anyhow
     stack.shutdown().await
 }
 
+/// PK-1: a return approved after the pickup window closes waits for the next window; the
+/// courier is sent when it opens (a durable timer of logistics, like its other deadlines).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pk_1_an_approval_after_the_window_is_dispatched_when_the_next_one_opens()
+-> anyhow::Result<()> {
+    let stack = Stack::start(StackOptions::for_test("api_window")).await?;
+    journey::load_ratings(&stack, &[("b-late".into(), 5)]).await?;
+    // The stack starts at 10:00 in Shanghai; 11 hours on it is 21:00, after the 9-20 window.
+    stack.advance_clocks(11 * 3600).await?;
+    let case = journey::open_case(&stack, "b-late", "ol-late-01", &CaseSpec::fast_return()).await?;
+    let job = journey::wait_job(&stack, &case).await?;
+    assert_eq!(job["status"], "scheduled", "{job}");
+    let dispatch_at = job["dispatch_at"].as_str().unwrap_or_default();
+    let dispatch_at =
+        chrono::DateTime::parse_from_rfc3339(dispatch_at)?.with_timezone(&chrono::Utc);
+    let local = dispatch_at + chrono::Duration::hours(8);
+    assert_eq!(local.format("%H:%M").to_string(), "09:00", "{job}");
+    let waited = (dispatch_at - stack.now()).num_seconds() - 60;
+    stack.advance_clocks(waited).await?;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let (_, early) = stack
+        .cs()
+        .get("logistics", &format!("/cs/cases/{case}/pickup"))
+        .await?;
+    assert_eq!(
+        early["status"], "scheduled",
+        "a minute before the window: {early}"
+    );
+    stack.advance_clocks(120).await?;
+    let dispatched = wait_for("the next window's dispatch", PATIENCE, || async {
+        let (_, p) = stack
+            .cs()
+            .get("logistics", &format!("/cs/cases/{case}/pickup"))
+            .await?;
+        Ok((p["status"] == "dispatched").then_some(p))
+    })
+    .await?;
+    assert_eq!(dispatched["courier_company"], job["courier_company"]);
+    // The buyer moves it to 15:00: the wait that fired is started again, and fires again.
+    let slot = dispatch_at + chrono::Duration::hours(6);
+    let url = format!("/buyer/cases/{case}/pickup-slot");
+    let body = json!({ "start": slot.to_rfc3339() });
+    let (s, b) = stack.buyer("b-late").post("logistics", &url, &body).await?;
+    assert_eq!((s, b["status"].as_str()), (200, Some("scheduled")), "{b}");
+    stack
+        .advance_clocks((slot - stack.now()).num_seconds() + 60)
+        .await?;
+    wait_for("the slot's dispatch", PATIENCE, || async {
+        let (_, p) = stack
+            .cs()
+            .get("logistics", &format!("/cs/cases/{case}/pickup"))
+            .await?;
+        Ok((p["status"] == "dispatched").then_some(p))
+    })
+    .await?;
+    stack.shutdown().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buyers_withdraw_undecided_requests_and_not_decided_ones() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("api_cancel")).await?;

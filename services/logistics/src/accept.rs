@@ -101,12 +101,7 @@ pub(crate) async fn unaccepted(
             timer.kind
         )));
     };
-    let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
-        return Err(HandleError::reject(format!(
-            "no pickup job for case {}",
-            timer.case_id
-        )));
-    };
+    let job = store::job_of_timer(conn, timer.case_id).await?;
     if job.status != PickupJobState::Dispatched || job.courier_company != company {
         // Accepted in time, or already offered elsewhere.
         return Ok(Vec::new());

@@ -52,12 +52,7 @@ pub(crate) async fn fire(
     timer: &Timer,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outgoing>, HandleError> {
-    let Some(job) = store::by_case_for_update(conn, timer.case_id).await? else {
-        return Err(HandleError::reject(format!(
-            "no pickup job for case {}",
-            timer.case_id
-        )));
-    };
+    let job = store::job_of_timer(conn, timer.case_id).await?;
     if job.arrived_at.is_some() || job.status != PickupJobState::Accepted || job.late {
         return Ok(Vec::new());
     }

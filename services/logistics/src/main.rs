@@ -17,17 +17,15 @@ mod pickup_reads;
 mod pickup_slot;
 mod report;
 mod routes;
+mod scheduled_dispatch;
 mod schema;
 mod self_ship;
 mod send_back;
 mod store;
-mod timer;
 mod webhooks;
 
-use actix::Actor;
 use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use returns_bus::Shutdown;
 use returns_events::topics;
 use returns_runtime::{AppContext, Service};
 
@@ -69,10 +67,6 @@ impl Service for Logistics {
 
     fn timers(ctx: &AppContext) -> Self::Timers {
         on_timer::OnTimer { ctx: ctx.clone() }
-    }
-
-    fn start_actors(ctx: &AppContext, shutdown: Shutdown) {
-        timer::DispatchTimer::new(ctx.clone(), shutdown).start();
     }
 }
 

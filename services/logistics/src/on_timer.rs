@@ -1,5 +1,6 @@
-//! logistics' deadlines, one match over their kinds: the rider's arrival (PK-3), the care
-//! pickup's confirmation (CARE-4) and each company's wait to accept (PK-2).
+//! logistics' deadlines, one match over their kinds: a scheduled pickup's dispatch (PK-1), the
+//! rider's arrival (PK-3), the care pickup's confirmation (CARE-4) and each company's wait to
+//! accept (PK-2).
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -19,6 +20,9 @@ impl TimerHandler for OnTimer {
         now: DateTime<Utc>,
     ) -> Result<Vec<Outgoing>, HandleError> {
         match timer.kind.as_str() {
+            crate::scheduled_dispatch::KIND => {
+                crate::scheduled_dispatch::fire(&self.ctx, conn, timer, now).await
+            }
             crate::arrival::KIND => crate::arrival::fire(&self.ctx, conn, timer, now).await,
             crate::care_jobs::KIND => crate::care_jobs::fire(conn, timer, now).await,
             kind if kind.starts_with(crate::accept::KIND_PREFIX) => {

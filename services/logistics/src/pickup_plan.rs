@@ -94,6 +94,7 @@ async fn open_job(
     store::insert(conn, &row).await?;
     if !plan.dispatch_now {
         tracing::info!(%job_id, dispatch_at = %plan.dispatch_at, "pickup scheduled for the next window");
+        crate::scheduled_dispatch::schedule(conn, About::from(env), plan.dispatch_at, now).await?;
         let scheduled = PickupScheduled {
             job_id,
             rule: RuleId::Pk1,

@@ -99,6 +99,7 @@ pub(crate) async fn book(
                 ))
                 .execute(conn)
                 .await?;
+            crate::scheduled_dispatch::schedule(conn, job.about(), req.start, now).await?;
             let ev = Emitter::new(crate::SERVICE, now).emit(job.about(), &PickupScheduled {
                     job_id: job.job_id,
                     rule: RuleId::Pk1,

@@ -120,6 +120,16 @@ pub(crate) async fn by_case_for_update(
         .optional()
 }
 
+/// The job a timer of case `case_id` waits on, locked; a timer without its job is set aside.
+pub(crate) async fn job_of_timer(
+    conn: &mut AsyncPgConnection,
+    case_id: Uuid,
+) -> Result<JobRow, returns_bus::HandleError> {
+    by_case_for_update(conn, case_id).await?.ok_or_else(|| {
+        returns_bus::HandleError::reject(format!("no pickup job for case {case_id}"))
+    })
+}
+
 pub(crate) async fn by_case(
     conn: &mut AsyncPgConnection,
     case_id: Uuid,
@@ -130,24 +140,6 @@ pub(crate) async fn by_case(
         .first(conn)
         .await
         .optional()
-}
-
-/// Scheduled jobs whose dispatch time has come (PK-1), locked for this timer round.
-pub(crate) async fn due(
-    conn: &mut AsyncPgConnection,
-    now: DateTime<Utc>,
-    limit: i64,
-) -> QueryResult<Vec<JobRow>> {
-    pickup_jobs::table
-        .filter(pickup_jobs::status.eq(PickupJobState::Scheduled))
-        .filter(pickup_jobs::dispatch_at.le(now))
-        .order(pickup_jobs::dispatch_at.asc())
-        .limit(limit)
-        .select(JobRow::as_select())
-        .for_update()
-        .skip_locked()
-        .load(conn)
-        .await
 }
 
 pub(crate) async fn mark_dispatched(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use diesel_migrations::EmbeddedMigrations;
-use returns_bus::{EventHandler, RelayHandle, Shutdown, TimerHandler};
+use returns_bus::{EventHandler, RelayHandle, TimerHandler};
 use returns_clock::Clock;
 use returns_settings::{CityMap, Settings};
 use returns_store::Pool;
@@ -49,6 +49,4 @@ pub trait Service: 'static {
     fn webhooks() -> Option<crate::Webhooks> {
         None
     }
-    /// Starts the service's own actors on the System; they stop when `shutdown` fires.
-    fn start_actors(_ctx: &AppContext, _shutdown: Shutdown) {}
 }

@@ -199,8 +199,8 @@ fn start_consumer<S: Service>(
     )?)
 }
 
-/// The actors beside the consumer: the service's timers, the inbox pruner, the webhook
-/// deliverer (for a service with webhooks) and the service's own.
+/// The actors beside the consumer: the service's timers, the inbox pruner and the webhook
+/// deliverer (for a service with webhooks).
 fn start_workers<S: Service>(
     ctx: &AppContext,
     settings: &Settings,
@@ -229,11 +229,10 @@ fn start_workers<S: Service>(
             pool: ctx.pool.clone(),
             clock: ctx.clock.clone(),
             settings: settings.webhooks.clone(),
-            shutdown: shutdown.clone(),
+            shutdown,
         }
         .start();
     }
-    S::start_actors(ctx, shutdown);
 }
 
 /// Order matters: consumers finish their batch and commit, then the relay publishes what they

@@ -47,6 +47,25 @@ pub async fn schedule(conn: &mut AsyncPgConnection, timer: &NewTimer) -> Result<
     Ok(())
 }
 
+/// Starts a wait or moves it, in the caller's transaction: the new deadline replaces the
+/// case's earlier one of the same kind, fired or not (a pickup moved to another slot).
+pub async fn reschedule(conn: &mut AsyncPgConnection, timer: &NewTimer) -> Result<(), StoreError> {
+    diesel::insert_into(timers::table)
+        .values(timer)
+        .on_conflict((timers::kind, timers::case_id))
+        .do_update()
+        .set((
+            timers::due_at.eq(timer.due_at),
+            timers::payload.eq(&timer.payload),
+            timers::traceparent.eq(&timer.traceparent),
+            timers::created_at.eq(timer.created_at),
+            timers::fired_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Timers due by `now` and not yet fired, locked for this round (replicas skip them).
 pub async fn due(
     conn: &mut AsyncPgConnection,

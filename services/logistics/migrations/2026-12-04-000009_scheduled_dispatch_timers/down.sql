@@ -1,0 +1,1 @@
+DELETE FROM timers WHERE kind = 'pk1_dispatch';
