@@ -122,13 +122,20 @@ pub(crate) async fn fire(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CareStepRequest {
+    /// CARE-4: the pickup time agreed with the buyer (`confirm`, in the future).
     #[serde(default)]
     pickup_at: Option<DateTime<Utc>>,
+    /// The parcel (`collect`, `send-back`); checked whenever given.
     #[serde(default)]
+    #[schema(pattern = "^\\s*[A-Za-z0-9]{6,40}\\s*$")]
     tracking_number: Option<String>,
+    /// The carrier of the way back (`send-back`); checked whenever given.
     #[serde(default)]
+    #[schema(pattern = "^\\s*[A-Za-z0-9_-]([A-Za-z0-9 _-]{0,38}[A-Za-z0-9_-])?\\s*$")]
     carrier: Option<String>,
+    /// What the buyer reads; needed when something went wrong (CARE-8).
     #[serde(default)]
+    #[schema(max_length = 500)]
     note: String,
 }
 
@@ -157,12 +164,22 @@ fn stored(step: CareStep) -> String {
 
 /// What each step needs, checked before anything is read: a tracking number when goods
 /// travel, a future pickup time (CARE-4), a carrier for the way back, a reason the buyer reads
-/// (CARE-8). Answers the tracking number and the carrier.
+/// (CARE-8); a field given to any step is checked too. Answers the tracking number and the
+/// carrier.
 fn what_the_step_needs(
     to: CareStep,
     req: &CareStepRequest,
     now: DateTime<Utc>,
 ) -> Result<(Option<String>, Option<String>), Problem> {
+    if req.note.chars().count() > 500 {
+        return Err(Problem::invalid("note", "at most 500 characters"));
+    }
+    if let Some(t) = &req.tracking_number {
+        returns_web::tracking_number(t)?;
+    }
+    if let Some(c) = &req.carrier {
+        returns_web::carrier(c)?;
+    }
     let tracking = match to {
         CareStep::Collected | CareStep::SentBack => Some(returns_web::tracking_number(
             req.tracking_number.as_deref().unwrap_or_default(),
@@ -481,5 +498,22 @@ mod tests {
         let now = chrono::Utc::now();
         let e = what_the_step_needs(CareStep::Collected, &req(""), now).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("tracking_number"));
+    }
+
+    #[test]
+    fn care_4_to_care_8_a_field_given_to_any_step_is_checked_as_documented() {
+        let now = chrono::Utc::now();
+        let long = req(&"x".repeat(501));
+        let e = what_the_step_needs(CareStep::AtCentre, &long, now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("note"));
+        assert!(what_the_step_needs(CareStep::AtCentre, &req(&"字".repeat(500)), now).is_ok());
+        let body = serde_json::json!({ "tracking_number": "x", "carrier": "sf-express" });
+        let odd: CareStepRequest = serde_json::from_value(body).unwrap();
+        let e = what_the_step_needs(CareStep::Serviced, &odd, now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tracking_number"));
+        let body = serde_json::json!({ "carrier": "sf/express" });
+        let odd: CareStepRequest = serde_json::from_value(body).unwrap();
+        let e = what_the_step_needs(CareStep::AtCentre, &odd, now).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("carrier"));
     }
 }
