@@ -62,63 +62,62 @@ async fn probe_broker(bootstrap: &str, n: usize) -> anyhow::Result<BrokerProbe> 
         .set("linger.ms", "1")
         .set("log_level", "3")
         .create()?;
-    let send = |count: usize, per_second: Option<f64>| {
-        let producer = producer.clone();
-        async move {
-            let start = Instant::now();
-            for i in 0..count {
-                if let Some(r) = per_second {
-                    tokio::time::sleep_until(
-                        (start + Duration::from_secs_f64(i as f64 / r)).into(),
-                    )
-                    .await;
-                }
-                let payload = now_ns().to_string();
-                let key = i.to_string();
-                let mut record = FutureRecord::to(topic).key(&key).payload(&payload);
-                loop {
-                    match producer.send_result(record) {
-                        Ok(_) => break,
-                        Err((_, r)) => {
-                            record = r;
-                            tokio::time::sleep(Duration::from_millis(1)).await;
-                        }
-                    }
-                }
-            }
-        }
-    };
-    let recv = |count: usize| {
-        let consumer = &consumer;
-        async move {
-            let mut hops = Vec::with_capacity(count);
-            while hops.len() < count {
-                match tokio::time::timeout(Duration::from_secs(30), consumer.recv()).await {
-                    Ok(Ok(m)) => {
-                        let sent: u128 = m
-                            .payload()
-                            .and_then(|p| std::str::from_utf8(p).ok())
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(0);
-                        hops.push(now_ns().saturating_sub(sent) as f64 / 1e6);
-                    }
-                    Ok(Err(e)) => anyhow::bail!("probe consume failed: {e}"),
-                    Err(_) => anyhow::bail!("probe consume stalled after {} records", hops.len()),
-                }
-            }
-            Ok(hops)
-        }
-    };
     let started = Instant::now();
-    let ((), flood) = tokio::join!(send(n, None), recv(n));
+    let ((), flood) = tokio::join!(produce(&producer, topic, n, None), consume(&consumer, n));
     flood?;
     let rate = n as f64 / started.elapsed().as_secs_f64();
-    let ((), hops) = tokio::join!(send(n / 5, Some(500.0)), recv(n / 5));
+    let ((), hops) = tokio::join!(
+        produce(&producer, topic, n / 5, Some(500.0)),
+        consume(&consumer, n / 5)
+    );
     Ok(BrokerProbe {
         records: n,
         rate,
         hop: Stats::of(hops?),
     })
+}
+
+/// `count` records to `topic`, each carrying its send time, as fast as the client goes or at
+/// `per_second`.
+async fn produce(producer: &FutureProducer, topic: &str, count: usize, per_second: Option<f64>) {
+    let start = Instant::now();
+    for i in 0..count {
+        if let Some(r) = per_second {
+            tokio::time::sleep_until((start + Duration::from_secs_f64(i as f64 / r)).into()).await;
+        }
+        let payload = now_ns().to_string();
+        let key = i.to_string();
+        let mut record = FutureRecord::to(topic).key(&key).payload(&payload);
+        loop {
+            match producer.send_result(record) {
+                Ok(_) => break,
+                Err((_, r)) => {
+                    record = r;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            }
+        }
+    }
+}
+
+/// `count` records, each one's produce-to-consume hop in milliseconds.
+async fn consume(consumer: &StreamConsumer, count: usize) -> anyhow::Result<Vec<f64>> {
+    let mut hops = Vec::with_capacity(count);
+    while hops.len() < count {
+        match tokio::time::timeout(Duration::from_secs(30), consumer.recv()).await {
+            Ok(Ok(m)) => {
+                let sent: u128 = m
+                    .payload()
+                    .and_then(|p| std::str::from_utf8(p).ok())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                hops.push(now_ns().saturating_sub(sent) as f64 / 1e6);
+            }
+            Ok(Err(e)) => anyhow::bail!("probe consume failed: {e}"),
+            Err(_) => anyhow::bail!("probe consume stalled after {} records", hops.len()),
+        }
+    }
+    Ok(hops)
 }
 
 /// CPU seconds (user + system) a process has used so far.

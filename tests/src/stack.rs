@@ -131,35 +131,14 @@ impl Stack {
         let mut env = HashMap::new();
         let mut stack_db = HashMap::new();
         for (i, svc) in SERVICES.iter().enumerate() {
-            let port = ports[i + 1];
-            let upper = svc.to_uppercase();
-            let mut vars = vec![
-                (
-                    "RETURNS_CONFIG_DIR".to_owned(),
-                    repo_root().join("config").display().to_string(),
-                ),
-                ("RETURNS_ENV".to_owned(), options.environment.clone()),
-                ("RETURNS__KAFKA__BROKERS".to_owned(), broker.bootstrap()),
-                (
-                    format!("RETURNS__SERVICES__{upper}__HTTP__PORT"),
-                    port.to_string(),
-                ),
-                (
-                    format!("RETURNS__SERVICES__{upper}__DATABASE__URL"),
-                    db_urls[i].clone(),
-                ),
-                (
-                    "RETURNS__CLOCK__SHIFT_SECONDS".to_owned(),
-                    shift.to_string(),
-                ),
-            ];
-            if let Some((_, p)) = &otlp {
-                vars.push((
-                    "RETURNS__TELEMETRY__OTLP_ENDPOINT".to_owned(),
-                    format!("http://127.0.0.1:{p}"),
-                ));
-            }
-            vars.extend(options.extra_env.iter().cloned());
+            let at = Placed {
+                port: ports[i + 1],
+                db_url: &db_urls[i],
+                brokers: broker.bootstrap(),
+                shift,
+                otlp_port: otlp.as_ref().map(|(_, p)| *p),
+            };
+            let vars = service_env(&options, svc, &at);
             stack_db.insert(svc.to_string(), db_urls[i].clone());
             env.insert(svc.to_string(), vars);
         }
@@ -184,18 +163,7 @@ impl Stack {
         }
         stack.services = services;
         stack.wait_ready(Duration::from_secs(60)).await?;
-        for m in stack.options.programme_merchants.clone() {
-            let (status, body) = stack
-                .merchant(&m)
-                .post(
-                    "audit",
-                    "/merchant/programme",
-                    // ORD-4: returns go to the shop's warehouse unless a city has its own.
-                    &serde_json::json!({ "action": "join", "warehouse": warehouse_of(&m) }),
-                )
-                .await?;
-            anyhow::ensure!(status == 200, "enrolling {m}: {status} {body}");
-        }
+        stack.enrol_programme_merchants().await?;
         Ok(stack)
     }
 
@@ -218,6 +186,20 @@ impl Stack {
         cmd.arg(arg)
             .envs(self.env.get(svc).cloned().unwrap_or_default());
         Ok(cmd.output().await?)
+    }
+
+    /// MP-1: the options' programme merchants join, each naming its warehouse (ORD-4: returns
+    /// go there unless a city has its own address).
+    async fn enrol_programme_merchants(&self) -> anyhow::Result<()> {
+        for m in self.options.programme_merchants.clone() {
+            let join = serde_json::json!({ "action": "join", "warehouse": warehouse_of(&m) });
+            let (status, body) = self
+                .merchant(&m)
+                .post("audit", "/merchant/programme", &join)
+                .await?;
+            anyhow::ensure!(status == 200, "enrolling {m}: {status} {body}");
+        }
+        Ok(())
     }
 
     /// Stops `svc` with SIGTERM (answering its exit status) and starts it again.
@@ -438,4 +420,47 @@ impl Stack {
         }
         pids
     }
+}
+
+/// Where one service of a stack runs: its port and database, the broker, the clock's shift
+/// and the trace collector's port.
+struct Placed<'a> {
+    port: u16,
+    db_url: &'a str,
+    brokers: String,
+    shift: i64,
+    otlp_port: Option<u16>,
+}
+
+/// The environment a stack's service `svc` starts with.
+fn service_env(options: &StackOptions, svc: &str, at: &Placed<'_>) -> Vec<(String, String)> {
+    let upper = svc.to_uppercase();
+    let mut vars = vec![
+        (
+            "RETURNS_CONFIG_DIR".to_owned(),
+            repo_root().join("config").display().to_string(),
+        ),
+        ("RETURNS_ENV".to_owned(), options.environment.clone()),
+        ("RETURNS__KAFKA__BROKERS".to_owned(), at.brokers.clone()),
+        (
+            format!("RETURNS__SERVICES__{upper}__HTTP__PORT"),
+            at.port.to_string(),
+        ),
+        (
+            format!("RETURNS__SERVICES__{upper}__DATABASE__URL"),
+            at.db_url.to_owned(),
+        ),
+        (
+            "RETURNS__CLOCK__SHIFT_SECONDS".to_owned(),
+            at.shift.to_string(),
+        ),
+    ];
+    if let Some(p) = at.otlp_port {
+        vars.push((
+            "RETURNS__TELEMETRY__OTLP_ENDPOINT".to_owned(),
+            format!("http://127.0.0.1:{p}"),
+        ));
+    }
+    vars.extend(options.extra_env.iter().cloned());
+    vars
 }

@@ -77,6 +77,10 @@ async fn idempotency_keys_replay_the_first_answer_refuse_another_body_and_expire
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one journey, each step asserted where it happens"
+)]
 async fn callers_are_rate_limited_and_errors_are_problems() -> anyhow::Result<()> {
     let mut options = StackOptions::for_test("api_limits");
     options.extra_env.extend([

@@ -45,6 +45,10 @@ async fn replay(stack: &Stack) -> anyhow::Result<Value> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one journey, each step asserted where it happens"
+)]
 async fn a_dead_letter_is_replayed_to_its_source_and_applied_once_its_cause_is_gone()
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("dead_letter_replay")).await?;

@@ -23,6 +23,10 @@ fn python() -> PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one journey, each step asserted where it happens"
+)]
 async fn a_python_consumer_group_validates_every_record_against_the_published_schemas()
 -> anyhow::Result<()> {
     let py = python();

@@ -7,6 +7,10 @@ use returns_harness::{Stack, StackOptions, wait_for};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one journey, each step asserted where it happens"
+)]
 async fn mp_1_mp_2_mp_3_programme_gates_fast_return_rejoin_waits_and_standing_is_visible()
 -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions::for_test("merchants")).await?;

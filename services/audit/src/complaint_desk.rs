@@ -78,79 +78,89 @@ pub(crate) async fn rule(
     let now = ctx.clock.now();
     let app = ctx.get_ref().clone();
     let ruled = ctx
-        .write(async move |conn| {
-            let row: Option<(ComplaintState, String, String, String, Option<Uuid>)> =
-                complaints::table
-                    .find(id)
-                    .select((
-                        complaints::state,
-                        complaints::merchant_id,
-                        complaints::city,
-                        complaints::shard,
-                        complaints::case_id,
-                    ))
-                    .for_update()
-                    .first(conn)
-                    .await
-                    .optional()?;
-            let (from, merchant, city, shard, case_id) =
-                row.ok_or_else(|| Problem::not_found("complaint"))?;
-            let to = if req.uphold {
-                ComplaintState::Upheld
-            } else {
-                ComplaintState::Dismissed
-            };
-            complaint::step(from, to).map_err(Problem::conflict)?;
-            let points = if req.uphold {
-                app.settings.policy.complaint_violation_points
-            } else {
-                0
-            };
-            diesel::update(complaints::table.find(id))
-                .set((
-                    complaints::state.eq(to),
-                    complaints::ruling_reason.eq(&req.reason),
-                    complaints::ruled_by.eq(&agent.id),
-                    complaints::ruled_at.eq(now),
-                    complaints::violation_points.eq(points),
-                ))
-                .execute(conn)
-                .await?;
-            if points > 0 {
-                // AS-5: the merchant loses violation points (MP-3 shows them).
-                standing::add(
-                    conn,
-                    &merchant,
-                    standing::RULINGS_SLOT,
-                    &Delta {
-                        violation_points: points,
-                        ..Delta::default()
-                    },
-                )
-                .await?;
-            }
-            let ev = outgoing(
-                case_id.unwrap_or(id),
-                &city,
-                &shard,
-                now,
-                &ComplaintRuled {
-                    complaint_id: id,
-                    rule: RuleId::As5,
-                    merchant_id: merchant,
-                    upheld: req.uphold,
-                    violation_points: points,
-                    reason: req.reason.clone(),
-                    ruled_at: now,
-                },
-            )?;
-            stage(conn, &app.cities, &[ev]).await?;
-            Ok(Ruled {
-                complaint_id: id,
-                state: to,
-                violation_points: points,
-            })
-        })
+        .write(async move |conn| record(conn, &app, id, &req, &agent.id, now).await)
         .await?;
     Ok(HttpResponse::Ok().json(ruled))
+}
+
+/// The ruling, once (AS-4, AS-5): the complaint's new state, the merchant's points and the
+/// event that tells both sides.
+async fn record(
+    conn: &mut diesel_async::AsyncPgConnection,
+    app: &AppContext,
+    id: Uuid,
+    req: &ComplaintRuling,
+    agent: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Ruled, Problem> {
+    let row: Option<(ComplaintState, String, String, String, Option<Uuid>)> = complaints::table
+        .find(id)
+        .select((
+            complaints::state,
+            complaints::merchant_id,
+            complaints::city,
+            complaints::shard,
+            complaints::case_id,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    let (from, merchant, city, shard, case_id) =
+        row.ok_or_else(|| Problem::not_found("complaint"))?;
+    let to = if req.uphold {
+        ComplaintState::Upheld
+    } else {
+        ComplaintState::Dismissed
+    };
+    complaint::step(from, to).map_err(Problem::conflict)?;
+    let points = if req.uphold {
+        app.settings.policy.complaint_violation_points
+    } else {
+        0
+    };
+    diesel::update(complaints::table.find(id))
+        .set((
+            complaints::state.eq(to),
+            complaints::ruling_reason.eq(&req.reason),
+            complaints::ruled_by.eq(agent),
+            complaints::ruled_at.eq(now),
+            complaints::violation_points.eq(points),
+        ))
+        .execute(conn)
+        .await?;
+    if points > 0 {
+        // AS-5: the merchant loses violation points (MP-3 shows them).
+        standing::add(
+            conn,
+            &merchant,
+            standing::RULINGS_SLOT,
+            &Delta {
+                violation_points: points,
+                ..Delta::default()
+            },
+        )
+        .await?;
+    }
+    let ev = outgoing(
+        case_id.unwrap_or(id),
+        &city,
+        &shard,
+        now,
+        &ComplaintRuled {
+            complaint_id: id,
+            rule: RuleId::As5,
+            merchant_id: merchant,
+            upheld: req.uphold,
+            violation_points: points,
+            reason: req.reason.clone(),
+            ruled_at: now,
+        },
+    )?;
+    stage(conn, &app.cities, &[ev]).await?;
+    Ok(Ruled {
+        complaint_id: id,
+        state: to,
+        violation_points: points,
+    })
 }

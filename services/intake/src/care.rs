@@ -153,16 +153,7 @@ pub(crate) async fn open(
     let source = card_source(&r)?;
     let city = CityCode::parse(&r.city)?;
     let address = crate::request::check_address(&r.pickup_address, "pickup_address")?;
-    let missing = care::missing_evidence(r.service, &r.evidence, &ctx.settings.policy);
-    if !missing.is_empty() {
-        return Err(Problem::invalid(
-            "evidence",
-            format!(
-                "CARE-2: this service needs evidence of kind: {}",
-                missing.join(", ")
-            ),
-        ));
-    }
+    needed_evidence(&r, &ctx.settings.policy)?;
     let now = ctx.clock.now();
     let shard = ctx.cities.shard_of(city.as_str()).to_owned();
     let app = ctx.get_ref().clone();
@@ -172,24 +163,7 @@ pub(crate) async fn open(
     drop(conn);
     let id = ctx
         .write(async move |conn| {
-            let no_card = || Problem::not_found("service card");
-            let card_id = crate::service_cards::card_id_of(conn, &buyer_id, &source)
-                .await?
-                .ok_or_else(no_card)?;
-            let card = card_for_update(conn, &card_id).await?.ok_or_else(no_card)?;
-            // Someone else's card answers exactly like a missing one.
-            if card.buyer_id != buyer_id {
-                return Err(no_card());
-            }
-            let sc = ServiceCard {
-                services: serde_json::from_value(card.services.clone())?,
-                valid_until: card.valid_until,
-                services_total: card.services_total,
-                services_used: card.services_used,
-                services_reserved: card.services_reserved,
-            };
-            care::may_open(&sc, r.service, now)
-                .map_err(|(field, why)| Problem::invalid(field, why))?;
+            let (card_id, card) = held_card(conn, &buyer_id, &source, r.service, now).await?;
             let id = Uuid::now_v7();
             returns_runtime::tag_case(&root, &id, city.as_str(), &shard);
             let facts = facts_of(&card, &card_id, &r, rating, now);
@@ -214,22 +188,7 @@ pub(crate) async fn open(
                 },
             )?;
             let given = crate::contacts::given(&app.emitter(now), about, CaseKind::Care, &address)?;
-            store::add_timeline(
-                conn,
-                &NewTimelineRow {
-                    case_id: id,
-                    event_id: opened.envelope.event_id,
-                    event_type: opened.envelope.event_type.clone(),
-                    status: Some(CaseStatus::Requested),
-                    rule_id: Some("CARE-1".to_owned()),
-                    reason: format!(
-                        "Care order received; one of {} services on your card is held for it.",
-                        total
-                    ),
-                    at: now,
-                },
-            )
-            .await?;
+            store::add_timeline(conn, &first_line(&opened.envelope, total, now)).await?;
             stage(conn, &app.cities, &[opened, given]).await?;
             Ok(id)
         })
@@ -237,6 +196,64 @@ pub(crate) async fn open(
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/buyer/cases/{id}")))
         .json(crate::open_case::Opened::requested(id)))
+}
+
+/// CARE-2: the evidence kinds the service needs (`policy.care_evidence`), each given.
+fn needed_evidence(r: &CareOrderRequest, policy: &returns_domain::Policy) -> Result<(), Problem> {
+    let missing = care::missing_evidence(r.service, &r.evidence, policy);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::invalid(
+        "evidence",
+        format!(
+            "CARE-2: this service needs evidence of kind: {}",
+            missing.join(", ")
+        ),
+    ))
+}
+
+/// CARE-1: the buyer's card named by `source`, locked, if it may open `service` now.
+async fn held_card(
+    conn: &mut diesel_async::AsyncPgConnection,
+    buyer_id: &str,
+    source: &crate::service_cards::CardSource,
+    service: CareService,
+    now: DateTime<Utc>,
+) -> Result<(String, HeldCard), Problem> {
+    let no_card = || Problem::not_found("service card");
+    let card_id = crate::service_cards::card_id_of(conn, buyer_id, source)
+        .await?
+        .ok_or_else(no_card)?;
+    let card = card_for_update(conn, &card_id).await?.ok_or_else(no_card)?;
+    // Someone else's card answers exactly like a missing one.
+    if card.buyer_id != buyer_id {
+        return Err(no_card());
+    }
+    let sc = ServiceCard {
+        services: serde_json::from_value(card.services.clone())?,
+        valid_until: card.valid_until,
+        services_total: card.services_total,
+        services_used: card.services_used,
+        services_reserved: card.services_reserved,
+    };
+    care::may_open(&sc, service, now).map_err(|(field, why)| Problem::invalid(field, why))?;
+    Ok((card_id, card))
+}
+
+/// The buyer's first line: the order is in, one of the card's services held (CARE-1, CARE-8).
+fn first_line(opened: &returns_events::Envelope, total: i32, now: DateTime<Utc>) -> NewTimelineRow {
+    NewTimelineRow {
+        case_id: opened.case_id,
+        event_id: opened.event_id,
+        event_type: opened.event_type.clone(),
+        status: Some(CaseStatus::Requested),
+        rule_id: Some("CARE-1".to_owned()),
+        reason: format!(
+            "Care order received; one of {total} services on your card is held for it."
+        ),
+        at: now,
+    }
 }
 
 /// K-5: the facts of a care order, every one read from the card the platform issued (CARE-1),

@@ -99,36 +99,14 @@ pub(crate) async fn report(
     let app = ctx.get_ref().clone();
     let step = ctx
         .write(async move |conn| {
-            type Row = (
-                String,
-                String,
-                String,
-                bool,
-                Option<DateTime<Utc>>,
-                Option<DateTime<Utc>>,
-            );
-            let row: Option<Row> = delivery_jobs::table
-                .find(id)
-                .select((
-                    delivery_jobs::city,
-                    delivery_jobs::shard,
-                    delivery_jobs::merchant_id,
-                    delivery_jobs::installation,
-                    delivery_jobs::delivered_at,
-                    delivery_jobs::installed_at,
-                ))
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-            let Some((city, shard, merchant, installation, delivered, installed)) = row else {
-                return Err(Problem::not_found("delivery job"));
-            };
-            if merchant != caller.id {
-                return Err(Problem::not_found("delivery job"));
-            }
+            let job = held_delivery(conn, id)
+                .await?
+                .filter(|j| j.merchant_id == caller.id)
+                .ok_or_else(|| Problem::not_found("delivery job"))?;
+            let (city, shard, installation) = (job.city, job.shard, job.installation);
             returns_runtime::tag_case(&root, &id, &city, &shard);
-            let at = DeliveryJobState::recorded(delivered.is_some(), installed.is_some());
+            let at =
+                DeliveryJobState::recorded(job.delivered_at.is_some(), job.installed_at.is_some());
             let rule = at
                 .report(to, installation)
                 .map_err(|e| Problem::conflict(e.to_string()))?;
@@ -142,13 +120,7 @@ pub(crate) async fn report(
                     .execute(conn)
                     .await?;
             }
-            let note = match (to, installation) {
-                (DeliveryJobState::Installed, _) => "Installed.",
-                // Nothing to install: the delivery ends the case (K-7).
-                (_, false) => "Delivered into your home.",
-                (_, true) => "Delivered into your home; installation follows.",
-            };
-            let note = format!("{note} {}", req.note).trim().to_owned();
+            let note = buyer_line(to, installation, &req.note);
             let ev = Emitter::new(crate::SERVICE, now).emit(
                 About {
                     case_id: id,
@@ -167,4 +139,40 @@ pub(crate) async fn report(
         })
         .await?;
     Ok(HttpResponse::Ok().json(returns_web::Moved::to(id, step)))
+}
+
+/// A delivery job as a step report reads it, locked.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = delivery_jobs)]
+struct HeldDelivery {
+    city: String,
+    shard: String,
+    merchant_id: String,
+    installation: bool,
+    delivered_at: Option<DateTime<Utc>>,
+    installed_at: Option<DateTime<Utc>>,
+}
+
+async fn held_delivery(
+    conn: &mut diesel_async::AsyncPgConnection,
+    id: uuid::Uuid,
+) -> QueryResult<Option<HeldDelivery>> {
+    delivery_jobs::table
+        .find(id)
+        .select(HeldDelivery::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// What the buyer reads of a step (WF-3), with the team's note.
+fn buyer_line(to: DeliveryJobState, installation: bool, note: &str) -> String {
+    let said = match (to, installation) {
+        (DeliveryJobState::Installed, _) => "Installed.",
+        // Nothing to install: the delivery ends the case (K-7).
+        (_, false) => "Delivered into your home.",
+        (_, true) => "Delivered into your home; installation follows.",
+    };
+    format!("{said} {note}").trim().to_owned()
 }

@@ -4,6 +4,7 @@
 mod accept;
 mod arrival;
 mod care_jobs;
+mod care_steps;
 mod contacts;
 mod courier_complaints;
 mod courier_steps;

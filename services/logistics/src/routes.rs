@@ -7,8 +7,8 @@
 //! the one place its method and path are written.
 
 use crate::{
-    care_jobs, courier_complaints, courier_steps, delivery_jobs, escalated, pickup_reads,
-    pickup_slot, report, self_ship, send_back,
+    care_jobs, care_steps, courier_complaints, courier_steps, delivery_jobs, escalated,
+    pickup_reads, pickup_slot, report, self_ship, send_back,
 };
 
 returns_runtime::api! {
@@ -28,7 +28,7 @@ returns_runtime::api! {
     courier_complaints::file,
     send_back::send_back,
     care_jobs::view,
-    care_jobs::report,
+    care_steps::report,
     delivery_jobs::report,
     report::operator_report,
 }

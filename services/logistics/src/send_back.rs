@@ -103,43 +103,8 @@ pub(crate) async fn send_back(
                 return Err(Problem::not_found("case"));
             }
             returns_runtime::tag_case(&root, &id, &city, &shard);
-            if !order.remedy.merchant_sends_back() {
-                return Err(Problem::conflict(
-                    "this case is answered with a refund; nothing is sent back".to_owned(),
-                ));
-            }
-            if !left_buyer {
-                return Err(Problem::conflict(
-                    "the buyer's parcel has not been collected or shipped yet".to_owned(),
-                ));
-            }
-            let n = diesel::insert_into(send_backs::table)
-                .values((
-                    send_backs::case_id.eq(id),
-                    send_backs::merchant_id.eq(&order.merchant_id),
-                    send_backs::remedy.eq(if order.remedy == Remedy::Repair {
-                        "repair"
-                    } else {
-                        "exchange"
-                    }),
-                    send_backs::carrier.eq(&carrier),
-                    send_backs::tracking_number.eq(&t),
-                    send_backs::sent_at.eq(now),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await?;
-            if n == 0 {
-                let earlier: String = send_backs::table
-                    .find(id)
-                    .select(send_backs::tracking_number)
-                    .first(conn)
-                    .await?;
-                if earlier != t {
-                    return Err(Problem::conflict(format!(
-                        "already sent back with tracking number {earlier}"
-                    )));
-                }
+            may_send_back(&order, left_buyer)?;
+            if !record_once(conn, id, &order, &carrier, &t, now).await? {
                 return Ok(());
             }
             let rule = if order.remedy == Remedy::Repair {
@@ -175,4 +140,57 @@ pub(crate) async fn send_back(
         SendBack::SentBack,
         tracking,
     )))
+}
+
+/// K-3, K-4: a case answered with goods whose parcel already left the buyer.
+fn may_send_back(order: &RefundOrder, left_buyer: bool) -> Result<(), Problem> {
+    if !order.remedy.merchant_sends_back() {
+        return Err(Problem::conflict(
+            "this case is answered with a refund; nothing is sent back".to_owned(),
+        ));
+    }
+    if !left_buyer {
+        return Err(Problem::conflict(
+            "the buyer's parcel has not been collected or shipped yet".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Records the send-back once: true when it is new, false when the same parcel was recorded
+/// before; another tracking number after the first is a 409.
+async fn record_once(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    order: &RefundOrder,
+    carrier: &str,
+    tracking: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, Problem> {
+    let n = diesel::insert_into(send_backs::table)
+        .values((
+            send_backs::case_id.eq(id),
+            send_backs::merchant_id.eq(&order.merchant_id),
+            send_backs::remedy.eq(returns_domain::to_wire(&order.remedy)),
+            send_backs::carrier.eq(carrier),
+            send_backs::tracking_number.eq(tracking),
+            send_backs::sent_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if n == 0 {
+        let earlier: String = send_backs::table
+            .find(id)
+            .select(send_backs::tracking_number)
+            .first(conn)
+            .await?;
+        if earlier != tracking {
+            return Err(Problem::conflict(format!(
+                "already sent back with tracking number {earlier}"
+            )));
+        }
+        return Ok(false);
+    }
+    Ok(true)
 }

@@ -10,6 +10,7 @@ mod on_approval;
 mod on_event;
 mod on_timer;
 mod parcel;
+mod parcel_facts;
 mod receipt;
 mod recovery;
 mod refund_orders;

@@ -12,7 +12,8 @@ use returns_events::payloads::{
 };
 use returns_runtime::AppContext;
 
-use crate::parcel::{self, Parcel};
+use crate::parcel;
+use crate::parcel_facts::Parcel;
 
 returns_bus::inbound! {
     /// The events payment reads (decisions and pickups).

@@ -11,43 +11,14 @@ use returns_domain::RuleId;
 use returns_domain::ledger::{fast_refund, insured_pickup_fee};
 use returns_domain::lifecycle::RefundState;
 use returns_events::Envelope;
-use returns_events::payloads::{
-    ParcelShipped, PickupCollected, RecoveryOpened, RefundOrder, RefundPaid,
-};
+use returns_events::payloads::{PickupCollected, RecoveryOpened, RefundOrder, RefundPaid};
 use tracing::Instrument;
 use uuid::Uuid;
 
 use returns_store::case_lock::{Join, lock_case};
 
 use crate::ledger;
-
-/// The parcel on its way to the merchant: what happened at the door, and the refund order a
-/// version 1 event still carried (read from such a record only).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Parcel {
-    tracking_number: String,
-    at: DateTime<Utc>,
-    #[serde(default)]
-    order_v1: Option<RefundOrder>,
-}
-
-impl Parcel {
-    pub(crate) fn collected(c: PickupCollected) -> Self {
-        Parcel {
-            tracking_number: c.tracking_number,
-            at: c.collected_at,
-            order_v1: c.refund_v1,
-        }
-    }
-
-    pub(crate) fn shipped(s: ParcelShipped) -> Self {
-        Parcel {
-            tracking_number: s.tracking_number,
-            at: s.shipped_at,
-            order_v1: s.refund_v1,
-        }
-    }
-}
+use crate::parcel_facts::Parcel;
 
 impl Parcel {
     /// The parcel with what its case asks for.

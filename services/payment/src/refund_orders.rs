@@ -12,7 +12,7 @@ use returns_domain::Fen;
 use returns_events::payloads::RefundOrder;
 use uuid::Uuid;
 
-use crate::parcel::Parcel;
+use crate::parcel_facts::Parcel;
 use crate::schema::{parcels_awaiting_order as waiting, refund_orders as ro};
 
 /// Keeps `order` for the case; `replace` for RS-3's conversion, which changes what is asked.

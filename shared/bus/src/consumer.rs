@@ -201,6 +201,69 @@ pub struct ConsumerActor {
     done: Option<watch::Sender<bool>>,
 }
 
+/// `first` and what else arrives within `wait`, up to `max` records.
+async fn fill_batch(
+    consumer: &BusConsumer,
+    first: OwnedMessage,
+    max: usize,
+    wait: Duration,
+) -> Vec<OwnedMessage> {
+    let mut batch = vec![first];
+    let until = tokio::time::Instant::now() + wait;
+    while batch.len() < max {
+        match tokio::time::timeout_at(until, consumer.recv()).await {
+            Ok(Ok(m)) => batch.push(m.detach()),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "consumer poll failed");
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
+/// One slice per partition *number*: a case's events sit on the same partition number of
+/// every topic (CT-3), so one worker sees all of a case's events and no two transactions of
+/// this service contend for the same case.
+fn slices_of(batch: Vec<OwnedMessage>) -> Vec<(i32, Vec<OwnedMessage>)> {
+    let mut slices: Vec<(i32, Vec<OwnedMessage>)> = Vec::new();
+    for m in batch {
+        let key = m.partition();
+        match slices.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(m),
+            None => slices.push((key, vec![m])),
+        }
+    }
+    slices
+}
+
+/// The offsets to commit: each applied slice's next offset per topic; a slice not applied
+/// (shutting down) is left to be redelivered.
+fn offsets_of<E>(outcomes: Vec<(i32, Result<Applied, E>)>) -> TopicPartitionList {
+    let mut tpl = TopicPartitionList::new();
+    for (partition, outcome) in outcomes {
+        match outcome {
+            Ok(Ok(next)) => {
+                for (topic, offset) in next {
+                    if let Err(e) =
+                        tpl.add_partition_offset(&topic, partition, Offset::Offset(offset))
+                    {
+                        tracing::warn!(error = %e, "offset not recorded");
+                    }
+                }
+            }
+            Ok(Err(Stopped)) | Err(_) => {
+                tracing::info!(
+                    partition,
+                    "slice not applied (shutting down); it will be redelivered"
+                );
+            }
+        }
+    }
+    tpl
+}
+
 impl Actor for ConsumerActor {
     type Context = Context<Self>;
 
@@ -218,37 +281,16 @@ impl Actor for ConsumerActor {
                     _ = shutdown.recv() => break,
                     m = consumer.recv() => m,
                 };
-                let mut batch = match first {
-                    Ok(m) => vec![m.detach()],
+                let first = match first {
+                    Ok(m) => m.detach(),
                     Err(e) => {
                         tracing::warn!(error = %e, "consumer poll failed");
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
                     }
                 };
-                let until = tokio::time::Instant::now() + batch_wait;
-                while batch.len() < batch_max {
-                    match tokio::time::timeout_at(until, consumer.recv()).await {
-                        Ok(Ok(m)) => batch.push(m.detach()),
-                        Ok(Err(e)) => {
-                            tracing::warn!(error = %e, "consumer poll failed");
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                // One slice per partition *number*: a case's events sit on the same partition
-                // number of every topic (CT-3), so one worker sees all of a case's events and no
-                // two transactions of this service contend for the same case.
-                let mut slices: Vec<(i32, Vec<OwnedMessage>)> = Vec::new();
-                for m in batch {
-                    let key = m.partition();
-                    match slices.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, v)) => v.push(m),
-                        None => slices.push((key, vec![m])),
-                    }
-                }
-                let sends = slices.into_iter().map(|(key, msgs)| {
+                let batch = fill_batch(&consumer, first, batch_max, batch_wait).await;
+                let sends = slices_of(batch).into_iter().map(|(key, msgs)| {
                     let worker = workers
                         .entry(key)
                         .or_insert_with(|| {
@@ -260,28 +302,7 @@ impl Actor for ConsumerActor {
                         .clone();
                     async move { (key, worker.send(ApplySlice(msgs)).await) }
                 });
-                let mut tpl = TopicPartitionList::new();
-                for (partition, outcome) in futures::future::join_all(sends).await {
-                    match outcome {
-                        Ok(Ok(next)) => {
-                            for (topic, offset) in next {
-                                if let Err(e) = tpl.add_partition_offset(
-                                    &topic,
-                                    partition,
-                                    Offset::Offset(offset),
-                                ) {
-                                    tracing::warn!(error = %e, "offset not recorded");
-                                }
-                            }
-                        }
-                        Ok(Err(Stopped)) | Err(_) => {
-                            tracing::info!(
-                                partition,
-                                "slice not applied (shutting down); it will be redelivered"
-                            );
-                        }
-                    }
-                }
+                let tpl = offsets_of(futures::future::join_all(sends).await);
                 if tpl.count() > 0
                     && let Err(e) = consumer.commit(&tpl, CommitMode::Async)
                 {
@@ -329,8 +350,11 @@ struct ApplySlice(Vec<OwnedMessage>);
 #[derive(Debug)]
 pub struct Stopped;
 
+/// A slice's answer: the next offset of each topic it read, or `Stopped`.
+type Applied = Result<Vec<(String, i64)>, Stopped>;
+
 impl Handler<ApplySlice> for PartitionWorker {
-    type Result = ResponseFuture<Result<Vec<(String, i64)>, Stopped>>;
+    type Result = ResponseFuture<Applied>;
 
     fn handle(&mut self, msg: ApplySlice, _ctx: &mut Self::Context) -> Self::Result {
         let shared = self.shared.clone();

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use returns_events::topics::DEAD_LETTER;
@@ -46,25 +46,7 @@ pub fn replay_dead_letters(kafka: &KafkaSettings, consumer: &str) -> Result<Repl
         .create()?;
     let writer: BaseProducer = producer_config(kafka, &group).create()?;
 
-    // From the group's position (or the beginning) to the end as it is now.
-    let mut all = TopicPartitionList::new();
-    for p in 0..kafka.partitions {
-        all.add_partition(DEAD_LETTER, p);
-    }
-    let committed = reader.committed_offsets(all, WAIT)?;
-    let mut assign = TopicPartitionList::new();
-    let mut ends = HashMap::new();
-    for p in 0..kafka.partitions {
-        let (low, high) = reader.fetch_watermarks(DEAD_LETTER, p, WAIT)?;
-        let start = match committed.find_partition(DEAD_LETTER, p).map(|e| e.offset()) {
-            Some(Offset::Offset(n)) => n.max(low),
-            _ => low,
-        };
-        if start < high {
-            assign.add_partition_offset(DEAD_LETTER, p, Offset::Offset(start))?;
-            ends.insert(p, high);
-        }
-    }
+    let (assign, mut ends) = unread(&reader, kafka)?;
     let mut done = Replayed::default();
     if ends.is_empty() {
         return Ok(done);
@@ -83,51 +65,7 @@ pub fn replay_dead_letters(kafka: &KafkaSettings, consumer: &str) -> Result<Repl
             continue;
         };
         let m = m?;
-        let headers: HashMap<&str, &str> = m
-            .headers()
-            .map(|h| {
-                h.iter()
-                    .filter_map(|h| Some((h.key, std::str::from_utf8(h.value?).ok()?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let payload = m.payload().unwrap_or_default();
-        let source = headers.get("source_topic").copied();
-        let partition = headers
-            .get("source_partition")
-            .and_then(|p| p.parse::<i32>().ok());
-        let envelope = source.and_then(|t| returns_events::decode_record(t, payload).ok());
-        match (
-            headers.get("consumer").copied(),
-            source,
-            partition,
-            &envelope,
-        ) {
-            (Some(c), Some(topic), Some(partition), Some(env)) if c == consumer => {
-                let mut out = OwnedHeaders::new().insert(Header {
-                    key: "event_type",
-                    value: Some(env.event_type.as_str()),
-                });
-                if let Some(tp) = headers.get("traceparent") {
-                    out = out.insert(Header {
-                        key: "traceparent",
-                        value: Some(*tp),
-                    });
-                }
-                let mut record = BaseRecord::to(topic)
-                    .partition(partition)
-                    .payload(payload)
-                    .headers(out);
-                if let Some(key) = m.key() {
-                    record = record.key(key);
-                }
-                writer.send(record).map_err(|(e, _)| BusError::Kafka(e))?;
-                writer.poll(Duration::ZERO);
-                done.replayed += 1;
-            }
-            (Some(c), ..) if c == consumer => done.unreadable += 1,
-            _ => done.other_consumers += 1,
-        }
+        replay_one(&m, consumer, &writer, &mut done)?;
         next.add_partition_offset(DEAD_LETTER, m.partition(), Offset::Offset(m.offset() + 1))?;
         if ends
             .get(&m.partition())
@@ -140,4 +78,86 @@ pub fn replay_dead_letters(kafka: &KafkaSettings, consumer: &str) -> Result<Repl
     writer.flush(Duration::from_secs(30))?;
     reader.commit(&next, CommitMode::Sync)?;
     Ok(done)
+}
+
+/// What is left to read of the dead letters: from the group's position (or the beginning) to
+/// the end as it is now, and that end per partition.
+fn unread(
+    reader: &BaseConsumer,
+    kafka: &KafkaSettings,
+) -> Result<(TopicPartitionList, HashMap<i32, i64>), BusError> {
+    let mut all = TopicPartitionList::new();
+    for p in 0..kafka.partitions {
+        all.add_partition(DEAD_LETTER, p);
+    }
+    let committed = reader.committed_offsets(all, WAIT)?;
+    let mut assign = TopicPartitionList::new();
+    let mut ends = HashMap::new();
+    for p in 0..kafka.partitions {
+        let (low, high) = reader.fetch_watermarks(DEAD_LETTER, p, WAIT)?;
+        let start = match committed.find_partition(DEAD_LETTER, p).map(|e| e.offset()) {
+            Some(Offset::Offset(n)) => n.max(low),
+            _ => low,
+        };
+        if start < high {
+            assign.add_partition_offset(DEAD_LETTER, p, Offset::Offset(start))?;
+            ends.insert(p, high);
+        }
+    }
+    Ok((assign, ends))
+}
+
+/// Sends one dead letter of `consumer` back to where it came from; counts the others.
+fn replay_one(
+    m: &BorrowedMessage<'_>,
+    consumer: &str,
+    writer: &BaseProducer,
+    done: &mut Replayed,
+) -> Result<(), BusError> {
+    let headers: HashMap<&str, &str> = m
+        .headers()
+        .map(|h| {
+            h.iter()
+                .filter_map(|h| Some((h.key, std::str::from_utf8(h.value?).ok()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let payload = m.payload().unwrap_or_default();
+    let source = headers.get("source_topic").copied();
+    let partition = headers
+        .get("source_partition")
+        .and_then(|p| p.parse::<i32>().ok());
+    let envelope = source.and_then(|t| returns_events::decode_record(t, payload).ok());
+    match (
+        headers.get("consumer").copied(),
+        source,
+        partition,
+        &envelope,
+    ) {
+        (Some(c), Some(topic), Some(partition), Some(env)) if c == consumer => {
+            let mut out = OwnedHeaders::new().insert(Header {
+                key: "event_type",
+                value: Some(env.event_type.as_str()),
+            });
+            if let Some(tp) = headers.get("traceparent") {
+                out = out.insert(Header {
+                    key: "traceparent",
+                    value: Some(*tp),
+                });
+            }
+            let mut record = BaseRecord::to(topic)
+                .partition(partition)
+                .payload(payload)
+                .headers(out);
+            if let Some(key) = m.key() {
+                record = record.key(key);
+            }
+            writer.send(record).map_err(|(e, _)| BusError::Kafka(e))?;
+            writer.poll(Duration::ZERO);
+            done.replayed += 1;
+        }
+        (Some(c), ..) if c == consumer => done.unreadable += 1,
+        _ => done.other_consumers += 1,
+    }
+    Ok(())
 }

@@ -33,12 +33,8 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
     returns_store::migrate(&section.database.url, S::MIGRATIONS)?;
 
     // A shifted clock lets a demo or a test environment live ahead of the wall clock.
-    let clock = settings
-        .clock
-        .shift_seconds
-        .map_or_else(Clock::system, |s| {
-            Clock::shifted(chrono::Duration::seconds(s))
-        });
+    let shift = settings.clock.shift_seconds.map(chrono::Duration::seconds);
+    let clock = shift.map_or_else(Clock::system, Clock::shifted);
     let cities = settings.city_map()?;
     let grace = Duration::from_secs(settings.shutdown.grace_seconds);
 
@@ -58,46 +54,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
         let mut consumer = start_consumer::<S>(&ctx, pool, cities, consumers_down.clone())?;
         start_workers::<S>(&ctx, &settings, &relay_handle, consumers_down);
 
-        let tokens = web::Data::new(returns_auth::Tokens::new(&settings.api, ctx.clock.clone()));
-        let body_limit = settings.api.body_limit_bytes;
-        let buckets = web::Data::new(crate::edge::rate_limit::Buckets::default());
-        let spec = web::Data::new(spec_json::<S>());
-        let hooks = S::webhooks();
-        let data = web::Data::new(ctx);
-        let consumer_data = web::Data::new(consumer.clone());
-        let server = HttpServer::new(move || {
-            use actix_web::middleware::from_fn;
-            // `wrap` puts each layer outside the previous one: tracing sees everything, then
-            // problems, rate limit, body cap, idempotency, then the route.
-            App::new()
-                .wrap(from_fn(crate::edge::idempotency::idempotency))
-                .wrap(from_fn(crate::edge::body_cap::body_cap))
-                .wrap(from_fn(crate::edge::rate_limit::rate_limit))
-                .wrap(from_fn(crate::edge::problems::problems))
-                .wrap(TracingLogger::<CaseRootSpan>::new())
-                .app_data(data.clone())
-                .app_data(consumer_data.clone())
-                .app_data(tokens.clone())
-                .app_data(buckets.clone())
-                .app_data(web::PayloadConfig::new(body_limit))
-                .app_data(returns_web::json_config(body_limit))
-                .app_data(returns_web::path_config())
-                .app_data(returns_web::query_config())
-                .configure(health::routes)
-                .app_data(spec.clone())
-                .route("/openapi.json", web::get().to(serve_spec))
-                .configure(admin::routes)
-                .configure(S::routes)
-                .configure(|cfg| crate::webhooks_api::routes(hooks, cfg))
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(returns_web::Problem::not_found("route"))
-                }))
-        })
-        .workers(section.http.workers)
-        .disable_signals()
-        .shutdown_timeout(grace.as_secs())
-        .bind((section.http.host.as_str(), section.http.port))?
-        .run();
+        let server = http_server::<S>(ctx, &consumer, &settings, &section, grace)?;
         let http = server.handle();
         tracing::info!(host = %section.http.host, port = section.http.port, "serving");
 
@@ -121,6 +78,57 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
     tracing::info!(service = S::NAME, "stopped");
     telemetry.shutdown();
     result
+}
+
+/// The HTTP server: every front of the service behind the one edge (tracing, problems, rate
+/// limit, body cap, idempotency), bound and running.
+fn http_server<S: Service>(
+    ctx: AppContext,
+    consumer: &returns_bus::consumer::ConsumerHandle,
+    settings: &Settings,
+    section: &returns_settings::ServiceSection,
+    grace: Duration,
+) -> Result<actix_web::dev::Server, RuntimeError> {
+    let tokens = web::Data::new(returns_auth::Tokens::new(&settings.api, ctx.clock.clone()));
+    let body_limit = settings.api.body_limit_bytes;
+    let buckets = web::Data::new(crate::edge::rate_limit::Buckets::default());
+    let spec = web::Data::new(spec_json::<S>());
+    let hooks = S::webhooks();
+    let data = web::Data::new(ctx);
+    let consumer_data = web::Data::new(consumer.clone());
+    Ok(HttpServer::new(move || {
+        use actix_web::middleware::from_fn;
+        // `wrap` puts each layer outside the previous one: tracing sees everything, then
+        // problems, rate limit, body cap, idempotency, then the route.
+        App::new()
+            .wrap(from_fn(crate::edge::idempotency::idempotency))
+            .wrap(from_fn(crate::edge::body_cap::body_cap))
+            .wrap(from_fn(crate::edge::rate_limit::rate_limit))
+            .wrap(from_fn(crate::edge::problems::problems))
+            .wrap(TracingLogger::<CaseRootSpan>::new())
+            .app_data(data.clone())
+            .app_data(consumer_data.clone())
+            .app_data(tokens.clone())
+            .app_data(buckets.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(returns_web::json_config(body_limit))
+            .app_data(returns_web::path_config())
+            .app_data(returns_web::query_config())
+            .configure(health::routes)
+            .app_data(spec.clone())
+            .route("/openapi.json", web::get().to(serve_spec))
+            .configure(admin::routes)
+            .configure(S::routes)
+            .configure(|cfg| crate::webhooks_api::routes(hooks, cfg))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(returns_web::Problem::not_found("route"))
+            }))
+    })
+    .workers(section.http.workers)
+    .disable_signals()
+    .shutdown_timeout(grace.as_secs())
+    .bind((section.http.host.as_str(), section.http.port))?
+    .run())
 }
 
 /// The one-shot tasks of a deployment (deploy/k8s), each exiting when done; true when one ran.

@@ -45,45 +45,7 @@ impl CityMap {
         default_shard: &str,
         cities: &BTreeMap<String, CityInfo>,
     ) -> Result<Self, SettingsError> {
-        if partitions < 1 {
-            return Err(SettingsError::invalid(
-                "kafka.partitions",
-                "must be at least 1",
-            ));
-        }
-        let mut owner: Vec<Option<&str>> = vec![None; partitions as usize];
-        for (name, shard) in shards {
-            if shard.partitions.is_empty() {
-                return Err(SettingsError::invalid(
-                    format!("shards.{name}.partitions"),
-                    "a shard needs at least one partition",
-                ));
-            }
-            for &p in &shard.partitions {
-                let slot = usize::try_from(p)
-                    .ok()
-                    .and_then(|i| owner.get_mut(i))
-                    .ok_or_else(|| {
-                        SettingsError::invalid(
-                            format!("shards.{name}.partitions"),
-                            format!("partition {p} is outside 0..{partitions} (kafka.partitions)"),
-                        )
-                    })?;
-                if let Some(other) = slot {
-                    return Err(SettingsError::invalid(
-                        format!("shards.{name}.partitions"),
-                        format!("partition {p} already belongs to shard {other}"),
-                    ));
-                }
-                *slot = Some(name);
-            }
-        }
-        if let Some(p) = owner.iter().position(Option::is_none) {
-            return Err(SettingsError::invalid(
-                "shards",
-                format!("partition {p} belongs to no shard"),
-            ));
-        }
+        check_partitions(partitions, shards)?;
         if !shards.contains_key(default_shard) {
             return Err(SettingsError::invalid(
                 "default_shard",
@@ -93,26 +55,7 @@ impl CityMap {
                 ),
             ));
         }
-        for (city, info) in cities {
-            if returns_domain::CityCode::parse(city).is_err() {
-                return Err(SettingsError::invalid(
-                    format!("cities.{city}"),
-                    "city codes are lowercase letters and hyphens",
-                ));
-            }
-            if !shards.contains_key(&info.shard) {
-                return Err(SettingsError::invalid(
-                    format!("cities.{city}.shard"),
-                    format!("{:?} is not a shard", info.shard),
-                ));
-            }
-            if info.covered && info.couriers.is_empty() {
-                return Err(SettingsError::invalid(
-                    format!("cities.{city}.couriers"),
-                    "a covered city needs at least one partner courier",
-                ));
-            }
-        }
+        check_cities(cities, shards)?;
         Ok(CityMap {
             partitions,
             shards: shards
@@ -165,6 +108,81 @@ impl CityMap {
             .filter(|(_, c)| c.covered)
             .map(|(k, _)| k.as_str())
     }
+}
+
+/// Every partition of `kafka.partitions` belongs to exactly one shard (CT-3).
+fn check_partitions(
+    partitions: i32,
+    shards: &BTreeMap<String, ShardInfo>,
+) -> Result<(), SettingsError> {
+    if partitions < 1 {
+        return Err(SettingsError::invalid(
+            "kafka.partitions",
+            "must be at least 1",
+        ));
+    }
+    let mut owner: Vec<Option<&str>> = vec![None; partitions as usize];
+    for (name, shard) in shards {
+        if shard.partitions.is_empty() {
+            return Err(SettingsError::invalid(
+                format!("shards.{name}.partitions"),
+                "a shard needs at least one partition",
+            ));
+        }
+        for &p in &shard.partitions {
+            let slot = usize::try_from(p)
+                .ok()
+                .and_then(|i| owner.get_mut(i))
+                .ok_or_else(|| {
+                    SettingsError::invalid(
+                        format!("shards.{name}.partitions"),
+                        format!("partition {p} is outside 0..{partitions} (kafka.partitions)"),
+                    )
+                })?;
+            if let Some(other) = slot {
+                return Err(SettingsError::invalid(
+                    format!("shards.{name}.partitions"),
+                    format!("partition {p} already belongs to shard {other}"),
+                ));
+            }
+            *slot = Some(name);
+        }
+    }
+    if let Some(p) = owner.iter().position(Option::is_none) {
+        return Err(SettingsError::invalid(
+            "shards",
+            format!("partition {p} belongs to no shard"),
+        ));
+    }
+    Ok(())
+}
+
+/// Each city is a city code, on a known shard, and covered only with a partner courier.
+fn check_cities(
+    cities: &BTreeMap<String, CityInfo>,
+    shards: &BTreeMap<String, ShardInfo>,
+) -> Result<(), SettingsError> {
+    for (city, info) in cities {
+        if returns_domain::CityCode::parse(city).is_err() {
+            return Err(SettingsError::invalid(
+                format!("cities.{city}"),
+                "city codes are lowercase letters and hyphens",
+            ));
+        }
+        if !shards.contains_key(&info.shard) {
+            return Err(SettingsError::invalid(
+                format!("cities.{city}.shard"),
+                format!("{:?} is not a shard", info.shard),
+            ));
+        }
+        if info.covered && info.couriers.is_empty() {
+            return Err(SettingsError::invalid(
+                format!("cities.{city}.couriers"),
+                "a covered city needs at least one partner courier",
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
