@@ -28,6 +28,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::outbox::{DeadLetter, stage, stage_dead_letter};
+use crate::savepoint::{Handled, within_savepoint};
 use crate::{BusError, Inbound, Outgoing, RelayHandle, Shutdown};
 
 /// Where a decoded event came from: its envelope and the record as it was.
@@ -480,13 +481,19 @@ async fn apply_one(
             partition: m.partition(),
             offset: m.offset(),
         };
-        match AnyHandler::handle(&*shared.handler, conn, incoming).await {
-            Ok(out) if out.is_empty() => Ok(false),
-            Ok(out) => {
+        let handler = &*shared.handler;
+        // A refusal undoes the handler's own writes; only the dead letter commits.
+        let handled = within_savepoint(conn, async |c| {
+            AnyHandler::handle(handler, c, incoming).await
+        })
+        .await;
+        match handled {
+            Ok(Handled::Applied(out)) if out.is_empty() => Ok(false),
+            Ok(Handled::Applied(out)) => {
                 stage(conn, &shared.cities, &out).await?;
                 Ok(true)
             }
-            Err(HandleError::Reject(reason)) => {
+            Ok(Handled::Rejected(reason)) => {
                 tracing::warn!(event_id = %envelope.event_id, %reason, "dead-lettered");
                 // Not applied: a replay from the dead-letter topic must be applied (replay.rs).
                 inbox::forget(conn, envelope.event_id).await?;

@@ -17,6 +17,7 @@ pub mod inbox_pruner;
 pub mod outbox;
 pub mod relay;
 pub mod replay;
+pub mod savepoint;
 pub mod shutdown;
 pub mod timer;
 

@@ -15,6 +15,7 @@ use returns_store::timers::{self, Timer};
 use returns_store::{AsyncConnection, Pool, StoreError};
 use tracing::Instrument;
 
+use crate::savepoint::{Handled, within_savepoint};
 use crate::{HandleError, Outgoing, RelayHandle, Shutdown, stage};
 
 /// What a service does when one of its deadlines passes. It checks the case's state itself
@@ -139,9 +140,13 @@ impl Round {
                     );
                     returns_telemetry::continue_trace(&span, timer.traceparent.as_deref());
                     async {
-                        match self.handler.0.fire(conn, timer, now).await {
-                            Ok(out) => stage(conn, &self.cities, &out).await?,
-                            Err(HandleError::Reject(reason)) => {
+                        // A refusal undoes what the handler wrote before it refused.
+                        let fired =
+                            within_savepoint(conn, async |c| self.handler.0.fire(c, timer, now).await)
+                                .await;
+                        match fired {
+                            Ok(Handled::Applied(out)) => stage(conn, &self.cities, &out).await?,
+                            Ok(Handled::Rejected(reason)) => {
                                 tracing::warn!(%reason, "deadline could not be applied; it is not retried");
                             }
                             Err(e) => return Err(e),

@@ -39,7 +39,7 @@ pub fn run<S: Service>() -> Result<(), RuntimeError> {
     let grace = Duration::from_secs(settings.shutdown.grace_seconds);
 
     let result = actix_rt::System::new().block_on(async move {
-        let pool = returns_store::connect_pool(&section.database.url, section.database.pool_size)?;
+        let pool = returns_store::connect_pool(&section.database.url, pool_limits(&section))?;
         let (stop_consumers, consumers_down) = Shutdown::new();
         let (stop_relay, relay_down) = Shutdown::new();
         let relay_handle = start_relay::<S>(&pool, &settings, &clock, relay_down)?;
@@ -129,6 +129,17 @@ fn http_server<S: Service>(
     .shutdown_timeout(grace.as_secs())
     .bind((section.http.host.as_str(), section.http.port))?
     .run())
+}
+
+/// The database section's pool size and timeouts.
+fn pool_limits(section: &returns_settings::ServiceSection) -> returns_store::PoolLimits {
+    let db = &section.database;
+    returns_store::PoolLimits {
+        size: db.pool_size,
+        wait: Duration::from_millis(db.pool_wait_ms),
+        connect: Duration::from_millis(db.connect_timeout_ms),
+        statement: Duration::from_millis(db.statement_timeout_ms),
+    }
 }
 
 /// The one-shot tasks of a deployment (deploy/k8s), each exiting when done; true when one ran.

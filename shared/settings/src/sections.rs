@@ -23,10 +23,31 @@ pub struct DatabaseSettings {
     pub url: String,
     #[serde(default = "default_pool")]
     pub pool_size: usize,
+    /// How long a caller waits for a free connection before its work fails (503 for a route).
+    #[serde(default = "default_wait_ms")]
+    pub pool_wait_ms: u64,
+    /// How long opening a connection may take.
+    #[serde(default = "default_connect_ms")]
+    pub connect_timeout_ms: u64,
+    /// The longest a statement may run (PostgreSQL's `statement_timeout`); 0 is no limit.
+    #[serde(default = "default_statement_ms")]
+    pub statement_timeout_ms: u64,
 }
 
 fn default_pool() -> usize {
     8
+}
+
+fn default_wait_ms() -> u64 {
+    5_000
+}
+
+fn default_connect_ms() -> u64 {
+    5_000
+}
+
+fn default_statement_ms() -> u64 {
+    30_000
 }
 
 #[derive(Debug, Clone, Deserialize)]

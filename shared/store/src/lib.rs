@@ -11,7 +11,7 @@ pub mod timers;
 
 pub use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 pub use migrate::{PLATFORM_MIGRATIONS, migrate};
-pub use pool::{Pool, connect_pool, ping};
+pub use pool::{Pool, PoolLimits, connect_pool, ping};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
