@@ -66,16 +66,7 @@ pub(crate) async fn decide_case(
         .await?;
         if let Some(due) = deadline {
             // RV-1: if the merchant stays silent until then, the system approves.
-            let timer = returns_store::timers::NewTimer {
-                kind: crate::review_timer::KIND.to_owned(),
-                case_id: env.case_id,
-                city: env.city.clone(),
-                shard: env.shard.clone(),
-                due_at: due,
-                payload: serde_json::Value::Null,
-                traceparent: returns_telemetry::current_traceparent(),
-                created_at: now,
-            };
+            let timer = returns_bus::deadline(crate::review_timer::KIND, env, due, now);
             returns_store::timers::schedule(conn, &timer).await?;
         }
         tracing::info!(rule = d.rule.as_str(), status = status.as_str(), "decided");

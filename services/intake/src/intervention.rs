@@ -13,7 +13,7 @@ use returns_domain::{CaseKind, CaseStatus, RuleId, after_sales};
 use returns_events::Event;
 use returns_events::payloads::{InterventionRequested, ReturnCheckFailed};
 use returns_runtime::{AppContext, RootSpan};
-use returns_store::timers::{NewTimer, Timer};
+use returns_store::timers::Timer;
 use returns_web::{Problem, parse_json};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -31,16 +31,16 @@ pub(crate) async fn start_wait(
     case: &CaseRow,
     ctx: &AppContext,
 ) -> Result<(), returns_store::StoreError> {
-    let timer = NewTimer {
-        kind: KIND.to_owned(),
-        case_id: case.id,
-        city: case.city.clone(),
-        shard: case.shard.clone(),
-        due_at: after_sales::intervention_opens_at(case.requested_at, &ctx.settings.policy),
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: case.requested_at,
-    };
+    let timer = returns_bus::deadline(
+        KIND,
+        returns_bus::About {
+            case_id: case.id,
+            city: &case.city,
+            shard: &case.shard,
+        },
+        after_sales::intervention_opens_at(case.requested_at, &ctx.settings.policy),
+        case.requested_at,
+    );
     returns_store::timers::schedule(conn, &timer).await
 }
 

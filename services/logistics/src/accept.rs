@@ -32,16 +32,12 @@ pub(crate) async fn start_wait(
     dispatched_at: DateTime<Utc>,
     policy: &Policy,
 ) -> Result<(), StoreError> {
-    let timer = timers::NewTimer {
-        kind: kind(company),
-        case_id: job.case_id,
-        city: job.city.to_owned(),
-        shard: job.shard.to_owned(),
-        due_at: pickup::accept_deadline(dispatched_at, policy),
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: dispatched_at,
-    };
+    let timer = returns_bus::deadline(
+        kind(company),
+        job,
+        pickup::accept_deadline(dispatched_at, policy),
+        dispatched_at,
+    );
     timers::schedule(conn, &timer).await
 }
 

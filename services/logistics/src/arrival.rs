@@ -12,7 +12,7 @@ use returns_domain::{Fen, RuleId};
 use returns_events::payloads::PickupLate;
 use returns_runtime::AppContext;
 use returns_store::StoreError;
-use returns_store::timers::{self, NewTimer, Timer};
+use returns_store::timers::{self, Timer};
 use uuid::Uuid;
 
 use crate::store;
@@ -25,16 +25,7 @@ pub(crate) async fn start_wait(
     arrive_by: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let timer = NewTimer {
-        kind: KIND.to_owned(),
-        case_id: job.case_id,
-        city: job.city.to_owned(),
-        shard: job.shard.to_owned(),
-        due_at: arrive_by,
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: now,
-    };
+    let timer = returns_bus::deadline(KIND, job, arrive_by, now);
     timers::schedule(conn, &timer).await
 }
 

@@ -15,7 +15,7 @@ use returns_domain::care::{self, CareStep};
 use returns_events::Envelope;
 use returns_events::payloads::{CareFacts, CarePickupOverdue, PickupAddress};
 use returns_runtime::AppContext;
-use returns_store::timers::{self, NewTimer, Timer};
+use returns_store::timers::{self, Timer};
 use returns_web::Problem;
 use uuid::Uuid;
 
@@ -56,20 +56,7 @@ pub(crate) async fn create(
         .execute(conn)
         .await?;
     if n == 1 {
-        timers::schedule(
-            conn,
-            &NewTimer {
-                kind: KIND.to_owned(),
-                case_id: env.case_id,
-                city: env.city.clone(),
-                shard: env.shard.clone(),
-                due_at: confirm_by,
-                payload: serde_json::Value::Null,
-                traceparent: returns_telemetry::current_traceparent(),
-                created_at: now,
-            },
-        )
-        .await?;
+        timers::schedule(conn, &returns_bus::deadline(KIND, env, confirm_by, now)).await?;
         tracing::info!(case_id = %env.case_id, courier = %care_facts.merchant_courier, "care job for the merchant's courier (CARE-4)");
     }
     Ok(Vec::new())

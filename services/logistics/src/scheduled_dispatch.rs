@@ -10,7 +10,7 @@ use returns_domain::{RuleId, SizeClass, pickup};
 use returns_events::payloads::PickupDispatched;
 use returns_runtime::AppContext;
 use returns_store::StoreError;
-use returns_store::timers::{self, NewTimer, Timer};
+use returns_store::timers::{self, Timer};
 
 use crate::store;
 
@@ -23,16 +23,7 @@ pub(crate) async fn schedule(
     dispatch_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let timer = NewTimer {
-        kind: KIND.to_owned(),
-        case_id: job.case_id,
-        city: job.city.to_owned(),
-        shard: job.shard.to_owned(),
-        due_at: dispatch_at,
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: now,
-    };
+    let timer = returns_bus::deadline(KIND, job, dispatch_at, now);
     timers::reschedule(conn, &timer).await
 }
 

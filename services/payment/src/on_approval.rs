@@ -36,16 +36,7 @@ pub(crate) async fn settle(
         {
             returns_store::timers::schedule(
                 conn,
-                &returns_store::timers::NewTimer {
-                    kind: CUTOFF_KIND.to_owned(),
-                    case_id: env.case_id,
-                    city: env.city.clone(),
-                    shard: env.shard.clone(),
-                    due_at: due,
-                    payload: serde_json::to_value(approved).map_err(HandleError::reject)?,
-                    traceparent: returns_telemetry::current_traceparent(),
-                    created_at: now,
-                },
+                &returns_store::timers::NewTimer { payload: serde_json::to_value(approved).map_err(HandleError::reject)?, ..returns_bus::deadline(CUTOFF_KIND, env, due, now) },
             )
             .await?;
             tracing::info!(due = %due, rule = RuleId::Rs3.as_str(), "refund before shipment waits for the shipping cut-off");

@@ -11,7 +11,7 @@ use returns_domain::{Fen, Policy, RuleId};
 use returns_events::Envelope;
 use returns_events::payloads::RefundPaid;
 use returns_store::StoreError;
-use returns_store::timers::{self, NewTimer};
+use returns_store::timers;
 use uuid::Uuid;
 
 use crate::ledger;
@@ -26,16 +26,7 @@ pub(crate) async fn start_wait(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let timer = NewTimer {
-        kind: KIND.to_owned(),
-        case_id: case.case_id,
-        city: case.city.clone(),
-        shard: case.shard.clone(),
-        due_at: receipt_deadline(collected_at, policy),
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: now,
-    };
+    let timer = returns_bus::deadline(KIND, case, receipt_deadline(collected_at, policy), now);
     timers::schedule(conn, &timer).await
 }
 

@@ -11,7 +11,7 @@ use returns_domain::lifecycle::RecoveryState;
 use returns_domain::{Fen, Policy, RuleId};
 use returns_events::Envelope;
 use returns_events::payloads::RecoverySettled;
-use returns_store::timers::{self, NewTimer};
+use returns_store::timers;
 use uuid::Uuid;
 
 use crate::ledger;
@@ -60,16 +60,7 @@ pub(crate) async fn open(
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    let timer = NewTimer {
-        kind: KIND.to_owned(),
-        case_id: case.case_id,
-        city: case.city.clone(),
-        shard: case.shard.clone(),
-        due_at: receipt_deadline(collected_at, policy),
-        payload: serde_json::Value::Null,
-        traceparent: returns_telemetry::current_traceparent(),
-        created_at: now,
-    };
+    let timer = returns_bus::deadline(KIND, case, receipt_deadline(collected_at, policy), now);
     timers::schedule(conn, &timer).await?;
     Ok(())
 }

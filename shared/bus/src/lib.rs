@@ -28,7 +28,7 @@ pub use inbox_pruner::InboxPruner;
 pub use outbox::{Outgoing, stage};
 pub use relay::{OnPublish, OutboxRelay, RelayHandle};
 pub use shutdown::Shutdown;
-pub use timer::{TimerActor, TimerHandler, Timers};
+pub use timer::{TimerActor, TimerHandler, Timers, deadline};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {

@@ -18,6 +18,27 @@ use tracing::Instrument;
 use crate::savepoint::{Handled, within_savepoint};
 use crate::{HandleError, Outgoing, RelayHandle, Shutdown, stage};
 
+/// A wait about `case`, due at `due_at`, started `now` in the current trace (its firing
+/// continues it); the payload is empty unless the caller sets one.
+pub fn deadline<'a>(
+    kind: impl Into<String>,
+    case: impl Into<crate::About<'a>>,
+    due_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> returns_store::timers::NewTimer {
+    let case = case.into();
+    returns_store::timers::NewTimer {
+        kind: kind.into(),
+        case_id: case.case_id,
+        city: case.city.to_owned(),
+        shard: case.shard.to_owned(),
+        due_at,
+        payload: serde_json::Value::Null,
+        traceparent: returns_telemetry::current_traceparent(),
+        created_at: now,
+    }
+}
+
 /// What a service does when one of its deadlines passes. It checks the case's state itself
 /// (the awaited thing may have happened) and returns the events to emit.
 /// A service writes it as a plain `async fn fire`.
