@@ -62,11 +62,15 @@ async fn round(
     s: &WebhookSettings,
     client: &reqwest::Client,
 ) -> Result<(), returns_store::StoreError> {
-    let now = clock.now();
-    let lease = now + chrono::Duration::milliseconds(s.timeout_ms as i64 * 2);
     let mut conn = pool.get().await?;
-    let due = store::claim_due(&mut conn, now, lease, 50).await?;
-    for d in due {
+    for _ in 0..ROUND {
+        // One at a time, just before its send: the lease (twice the send's timeout) covers
+        // the send, so no other replica sends the same delivery meanwhile.
+        let now = clock.now();
+        let lease = now + chrono::Duration::milliseconds(s.timeout_ms as i64 * 2);
+        let Some(d) = store::claim_due(&mut conn, now, lease, 1).await?.pop() else {
+            break;
+        };
         let Some(sub) = store::subscription_of(&mut conn, &d.owner).await? else {
             continue;
         };
@@ -75,7 +79,7 @@ async fn round(
         let now = clock.now();
         match outcome {
             Ok(code) if (200..300).contains(&code) => {
-                store::record(
+                let kept = store::record(
                     &mut conn,
                     d.id,
                     &Attempt {
@@ -88,6 +92,7 @@ async fn round(
                     },
                 )
                 .await?;
+                stale_if(!kept, &d);
                 tracing::info!(delivery = %d.id, owner = %d.owner, attempts, "webhook delivered");
             }
             other => {
@@ -98,7 +103,7 @@ async fn round(
                 let failed = attempts >= s.max_attempts;
                 let next = now + crate::backoff(attempts, s);
                 let status = if failed { "failed" } else { "pending" };
-                store::record(
+                let kept = store::record(
                     &mut conn,
                     d.id,
                     &Attempt {
@@ -111,11 +116,22 @@ async fn round(
                     },
                 )
                 .await?;
+                stale_if(!kept, &d);
                 tracing::warn!(delivery = %d.id, owner = %d.owner, attempts, %error, failed, "webhook not delivered");
             }
         }
     }
     Ok(())
+}
+
+/// Deliveries one round sends at the most.
+const ROUND: usize = 50;
+
+/// An attempt recorded after its lease ran out and another replica recorded the delivery.
+fn stale_if(stale: bool, d: &Due) {
+    if stale {
+        tracing::warn!(delivery = %d.id, "attempt outlived its lease; the log keeps the other replica's outcome");
+    }
 }
 
 /// One attempt; answers the subscriber's status code.

@@ -158,7 +158,8 @@ pub(crate) struct Due {
 }
 
 /// Claims up to `batch` due deliveries by moving them `lease` ahead, so that another replica
-/// does not send them at the same time.
+/// does not send them at the same time (the deliverer claims one at a time, just before it
+/// sends it, so the lease covers that one send).
 pub(crate) async fn claim_due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
@@ -208,13 +209,19 @@ pub(crate) struct Attempt<'a> {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-/// Records one attempt's outcome.
+/// Records one attempt's outcome, only over the state the attempt was claimed in (still
+/// pending, `a.attempts - 1` attempts before it): a replica whose lease ran out cannot turn a
+/// delivery another replica recorded back into pending. False when the record was stale.
 pub(crate) async fn record(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     a: &Attempt<'_>,
-) -> QueryResult<()> {
-    diesel::update(wd::table.find(id))
+) -> QueryResult<bool> {
+    let claimed = wd::table
+        .find(id)
+        .filter(wd::status.eq("pending"))
+        .filter(wd::attempts.eq(a.attempts - 1));
+    let n = diesel::update(claimed)
         .set((
             wd::status.eq(a.status),
             wd::attempts.eq(a.attempts),
@@ -225,5 +232,117 @@ pub(crate) async fn record(
         ))
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel_async::AsyncConnection;
+
+    const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+    /// A database of this test's own with the platform's tables, and a runtime for it.
+    fn scratch(tag: &str) -> (String, tokio::runtime::Runtime) {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let name = format!("webhooks_{tag}_{}", std::process::id());
+        rt.block_on(async {
+            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432");
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            diesel::sql_query(drop)
+                .execute(&mut admin)
+                .await
+                .expect("drop");
+            let create = format!("CREATE DATABASE {name}");
+            diesel::sql_query(create)
+                .execute(&mut admin)
+                .await
+                .expect("create");
+        });
+        let url = format!("{SERVER}/{name}");
+        returns_store::migrate(&url, returns_store::PLATFORM_MIGRATIONS).expect("migrations");
+        (name, rt)
+    }
+
+    fn drop_scratch(name: &str, rt: &tokio::runtime::Runtime) {
+        rt.block_on(async {
+            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
+                .await
+                .expect("admin");
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            diesel::sql_query(drop)
+                .execute(&mut admin)
+                .await
+                .expect("drop");
+        });
+    }
+
+    async fn one_pending(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Uuid {
+        let id = Uuid::now_v7();
+        diesel::insert_into(wd::table)
+            .values((
+                wd::id.eq(id),
+                wd::owner.eq("merchant:m-1"),
+                wd::event_id.eq(Uuid::now_v7()),
+                wd::event_type.eq("case.approved"),
+                wd::body.eq(b"{}".to_vec()),
+                wd::status.eq("pending"),
+                wd::next_attempt_at.eq(now),
+                wd::created_at.eq(now),
+            ))
+            .execute(conn)
+            .await
+            .expect("a delivery");
+        id
+    }
+
+    fn attempt(status: &str, delivered: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Attempt<'_> {
+        Attempt {
+            status,
+            attempts: 1,
+            next: now,
+            answer: Some(if delivered.is_some() { 200 } else { 500 }),
+            error: None,
+            delivered_at: delivered,
+        }
+    }
+
+    #[test]
+    fn a_claimed_delivery_is_not_claimed_again_and_a_stale_attempt_does_not_undo_a_delivery() {
+        let (name, rt) = scratch("claims");
+        rt.block_on(async {
+            let mut conn = AsyncPgConnection::establish(&format!("{SERVER}/{name}"))
+                .await
+                .expect("connect");
+            let now = Utc::now();
+            let id = one_pending(&mut conn, now).await;
+            let lease = now + chrono::Duration::seconds(10);
+            let first = claim_due(&mut conn, now, lease, 1).await.expect("claim");
+            assert_eq!(first.iter().map(|d| d.id).collect::<Vec<_>>(), vec![id]);
+            // Another replica, at the same moment, finds nothing due: the lease holds it.
+            let second = claim_due(&mut conn, now, lease, 1).await.expect("claim");
+            assert!(second.is_empty(), "claimed twice");
+            // The lease ran out; the other replica delivered it and recorded so.
+            assert!(
+                record(&mut conn, id, &attempt("delivered", Some(now), now))
+                    .await
+                    .expect("record")
+            );
+            // The first replica's late failure is stale: the delivery stays delivered.
+            let stale = record(&mut conn, id, &attempt("pending", None, now))
+                .await
+                .expect("record");
+            assert!(!stale, "a stale attempt was recorded");
+            let status: String = wd::table
+                .find(id)
+                .select(wd::status)
+                .first(&mut conn)
+                .await
+                .expect("status");
+            assert_eq!(status, "delivered");
+        });
+        drop_scratch(&name, &rt);
+    }
 }
