@@ -48,7 +48,7 @@ mod tests {
     use diesel::sql_types::BigInt;
     use diesel_async::{AsyncConnection, RunQueryDsl};
 
-    const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+    use returns_store::scratch;
 
     /// A database of this test's own, dropped again at the end.
     struct Scratch {
@@ -58,22 +58,10 @@ mod tests {
     impl Scratch {
         async fn new(tag: &str) -> (Scratch, AsyncPgConnection) {
             let name = format!("bus_{tag}_{}", std::process::id());
-            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
+            let url = scratch::create(&name)
                 .await
                 .expect("PostgreSQL on 127.0.0.1:5432");
-            let drop = format!("DROP DATABASE IF EXISTS {name}");
-            diesel::sql_query(&drop)
-                .execute(&mut admin)
-                .await
-                .expect("drop");
-            let create = format!("CREATE DATABASE {name}");
-            diesel::sql_query(create)
-                .execute(&mut admin)
-                .await
-                .expect("create");
-            let mut conn = AsyncPgConnection::establish(&format!("{SERVER}/{name}"))
-                .await
-                .expect("connect");
+            let mut conn = AsyncPgConnection::establish(&url).await.expect("connect");
             diesel::sql_query("CREATE TABLE writes (n BIGINT NOT NULL)")
                 .execute(&mut conn)
                 .await
@@ -83,14 +71,7 @@ mod tests {
 
         async fn drop(self, conn: AsyncPgConnection) {
             std::mem::drop(conn);
-            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
-                .await
-                .expect("admin");
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            diesel::sql_query(drop)
-                .execute(&mut admin)
-                .await
-                .expect("drop");
+            scratch::drop(&self.name).await.expect("drop");
         }
     }
 

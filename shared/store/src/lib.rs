@@ -7,6 +7,8 @@ pub mod migrate;
 pub mod outbox;
 pub mod pool;
 pub mod schema;
+#[cfg(feature = "scratch")]
+pub mod scratch;
 pub mod timers;
 
 pub use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};

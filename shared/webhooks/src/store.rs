@@ -240,43 +240,17 @@ mod tests {
     use super::*;
     use diesel_async::AsyncConnection;
 
-    const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+    use returns_store::scratch;
 
-    /// A database of this test's own with the platform's tables, and a runtime for it.
-    fn scratch(tag: &str) -> (String, tokio::runtime::Runtime) {
+    /// A database of this test's own with the platform's tables, its URL, and a runtime.
+    fn scratch_db(tag: &str) -> (String, String, tokio::runtime::Runtime) {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         let name = format!("webhooks_{tag}_{}", std::process::id());
-        rt.block_on(async {
-            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
-                .await
-                .expect("PostgreSQL on 127.0.0.1:5432");
-            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            diesel::sql_query(drop)
-                .execute(&mut admin)
-                .await
-                .expect("drop");
-            let create = format!("CREATE DATABASE {name}");
-            diesel::sql_query(create)
-                .execute(&mut admin)
-                .await
-                .expect("create");
-        });
-        let url = format!("{SERVER}/{name}");
+        let url = rt
+            .block_on(scratch::create(&name))
+            .expect("PostgreSQL on 127.0.0.1:5432");
         returns_store::migrate(&url, returns_store::PLATFORM_MIGRATIONS).expect("migrations");
-        (name, rt)
-    }
-
-    fn drop_scratch(name: &str, rt: &tokio::runtime::Runtime) {
-        rt.block_on(async {
-            let mut admin = AsyncPgConnection::establish(&format!("{SERVER}/postgres"))
-                .await
-                .expect("admin");
-            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            diesel::sql_query(drop)
-                .execute(&mut admin)
-                .await
-                .expect("drop");
-        });
+        (name, url, rt)
     }
 
     async fn one_pending(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Uuid {
@@ -311,11 +285,9 @@ mod tests {
 
     #[test]
     fn a_claimed_delivery_is_not_claimed_again_and_a_stale_attempt_does_not_undo_a_delivery() {
-        let (name, rt) = scratch("claims");
+        let (name, url, rt) = scratch_db("claims");
         rt.block_on(async {
-            let mut conn = AsyncPgConnection::establish(&format!("{SERVER}/{name}"))
-                .await
-                .expect("connect");
+            let mut conn = AsyncPgConnection::establish(&url).await.expect("connect");
             let now = Utc::now();
             let id = one_pending(&mut conn, now).await;
             let lease = now + chrono::Duration::seconds(10);
@@ -343,6 +315,6 @@ mod tests {
                 .expect("status");
             assert_eq!(status, "delivered");
         });
-        drop_scratch(&name, &rt);
+        rt.block_on(scratch::drop(&name)).expect("drop");
     }
 }
