@@ -554,14 +554,7 @@ async fn pk_1_an_approval_after_the_window_is_dispatched_when_the_next_one_opens
         "a minute before the window: {early}"
     );
     stack.advance_clocks(120).await?;
-    let dispatched = wait_for("the next window's dispatch", PATIENCE, || async {
-        let (_, p) = stack
-            .cs()
-            .get("logistics", &format!("/cs/cases/{case}/pickup"))
-            .await?;
-        Ok((p["status"] == "dispatched").then_some(p))
-    })
-    .await?;
+    let dispatched = dispatched_pickup(&stack, &case, "the next window's dispatch").await?;
     assert_eq!(dispatched["courier_company"], job["courier_company"]);
     // The buyer moves it to 15:00: the wait that fired is started again, and fires again.
     let slot = dispatch_at + chrono::Duration::hours(6);
@@ -572,15 +565,20 @@ async fn pk_1_an_approval_after_the_window_is_dispatched_when_the_next_one_opens
     stack
         .advance_clocks((slot - stack.now()).num_seconds() + 60)
         .await?;
-    wait_for("the slot's dispatch", PATIENCE, || async {
+    dispatched_pickup(&stack, &case, "the slot's dispatch").await?;
+    stack.shutdown().await
+}
+
+/// The case's pickup once customer service sees it dispatched.
+async fn dispatched_pickup(stack: &Stack, case: &str, what: &str) -> anyhow::Result<Value> {
+    wait_for(what, PATIENCE, || async {
         let (_, p) = stack
             .cs()
             .get("logistics", &format!("/cs/cases/{case}/pickup"))
             .await?;
         Ok((p["status"] == "dispatched").then_some(p))
     })
-    .await?;
-    stack.shutdown().await
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

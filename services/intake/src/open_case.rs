@@ -260,14 +260,9 @@ fn first_line(ask: &Ask<'_>, opened: &Envelope, now: DateTime<Utc>) -> NewTimeli
 mod tests {
     use super::*;
     use crate::order_store::fixtures;
-    use chrono::TimeZone;
     use returns_domain::{Fen, Policy};
 
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
+    use crate::order_store::fixtures::at;
 
     /// A return of one of the two units of line `l-1`, whose body names nothing but the order.
     fn asked() -> OpenCaseRequest {

@@ -262,13 +262,8 @@ pub(crate) fn open_on(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
+    use crate::order_store::fixtures::at;
 
     /// Delivered on the 3rd: placed, paid and shipped that day too.
     fn order(state: OrderState) -> OrderRow {

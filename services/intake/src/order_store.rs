@@ -256,7 +256,14 @@ pub(crate) async fn count_by_state(
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::{OrderLineRow, OrderRow};
-    use chrono::{DateTime, Utc};
+    use chrono::{DateTime, TimeZone, Utc};
+
+    /// 10:00 UTC on `day` November 2026.
+    pub(crate) fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
 
     /// Order `o-1` of buyer `b-1` at shop `m-1` in Shanghai, in `state`, each step at `at`.
     pub(crate) fn order(state: &str, at: DateTime<Utc>) -> OrderRow {
